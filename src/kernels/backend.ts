@@ -1,0 +1,159 @@
+/**
+ * The Backend interface: everything the autograd layer needs from a device. A backend
+ * owns opaque Storage handles; kernels take storages plus shape metadata and return a
+ * new storage. Kernels may run asynchronously (WebGPU records them and runs them later),
+ * so the only ways to look at data are `read` (always works, async) and `readSync`
+ * (synchronous backends only). All tensors handed to kernels are contiguous row-major.
+ */
+import type { DType, TypedArray } from './dtype.js';
+import type { Shape } from './shape.js';
+
+export interface Storage {
+  readonly dtype: DType;
+  /** number of elements */
+  readonly size: number;
+  /** set by Backend.dispose; ops on a disposed storage are an error */
+  disposed: boolean;
+}
+
+export type UnaryOp =
+  | 'neg'
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'tanh'
+  | 'relu'
+  | 'sigmoid'
+  | 'softplus'
+  | 'abs'
+  | 'sign'
+  | 'square'
+  | 'reciprocal';
+
+export const UNARY_OPS: readonly UnaryOp[] = [
+  'neg',
+  'exp',
+  'log',
+  'sqrt',
+  'tanh',
+  'relu',
+  'sigmoid',
+  'softplus',
+  'abs',
+  'sign',
+  'square',
+  'reciprocal',
+];
+
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
+export type CompareOp = 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne';
+export type ReduceOp = 'sum' | 'max';
+/** Activations the fused linear kernel applies after the bias. */
+export type Activation = 'none' | 'tanh' | 'relu' | 'sigmoid';
+
+export const BINARY_OPS: readonly BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'];
+export const COMPARE_OPS: readonly CompareOp[] = ['lt', 'le', 'gt', 'ge', 'eq', 'ne'];
+export const ACTIVATIONS: readonly Activation[] = ['none', 'tanh', 'relu', 'sigmoid'];
+
+export interface AdamHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** 1-based step count, for bias correction */
+  step: number;
+}
+
+export interface Backend {
+  readonly name: string;
+  /** True when readSync works (kernels run eagerly on the host). */
+  readonly synchronous: boolean;
+
+  // --- memory -----------------------------------------------------------
+  /** Copies host data into a new storage; with `owned` the backend may keep the array itself. */
+  upload(data: TypedArray, owned?: boolean): Storage;
+  /** A storage of `size` elements, every one equal to `value`. */
+  fill(dtype: DType, size: number, value: number): Storage;
+  read(s: Storage): Promise<TypedArray>;
+  /** Synchronous read; throws on asynchronous backends. */
+  readSync(s: Storage): TypedArray;
+  dispose(s: Storage): void;
+  /** Waits until every recorded kernel has run (a no-op on synchronous backends). */
+  sync(): Promise<void>;
+
+  // --- elementwise ------------------------------------------------------
+  unary(op: UnaryOp, x: Storage): Storage;
+  /** out = a (op) b with NumPy broadcasting of aShape and bShape to outShape. */
+  binary(op: BinaryOp, a: Storage, aShape: Shape, b: Storage, bShape: Shape, outShape: Shape): Storage;
+  /** out = 1 where the comparison holds else 0, in the inputs' dtype. */
+  compare(op: CompareOp, a: Storage, aShape: Shape, b: Storage, bShape: Shape, outShape: Shape): Storage;
+  /** out = cond != 0 ? a : b, all three broadcast to outShape. */
+  where(
+    cond: Storage,
+    condShape: Shape,
+    a: Storage,
+    aShape: Shape,
+    b: Storage,
+    bShape: Shape,
+    outShape: Shape,
+  ): Storage;
+  cast(x: Storage, dtype: DType): Storage;
+
+  // --- reductions -------------------------------------------------------
+  /** Reduces `axes` (sorted, distinct) of x; the result has the keepdims shape. */
+  reduce(op: ReduceOp, x: Storage, shape: Shape, axes: readonly number[]): Storage;
+
+  // --- linear algebra ---------------------------------------------------
+  /**
+   * Batched matrix product op(A) · op(B). aShape/bShape are at least 2-D; their leading
+   * (batch) dimensions broadcast to outShape's. transA/transB transpose the last two dims.
+   */
+  matmul(
+    a: Storage,
+    aShape: Shape,
+    b: Storage,
+    bShape: Shape,
+    transA: boolean,
+    transB: boolean,
+    outShape: Shape,
+  ): Storage;
+  /** Fused act(x·W + b) for x [M, K], W [K, N], b [N] or null. */
+  linear(
+    x: Storage,
+    w: Storage,
+    b: Storage | null,
+    m: number,
+    k: number,
+    n: number,
+    act: Activation,
+  ): Storage;
+  /** The gradient through an activation, written in terms of its output y: g · act'(y). */
+  activationGrad(act: Activation, y: Storage, g: Storage): Storage;
+
+  // --- movement ---------------------------------------------------------
+  /** Gathers a contiguous outShape from x read at `offset + Σ index·strides` (permute, broadcast, slice). */
+  strided(x: Storage, outShape: Shape, strides: readonly number[], offset: number): Storage;
+  /** Zeros of outShape with x written at `offset + Σ index·strides` (the adjoint of strided, no overlap). */
+  scatterStrided(
+    x: Storage,
+    xShape: Shape,
+    outShape: Shape,
+    strides: readonly number[],
+    offset: number,
+  ): Storage;
+  /** Concatenation along `axis`. */
+  concat(xs: readonly Storage[], shapes: readonly Shape[], axis: number, outShape: Shape): Storage;
+  /** out[..., i, ...] = x[..., idx[i], ...] along axis; idx is int32 of any shape (flattened into axis). */
+  gather(x: Storage, xShape: Shape, idx: Storage, axis: number, outShape: Shape): Storage;
+  /** The adjoint of gather: zeros of outShape with g's slices added at the indexed positions. */
+  scatterAdd(g: Storage, gShape: Shape, idx: Storage, axis: number, outShape: Shape): Storage;
+
+  // --- optimizers (in place, never recorded) ------------------------------
+  /** Adam (or AdamW when weightDecay > 0) update of p, m, v in place from gradient g. */
+  adamUpdate(p: Storage, g: Storage, m: Storage, v: Storage, h: AdamHyper): void;
+  /** p += alpha · x in place. */
+  axpy(p: Storage, x: Storage, alpha: number): void;
+  /** Copies src into dst in place (same size and dtype). */
+  assign(dst: Storage, src: Storage): void;
+}
