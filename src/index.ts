@@ -8,4 +8,4 @@ export type { DType, FloatDType, TypedArray } from './kernels/dtype.js';
 export { CpuBackend, cpuBackend } from './kernels/cpu/index.js';
 export { Rng, type RngState } from './util/rng.js';
 
-export const version = '0.1.0';
+export { version } from './version.js';

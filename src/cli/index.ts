@@ -1,0 +1,45 @@
+/** The `sr2l` command line: dispatches to one subcommand per file in ./commands. */
+import { info } from './commands/info.js';
+import { UsageError, type Command } from './command.js';
+import { version } from '../version.js';
+
+export const commands: Record<string, Command> = { info };
+
+function help(): string {
+  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  const lines = Object.entries(commands).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`);
+  return `sr2l ${version}: robust and smooth deep RL (SR²L)\n\nusage: sr2l <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nsr2l <command> --help shows a command's options.`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    console.log(version);
+    return 0;
+  }
+  const cmd = commands[name];
+  if (!cmd) {
+    console.error(`sr2l: unknown command '${name}'; available: ${Object.keys(commands).join(', ')}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`usage: ${cmd.usage}`);
+    return 0;
+  }
+  try {
+    return await cmd.run(rest);
+  } catch (e) {
+    if (
+      e instanceof UsageError ||
+      (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+    ) {
+      console.error(`sr2l ${name}: ${(e as Error).message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
