@@ -52,6 +52,16 @@ describe('Linear', () => {
     );
   });
 
+  test('inputs of the wrong dtype or width are reported by the linear op', () => {
+    const l = new Linear(3, 2);
+    expect(() => l.forward(sr.zeros([1, 3], { dtype: 'float64' }))).toThrow(
+      'linear: dtype mismatch (float64 and float32)',
+    );
+    expect(() => l.forward(sr.zeros([1, 4]))).toThrow(
+      'linear: expected x [..., in], W [in, out], b [out]; got x [1, 4], W [3, 2], b [2]',
+    );
+  });
+
   test('dtype and seed: float64 layers; same seed same weights, different seed different', () => {
     const a = new Linear(3, 4, { rng: 5, dtype: 'float64' });
     expect(a.weight.dtype).toBe('float64');

@@ -145,6 +145,15 @@ describe('SGD', () => {
       }
     }
   });
+  test('bad hyperparameters; a state with momentum does not load into plain SGD', () => {
+    expect(() => new SGD(makeParams(), { momentum: 1 })).toThrow(
+      'SGD: momentum must be a finite number >= 0 and < 1, got 1',
+    );
+    const withMomentum = new SGD(makeParams(), { momentum: 0.5 }).stateDict();
+    expect(() => new SGD(makeParams()).loadStateDict(withMomentum)).toThrow(
+      'sgd.loadStateDict: momentum 0.5 does not match this optimizer, built with momentum 0',
+    );
+  });
 });
 
 describe('clipGradNorm', () => {
@@ -249,6 +258,9 @@ describe('optimizer state', () => {
     expect(() => o.loadStateDict({ ...good, step: 5, hyper: noEps })).toThrow(
       'adam.loadStateDict: hyperparameters missing: eps',
     );
-    expect(o.stepCount).toBe(1);
+    expect(() => o.loadStateDict({ ...good, hyper: { ...good.hyper, lr: 5, beta2: 2 } })).toThrow(
+      'adam.loadStateDict: beta2 must be a finite number >= 0 and < 1, got 2',
+    );
+    expect([o.stepCount, o.lr]).toEqual([1, 0.01]);
   });
 });

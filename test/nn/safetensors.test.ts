@@ -84,6 +84,30 @@ describe('safetensors encoding', () => {
     expect(view.getInt32(8 + n + 8, true)).toBe(-2);
   });
 
+  test('the reference layout: no tensors is "{}" padded to 8; widest dtype first keeps data aligned', () => {
+    const empty = encodeSafetensors({});
+    expect(Array.from(empty.subarray(0, 8))).toEqual([8, 0, 0, 0, 0, 0, 0, 0]);
+    expect(new TextDecoder().decode(empty.subarray(8))).toBe('{}      ');
+    const bytes = encodeSafetensors({
+      a: sr.tensor(new Int32Array([1, 2, 3])),
+      b: sr.tensor(new Float32Array([1, 2, 3])),
+      c: sr.tensor(new Float64Array([1, 2])),
+      d: sr.tensor(new Float64Array([3])),
+    });
+    const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<
+      string,
+      { data_offsets: number[] }
+    >;
+    expect(Object.keys(header)).toEqual(['c', 'd', 'b', 'a']);
+    expect(Object.values(header).map((h) => h.data_offsets)).toEqual([
+      [0, 16],
+      [16, 24],
+      [24, 36],
+      [36, 48],
+    ]);
+  });
+
   test('a header and data written by hand decode (keys in another order, padding, metadata last)', () => {
     const data = new Uint8Array(8 + 12 + 16);
     const dv = new DataView(data.buffer);
