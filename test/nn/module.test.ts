@@ -168,6 +168,17 @@ describe('Module state dicts', () => {
     expect(m.layers.at(0).weight.toArray()).toEqual(before);
   });
 
+  test('a backend chosen at construction holds the parameters; state dicts load across backends', () => {
+    const other = new sr.CpuBackend();
+    const m = new MLP([2, 3, 1], { backend: other, rng: 3 });
+    expect(m.parameters().every((p) => p.backend === other)).toBe(true);
+    expect(() => m.forward(sr.zeros([1, 2]))).toThrow('operands live on different backends');
+    expect(m.forward(sr.zeros([1, 2], { backend: other })).backend).toBe(other);
+    const src = new MLP([2, 3, 1], { rng: 4 });
+    m.loadStateDict(src.stateDict());
+    expect(m.layers.at(0).weight.toArray()).toEqual(src.layers.at(0).weight.toArray());
+  });
+
   test('custom modules: registration rules, nested names, shared tensors listed once', () => {
     class Two extends Module {
       readonly a = this.registerModule('a', new Linear(2, 2));
