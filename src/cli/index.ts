@@ -1,9 +1,10 @@
 /** The `sr2l` command line: dispatches to one subcommand per file in ./commands. */
+import { demo } from './commands/demo.js';
 import { info } from './commands/info.js';
 import { UsageError, type Command } from './command.js';
 import { version } from '../version.js';
 
-export const commands: Record<string, Command> = { info };
+export const commands: Record<string, Command> = { demo, info };
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));
