@@ -29,9 +29,7 @@ export function acquireModel(name: string, xml: string): MjModel {
   try {
     model = mj.MjModel.loadFromXML(path);
   } catch (e) {
-    throw new Error(
-      `MuJoCo failed to compile the '${name}' model: ${e instanceof Error ? e.message : String(e)}`,
-    );
+    throw new Error(`MuJoCo failed to compile the '${name}' model: ${String(e)}`, { cause: e });
   } finally {
     mj.FS.unlink(path);
   }
