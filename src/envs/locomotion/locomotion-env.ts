@@ -56,9 +56,9 @@ export class LocomotionEnv extends MujocoEnv {
 
     const info: StepInfo = {
       rewardForward: spec.forwardRewardWeight * xVelocity,
-      rewardCtrl: -spec.ctrlCostWeight * sq,
+      rewardCtrl: 0 - spec.ctrlCostWeight * sq, // 0 − x, not −x: no −0 for a zero action
     };
-    if (this.contactLen > 0) info.rewardContact = -spec.contactCostWeight * this.contactSquareSum();
+    if (this.contactLen > 0) info.rewardContact = 0 - spec.contactCostWeight * this.contactSquareSum();
     if (spec.isHealthy !== null) {
       info.rewardSurvive = healthy || spec.healthyRewardWhenUnhealthy ? spec.healthyReward : 0;
     }

@@ -73,6 +73,38 @@ export abstract class MujocoEnv extends BaseEnv {
     this.mj.mj_forward(this.model, this.data);
   }
 
+  /** A copy of qpos, read from MjData directly (not through the cached views). */
+  getQpos(): Float64Array {
+    return Float64Array.from(this.data.qpos as Float64Array);
+  }
+
+  /** A copy of qvel, read from MjData directly. */
+  getQvel(): Float64Array {
+    return Float64Array.from(this.data.qvel as Float64Array);
+  }
+
+  /** A copy of body `body`'s world position (`xpos`, as of the last kinematics pass). */
+  getBodyPosition(body: number): Float64Array {
+    return Float64Array.from((this.data.xpos as Float64Array).subarray(3 * body, 3 * body + 3));
+  }
+
+  /**
+   * Sets the physical state (Gymnasium's `set_state`) and recomputes kinematics; the
+   * next observation reflects it. For tests and analysis; the episode continues.
+   */
+  setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void {
+    if (this.closed) throw new Error(`${this.id}: setState() on a closed environment`);
+    if (qpos.length !== this.nq || qvel.length !== this.nv) {
+      throw new RangeError(
+        `${this.id}: setState needs qpos of ${this.nq} and qvel of ${this.nv}, got ${qpos.length}/${qvel.length}`,
+      );
+    }
+    const v = this.views.fresh();
+    v.qpos.set(qpos);
+    v.qvel.set(qvel);
+    this.mj.mj_forward(this.model, this.data);
+  }
+
   /**
    * ctrl ← action (MuJoCo clamps it to ctrlrange itself), then frame_skip physics steps,
    * then `mj_rnePostConstraint` when the task reads `cfrc_ext` (it changes no state).
