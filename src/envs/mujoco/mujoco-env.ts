@@ -7,7 +7,7 @@
 import type { MainModule, MjData, MjModel } from 'mujoco-js';
 import { BaseEnv } from '../core/base-env.js';
 import { type Box, box } from '../core/space.js';
-import { DataViews } from './data-views.js';
+import { DataViews, heapBytesOf } from './data-views.js';
 import { acquireModel, releaseModel } from './model-cache.js';
 import { mujoco } from './runtime.js';
 
@@ -71,6 +71,11 @@ export abstract class MujocoEnv extends BaseEnv {
     for (let i = 0; i < this.nq; i++) v.qpos[i] = this.initQpos[i]! + qposNoise();
     for (let i = 0; i < this.nv; i++) v.qvel[i] = qvelNoise();
     this.mj.mj_forward(this.model, this.data);
+  }
+
+  /** Bytes of WASM memory (the whole MuJoCo heap, shared by every env in this thread). */
+  heapBytes(): number {
+    return heapBytesOf(this.data);
   }
 
   /** A copy of qpos, read from MjData directly (not through the cached views). */
