@@ -14,8 +14,13 @@ export interface VectorEnvOptions {
   envOptions?: MakeEnvOptions;
 }
 
+export interface SyncVectorEnvOptions extends VectorEnvOptions {
+  /** wraps copy i after it is made (e.g. `(e) => new ClipAction(e)`); single-thread only */
+  wrap?: (env: Env, index: number) => Env;
+}
+
 /** Internal: the global index of the first copy (set by worker threads for their block). */
-interface BlockOptions extends VectorEnvOptions {
+interface BlockOptions extends SyncVectorEnvOptions {
   indexOffset?: number;
 }
 
@@ -154,6 +159,7 @@ export async function makeSyncVectorEnv(id: string, opts: BlockOptions): Promise
   checkNumEnvs(opts.numEnvs);
   const envs: Env[] = [await makeEnv(id, opts.envOptions)]; // loads MuJoCo if needed
   for (let i = 1; i < opts.numEnvs; i++) envs.push(makeEnvSync(id, opts.envOptions));
+  if (opts.wrap) envs.forEach((e, i) => (envs[i] = opts.wrap!(e, i)));
   return new SyncVectorEnv(envs, opts.indexOffset ?? 0);
 }
 
