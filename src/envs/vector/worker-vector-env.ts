@@ -127,6 +127,7 @@ export class WorkerVectorEnv implements VectorEnv {
       await venv.terminate();
       throw failed.reason;
     }
+    for (const s of slots) s.worker.unref(); // idle workers do not keep the process alive
     return venv;
   }
 
@@ -170,6 +171,9 @@ export class WorkerVectorEnv implements VectorEnv {
     if (this.isClosed) throw new Error(`vector ${this.id}: used after close()`);
     if (this.busy) throw new Error(`vector ${this.id}: a call is already in progress; await it first`);
     this.busy = true;
+    // Atomics.waitAsync does not keep Node's event loop alive, a running worker does: hold
+    // the workers only while a call is in flight, so a forgotten close() does not hang exit
+    for (const s of this.slots) s.worker.ref();
     try {
       const c = this.shared.control;
       const seqs = this.slots.map((_, w) => {
@@ -191,6 +195,7 @@ export class WorkerVectorEnv implements VectorEnv {
       if (errors.length > 0) throw new Error(errors[0]);
     } finally {
       this.busy = false;
+      for (const s of this.slots) s.worker.unref();
     }
   }
 
