@@ -309,3 +309,10 @@ describe('options', () => {
     expect(std).toBeLessThan(0.115);
   });
 });
+
+test('Ant reset observation: contact block zero (cfrc_ext as mj_resetData leaves it, as in Gymnasium)', async () => {
+  const env = await open('Ant-v5');
+  const { obs } = env.reset({ seed: 3 });
+  expect(Array.from(obs.subarray(27)).every((x) => x === 0)).toBe(true);
+  expect(Array.from(obs.subarray(0, 27)).some((x) => x !== 0)).toBe(true);
+});
