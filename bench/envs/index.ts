@@ -21,7 +21,7 @@ import {
   mujocoVersion,
   type VectorEnv,
 } from '../../src/envs/index.js';
-import { timeAsync, timeSync } from './measure.js';
+import { cpuRate, timeAsync, timeSync } from './measure.js';
 
 const json = process.argv.includes('--json');
 const ENV_IDS = [
@@ -42,6 +42,10 @@ interface EnvRow {
   envStepsPerSec: number;
   rawStepsPerSec: number;
   overhead: number;
+  /** the same loops timed by this process's CPU time (robust to other load on the machine) */
+  envStepsPerCpuSec: number;
+  rawStepsPerCpuSec: number;
+  cpuOverhead: number;
 }
 
 function log(s: string): void {
@@ -83,11 +87,17 @@ async function benchEnv(id: string): Promise<EnvRow> {
   const snapshot = saveState(data);
   let rawBest = 0;
   let envBest = 0;
+  const rawCpu: number[] = [];
+  const envCpu: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     restoreState(m, snapshot);
     rawBest = Math.max(rawBest, timeSync(`${id} raw`, raw).opsPerSec);
     restoreState(m, snapshot);
     envBest = Math.max(envBest, timeSync(`${id} env`, step).opsPerSec);
+    restoreState(m, snapshot);
+    rawCpu.push(cpuRate(raw));
+    restoreState(m, snapshot);
+    envCpu.push(cpuRate(step));
   }
   env.close();
   return {
@@ -96,6 +106,9 @@ async function benchEnv(id: string): Promise<EnvRow> {
     envStepsPerSec: envBest,
     rawStepsPerSec: rawBest,
     overhead: rawBest / envBest,
+    envStepsPerCpuSec: median(envCpu),
+    rawStepsPerCpuSec: median(rawCpu),
+    cpuOverhead: median(rawCpu) / median(envCpu),
   };
 }
 
@@ -171,17 +184,27 @@ if (json) {
       ROUNDS +
       ' alternating rounds; overhead = raw steps/s ÷ env steps/s (goal ≤ 1.15)\n',
   );
-  log('| env | frame_skip | env steps/s | raw mj_step×frame_skip /s | overhead |');
-  log('|---|---:|---:|---:|---:|');
+  log('wall clock: benchmark.js; CPU: steps per CPU-second of this process (median of rounds)\n');
+  log(
+    '| env | frame_skip | env steps/s | raw mj_step×frame_skip /s | overhead | env /CPU-s | raw /CPU-s | CPU overhead |',
+  );
+  log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     log(
-      `| ${r.env} | ${r.frameSkip} | ${fmt(r.envStepsPerSec)} | ${fmt(r.rawStepsPerSec)} | ${r.overhead.toFixed(3)}× |`,
+      `| ${r.env} | ${r.frameSkip} | ${fmt(r.envStepsPerSec)} | ${fmt(r.rawStepsPerSec)} | ${r.overhead.toFixed(3)}× ` +
+        `| ${fmt(r.envStepsPerCpuSec)} | ${fmt(r.rawStepsPerCpuSec)} | ${r.cpuOverhead.toFixed(3)}× |`,
     );
   }
   log(`\nvector env, ${N} × ${VEC_ID} (env steps/s = vector steps/s × ${N})\n`);
   log('| variant | workers | env steps/s |');
   log('|---|---:|---:|');
   for (const r of vectorRows) log(`| ${r.variant} | ${r.workers || '—'} | ${fmt(r.envStepsPerSec)} |`);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 function fmt(x: number): string {
