@@ -5,6 +5,8 @@
 export * from './autograd/index.js';
 export * from './nn/index.js';
 export * as nn from './nn/index.js';
+export * from './envs/index.js';
+export * as envs from './envs/index.js';
 export type { Backend, Storage, Activation } from './kernels/backend.js';
 export type { DType, FloatDType, TypedArray } from './kernels/dtype.js';
 export { CpuBackend, cpuBackend } from './kernels/cpu/index.js';
