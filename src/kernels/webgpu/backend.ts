@@ -615,7 +615,13 @@ export class WebGPUBackend implements Backend {
     const [, len, inner] = this.blocks(xShape, axis);
     this.checkIndices(I, len, 'gather', axis);
     const out = this.alloc(X.dtype, sizeOf(outShape));
-    return this.elementwise(K.gather, { type: wgslType(X.dtype) }, [X, I], out, [inner, I.size, len]);
+    const missing = X.dtype === 'int32' ? 0 : f32bits(NaN);
+    return this.elementwise(K.gather, { type: wgslType(X.dtype) }, [X, I], out, [
+      inner,
+      I.size,
+      len,
+      missing,
+    ]);
   }
 
   scatterAdd(g: Storage, _gShape: Shape, idx: Storage, axis: number, outShape: Shape): Storage {

@@ -5,7 +5,6 @@
  * The limits we need are requested explicitly, because compatibility adapters hand out
  * small defaults (128 invocations per workgroup, 4 storage buffers per stage).
  */
-import { create } from 'webgpu';
 
 export interface AdapterReport {
   /** Dawn backend that produced the adapter ('default' = Dawn's own choice). */
@@ -83,6 +82,15 @@ function attempts(forced: string | undefined): Attempt[] {
 const SOFTWARE = /llvmpipe|lavapipe|swiftshader|softpipe|software/i;
 
 export async function acquireDevice(opts: AcquireOptions = {}): Promise<Acquired> {
+  // loaded on first use, so importing sr2l never loads Dawn's native module
+  let create: (flags: string[]) => GPU;
+  try {
+    ({ create } = await import('webgpu'));
+  } catch (e) {
+    throw new Error(
+      `webgpu backend: cannot load the 'webgpu' package (Dawn for Node; prebuilt for linux-x64, linux-arm64, darwin, win32): ${(e as Error).message}`,
+    );
+  }
   const forced = opts.backend ?? process.env.SR2L_WEBGPU_BACKEND;
   const tried: string[] = [];
   for (const a of attempts(forced || undefined)) {

@@ -2,7 +2,8 @@
  * gather: out[o, l, n] = x[o, idx[l], n], with x viewed as [outer, len, inner] around the
  * axis and idx flattened to L entries. An index outside [0, len) yields NaN (0 for int32):
  * the host checks indices it knows, but a kernel cannot throw.
- * Layout: params [count, inner, L, len]; binding 1 x, 2 idx (i32), 3 out.
+ * Layout: params [count, inner, L, len, NaN bits]; binding 1 x, 2 idx (i32), 3 out
+ * (NaN comes in as bits: a NaN literal is a WGSL compile error).
  * Workgroup 64: one output element per invocation, portable size.
  */
 import { registerKernel } from '../registry.js';
@@ -29,7 +30,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let o = i / (inner * L);
   let k = idx[l];
   if (k < 0 || u32(k) >= len) {
-    out[i] = ${type === 'f32' ? 'bitcast<f32>(0x7fc00000u)' : '0'};
+    out[i] = bitcast<${type}>(P(4u));
     return;
   }
   out[i] = xs[(o * len + u32(k)) * inner + n];
