@@ -243,6 +243,7 @@ export class WebGPUBackend implements Backend {
   }
 
   fill(dtype: DType, size: number, value: number): Storage {
+    wgslType(dtype); // float64 fails here, with the supported dtypes named
     if (dtype === 'int32' || size > HOST_FILL_MAX) {
       const s = this.alloc(dtype, size);
       const bits = dtype === 'int32' ? Math.trunc(value) : f32bits(value);

@@ -154,7 +154,10 @@ export class Runtime {
 
   /** Submits everything recorded so far; released buffers become reusable. */
   flush(): void {
-    if (!this.encoder) return;
+    if (!this.encoder) {
+      this.pool.settle(); // nothing unsubmitted can still use a released buffer
+      return;
+    }
     const enc = this.closePass();
     if (this.slots > 0) {
       this.device.queue.writeBuffer(this.arena, 0, this.arenaHost, 0, (this.slots * this.slotBytes) / 4);
