@@ -21,6 +21,7 @@ import * as K from './kernels/index.js';
 import { SKINNY_COLS, SKINNY_ROWS } from './kernels/matmul_skinny.js';
 import { TILED_TILE } from './kernels/matmul_tiled.js';
 import { NAIVE_TILE } from './kernels/matmul_naive.js';
+import { BLOCKED_TILE } from './kernels/matmul_blocked.js';
 import { BufferPool, type PoolStats } from './pool.js';
 import {
   getKernel,
@@ -451,9 +452,11 @@ export class WebGPUBackend implements Backend {
     const [tm, tn] =
       kernel.name === 'matmul_tiled'
         ? [TILED_TILE, TILED_TILE]
-        : kernel.name === 'matmul_skinny'
-          ? [SKINNY_ROWS, SKINNY_COLS]
-          : [NAIVE_TILE, NAIVE_TILE];
+        : kernel.name === 'matmul_blocked'
+          ? [BLOCKED_TILE, BLOCKED_TILE]
+          : kernel.name === 'matmul_skinny'
+            ? [SKINNY_ROWS, SKINNY_COLS]
+            : [NAIVE_TILE, NAIVE_TILE];
     const reads = bias ? [A, B, bias] : [A, B];
     this.run(kernel, { transA, transB, bias: bias !== null, act }, reads, [out], params, [
       Math.ceil(n / tn),

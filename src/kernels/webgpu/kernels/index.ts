@@ -9,6 +9,7 @@ export { reduceWorkgroup } from './reduce_workgroup.js';
 export { matmulNaive } from './matmul_naive.js';
 export { matmulTiled } from './matmul_tiled.js';
 export { matmulSkinny } from './matmul_skinny.js';
+export { matmulBlocked } from './matmul_blocked.js';
 export { activationGrad } from './activation_grad.js';
 export { strided } from './strided.js';
 export { scatterStrided } from './scatter_strided.js';

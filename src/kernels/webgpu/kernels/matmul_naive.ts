@@ -16,11 +16,11 @@ export const matmulNaive = registerKernel<MatmulConfig>({
   source: (c) => /* wgsl */ `${matmulPrelude(c)}
 @compute @workgroup_size(8, 8, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  loadDims();
   let j = gid.x;
   let i = gid.y;
-  if (i >= P(0u) || j >= P(1u)) { return; }
+  if (i >= M || j >= N) { return; }
   let off = batchOffsets(gid.z);
-  let K = P(2u);
   var acc = 0.0;
   for (var p = 0u; p < K; p++) { acc += loadA(off.x, i, p) * loadB(off.y, p, j); }
   store(gid.z, i, j, acc);

@@ -23,15 +23,14 @@ const KC = 64u;
 var<workgroup> As: array<f32, ${SKINNY_ROWS * 64}>; // [R rows][KC]
 @compute @workgroup_size(64, 1, 1)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  let M = P(0u);
-  let N = P(1u);
-  let K = P(2u);
+  loadDims();
+  let kLen = P(2u); // a uniform value: the loop around workgroupBarrier() must be uniform
   let row0 = wid.y * R;
   let j = wid.x * 64u + li;
   let off = batchOffsets(wid.z);
   var acc: array<f32, ${SKINNY_ROWS}>;
   for (var r = 0u; r < R; r++) { acc[r] = 0.0; }
-  for (var k0 = 0u; k0 < K; k0 += KC) {
+  for (var k0 = 0u; k0 < kLen; k0 += KC) {
     for (var t = li; t < R * KC; t += 64u) {
       let ai = row0 + t / KC;
       let ak = k0 + t % KC;

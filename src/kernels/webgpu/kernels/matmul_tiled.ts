@@ -25,15 +25,14 @@ var<workgroup> Bs: array<f32, 512>; // [KS][TS cols]
 @compute @workgroup_size(8, 8, 1)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
-  let M = P(0u);
-  let N = P(1u);
-  let K = P(2u);
+  loadDims();
+  let kLen = P(2u); // a uniform value: the loop around workgroupBarrier() must be uniform
   let row0 = wid.y * TS;
   let col0 = wid.x * TS;
   let off = batchOffsets(wid.z);
   var acc: array<array<f32, 4>, 4>;
   for (var r = 0u; r < 4u; r++) { for (var q = 0u; q < 4u; q++) { acc[r][q] = 0.0; } }
-  for (var k0 = 0u; k0 < K; k0 += KS) {
+  for (var k0 = 0u; k0 < kLen; k0 += KS) {
     for (var t = li; t < 512u; t += 64u) {
       let ai = row0 + t / KS;
       let ak = k0 + t % KS;
