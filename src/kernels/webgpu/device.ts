@@ -89,13 +89,17 @@ export async function acquireDevice(opts: AcquireOptions = {}): Promise<Acquired
   } catch (e) {
     throw new Error(
       `webgpu backend: cannot load the 'webgpu' package (Dawn for Node; prebuilt for linux-x64, linux-arm64, darwin, win32): ${(e as Error).message}`,
+      { cause: e },
     );
   }
   const forced = opts.backend ?? process.env.SR2L_WEBGPU_BACKEND;
   const tried: string[] = [];
   for (const a of attempts(forced || undefined)) {
-    let adapter: GPUAdapter | null = null;
+    let adapter: GPUAdapter | null;
     let gpu: GPU;
+    // Mesa's EGL needs a platform without a display server; a user's own setting wins
+    if (a.backend.startsWith('opengl') && process.platform === 'linux')
+      process.env.EGL_PLATFORM ??= 'surfaceless';
     try {
       gpu = create(a.flags);
       adapter = await gpu.requestAdapter({ featureLevel: a.featureLevel } as GPURequestAdapterOptions);

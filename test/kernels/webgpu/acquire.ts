@@ -16,7 +16,7 @@ export async function acquireWebGPU(): Promise<Acquired> {
     return { gpu: await createWebGPUBackend(), reason: '' };
   } catch (e) {
     const reason = (e as Error).message;
-    if (process.env.REQUIRE_WEBGPU === '1') throw new Error(`REQUIRE_WEBGPU=1 but ${reason}`);
+    if (process.env.REQUIRE_WEBGPU === '1') throw new Error(`REQUIRE_WEBGPU=1 but ${reason}`, { cause: e });
     console.warn(`[sr2l] SKIPPING WebGPU tests: ${reason}`);
     return { gpu: null, reason };
   }
