@@ -16,7 +16,9 @@ import { setupTfjsWebGPU, type Tf } from './tfjs.js';
 import { mlpParams, mlpStep, pgd, MLP_SIZES, type PgdOptions } from './workload.js';
 
 const json = process.argv.includes('--json');
+/** --quick: two matmul shapes and B = 64 only; --mlp: skip the matmul table */
 const quick = process.argv.includes('--quick');
+const mlpOnly = process.argv.includes('--mlp');
 const log = (s = ''): void => {
   if (!json) console.log(s);
 };
@@ -44,17 +46,19 @@ const results: Record<string, unknown> = { adapter: gpu.adapter, tfjs: tfjs.reas
 // --- matmul -------------------------------------------------------------------------------
 
 const g = sr.rng(1);
-const matShapes: [number, number, number][] = quick
-  ? [
-      [64, 64, 64],
-      [1000, 64, 64],
-    ]
-  : [
-      [64, 64, 64],
-      [256, 256, 256],
-      [1024, 1024, 1024],
-      [1000, 64, 64],
-    ];
+const matShapes: [number, number, number][] = mlpOnly
+  ? []
+  : quick
+    ? [
+        [64, 64, 64],
+        [1000, 64, 64],
+      ]
+    : [
+        [64, 64, 64],
+        [256, 256, 256],
+        [1024, 1024, 1024],
+        [1000, 64, 64],
+      ];
 const variants = ['matmul_naive', 'matmul_tiled', 'matmul_skinny', 'matmul_blocked'] as const;
 const matRows: (string | number)[][] = [];
 const matJson: unknown[] = [];
