@@ -61,9 +61,12 @@ export interface PgdOptions {
  * [−eps, eps]. Returns the final δ.
  */
 export function pgd(params: readonly sr.Tensor[], x: sr.Tensor, delta0: sr.Tensor, o: PgdOptions): sr.Tensor {
-  const fx = sr.noGrad(() => mlpForward(params, x));
+  // the attack treats the network as fixed: detached parameters keep their weight
+  // gradients (three matmuls and three sums per step) out of the backward pass
+  const fixed = params.map((p) => sr.detach(p));
+  const fx = sr.noGrad(() => mlpForward(fixed, x));
   const objective = (d: sr.Tensor): sr.Tensor =>
-    sr.sum(sr.square(sr.sub(mlpForward(params, sr.add(x, d)), fx)));
+    sr.sum(sr.square(sr.sub(mlpForward(fixed, sr.add(x, d)), fx)));
   const gradOf = sr.grad(objective);
   let delta = delta0;
   for (let s = 0; s < o.steps; s++) {
