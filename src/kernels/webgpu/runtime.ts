@@ -56,9 +56,10 @@ export class Runtime {
     });
   }
 
-  /** WGSL of a kernel configuration (memoized). */
+  /** WGSL of a kernel configuration (memoized; the key is cheap because it is built per dispatch). */
   sourceOf(kernel: KernelDef, config: KernelConfig): string {
-    const key = `${kernel.name}|${JSON.stringify(config)}`;
+    let key = kernel.name;
+    for (const k in config) key += `|${k}=${String(config[k])}`;
     let src = this.sources.get(key);
     if (src === undefined) {
       src = kernel.source(config, this.caps);
