@@ -127,6 +127,7 @@ const MATMUL_MKN: [number, number, number][] = [
   [65, 63, 64],
   [1000, 64, 64],
   [17, 1000, 3],
+  [3, 0, 5],
 ];
 
 /** Matmul sums k products: allow error growing with k. */

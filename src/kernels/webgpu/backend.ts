@@ -113,18 +113,10 @@ export class WebGPUBackend implements Backend {
       flushEvery: opts.flushEvery ?? 64,
       debug: opts.debug ?? process.env.SR2L_WEBGPU_DEBUG === '1',
     });
-    for (const [fam, env] of [
-      ['matmul', 'SR2L_WEBGPU_MATMUL'],
-      ['reduce', 'SR2L_WEBGPU_REDUCE'],
-    ] as const) {
-      const v = process.env[env];
-      if (v)
-        this.forceKernel(
-          fam,
-          v.startsWith(fam === 'matmul' ? 'matmul_' : 'reduce_')
-            ? v
-            : `${fam === 'matmul' ? 'matmul' : 'reduce'}_${v}`,
-        );
+    // SR2L_WEBGPU_MATMUL=blocked (or matmul_blocked), SR2L_WEBGPU_REDUCE=rows, ...
+    for (const fam of ['matmul', 'reduce'] as const) {
+      const v = process.env[`SR2L_WEBGPU_${fam.toUpperCase()}`];
+      if (v) this.forceKernel(fam, v.startsWith(`${fam}_`) ? v : `${fam}_${v}`);
     }
   }
 
@@ -436,7 +428,7 @@ export class WebGPUBackend implements Backend {
     const batches = sizeOf(batch.shape);
     const out = this.alloc('float32', batches * m * n);
     if (out.size === 0) return out;
-    if (k === 0) return this.fillInto(out, act === 'sigmoid' ? 0.5 : 0, bias, m, n);
+    // K = 0 needs no special case: the kernels' K loops run zero times and the epilogue adds bias + act
     if (batches > 65535) throw new RangeError(`webgpu ${family}: ${batches} batches exceed 65535`);
     const kernel = this.pick(family, chooseMatmul(m, n, k, this.caps));
     const pad4 = (xs: number[]): number[] => [...xs, 0, 0, 0, 0].slice(0, 4);
@@ -464,19 +456,6 @@ export class WebGPUBackend implements Backend {
       batches,
     ]);
     return out;
-  }
-
-  /** act(bias) broadcast over rows, for the degenerate K = 0 product. */
-  private fillInto(
-    out: GpuStorage,
-    actOfZero: number,
-    bias: GpuStorage | null,
-    m: number,
-    n: number,
-  ): GpuStorage {
-    this.run(K.fill, { type: 'f32' }, [], [out], words(out.size, f32bits(actOfZero)), grid1d(out.size, 64));
-    if (!bias) return out;
-    throw new RangeError(`webgpu linear: K = 0 with a bias is not supported (x is [${m}, 0], n = ${n})`);
   }
 
   matmul(
