@@ -7,7 +7,10 @@
  */
 
 export interface AdapterReport {
-  /** Dawn backend that produced the adapter ('default' = Dawn's own choice). */
+  /**
+   * Dawn backend that produced the adapter: the forced one, 'opengles' for the fallback, or
+   * 'default' for Dawn's platform default (Vulkan on Linux, Metal on macOS, D3D12 on Windows).
+   */
   backend: string;
   featureLevel: 'core' | 'compatibility';
   vendor: string;

@@ -39,5 +39,6 @@ export async function webgpuInfo(opts: AcquireOptions = {}): Promise<AdapterRepo
 
 /** One line for logs and benchmark tables. */
 export function describeAdapter(r: AdapterReport): string {
-  return `${r.description || 'unknown adapter'} (${r.backend}, ${r.featureLevel}${r.software ? ', software' : ''})`;
+  const name = [r.device, r.description].filter(Boolean).join(', ') || 'unknown adapter';
+  return `${name} (${r.backend}, ${r.featureLevel}${r.software ? ', software' : ''})`;
 }

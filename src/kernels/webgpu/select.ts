@@ -10,7 +10,7 @@ export type ReduceVariant = 'reduce_rows' | 'reduce_workgroup';
 
 export function chooseMatmul(m: number, n: number, k: number, caps: AdapterCaps): MatmulVariant {
   // llvmpipe (measured): workgroup memory is plain memory and barriers cost, so the
-  // register-blocked kernel wins at every size we run (8× naive/tiled at 1000×64·64×64).
+  // register-blocked kernel wins at every size we run (3–8× naive/tiled at 1000×64·64×64).
   if (caps.software) return 'matmul_blocked';
   // GPUs (not yet measured here; the usual shape split): shared-memory tiles once both
   // output sides fill a 32×32 tile many times over, register blocking for skinny products.
