@@ -9,7 +9,7 @@
  */
 import * as sr from '../../src/index.js';
 import type { Storage } from '../../src/index.js';
-import { createWebGPUBackend, describeAdapter } from '../../src/kernels/webgpu/index.js';
+import { createWebGPUBackend, describeAdapter, kernelsFor } from '../../src/kernels/webgpu/index.js';
 import { chooseMatmul } from '../../src/kernels/webgpu/select.js';
 import { medianMs } from './timing.js';
 import { setupTfjsWebGPU, type Tf } from './tfjs.js';
@@ -59,7 +59,7 @@ const matShapes: [number, number, number][] = mlpOnly
         [1024, 1024, 1024],
         [1000, 64, 64],
       ];
-const variants = ['matmul_naive', 'matmul_tiled', 'matmul_skinny', 'matmul_blocked'] as const;
+const variants = kernelsFor('matmul').map((k) => k.name); // every registered matmul kernel
 const matRows: (string | number)[][] = [];
 const matJson: unknown[] = [];
 for (const [m, k, n] of matShapes) {

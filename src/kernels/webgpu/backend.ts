@@ -18,10 +18,6 @@ import type { DType, TypedArray } from '../dtype.js';
 import { broadcastStrides, fmtShape, reducedShape, sizeOf, stridesOf, type Shape } from '../shape.js';
 import type { AdapterReport } from './device.js';
 import * as K from './kernels/index.js';
-import { SKINNY_COLS, SKINNY_ROWS } from './kernels/matmul_skinny.js';
-import { TILED_TILE } from './kernels/matmul_tiled.js';
-import { NAIVE_TILE } from './kernels/matmul_naive.js';
-import { BLOCKED_TILE } from './kernels/matmul_blocked.js';
 import { BufferPool, type PoolStats } from './pool.js';
 import {
   getKernel,
@@ -441,14 +437,8 @@ export class WebGPUBackend implements Backend {
       pad4(batch.aStrides),
       pad4(batch.bStrides),
     );
-    const [tm, tn] =
-      kernel.name === 'matmul_tiled'
-        ? [TILED_TILE, TILED_TILE]
-        : kernel.name === 'matmul_blocked'
-          ? [BLOCKED_TILE, BLOCKED_TILE]
-          : kernel.name === 'matmul_skinny'
-            ? [SKINNY_ROWS, SKINNY_COLS]
-            : [NAIVE_TILE, NAIVE_TILE];
+    if (!kernel.tile) throw new Error(`internal: matmul kernel ${kernel.name} declares no tile`);
+    const [tm, tn] = kernel.tile;
     const reads = bias ? [A, B, bias] : [A, B];
     this.run(kernel, { transA, transB, bias: bias !== null, act }, reads, [out], params, [
       Math.ceil(n / tn),

@@ -40,6 +40,8 @@ export interface KernelDef<C extends KernelConfig = KernelConfig> {
   readonly family: KernelFamily;
   /** Families that use this kernel besides their own (e.g. matmul kernels also serve linear). */
   readonly alsoServes?: readonly KernelFamily[];
+  /** For matrix kernels: the [rows, columns] of the output one workgroup covers (sets the grid). */
+  readonly tile?: readonly [number, number];
   /** WGSL for one configuration. Binding 0 is the params uniform, then inputs, then outputs. */
   source(config: C, caps: AdapterCaps): string;
   /** Whether this kernel can run a given call (variants may be shape-restricted); default yes. */

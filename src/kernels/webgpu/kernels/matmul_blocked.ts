@@ -15,12 +15,13 @@
 import { registerKernel } from '../registry.js';
 import { matmulPrelude, type MatmulConfig } from './matmul-common.js';
 
-export const BLOCKED_TILE = 32;
+const BLOCKED_TILE = 32;
 
 export const matmulBlocked = registerKernel<MatmulConfig>({
   name: 'matmul_blocked',
   family: 'matmul',
   alsoServes: ['linear'],
+  tile: [BLOCKED_TILE, BLOCKED_TILE],
   source: (c) => /* wgsl */ `${matmulPrelude(c)}
 @compute @workgroup_size(8, 8, 1)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {

@@ -13,6 +13,7 @@ export const matmulNaive = registerKernel<MatmulConfig>({
   name: 'matmul_naive',
   family: 'matmul',
   alsoServes: ['linear'],
+  tile: [8, 8],
   source: (c) => /* wgsl */ `${matmulPrelude(c)}
 @compute @workgroup_size(8, 8, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -27,6 +28,3 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 }
 `,
 });
-
-/** Workgroups for the 8×8 naive kernel. */
-export const NAIVE_TILE = 8;

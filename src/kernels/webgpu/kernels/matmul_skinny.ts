@@ -10,13 +10,14 @@
 import { registerKernel } from '../registry.js';
 import { matmulPrelude, type MatmulConfig } from './matmul-common.js';
 
-export const SKINNY_ROWS = 8;
-export const SKINNY_COLS = 64;
+const SKINNY_ROWS = 8;
+const SKINNY_COLS = 64;
 
 export const matmulSkinny = registerKernel<MatmulConfig>({
   name: 'matmul_skinny',
   family: 'matmul',
   alsoServes: ['linear'],
+  tile: [SKINNY_ROWS, SKINNY_COLS],
   source: (c) => /* wgsl */ `${matmulPrelude(c)}
 const R = ${SKINNY_ROWS}u;
 const KC = 64u;

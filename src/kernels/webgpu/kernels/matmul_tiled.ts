@@ -11,12 +11,13 @@
 import { registerKernel } from '../registry.js';
 import { matmulPrelude, type MatmulConfig } from './matmul-common.js';
 
-export const TILED_TILE = 32;
+const TILED_TILE = 32;
 
 export const matmulTiled = registerKernel<MatmulConfig>({
   name: 'matmul_tiled',
   family: 'matmul',
   alsoServes: ['linear'],
+  tile: [TILED_TILE, TILED_TILE],
   source: (c) => /* wgsl */ `${matmulPrelude(c)}
 const TS = 32u;
 const KS = 16u;
