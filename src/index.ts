@@ -11,5 +11,14 @@ export type { Backend, Storage, Activation } from './kernels/backend.js';
 export type { DType, FloatDType, TypedArray } from './kernels/dtype.js';
 export { CpuBackend, cpuBackend } from './kernels/cpu/index.js';
 export { Rng, type RngState } from './util/rng.js';
+// loads Dawn's native module only when a backend is created
+export {
+  createWebGPUBackend,
+  webgpuInfo,
+  describeAdapter,
+  WebGPUBackend,
+  type AdapterReport,
+  type WebGPUBackendOptions,
+} from './kernels/webgpu/index.js';
 
 export { version } from './version.js';
