@@ -16,7 +16,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, 'src/kernels/cpu/wasm');
 const target = join(dir, 'kernels.wasm');
 
-const ASC_FLAGS = ['--enable', 'simd', '-O3', '--runtime', 'stub', '--noAssert', '--outFile', 'kernels.wasm'];
+const ASC_FLAGS = [
+  ...['--enable', 'simd', '-O3', '--runtime', 'stub', '--noAssert'],
+  // a name section, so CPU profiles show kernel names instead of wasm-function[n]
+  '--debug',
+  ...['--outFile', 'kernels.wasm'],
+];
 
 /** Compiles the kernels (or another entry file) and returns the module's bytes, or throws with the diagnostics. */
 export async function buildKernels(entry = join(dir, 'assembly/index.ts')) {

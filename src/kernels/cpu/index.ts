@@ -125,8 +125,8 @@ export class CpuBackend implements Backend {
   unary(op: UnaryOp, x: Storage): Storage {
     const xs = live(x);
     const o = this.out(x.dtype, x.size);
-    if (op === 'tanh' && this.simd !== null && this.simd.ready(o, xs)) this.simd.tanh(xs, o);
-    else unaryKernel(op)(xs.data, o.data);
+    if (!(op === 'tanh' && this.simd !== null && this.simd.ready(o, xs) && this.simd.tanh(xs, o)))
+      unaryKernel(op)(xs.data, o.data);
     return o;
   }
   binary(op: BinaryOp, a: Storage, aShape: Shape, b: Storage, bShape: Shape, outShape: Shape): Storage {
@@ -140,10 +140,11 @@ export class CpuBackend implements Backend {
       this.simd.ready(o, as, bs) &&
       as.size === o.size &&
       bs.size === o.size &&
-      shapesEqual(aShape, bShape)
+      shapesEqual(aShape, bShape) &&
+      this.simd.binary(code, as, bs, o)
     )
-      this.simd.binary(code, as, bs, o);
-    else binaryKernel(op)(as.data, bs.data, o.data, aShape, bShape, outShape);
+      return o;
+    binaryKernel(op)(as.data, bs.data, o.data, aShape, bShape, outShape);
     return o;
   }
   compare(op: CompareOp, a: Storage, aShape: Shape, b: Storage, bShape: Shape, outShape: Shape): Storage {
@@ -177,8 +178,8 @@ export class CpuBackend implements Backend {
     const o = this.out(x.dtype, sizeOf(reducedShape(shape, axes)));
     const rows =
       op === 'sum' && this.simd !== null && this.simd.ready(o, xs) ? leadingSum(shape, axes) : null;
-    if (rows !== null) this.simd!.sumRows(xs, o, rows[0], rows[1]);
-    else reduceKernel(op, xs.data, shape, axes, o.data);
+    if (!(rows !== null && this.simd!.sumRows(xs, o, rows[0], rows[1])))
+      reduceKernel(op, xs.data, shape, axes, o.data);
     return o;
   }
 
@@ -222,8 +223,8 @@ export class CpuBackend implements Backend {
     const ys = live(y);
     const gs = live(g);
     const o = this.out(g.dtype, g.size);
-    if (this.simd !== null && this.simd.ready(o, ys, gs)) this.simd.activationGrad(act, ys, gs, o);
-    else activationGradKernel(act, ys.data, gs.data, o.data);
+    if (!(this.simd !== null && this.simd.ready(o, ys, gs) && this.simd.activationGrad(act, ys, gs, o)))
+      activationGradKernel(act, ys.data, gs.data, o.data);
     return o;
   }
 

@@ -17,10 +17,10 @@ export const ACTIVATION_CODES: Record<Activation, number> = { none: 0, tanh: 1, 
 export const SIMD_BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
 
 /**
- * Default for the smallest float32 tensor put in the arena. Smaller ones stay on the
- * JavaScript heap: registering an arena block for garbage collection costs about 0.6 µs,
- * more than a small op's whole work. The SIMD kernels copy such small operands through
- * a scratch block of the arena.
+ * Default for the smallest float32 tensor put in the arena (and the smallest work the
+ * SIMD kernels take). Smaller ones stay on the JavaScript heap: registering an arena
+ * block for garbage collection costs about 0.6 µs, more than a small op's whole work.
+ * The SIMD kernels copy such small operands through a scratch block of the arena.
  */
 export const ARENA_MIN_ELEMENTS = 256;
 
@@ -34,49 +34,51 @@ export class SimdKernels {
     readonly minElements: number,
   ) {}
 
-  /** An operand the kernels can address: an arena block, or small enough to stage by copying. */
-  private addressable(s: CpuStorage | null | undefined): boolean {
-    return s == null || s.arena !== null || (s.dtype === 'float32' && s.size < this.minElements);
-  }
-
   /**
-   * True when every operand is addressable and one is in the arena (operands all small
-   * and on the heap run the plain loops: staging would cost more than it saves).
+   * True when the SIMD kernels should run: every operand is float32 and one has at least
+   * minElements elements. Operands on the heap (small ones, or any once the arena is at
+   * its limit) are copied through scratch blocks; all-small work runs the plain loops.
    */
   ready(o: CpuStorage, a: CpuStorage, b?: CpuStorage | null, c?: CpuStorage | null): boolean {
-    const some =
-      o.arena !== null ||
-      a.arena !== null ||
-      (b != null && b.arena !== null) ||
-      (c != null && c.arena !== null);
-    return some && this.addressable(o) && this.addressable(a) && this.addressable(b) && this.addressable(c);
+    if (o.dtype !== 'float32' || a.dtype !== 'float32') return false;
+    if (b != null && b.dtype !== 'float32') return false;
+    if (c != null && c.dtype !== 'float32') return false;
+    const min = this.minElements;
+    return o.size >= min || a.size >= min || (b != null && b.size >= min) || (c != null && c.size >= min);
   }
 
-  /** The byte offset of s in the arena, copying a small heap input into a scratch block. */
-  private at(s: CpuStorage): number {
+  /** A scratch block for this call (released by finish), or -1 when memory cannot grow. */
+  private scratch(bytes: number): number {
+    const ptr = this.arena.allocScratch(bytes);
+    if (ptr >= 0) this.staged.push([ptr, bytes]);
+    return ptr;
+  }
+
+  /** The byte offset of s in the arena, copying a heap operand into a scratch block (-1: no room). */
+  private at(s: CpuStorage | null): number {
+    if (s === null) return 0;
     if (s.arena !== null) return s.ptr;
-    const ptr = this.arena.alloc(s.size * 4);
-    if (ptr < 0) throw new Error('cpu backend: the WebAssembly arena is full');
-    new Float32Array(this.arena.buffer, ptr, s.size).set(s.data);
-    this.staged.push([ptr, s.size * 4]);
+    const ptr = this.scratch(s.size * 4);
+    if (ptr >= 0) new Float32Array(this.arena.buffer, ptr, s.size).set(s.data);
     return ptr;
   }
 
-  /** Where the kernel writes o: its block, or a scratch block copied back by done(o). */
+  /** Where the kernel writes o: its own block, or a scratch block that finish() copies back. */
   private outAt(o: CpuStorage): number {
-    if (o.arena !== null) return o.ptr;
-    const ptr = this.arena.alloc(o.size * 4);
-    if (ptr < 0) throw new Error('cpu backend: the WebAssembly arena is full');
-    this.staged.push([ptr, o.size * 4]);
-    return ptr;
+    return o.arena !== null ? o.ptr : this.scratch(o.size * 4);
   }
 
-  /** Copies a staged output back to the heap and releases the call's scratch blocks. */
-  private done(o: CpuStorage, oPtr: number): void {
-    if (o.arena === null) (o.data as Float32Array).set(new Float32Array(this.arena.buffer, oPtr, o.size));
-    for (const [ptr, bytes] of this.staged) this.arena.release(ptr, bytes);
+  /** Copies a staged output back to the heap (when the kernel ran) and releases the call's scratch. */
+  private finish(o: CpuStorage, oPtr: number, ran: boolean): boolean {
+    if (ran && o.arena === null)
+      (o.data as Float32Array).set(new Float32Array(this.arena.buffer, oPtr, o.size));
+    for (const [ptr, bytes] of this.staged) this.arena.releaseScratch(ptr, bytes);
     this.staged.length = 0;
+    return ran;
   }
+
+  // Each kernel returns false (having done nothing) when scratch memory ran out; the
+  // backend then runs the plain loops.
 
   matmul(
     a: CpuStorage,
@@ -89,20 +91,18 @@ export class SimdKernels {
     outShape: Shape,
   ): boolean {
     const [m, n, k] = productDims(aShape, transA, outShape);
-    // a transposed B is packed to [k, n] first; the scratch block is reused across batches
-    const scratch = transB ? this.arena.alloc(k * n * 4) : 0;
-    if (scratch < 0) return false; // arena full: the caller runs the plain loops
-    const ta = transA ? 1 : 0;
-    const tb = transB ? 1 : 0;
+    // a transposed B is packed to [k, n] first, into one scratch block reused across batches
+    const packed = transB ? this.scratch(k * n * 4) : 0;
     const ap = this.at(a);
     const bp = this.at(b);
     const cp = this.outAt(c);
+    if (packed < 0 || ap < 0 || bp < 0 || cp < 0) return this.finish(c, cp, false);
+    const ta = transA ? 1 : 0;
+    const tb = transB ? 1 : 0;
     forEachMatrix(aShape, bShape, outShape, (ao, bo, co) =>
-      this.k.gemm(ap + ao * 4, bp + bo * 4, cp + co * 4, m, n, k, ta, tb, scratch),
+      this.k.gemm(ap + ao * 4, bp + bo * 4, cp + co * 4, m, n, k, ta, tb, packed),
     );
-    if (transB) this.arena.release(scratch, k * n * 4);
-    this.done(c, cp);
-    return true;
+    return this.finish(c, cp, true);
   }
 
   linear(
@@ -114,35 +114,49 @@ export class SimdKernels {
     k: number,
     n: number,
     act: Activation,
-  ): void {
+  ): boolean {
+    const xp = this.at(x);
+    const wp = this.at(w);
+    const bp = this.at(bias);
     const op = this.outAt(o);
-    this.k.linear(this.at(x), this.at(w), bias ? this.at(bias) : 0, op, m, k, n, ACTIVATION_CODES[act]);
-    this.done(o, op);
+    if (xp < 0 || wp < 0 || bp < 0 || op < 0) return this.finish(o, op, false);
+    this.k.linear(xp, wp, bp, op, m, k, n, ACTIVATION_CODES[act]);
+    return this.finish(o, op, true);
   }
 
-  activationGrad(act: Activation, y: CpuStorage, g: CpuStorage, o: CpuStorage): void {
+  activationGrad(act: Activation, y: CpuStorage, g: CpuStorage, o: CpuStorage): boolean {
+    const yp = this.at(y);
+    const gp = this.at(g);
     const op = this.outAt(o);
-    this.k.activationGrad(ACTIVATION_CODES[act], this.at(y), this.at(g), op, o.size);
-    this.done(o, op);
+    if (yp < 0 || gp < 0 || op < 0) return this.finish(o, op, false);
+    this.k.activationGrad(ACTIVATION_CODES[act], yp, gp, op, o.size);
+    return this.finish(o, op, true);
   }
 
-  tanh(x: CpuStorage, o: CpuStorage): void {
+  tanh(x: CpuStorage, o: CpuStorage): boolean {
+    const xp = this.at(x);
     const op = this.outAt(o);
-    this.k.tanh(this.at(x), op, o.size);
-    this.done(o, op);
+    if (xp < 0 || op < 0) return this.finish(o, op, false);
+    this.k.tanh(xp, op, o.size);
+    return this.finish(o, op, true);
   }
 
-  binary(code: number, a: CpuStorage, b: CpuStorage, o: CpuStorage): void {
+  binary(code: number, a: CpuStorage, b: CpuStorage, o: CpuStorage): boolean {
+    const ap = this.at(a);
+    const bp = this.at(b);
     const op = this.outAt(o);
-    this.k.binary(code, this.at(a), this.at(b), op, o.size);
-    this.done(o, op);
+    if (ap < 0 || bp < 0 || op < 0) return this.finish(o, op, false);
+    this.k.binary(code, ap, bp, op, o.size);
+    return this.finish(o, op, true);
   }
 
   /** o[n] = Σ over the m leading rows of x viewed as [m, n]. */
-  sumRows(x: CpuStorage, o: CpuStorage, m: number, n: number): void {
+  sumRows(x: CpuStorage, o: CpuStorage, m: number, n: number): boolean {
+    const xp = this.at(x);
     const op = this.outAt(o);
-    this.k.sumRows(this.at(x), op, m, n);
-    this.done(o, op);
+    if (xp < 0 || op < 0) return this.finish(o, op, false);
+    this.k.sumRows(xp, op, m, n);
+    return this.finish(o, op, true);
   }
 }
 

@@ -63,6 +63,28 @@ describe('arena', () => {
     }
   });
 
+  test('scratch blocks past the limit are reused by kernel calls and never handed to tensors', () => {
+    const limit = arena.limitBytes;
+    arena.limitBytes = arena.topBytes; // full: no fresh blocks for tensors
+    try {
+      // sizes no earlier test freed, so no free block can serve them
+      const x = simd.fill('float32', 61 * 67, 0.5) as CpuStorage;
+      expect(x.arena).toBeNull(); // the arena is full: a heap tensor
+      const grown = (): number => arena.capacityBytes;
+      simd.matmul(x, [61, 67], x, [61, 67], false, true, [61, 61]); // stages x twice, packs, stages out
+      const after = grown();
+      for (let i = 0; i < 50; i++) {
+        const y = simd.matmul(x, [61, 67], x, [61, 67], false, true, [61, 61]) as CpuStorage;
+        expect(y.arena).toBeNull();
+        expect(simd.readSync(y)[61 * 61 - 1]).toBe(16.75);
+      }
+      expect(grown()).toBe(after); // the same scratch blocks every call
+      expect(arena.alloc(16)).toBe(-1); // and tensors still find the arena full
+    } finally {
+      arena.limitBytes = limit;
+    }
+  });
+
   test('blocks of garbage-collected storages return to the arena', async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;

@@ -9,15 +9,32 @@
  * memory detaches every existing view of it, so views are re-created lazily: `generation`
  * counts the grows and a storage re-makes its view when the number has moved.
  *
- * Garbage collection only reports dead storages between tasks, so one long synchronous
- * loop that never disposes can outrun it; past `limitBytes` the arena refuses (alloc
- * returns -1) and the caller keeps that tensor on the JavaScript heap instead.
+ * Garbage collection only reports dead storages between tasks (FinalizationRegistry
+ * callbacks never run inside one synchronous job), so a long synchronous loop that never
+ * disposes fills the arena; past `limitBytes` alloc returns -1 and the backend keeps new
+ * tensors on the JavaScript heap (see arenaLimitFromEnv).
  */
 import { kernelModule, type WasmMemory } from './module.js';
 
 const PAGE = 65536;
-/** 2 GiB of the 4 GiB a 32-bit WebAssembly memory can address. */
-const DEFAULT_LIMIT_BYTES = 2 ** 31;
+/** The SIMD kernels' vector loads may read up to 12 bytes past an operand's last element. */
+const GUARD = 16;
+/** A 32-bit WebAssembly memory holds at most 65536 pages; one is left for rounding. */
+const MAX_BYTES = 65535 * PAGE;
+
+/**
+ * How far the arena grows (SR2L_CPU_ARENA_MB, default 256 MiB). Past it, new tensors go
+ * to the JavaScript heap and SIMD kernels copy them through scratch blocks: slower than
+ * in place but still SIMD, until disposed or collected blocks make room again.
+ */
+export function arenaLimitFromEnv(): number {
+  const v = globalThis.process?.env?.SR2L_CPU_ARENA_MB;
+  if (v === undefined || v === '') return 256 * 2 ** 20;
+  const mb = Number(v);
+  if (!Number.isFinite(mb) || mb < 1 || mb > 4095)
+    throw new RangeError(`SR2L_CPU_ARENA_MB='${v}' must be a number of MiB between 1 and 4095`);
+  return Math.floor(mb * 2 ** 20);
+}
 const ALIGN = 16;
 
 /** Bytes rounded up to the alignment (arithmetic, not bit masks: sizes may pass 2³¹). */
@@ -39,6 +56,7 @@ export class Arena {
   liveBytes = 0;
   private top: number;
   private readonly free = new Map<number, number[]>();
+  private readonly scratchFree = new Map<number, number[]>();
   private readonly registry = new FinalizationRegistry<Block>((b) => this.release(b.ptr, b.bytes));
 
   /** The most bytes of WebAssembly memory the arena may grow to (adjustable; tests lower it). */
@@ -55,12 +73,17 @@ export class Arena {
     return this.memory.buffer;
   }
 
+  /** Where fresh blocks start (everything below is handed out or on a free list). */
+  get topBytes(): number {
+    return this.top;
+  }
+
   /** Total size of the WebAssembly memory in bytes. */
   get capacityBytes(): number {
     return this.memory.buffer.byteLength;
   }
 
-  /** A block of at least `bytes`, or -1 when the arena is at its limit. */
+  /** A block for a tensor of at least `bytes`, or -1 when the arena is at its limit. */
   alloc(bytes: number): number {
     const size = blockSize(bytes);
     const list = this.free.get(size);
@@ -68,12 +91,43 @@ export class Arena {
       this.liveBytes += size;
       return list.pop()!;
     }
+    const ptr = this.bump(size, this.limitBytes);
+    if (ptr >= 0) this.liveBytes += size;
+    return ptr;
+  }
+
+  /**
+   * A short-lived block for one kernel call (staged operands, packed matrices), returned
+   * by releaseScratch right after it. Scratch blocks have their own free lists, so tensors
+   * never take them, and may lie past limitBytes (up to what a 32-bit memory holds): a
+   * kernel call then still finds room when tensors have filled the arena. -1 if the
+   * memory cannot grow.
+   */
+  allocScratch(bytes: number): number {
+    const size = blockSize(bytes);
+    const list = this.scratchFree.get(size);
+    if (list !== undefined && list.length > 0) return list.pop()!;
+    return this.bump(size, MAX_BYTES);
+  }
+
+  releaseScratch(ptr: number, bytes: number): void {
+    const size = blockSize(bytes);
+    let list = this.scratchFree.get(size);
+    if (list === undefined) this.scratchFree.set(size, (list = []));
+    list.push(ptr);
+  }
+
+  /** A fresh block from the top, growing the memory up to `limit`; -1 past it. */
+  private bump(size: number, limit: number): number {
     const end = this.top + size;
-    if (end > this.memory.buffer.byteLength) {
-      if (end > this.limitBytes) return -1;
+    // the limit holds even where scratch blocks already grew the memory past it
+    if (end + GUARD > limit) return -1;
+    // GUARD bytes past the last block stay addressable: kernels may over-read a row's tail
+    if (end + GUARD > this.memory.buffer.byteLength) {
       const have = this.memory.buffer.byteLength;
-      // grow geometrically so a growing workload re-makes its views O(log n) times
-      const want = Math.min(Math.max(end, have * 2), this.limitBytes);
+      // grow geometrically up to limitBytes (a growing workload re-makes its views O(log n)
+      // times); scratch past it grows the memory only as far as it needs
+      const want = Math.min(Math.max(end + GUARD, Math.min(have * 2, this.limitBytes)), limit);
       try {
         this.memory.grow(Math.ceil((want - have) / PAGE));
       } catch {
@@ -83,11 +137,10 @@ export class Arena {
     }
     const ptr = this.top;
     this.top = end;
-    this.liveBytes += size;
     return ptr;
   }
 
-  /** Returns a block now (dispose). */
+  /** Returns a tensor's block now (dispose). */
   release(ptr: number, bytes: number): void {
     const size = blockSize(bytes);
     this.liveBytes -= size;
@@ -110,5 +163,5 @@ let shared: Arena | null = null;
 
 /** The one arena over the kernels' memory (the module has a single memory, so one allocator). */
 export function sharedArena(): Arena {
-  return (shared ??= new Arena(DEFAULT_LIMIT_BYTES));
+  return (shared ??= new Arena(arenaLimitFromEnv()));
 }

@@ -52,8 +52,12 @@ function sigmoidS(x: f32): f32 {
   return x >= 0 ? <f32>1 / (<f32>1 + Mathf.exp(-x)) : Mathf.exp(x) / (<f32>1 + Mathf.exp(x));
 }
 
-/** o = act(o + bias) over an [m, n] block; bias = 0 means none. */
-function biasActivation(o: usize, bias: usize, m: i32, n: i32, act: i32): void {
+/**
+ * o = act(o + bias) over an [m, n] block; bias = 0 means none. Inlined once per
+ * activation with `act` a constant, so the per-element branches fold away.
+ */
+@inline
+function biasActivationOf(o: usize, bias: usize, m: i32, n: i32, act: i32): void {
   const n4 = n & ~3;
   for (let i = 0; i < m; i++) {
     const row = o + (<usize>(i * n) << 2);
@@ -85,6 +89,13 @@ function biasActivation(o: usize, bias: usize, m: i32, n: i32, act: i32): void {
   }
 }
 
+function biasActivation(o: usize, bias: usize, m: i32, n: i32, act: i32): void {
+  if (act == 1) biasActivationOf(o, bias, m, n, 1);
+  else if (act == 2) biasActivationOf(o, bias, m, n, 2);
+  else if (act == 3) biasActivationOf(o, bias, m, n, 3);
+  else biasActivationOf(o, bias, m, n, 0);
+}
+
 /** o[m,n] = act(x[m,k]·w[k,n] + bias[n]). */
 export function linear(x: usize, w: usize, bias: usize, o: usize, m: i32, k: i32, n: i32, act: i32): void {
   gemm(x, w, o, m, n, k, false, false, 0);
@@ -99,6 +110,14 @@ export function tanh(x: usize, o: usize, len: i32): void {
 
 /** o = g · act'(z) written with y = act(z): tanh 1−y², relu [y>0], sigmoid y(1−y). */
 export function activationGrad(act: i32, y: usize, g: usize, o: usize, len: i32): void {
+  if (act == 1) activationGradOf(1, y, g, o, len);
+  else if (act == 2) activationGradOf(2, y, g, o, len);
+  else if (act == 3) activationGradOf(3, y, g, o, len);
+  else activationGradOf(0, y, g, o, len);
+}
+
+@inline
+function activationGradOf(act: i32, y: usize, g: usize, o: usize, len: i32): void {
   const n4 = len & ~3;
   const one = f32x4.splat(1);
   const zero = f32x4.splat(0);
@@ -129,6 +148,14 @@ export function activationGrad(act: i32, y: usize, g: usize, o: usize, len: i32)
 
 /** o = a (op) b for same-length operands; op 0 add, 1 sub, 2 mul, 3 div. */
 export function binary(op: i32, a: usize, b: usize, o: usize, len: i32): void {
+  if (op == 0) binaryOf(0, a, b, o, len);
+  else if (op == 1) binaryOf(1, a, b, o, len);
+  else if (op == 2) binaryOf(2, a, b, o, len);
+  else binaryOf(3, a, b, o, len);
+}
+
+@inline
+function binaryOf(op: i32, a: usize, b: usize, o: usize, len: i32): void {
   const n4 = len & ~3;
   let i = 0;
   for (; i < n4; i += 4) {

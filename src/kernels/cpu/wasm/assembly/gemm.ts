@@ -13,7 +13,7 @@
 
 const KC: i32 = 256;
 
-/** One block of up to 4 rows × 8 columns (vector columns only): acc over p in [p0, p1). */
+/** A block of 4 rows × 8 columns: C (+)= Σ over p in [p0, p1) of op(A)(i.., p) · B(p, j..). */
 @inline
 function block4x8(
   a: usize, rsA: i32, csA: i32, b: usize, n: i32, c: usize,
@@ -31,16 +31,16 @@ function block4x8(
   for (let p = p0; p < p1; p++) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
-    let av = f32x4.splat(load<f32>(pa));
+    let av = v128.load32_splat(pa);
     c00 = f32x4.add(c00, f32x4.mul(av, b0));
     c01 = f32x4.add(c01, f32x4.mul(av, b1));
-    av = f32x4.splat(load<f32>(pa + r1));
+    av = v128.load32_splat(pa + r1);
     c10 = f32x4.add(c10, f32x4.mul(av, b0));
     c11 = f32x4.add(c11, f32x4.mul(av, b1));
-    av = f32x4.splat(load<f32>(pa + 2 * r1));
+    av = v128.load32_splat(pa + 2 * r1);
     c20 = f32x4.add(c20, f32x4.mul(av, b0));
     c21 = f32x4.add(c21, f32x4.mul(av, b1));
-    av = f32x4.splat(load<f32>(pa + 3 * r1));
+    av = v128.load32_splat(pa + 3 * r1);
     c30 = f32x4.add(c30, f32x4.mul(av, b0));
     c31 = f32x4.add(c31, f32x4.mul(av, b1));
     pa += sa;
@@ -63,11 +63,62 @@ function block4x8(
   v128.store(pc, c30); v128.store(pc, c31, 16);
 }
 
-/** One row × 4 columns (row and 4-column tails). */
+/** Stores the first `cols` lanes of v at pc (all four when cols >= 4). */
+@inline
+function storeLanes(pc: usize, v: v128, cols: i32): void {
+  if (cols >= 4) {
+    v128.store(pc, v);
+    return;
+  }
+  store<f32>(pc, f32x4.extract_lane(v, 0));
+  if (cols > 1) store<f32>(pc, f32x4.extract_lane(v, 1), 4);
+  if (cols > 2) store<f32>(pc, f32x4.extract_lane(v, 2), 8);
+}
+
+/**
+ * Up to 4 rows × 4 columns; with cols < 4 (the last columns of C) the vector loads of B
+ * and C read up to 12 bytes past the row, which the arena keeps addressable (its guard
+ * bytes), and only the valid lanes are stored.
+ */
+@inline
+function block4x4(
+  a: usize, rsA: i32, csA: i32, b: usize, n: i32, c: usize,
+  i: i32, j: i32, p0: i32, p1: i32, accumulate: bool, cols: i32,
+): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  let pa = a + (<usize>(i * rsA + p0 * csA) << 2);
+  let pb = b + (<usize>(p0 * n + j) << 2);
+  const sa = <usize>csA << 2;
+  const sb = <usize>n << 2;
+  const r1 = <usize>rsA << 2;
+  for (let p = p0; p < p1; p++) {
+    const bv = v128.load(pb);
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pa), bv));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(pa + r1), bv));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(pa + 2 * r1), bv));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(pa + 3 * r1), bv));
+    pa += sa;
+    pb += sb;
+  }
+  const sc = <usize>n << 2;
+  const pc = c + (<usize>(i * n + j) << 2);
+  if (accumulate) {
+    c0 = f32x4.add(c0, v128.load(pc));
+    c1 = f32x4.add(c1, v128.load(pc + sc));
+    c2 = f32x4.add(c2, v128.load(pc + 2 * sc));
+    c3 = f32x4.add(c3, v128.load(pc + 3 * sc));
+  }
+  storeLanes(pc, c0, cols);
+  storeLanes(pc + sc, c1, cols);
+  storeLanes(pc + 2 * sc, c2, cols);
+  storeLanes(pc + 3 * sc, c3, cols);
+}
+
+/** One row × 4 columns (the last rows when m is not a multiple of 4); cols < 4 as in block4x4. */
 @inline
 function block1x4(
   a: usize, rsA: i32, csA: i32, b: usize, n: i32, c: usize,
-  i: i32, j: i32, p0: i32, p1: i32, accumulate: bool,
+  i: i32, j: i32, p0: i32, p1: i32, accumulate: bool, cols: i32,
 ): void {
   let acc = f32x4.splat(0);
   let pa = a + (<usize>(i * rsA + p0 * csA) << 2);
@@ -75,34 +126,13 @@ function block1x4(
   const sa = <usize>csA << 2;
   const sb = <usize>n << 2;
   for (let p = p0; p < p1; p++) {
-    acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(pa)), v128.load(pb)));
+    acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(pa), v128.load(pb)));
     pa += sa;
     pb += sb;
   }
   const pc = c + (<usize>(i * n + j) << 2);
   if (accumulate) acc = f32x4.add(acc, v128.load(pc));
-  v128.store(pc, acc);
-}
-
-/** One element (column tail when n is not a multiple of 4). */
-@inline
-function block1x1(
-  a: usize, rsA: i32, csA: i32, b: usize, n: i32, c: usize,
-  i: i32, j: i32, p0: i32, p1: i32, accumulate: bool,
-): void {
-  let acc: f32 = 0;
-  let pa = a + (<usize>(i * rsA + p0 * csA) << 2);
-  let pb = b + (<usize>(p0 * n + j) << 2);
-  const sa = <usize>csA << 2;
-  const sb = <usize>n << 2;
-  for (let p = p0; p < p1; p++) {
-    acc += load<f32>(pa) * load<f32>(pb);
-    pa += sa;
-    pb += sb;
-  }
-  const pc = c + (<usize>(i * n + j) << 2);
-  if (accumulate) acc += load<f32>(pc);
-  store<f32>(pc, acc);
+  storeLanes(pc, acc, cols);
 }
 
 /** C[m,n] = op(A)·B with op(A)(i,p) = A[i·rsA + p·csA] and B row-major [k, n]. */
@@ -112,7 +142,6 @@ function gemmStrided(a: usize, rsA: i32, csA: i32, b: usize, c: usize, m: i32, n
     return;
   }
   const n8 = n & ~7;
-  const n4 = n & ~3;
   const m4 = m & ~3;
   for (let p0 = 0; p0 < k; p0 += KC) {
     const p1 = min(p0 + KC, k);
@@ -120,12 +149,16 @@ function gemmStrided(a: usize, rsA: i32, csA: i32, b: usize, c: usize, m: i32, n
     for (let j = 0; j < n8; j += 8) {
       for (let i = 0; i < m4; i += 4) block4x8(a, rsA, csA, b, n, c, i, j, p0, p1, acc);
       for (let i = m4; i < m; i++) {
-        block1x4(a, rsA, csA, b, n, c, i, j, p0, p1, acc);
-        block1x4(a, rsA, csA, b, n, c, i, j + 4, p0, p1, acc);
+        block1x4(a, rsA, csA, b, n, c, i, j, p0, p1, acc, 4);
+        block1x4(a, rsA, csA, b, n, c, i, j + 4, p0, p1, acc, 4);
       }
     }
-    if (n4 > n8) for (let i = 0; i < m; i++) block1x4(a, rsA, csA, b, n, c, i, n8, p0, p1, acc);
-    for (let j = n4; j < n; j++) for (let i = 0; i < m; i++) block1x1(a, rsA, csA, b, n, c, i, j, p0, p1, acc);
+    // the last 1..7 columns: a full 4-column strip and/or a partial one
+    for (let j = n8; j < n; j += 4) {
+      const cols = min(4, n - j);
+      for (let i = 0; i < m4; i += 4) block4x4(a, rsA, csA, b, n, c, i, j, p0, p1, acc, cols);
+      for (let i = m4; i < m; i++) block1x4(a, rsA, csA, b, n, c, i, j, p0, p1, acc, cols);
+    }
   }
 }
 
