@@ -4,9 +4,11 @@
  *
  * Two kernel sets: plain typed-array loops ('js', every dtype) and WebAssembly SIMD
  * ('simd', float32: matmul, linear, activationGrad, tanh, same-shape arithmetic, leading
- * sums). With 'simd', float32 storages live in the WebAssembly arena so those kernels work
- * in place; every other kernel runs the plain loops on views of the same memory.
- * `SR2L_CPU_KERNELS=js|simd` forces a set; unset, SIMD is used where WebAssembly SIMD works.
+ * sums). With 'simd', float32 storages of ARENA_MIN_ELEMENTS or more live in the
+ * WebAssembly arena (wasm/arena.ts; SR2L_CPU_ARENA_MB caps it) so those kernels work in
+ * place; every other kernel runs the plain loops on views of the same memory.
+ * `SR2L_CPU_KERNELS=js|simd` forces a set; unset, SIMD is used where WebAssembly SIMD
+ * works. `SR2L_PROFILE=1` times every kernel call (../profile.ts).
  */
 import type {
   Activation,
@@ -112,6 +114,11 @@ export class CpuBackend implements Backend {
   read(s: Storage): Promise<TypedArray> {
     return Promise.resolve(alive(s).slice());
   }
+  /**
+   * The storage's own data, not a copy. For an arena block it is a view of the
+   * WebAssembly memory: valid until the next allocation on this backend (which may grow
+   * the memory and detach it), so read it right away or copy it.
+   */
   readSync(s: Storage): TypedArray {
     return alive(s);
   }
