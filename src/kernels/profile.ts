@@ -39,26 +39,44 @@ const KERNELS = [
 
 const rows = new Map<string, ProfileRow>();
 
-/** `op ← file:line` from the current stack: the innermost autograd op and the first frame outside the library. */
+// The library's own frames, wherever it runs from (src/ under tsx, dist/ when built).
+const LIB = new URL('..', import.meta.url).pathname; // .../src/ or .../dist/
+const KERNELS_DIR = `${LIB}kernels/`;
+const AUTOGRAD_DIR = `${LIB}autograd/`;
+const OP_FRAME = new RegExp(`at (?:Object\\.)?(\\w+) .*${escape(AUTOGRAD_DIR)}ops/`);
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * `ops ← file:line` from the current stack: the autograd ops that led to the kernel,
+ * innermost first (`div < mean`; the generic helper named like the kernel is left out),
+ * and the first frame outside the library; backward-pass calls are marked.
+ */
 function callSite(kernel: string): string {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 64;
   const stack = new Error().stack ?? '';
   Error.stackTraceLimit = limit;
-  let op = '';
+  const ops: string[] = [];
   let user = '';
   let backward = false;
   for (const line of stack.split('\n').slice(1)) {
-    if (line.includes('/src/kernels/')) continue;
-    if (line.includes('/src/autograd/engine.')) backward = true;
-    const opFrame = /at (?:Object\.)?(\w+) .*\/src\/autograd\/ops\//.exec(line);
-    if (opFrame && !op) op = opFrame[1]!;
-    if (!line.includes('/src/autograd/') && !line.includes('node:') && !user) {
+    if (line.includes(KERNELS_DIR)) continue;
+    if (line.includes(`${AUTOGRAD_DIR}engine.`)) backward = true;
+    const opFrame = OP_FRAME.exec(line);
+    if (opFrame && !user) {
+      const name = opFrame[1]!;
+      if (name !== kernel && name !== 'backward' && ops[ops.length - 1] !== name && ops.length < 3)
+        ops.push(name);
+    }
+    if (!line.includes(AUTOGRAD_DIR) && !line.includes('node:') && !user) {
       const m = /\(?([^\s()]+):(\d+):\d+\)?$/.exec(line.trim());
       if (m) user = `${m[1]!.replace(/^.*\/(?=[^/]+\/[^/]+$)/, '')}:${m[2]}`;
     }
   }
-  return `${op || kernel}${backward ? ' (backward)' : ''} ← ${user || '?'}`;
+  return `${ops.join(' < ') || kernel}${backward ? ' (backward)' : ''} ← ${user || '?'}`;
 }
 
 /** Wraps the backend's kernel methods in place with timing; returns it. */

@@ -82,6 +82,7 @@ export class CpuBackend implements Backend {
       this.kernels === 'simd'
         ? new SimdKernels(sharedArena(), opts.arenaMinElements ?? ARENA_MIN_ELEMENTS)
         : null;
+    instrumentFromEnv(this); // SR2L_PROFILE=1: time every kernel call
   }
 
   /**
@@ -278,4 +279,4 @@ export class CpuBackend implements Backend {
   }
 }
 
-export const cpuBackend: CpuBackend = instrumentFromEnv(new CpuBackend());
+export const cpuBackend = new CpuBackend();
