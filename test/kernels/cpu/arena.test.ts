@@ -8,7 +8,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, test } from 'vitest';
 import { CpuBackend, kernelsFromEnv } from '../../../src/kernels/cpu/index.js';
 import { CpuStorage } from '../../../src/kernels/cpu/storage.js';
-import { sharedArena } from '../../../src/kernels/cpu/wasm/arena.js';
+import { arenaLimitFromEnv, sharedArena } from '../../../src/kernels/cpu/wasm/arena.js';
 
 const simd = new CpuBackend({ kernels: 'simd' });
 const arena = sharedArena();
@@ -117,6 +117,23 @@ describe('SR2L_CPU_KERNELS', () => {
     } finally {
       if (saved === undefined) delete process.env.SR2L_CPU_KERNELS;
       else process.env.SR2L_CPU_KERNELS = saved;
+    }
+  });
+
+  test('SR2L_CPU_ARENA_MB sets the arena limit and rejects nonsense', () => {
+    const saved = process.env.SR2L_CPU_ARENA_MB;
+    try {
+      delete process.env.SR2L_CPU_ARENA_MB;
+      expect(arenaLimitFromEnv()).toBe(64 * 2 ** 20);
+      process.env.SR2L_CPU_ARENA_MB = '512';
+      expect(arenaLimitFromEnv()).toBe(512 * 2 ** 20);
+      process.env.SR2L_CPU_ARENA_MB = 'lots';
+      expect(() => arenaLimitFromEnv()).toThrow(
+        "SR2L_CPU_ARENA_MB='lots' must be a number of MiB between 1 and 4095",
+      );
+    } finally {
+      if (saved === undefined) delete process.env.SR2L_CPU_ARENA_MB;
+      else process.env.SR2L_CPU_ARENA_MB = saved;
     }
   });
 });

@@ -23,13 +23,15 @@ const GUARD = 16;
 const MAX_BYTES = 65535 * PAGE;
 
 /**
- * How far the arena grows (SR2L_CPU_ARENA_MB, default 256 MiB). Past it, new tensors go
+ * How far the arena grows (SR2L_CPU_ARENA_MB, default 64 MiB). Past it, new tensors go
  * to the JavaScript heap and SIMD kernels copy them through scratch blocks: slower than
- * in place but still SIMD, until disposed or collected blocks make room again.
+ * in place but still SIMD, until disposed or collected blocks make room again. A
+ * synchronous loop fills any limit (see above), so a small one keeps the memory held and
+ * the first-touch page faults of fresh blocks down; loops that dispose or yield reuse it.
  */
 export function arenaLimitFromEnv(): number {
   const v = globalThis.process?.env?.SR2L_CPU_ARENA_MB;
-  if (v === undefined || v === '') return 256 * 2 ** 20;
+  if (v === undefined || v === '') return 64 * 2 ** 20;
   const mb = Number(v);
   if (!Number.isFinite(mb) || mb < 1 || mb > 4095)
     throw new RangeError(`SR2L_CPU_ARENA_MB='${v}' must be a number of MiB between 1 and 4095`);
