@@ -1,6 +1,14 @@
 /**
- * The CPU backend: typed arrays on the JavaScript heap, kernels run eagerly. It is the
- * reference every other backend is checked against, and float64 here is what gradcheck uses.
+ * The CPU backend: kernels run eagerly on the host. It is the reference every other
+ * backend is checked against, and float64 here is what gradcheck uses.
+ *
+ * Two kernel sets: plain typed-array loops ('js', every dtype) and WebAssembly SIMD
+ * ('simd', float32: matmul, linear, activationGrad, tanh, same-shape arithmetic, leading
+ * sums). With 'simd', float32 storages of ARENA_MIN_ELEMENTS or more live in the
+ * WebAssembly arena (wasm/arena.ts; SR2L_CPU_ARENA_MB caps it) so those kernels work in
+ * place; every other kernel runs the plain loops on views of the same memory.
+ * `SR2L_CPU_KERNELS=js|simd` forces a set; unset, SIMD is used where WebAssembly SIMD
+ * works. `SR2L_PROFILE=1` times every kernel call (../profile.ts).
  */
 import type {
   Activation,
@@ -13,7 +21,8 @@ import type {
   UnaryOp,
 } from '../backend.js';
 import { arrayFor, type DType, type TypedArray } from '../dtype.js';
-import { reducedShape, sizeOf, type Shape } from '../shape.js';
+import { reducedShape, shapesEqual, sizeOf, type Shape } from '../shape.js';
+import { instrumentFromEnv } from '../profile.js';
 import { binaryKernel, unaryKernel, whereKernel } from './elementwise.js';
 import { activationGradKernel, linearKernel, matmulKernel } from './matmul.js';
 import {
@@ -25,7 +34,22 @@ import {
 } from './movement.js';
 import { adamKernel, axpyKernel } from './optim.js';
 import { reduceKernel } from './reduce.js';
+import { ARENA_MIN_ELEMENTS, leadingSum, SIMD_BINARY, SimdKernels } from './simd.js';
 import { cpu, CpuStorage } from './storage.js';
+import { sharedArena } from './wasm/arena.js';
+import { simdSupported } from './wasm/module.js';
+
+export type CpuKernels = 'js' | 'simd';
+export const CPU_KERNELS: readonly CpuKernels[] = ['js', 'simd'];
+
+/** The kernel set named by SR2L_CPU_KERNELS, or the default (SIMD where it works). */
+export function kernelsFromEnv(): CpuKernels {
+  const v = globalThis.process?.env?.SR2L_CPU_KERNELS;
+  if (v === undefined || v === '') return simdSupported() ? 'simd' : 'js';
+  if (!(CPU_KERNELS as readonly string[]).includes(v))
+    throw new RangeError(`SR2L_CPU_KERNELS='${v}' is not a kernel set; allowed: ${CPU_KERNELS.join(', ')}`);
+  return v as CpuKernels;
+}
 
 function alive(s: Storage): TypedArray {
   const c = cpu(s);
@@ -33,50 +57,106 @@ function alive(s: Storage): TypedArray {
   return c.data;
 }
 
-function out(dtype: DType, size: number): CpuStorage {
-  return new CpuStorage(arrayFor(dtype, size));
+function live(s: Storage): CpuStorage {
+  const c = cpu(s);
+  if (c.disposed) throw new Error('cpu backend: storage was disposed');
+  return c;
+}
+
+export interface CpuBackendOptions {
+  /** Which kernel set runs float32 work (default: SR2L_CPU_KERNELS, else SIMD where supported). */
+  kernels?: CpuKernels;
+  /** With SIMD: the smallest float32 tensor kept in the WebAssembly arena (default ARENA_MIN_ELEMENTS). */
+  arenaMinElements?: number;
 }
 
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
   readonly synchronous = true;
+  readonly kernels: CpuKernels;
+  private readonly simd: SimdKernels | null;
+
+  constructor(opts: CpuBackendOptions = {}) {
+    this.kernels = opts.kernels ?? kernelsFromEnv();
+    this.simd =
+      this.kernels === 'simd'
+        ? new SimdKernels(sharedArena(), opts.arenaMinElements ?? ARENA_MIN_ELEMENTS)
+        : null;
+    instrumentFromEnv(this); // SR2L_PROFILE=1: time every kernel call
+  }
+
+  /**
+   * A new storage: float32 goes to the arena when SIMD kernels are on (falling back to
+   * the heap if the arena is at its limit). Allocate outputs before taking views of
+   * inputs: growing the arena detaches views taken earlier.
+   */
+  private out(dtype: DType, size: number): CpuStorage {
+    if (this.simd !== null && dtype === 'float32' && size >= this.simd.minElements) {
+      const s = CpuStorage.inArena(sharedArena(), size);
+      if (s !== null) return s;
+    }
+    return new CpuStorage(arrayFor(dtype, size));
+  }
 
   upload(data: TypedArray, owned = false): Storage {
+    if (this.simd !== null && data instanceof Float32Array) {
+      const s = this.out('float32', data.length);
+      s.data.set(data);
+      return s;
+    }
     return new CpuStorage(owned ? data : data.slice());
   }
   fill(dtype: DType, size: number, value: number): Storage {
-    const s = out(dtype, size);
-    if (value !== 0) s.data.fill(value);
+    const s = this.out(dtype, size);
+    // heap arrays start zeroed; recycled arena blocks do not
+    if (value !== 0 || s.arena !== null) s.data.fill(value);
     return s;
   }
   read(s: Storage): Promise<TypedArray> {
     return Promise.resolve(alive(s).slice());
   }
+  /**
+   * The storage's own data, not a copy. For an arena block it is a view of the
+   * WebAssembly memory: valid until the next allocation on this backend (which may grow
+   * the memory and detach it), so read it right away or copy it.
+   */
   readSync(s: Storage): TypedArray {
     return alive(s);
   }
   dispose(s: Storage): void {
-    const c = cpu(s);
-    c.disposed = true;
-    c.data = arrayFor(c.dtype, 0);
+    cpu(s).release();
   }
   sync(): Promise<void> {
     return Promise.resolve();
   }
 
   unary(op: UnaryOp, x: Storage): Storage {
-    const X = alive(x);
-    const o = out(x.dtype, X.length);
-    unaryKernel(op)(X, o.data);
+    const xs = live(x);
+    const o = this.out(x.dtype, x.size);
+    if (!(op === 'tanh' && this.simd !== null && this.simd.ready(o, xs) && this.simd.tanh(xs, o)))
+      unaryKernel(op)(xs.data, o.data);
     return o;
   }
   binary(op: BinaryOp, a: Storage, aShape: Shape, b: Storage, bShape: Shape, outShape: Shape): Storage {
-    const o = out(a.dtype, sizeOf(outShape));
-    binaryKernel(op)(alive(a), alive(b), o.data, aShape, bShape, outShape);
+    const as = live(a);
+    const bs = live(b);
+    const o = this.out(a.dtype, sizeOf(outShape));
+    const code = SIMD_BINARY[op];
+    if (
+      this.simd !== null &&
+      code !== undefined &&
+      this.simd.ready(o, as, bs) &&
+      as.size === o.size &&
+      bs.size === o.size &&
+      shapesEqual(aShape, bShape) &&
+      this.simd.binary(code, as, bs, o)
+    )
+      return o;
+    binaryKernel(op)(as.data, bs.data, o.data, aShape, bShape, outShape);
     return o;
   }
   compare(op: CompareOp, a: Storage, aShape: Shape, b: Storage, bShape: Shape, outShape: Shape): Storage {
-    const o = out(a.dtype, sizeOf(outShape));
+    const o = this.out(a.dtype, sizeOf(outShape));
     binaryKernel(op)(alive(a), alive(b), o.data, aShape, bShape, outShape);
     return o;
   }
@@ -89,12 +169,12 @@ export class CpuBackend implements Backend {
     bShape: Shape,
     outShape: Shape,
   ): Storage {
-    const o = out(a.dtype, sizeOf(outShape));
+    const o = this.out(a.dtype, sizeOf(outShape));
     whereKernel(alive(cond), condShape, alive(a), aShape, alive(b), bShape, o.data, outShape);
     return o;
   }
   cast(x: Storage, dtype: DType): Storage {
-    const o = out(dtype, x.size);
+    const o = this.out(dtype, x.size);
     const X = alive(x);
     if (dtype === 'int32') for (let i = 0; i < X.length; i++) o.data[i] = Math.trunc(X[i]!);
     else o.data.set(X);
@@ -102,8 +182,12 @@ export class CpuBackend implements Backend {
   }
 
   reduce(op: ReduceOp, x: Storage, shape: Shape, axes: readonly number[]): Storage {
-    const o = out(x.dtype, sizeOf(reducedShape(shape, axes)));
-    reduceKernel(op, alive(x), shape, axes, o.data);
+    const xs = live(x);
+    const o = this.out(x.dtype, sizeOf(reducedShape(shape, axes)));
+    const rows =
+      op === 'sum' && this.simd !== null && this.simd.ready(o, xs) ? leadingSum(shape, axes) : null;
+    if (!(rows !== null && this.simd!.sumRows(xs, o, rows[0], rows[1])))
+      reduceKernel(op, xs.data, shape, axes, o.data);
     return o;
   }
 
@@ -116,8 +200,14 @@ export class CpuBackend implements Backend {
     transB: boolean,
     outShape: Shape,
   ): Storage {
-    const o = out(a.dtype, sizeOf(outShape));
-    matmulKernel(alive(a), aShape, alive(b), bShape, transA, transB, o.data, outShape);
+    const as = live(a);
+    const bs = live(b);
+    const o = this.out(a.dtype, sizeOf(outShape));
+    const done =
+      this.simd !== null &&
+      this.simd.ready(o, as, bs) &&
+      this.simd.matmul(as, aShape, bs, bShape, transA, transB, o, outShape);
+    if (!done) matmulKernel(as.data, aShape, bs.data, bShape, transA, transB, o.data, outShape);
     return o;
   }
   linear(
@@ -129,18 +219,25 @@ export class CpuBackend implements Backend {
     n: number,
     act: Activation,
   ): Storage {
-    const o = out(x.dtype, m * n);
-    linearKernel(alive(x), alive(w), b ? alive(b) : null, o.data, m, k, n, act);
+    const xs = live(x);
+    const ws = live(w);
+    const bs = b ? live(b) : null;
+    const o = this.out(x.dtype, m * n);
+    if (this.simd !== null && this.simd.ready(o, xs, ws, bs)) this.simd.linear(xs, ws, bs, o, m, k, n, act);
+    else linearKernel(xs.data, ws.data, bs ? bs.data : null, o.data, m, k, n, act);
     return o;
   }
   activationGrad(act: Activation, y: Storage, g: Storage): Storage {
-    const o = out(g.dtype, g.size);
-    activationGradKernel(act, alive(y), alive(g), o.data);
+    const ys = live(y);
+    const gs = live(g);
+    const o = this.out(g.dtype, g.size);
+    if (!(this.simd !== null && this.simd.ready(o, ys, gs) && this.simd.activationGrad(act, ys, gs, o)))
+      activationGradKernel(act, ys.data, gs.data, o.data);
     return o;
   }
 
   strided(x: Storage, outShape: Shape, strides: readonly number[], offset: number): Storage {
-    const o = out(x.dtype, sizeOf(outShape));
+    const o = this.out(x.dtype, sizeOf(outShape));
     stridedKernel(alive(x), o.data, outShape, strides, offset);
     return o;
   }
@@ -151,22 +248,22 @@ export class CpuBackend implements Backend {
     strides: readonly number[],
     offset: number,
   ): Storage {
-    const o = out(x.dtype, sizeOf(outShape));
+    const o = this.out(x.dtype, sizeOf(outShape));
     scatterStridedKernel(alive(x), xShape, o.data, strides, offset);
     return o;
   }
   concat(xs: readonly Storage[], shapes: readonly Shape[], axis: number, outShape: Shape): Storage {
-    const o = out(xs[0]!.dtype, sizeOf(outShape));
+    const o = this.out(xs[0]!.dtype, sizeOf(outShape));
     concatKernel(xs.map(alive), shapes, axis, o.data);
     return o;
   }
   gather(x: Storage, xShape: Shape, idx: Storage, axis: number, outShape: Shape): Storage {
-    const o = out(x.dtype, sizeOf(outShape));
+    const o = this.out(x.dtype, sizeOf(outShape));
     gatherKernel(alive(x), xShape, alive(idx) as Int32Array, axis, o.data);
     return o;
   }
   scatterAdd(g: Storage, _gShape: Shape, idx: Storage, axis: number, outShape: Shape): Storage {
-    const o = out(g.dtype, sizeOf(outShape));
+    const o = this.out(g.dtype, sizeOf(outShape));
     scatterAddKernel(alive(g), alive(idx) as Int32Array, axis, o.data, outShape);
     return o;
   }

@@ -130,6 +130,52 @@ export function gemm(transA: boolean, transB: boolean): Gemm {
   return transA ? (transB ? gemmTT : gemmTN) : transB ? gemmNT : gemmNN;
 }
 
+/** The sizes of a (batched) product: op(A) is [m, k], op(B) is [k, n]. */
+export function productDims(aShape: Shape, transA: boolean, outShape: Shape): [number, number, number] {
+  const r = outShape.length;
+  const k = transA ? aShape[aShape.length - 2]! : aShape[aShape.length - 1]!;
+  return [outShape[r - 2]!, outShape[r - 1]!, k];
+}
+
+/**
+ * Calls `each(aOff, bOff, cOff)` with the element offsets of every 2-D product in a
+ * batched matmul; broadcast batch dimensions repeat an operand's matrix.
+ */
+export function forEachMatrix(
+  aShape: Shape,
+  bShape: Shape,
+  outShape: Shape,
+  each: (aOff: number, bOff: number, cOff: number) => void,
+): void {
+  const r = outShape.length;
+  const batchShape = outShape.slice(0, r - 2);
+  const batches = sizeOf(batchShape);
+  if (batches === 1) {
+    each(0, 0, 0);
+    return;
+  }
+  // Batch offsets in units of whole matrices; broadcast batch dims get stride 0.
+  const aSt = broadcastStrides(aShape.slice(0, aShape.length - 2), batchShape);
+  const bSt = broadcastStrides(bShape.slice(0, bShape.length - 2), batchShape);
+  const aMat = aShape[aShape.length - 2]! * aShape[aShape.length - 1]!;
+  const bMat = bShape[bShape.length - 2]! * bShape[bShape.length - 1]!;
+  const cMat = outShape[r - 2]! * outShape[r - 1]!;
+  const idx = new Array<number>(batchShape.length).fill(0);
+  for (let t = 0; t < batches; t++) {
+    let ai = 0;
+    let bi = 0;
+    for (let d = 0; d < idx.length; d++) {
+      ai += idx[d]! * aSt[d]!;
+      bi += idx[d]! * bSt[d]!;
+    }
+    each(ai * aMat, bi * bMat, t * cMat);
+    for (let d = idx.length - 1; d >= 0; d--) {
+      if (++idx[d]! < batchShape[d]!) break;
+      idx[d] = 0;
+    }
+  }
+}
+
 export function matmulKernel(
   A: TypedArray,
   aShape: Shape,
@@ -140,36 +186,9 @@ export function matmulKernel(
   C: TypedArray,
   outShape: Shape,
 ): void {
-  const r = outShape.length;
-  const m = outShape[r - 2]!;
-  const n = outShape[r - 1]!;
-  const k = transA ? aShape[aShape.length - 2]! : aShape[aShape.length - 1]!;
+  const [m, n, k] = productDims(aShape, transA, outShape);
   const g = gemm(transA, transB);
-  const batchShape = outShape.slice(0, r - 2);
-  const batches = sizeOf(batchShape);
-  if (batches === 1) {
-    g(A, 0, B, 0, C, 0, m, n, k);
-    return;
-  }
-  // Batch offsets in units of whole matrices; broadcast batch dims get stride 0.
-  const aSt = broadcastStrides(aShape.slice(0, aShape.length - 2), batchShape);
-  const bSt = broadcastStrides(bShape.slice(0, bShape.length - 2), batchShape);
-  const aMat = aShape[aShape.length - 2]! * aShape[aShape.length - 1]!;
-  const bMat = bShape[bShape.length - 2]! * bShape[bShape.length - 1]!;
-  const idx = new Array<number>(batchShape.length).fill(0);
-  for (let t = 0; t < batches; t++) {
-    let ai = 0;
-    let bi = 0;
-    for (let d = 0; d < idx.length; d++) {
-      ai += idx[d]! * aSt[d]!;
-      bi += idx[d]! * bSt[d]!;
-    }
-    g(A, ai * aMat, B, bi * bMat, C, t * m * n, m, n, k);
-    for (let d = idx.length - 1; d >= 0; d--) {
-      if (++idx[d]! < batchShape[d]!) break;
-      idx[d] = 0;
-    }
-  }
+  forEachMatrix(aShape, bShape, outShape, (ao, bo, co) => g(A, ao, B, bo, C, co, m, n, k));
 }
 
 /** act(X·W + b) in place on the product. */

@@ -12,6 +12,11 @@ export function stridedKernel(
   strides: readonly number[],
   offset: number,
 ): void {
+  // one element broadcast everywhere (the backward of a full reduction, e.g. mean)
+  if (strides.every((s) => s === 0)) {
+    if (O.length > 0) O.fill(X[offset]!);
+    return;
+  }
   let k = 0;
   stridedLoop(outShape, strides, none, none, offset, 0, 0, (n, o, s) => {
     for (let i = 0; i < n; i++, o += s) O[k++] = X[o]!;

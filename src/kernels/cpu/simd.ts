@@ -1,0 +1,173 @@
+/**
+ * The float32 kernels that run as WebAssembly SIMD (kernels.wasm, sources in
+ * wasm/assembly/): matmul in every transpose variant, the fused linear layer, the
+ * activation gradient, tanh, same-shape add/sub/mul/div and sums over leading axes.
+ * Each takes arena-resident storages (the caller checks `simdReady`) and passes byte
+ * offsets, so no data moves between JavaScript and WebAssembly.
+ */
+import type { Activation, BinaryOp } from '../backend.js';
+import type { Shape } from '../shape.js';
+import { forEachMatrix, productDims } from './matmul.js';
+import type { CpuStorage } from './storage.js';
+import type { Arena } from './wasm/arena.js';
+import { kernelModule, type KernelExports } from './wasm/module.js';
+
+export const ACTIVATION_CODES: Record<Activation, number> = { none: 0, tanh: 1, relu: 2, sigmoid: 3 };
+/** Binary ops with a SIMD kernel (same-shape operands), by the kernel's op code. */
+export const SIMD_BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
+
+/**
+ * Default for the smallest float32 tensor put in the arena (and the smallest work the
+ * SIMD kernels take). Smaller ones stay on the JavaScript heap: registering an arena
+ * block for garbage collection costs about 0.6 µs, more than a small op's whole work.
+ * The SIMD kernels copy such small operands through a scratch block of the arena.
+ */
+export const ARENA_MIN_ELEMENTS = 256;
+
+export class SimdKernels {
+  private readonly k: KernelExports = kernelModule();
+  /** Scratch blocks of the current call (staged small inputs), released by done(). */
+  private readonly staged: [number, number][] = [];
+  constructor(
+    private readonly arena: Arena,
+    /** float32 tensors with fewer elements live on the heap (and are staged by copying) */
+    readonly minElements: number,
+  ) {}
+
+  /**
+   * True when the SIMD kernels should run: every operand is float32 and one has at least
+   * minElements elements. Operands on the heap (small ones, or any once the arena is at
+   * its limit) are copied through scratch blocks; all-small work runs the plain loops.
+   */
+  ready(o: CpuStorage, a: CpuStorage, b?: CpuStorage | null, c?: CpuStorage | null): boolean {
+    if (o.dtype !== 'float32' || a.dtype !== 'float32') return false;
+    if (b != null && b.dtype !== 'float32') return false;
+    if (c != null && c.dtype !== 'float32') return false;
+    const min = this.minElements;
+    return o.size >= min || a.size >= min || (b != null && b.size >= min) || (c != null && c.size >= min);
+  }
+
+  /** A scratch block for this call (released by finish), or -1 when memory cannot grow. */
+  private scratch(bytes: number): number {
+    const ptr = this.arena.allocScratch(bytes);
+    if (ptr >= 0) this.staged.push([ptr, bytes]);
+    return ptr;
+  }
+
+  /** The byte offset of s in the arena, copying a heap operand into a scratch block (-1: no room). */
+  private at(s: CpuStorage | null): number {
+    if (s === null) return 0;
+    if (s.arena !== null) return s.ptr;
+    const ptr = this.scratch(s.size * 4);
+    if (ptr >= 0) new Float32Array(this.arena.buffer, ptr, s.size).set(s.data);
+    return ptr;
+  }
+
+  /** Where the kernel writes o: its own block, or a scratch block that finish() copies back. */
+  private outAt(o: CpuStorage): number {
+    return o.arena !== null ? o.ptr : this.scratch(o.size * 4);
+  }
+
+  /** Copies a staged output back to the heap (when the kernel ran) and releases the call's scratch. */
+  private finish(o: CpuStorage, oPtr: number, ran: boolean): boolean {
+    if (ran && o.arena === null)
+      (o.data as Float32Array).set(new Float32Array(this.arena.buffer, oPtr, o.size));
+    for (const [ptr, bytes] of this.staged) this.arena.releaseScratch(ptr, bytes);
+    this.staged.length = 0;
+    return ran;
+  }
+
+  // Each kernel returns false (having done nothing) when scratch memory ran out; the
+  // backend then runs the plain loops.
+
+  matmul(
+    a: CpuStorage,
+    aShape: Shape,
+    b: CpuStorage,
+    bShape: Shape,
+    transA: boolean,
+    transB: boolean,
+    c: CpuStorage,
+    outShape: Shape,
+  ): boolean {
+    const [m, n, k] = productDims(aShape, transA, outShape);
+    // a transposed B is packed to [k, n] first, into one scratch block reused across batches
+    const packed = transB ? this.scratch(k * n * 4) : 0;
+    const ap = this.at(a);
+    const bp = this.at(b);
+    const cp = this.outAt(c);
+    if (packed < 0 || ap < 0 || bp < 0 || cp < 0) return this.finish(c, cp, false);
+    const ta = transA ? 1 : 0;
+    const tb = transB ? 1 : 0;
+    forEachMatrix(aShape, bShape, outShape, (ao, bo, co) =>
+      this.k.gemm(ap + ao * 4, bp + bo * 4, cp + co * 4, m, n, k, ta, tb, packed),
+    );
+    return this.finish(c, cp, true);
+  }
+
+  linear(
+    x: CpuStorage,
+    w: CpuStorage,
+    bias: CpuStorage | null,
+    o: CpuStorage,
+    m: number,
+    k: number,
+    n: number,
+    act: Activation,
+  ): boolean {
+    const xp = this.at(x);
+    const wp = this.at(w);
+    const bp = this.at(bias);
+    const op = this.outAt(o);
+    if (xp < 0 || wp < 0 || bp < 0 || op < 0) return this.finish(o, op, false);
+    this.k.linear(xp, wp, bp, op, m, k, n, ACTIVATION_CODES[act]);
+    return this.finish(o, op, true);
+  }
+
+  activationGrad(act: Activation, y: CpuStorage, g: CpuStorage, o: CpuStorage): boolean {
+    const yp = this.at(y);
+    const gp = this.at(g);
+    const op = this.outAt(o);
+    if (yp < 0 || gp < 0 || op < 0) return this.finish(o, op, false);
+    this.k.activationGrad(ACTIVATION_CODES[act], yp, gp, op, o.size);
+    return this.finish(o, op, true);
+  }
+
+  tanh(x: CpuStorage, o: CpuStorage): boolean {
+    const xp = this.at(x);
+    const op = this.outAt(o);
+    if (xp < 0 || op < 0) return this.finish(o, op, false);
+    this.k.tanh(xp, op, o.size);
+    return this.finish(o, op, true);
+  }
+
+  binary(code: number, a: CpuStorage, b: CpuStorage, o: CpuStorage): boolean {
+    const ap = this.at(a);
+    const bp = this.at(b);
+    const op = this.outAt(o);
+    if (ap < 0 || bp < 0 || op < 0) return this.finish(o, op, false);
+    this.k.binary(code, ap, bp, op, o.size);
+    return this.finish(o, op, true);
+  }
+
+  /** o[n] = Σ over the m leading rows of x viewed as [m, n]. */
+  sumRows(x: CpuStorage, o: CpuStorage, m: number, n: number): boolean {
+    const xp = this.at(x);
+    const op = this.outAt(o);
+    if (xp < 0 || op < 0) return this.finish(o, op, false);
+    this.k.sumRows(xp, op, m, n);
+    return this.finish(o, op, true);
+  }
+}
+
+/** For a sum over `axes` that are exactly the leading axes: [rows, cols] of the 2-D view, else null. */
+export function leadingSum(shape: Shape, axes: readonly number[]): [number, number] | null {
+  for (let i = 0; i < axes.length; i++) if (axes[i] !== i) return null;
+  let rows = 1;
+  let cols = 1;
+  for (let i = 0; i < shape.length; i++) {
+    if (i < axes.length) rows *= shape[i]!;
+    else cols *= shape[i]!;
+  }
+  return [rows, cols];
+}
