@@ -98,19 +98,20 @@ export function runBackward(
     }
     const node = t.node;
     if (!node) continue;
+    const needs = node.inputs.map((x) => x.requiresGrad && (!needed || needed.has(x)));
+    if (!needs.includes(true)) continue;
     pushBackwardContext(node.op);
     let ins: readonly (Tensor | null)[];
     try {
       const gIn = g;
-      ins = withGradMode(opts.createGraph, () => node.backward(gIn));
+      ins = withGradMode(opts.createGraph, () => node.backward(gIn, needs));
     } finally {
       popBackwardContext();
     }
     for (let i = 0; i < node.inputs.length; i++) {
       const x = node.inputs[i]!;
       const gx = ins[i];
-      if (!gx || !x.requiresGrad) continue;
-      if (needed && !needed.has(x)) continue;
+      if (!gx || !needs[i]) continue;
       if (!shapesEqual(gx.shape, x.shape)) {
         throw new Error(
           `internal: the backward rule of '${node.op}' returned a gradient of shape ${fmtShape(gx.shape)} for input ${i} of shape ${fmtShape(x.shape)}`,

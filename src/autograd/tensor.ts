@@ -19,8 +19,12 @@ export interface HookHandle {
 export interface Node {
   readonly op: string;
   readonly inputs: readonly Tensor[];
-  /** Gradients w.r.t. each input (null where the input needs none), given the output's gradient. */
-  readonly backward: (g: Tensor) => readonly (Tensor | null)[];
+  /**
+   * Gradients w.r.t. each input given the output's gradient. `needs[i]` says whether input i's
+   * gradient is wanted (it requires grad and lies on a path to what was asked for); rules
+   * return null for the others, so e.g. an input-gradient-only pass skips weight gradients.
+   */
+  readonly backward: (g: Tensor, needs: readonly boolean[]) => readonly (Tensor | null)[];
   readonly attrs?: Record<string, unknown>;
 }
 

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import * as sr from '../../src/index.js';
 
 describe('backward()', () => {
@@ -77,6 +77,20 @@ describe('backward()', () => {
     for (let i = 0; i < 100_000; i++) y = y.add(1e-6);
     y.sum().backward();
     expect(x.grad!.item()).toBe(1);
+  });
+
+  test('only gradients on a path to the requested inputs are computed (no weight gradients for an input gradient)', () => {
+    const W = sr.rng(0).randn([3, 4], { requiresGrad: true });
+    const b = sr.zeros([4], { requiresGrad: true });
+    const x = sr.rng(1).randn([5, 3]);
+    const spy = vi.spyOn(x.backend, 'matmul');
+    const gx = sr.grad((s: sr.Tensor) => sr.linear(s, W, b, 'tanh').square().sum())(x) as sr.Tensor;
+    // one product for ∂/∂x; none for ∂/∂W (W requires grad but was not asked for)
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(spy.mock.calls[0]![5]).toBe(true); // gz · Wᵀ
+    spy.mockRestore();
+    expect(gx.shape).toEqual([5, 3]);
+    expect(W.grad).toBeNull();
   });
 
   test('gradients are reduced to the shape of broadcast inputs', () => {

@@ -10,20 +10,28 @@ import { sumTo } from './movement.js';
 import { eq, gt } from './compare.js';
 import { log, neg } from './unary.js';
 
-type GradRule = (a: Tensor, b: Tensor, y: Tensor, g: Tensor) => [Tensor | null, Tensor | null];
+/** [∂/∂a, ∂/∂b] given the output gradient g; `na`/`nb` say which of the two are wanted. */
+type GradRule = (
+  a: Tensor,
+  b: Tensor,
+  y: Tensor,
+  g: Tensor,
+  na: boolean,
+  nb: boolean,
+) => [Tensor | null, Tensor | null];
 
 const GRADS: Record<BinaryOp, GradRule> = {
-  add: (a, b, _y, g) => [a.requiresGrad ? g : null, b.requiresGrad ? g : null],
-  sub: (a, b, _y, g) => [a.requiresGrad ? g : null, b.requiresGrad ? neg(g) : null],
-  mul: (a, b, _y, g) => [a.requiresGrad ? mul(g, b) : null, b.requiresGrad ? mul(g, a) : null],
-  div: (a, b, y, g) => [a.requiresGrad ? div(g, b) : null, b.requiresGrad ? neg(div(mul(g, y), b)) : null],
-  pow: (a, b, y, g) => [
-    a.requiresGrad ? mul(g, mul(b, pow(a, sub(b, 1)))) : null,
+  add: (_a, _b, _y, g, na, nb) => [na ? g : null, nb ? g : null],
+  sub: (_a, _b, _y, g, na, nb) => [na ? g : null, nb ? neg(g) : null],
+  mul: (a, b, _y, g, na, nb) => [na ? mul(g, b) : null, nb ? mul(g, a) : null],
+  div: (_a, b, y, g, na, nb) => [na ? div(g, b) : null, nb ? neg(div(mul(g, y), b)) : null],
+  pow: (a, b, y, g, na, nb) => [
+    na ? mul(g, mul(b, pow(a, sub(b, 1)))) : null,
     // only asked for when the exponent is a variable; log(a) needs a > 0 there
-    b.requiresGrad ? mul(g, mul(y, log(a))) : null,
+    nb ? mul(g, mul(y, log(a))) : null,
   ],
-  maximum: (a, b, _y, g) => splitByMask(a, b, g, tieMask(a, b)),
-  minimum: (a, b, _y, g) => splitByMask(a, b, g, tieMask(b, a)),
+  maximum: (a, b, _y, g, na, nb) => splitByMask(g, tieMask(a, b), na, nb),
+  minimum: (a, b, _y, g, na, nb) => splitByMask(g, tieMask(b, a), na, nb),
 };
 
 /** 1 where a wins, 0 where b wins, 1/2 on ties (the subgradient PyTorch uses). */
@@ -31,8 +39,8 @@ function tieMask(a: Tensor, b: Tensor): Tensor {
   return add(gt(a, b), mul(eq(a, b), 0.5));
 }
 
-function splitByMask(a: Tensor, b: Tensor, g: Tensor, m: Tensor): [Tensor | null, Tensor | null] {
-  return [a.requiresGrad ? mul(g, m) : null, b.requiresGrad ? mul(g, sub(1, m)) : null];
+function splitByMask(g: Tensor, m: Tensor, na: boolean, nb: boolean): [Tensor | null, Tensor | null] {
+  return [na ? mul(g, m) : null, nb ? mul(g, sub(1, m)) : null];
 }
 
 function binary(op: BinaryOp, x: TensorLike, z: TensorLike): Tensor {
@@ -45,8 +53,8 @@ function binary(op: BinaryOp, x: TensorLike, z: TensorLike): Tensor {
     shape,
     a.backend,
     [a, b],
-    (g) => {
-      const [ga, gb] = GRADS[op](a, b, y, g);
+    (g, needs) => {
+      const [ga, gb] = GRADS[op](a, b, y, g, needs[0]!, needs[1]!);
       return [ga && sumTo(ga, a.shape), gb && sumTo(gb, b.shape)];
     },
   );

@@ -44,12 +44,12 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null, act: Activ
     [m, n],
     x.backend,
     inputs,
-    (g) => {
+    (g, needs) => {
       const gz = activationGrad(act, y, g);
       return [
-        x.requiresGrad ? mm(gz, w, false, true) : null,
-        w.requiresGrad ? mm(x, gz, true, false) : null,
-        b && b.requiresGrad ? sum(gz, 0) : null,
+        needs[0] ? mm(gz, w, false, true) : null,
+        needs[1] ? mm(x, gz, true, false) : null,
+        needs[2] ? sum(gz, 0) : null,
       ];
     },
     { activation: act },
@@ -66,11 +66,11 @@ export function activationGrad(act: Activation, y: Tensor, g: Tensor): Tensor {
     g.shape,
     y.backend,
     [y, g],
-    (gg) => {
+    (gg, needs) => {
       // d/dg is the same map applied to gg; d/dy is its derivative in y times g·gg
-      const dg = g.requiresGrad ? activationGrad(act, y, gg) : null;
+      const dg = needs[1] ? activationGrad(act, y, gg) : null;
       let dy: Tensor | null = null;
-      if (y.requiresGrad && act !== 'relu') {
+      if (needs[0] && act !== 'relu') {
         const gxg = mul(g, gg);
         dy = act === 'tanh' ? mul(gxg, mul(y, -2)) : mul(gxg, sub(1, mul(y, 2)));
       }

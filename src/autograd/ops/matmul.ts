@@ -35,10 +35,10 @@ export function mm(a: Tensor, b: Tensor, transA = false, transB = false): Tensor
     outShape,
     a.backend,
     [a, b],
-    (g) => {
+    (g, needs) => {
       let ga: Tensor | null = null;
       let gb: Tensor | null = null;
-      if (a.requiresGrad)
+      if (needs[0])
         ga = transA
           ? transB
             ? mm(b, g, true, true)
@@ -46,7 +46,7 @@ export function mm(a: Tensor, b: Tensor, transA = false, transB = false): Tensor
           : transB
             ? mm(g, b)
             : mm(g, b, false, true);
-      if (b.requiresGrad)
+      if (needs[1])
         gb = transA
           ? transB
             ? mm(g, a, true, true)

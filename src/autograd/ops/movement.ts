@@ -229,15 +229,15 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
     outShape,
     first.backend,
     xs,
-    (g) => {
+    (g, needs) => {
       let at = 0;
-      return xs.map((x) => {
+      return xs.map((x, i) => {
         const starts = new Array<number>(a + 1).fill(0);
         const ends: (number | undefined)[] = new Array<number | undefined>(a + 1).fill(undefined);
         starts[a] = at;
         ends[a] = at + x.shape[a]!;
         at += x.shape[a]!;
-        return x.requiresGrad ? slice(g, starts, ends) : null;
+        return needs[i] ? slice(g, starts, ends) : null;
       });
     },
     { axis: a },
@@ -337,11 +337,11 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
     shape,
     x.backend,
     [x, y],
-    (g) => {
+    (g, needs) => {
       const zero = zerosScalar(g);
       return [
-        x.requiresGrad ? sumTo(where(cond, g, zero), x.shape) : null,
-        y.requiresGrad ? sumTo(where(cond, zero, g), y.shape) : null,
+        needs[0] ? sumTo(where(cond, g, zero), x.shape) : null,
+        needs[1] ? sumTo(where(cond, zero, g), y.shape) : null,
       ];
     },
   );
