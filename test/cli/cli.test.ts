@@ -34,7 +34,15 @@ describe('sr2l command line', () => {
     expect(await main(['info', '--json'])).toBe(0);
     const facts = JSON.parse(io.out()) as { sr2l: string; backends: Record<string, unknown> };
     expect(facts.sr2l).toBe(version);
-    expect(Object.keys(facts.backends)).toContain('cpu');
+    expect(Object.keys(facts.backends)).toEqual(['cpu', 'webgpu']);
+    const webgpu = facts.backends.webgpu as {
+      available: boolean;
+      adapter?: { backend: string };
+      reason?: string;
+    };
+    // either an adapter with its backend named, or the reason there is none
+    expect(webgpu.available ? webgpu.adapter?.backend : webgpu.reason).toBeTruthy();
+    if (process.env.REQUIRE_WEBGPU === '1') expect(webgpu.available).toBe(true);
   });
 
   test('an unknown flag is a usage error, not a crash', async () => {
