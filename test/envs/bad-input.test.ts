@@ -79,7 +79,7 @@ test('stepping a truncated episode throws until reset', async () => {
 });
 
 test('unknown env id: the error lists every valid id', async () => {
-  const err = await makeEnv('Hoper-v5').catch((e: unknown) => e as Error);
+  const err = (await makeEnv('Hoper-v5').catch((e: unknown) => e)) as Error;
   expect(err).toBeInstanceOf(Error);
   expect(err.message).toContain("unknown environment id 'Hoper-v5'");
   for (const id of ENV_IDS) expect(err.message).toContain(id);

@@ -5,6 +5,8 @@ import type { VectorResetResult, VectorStepResult } from './vector-env.js';
 export interface WorkerInit {
   id: string;
   numEnvs: number;
+  /** global index of this worker's first copy */
+  indexOffset: number;
   envOptions: MakeEnvOptions;
 }
 

@@ -14,6 +14,11 @@ export interface VectorEnvOptions {
   envOptions?: MakeEnvOptions;
 }
 
+/** Internal: the global index of the first copy (set by worker threads for their block). */
+interface BlockOptions extends VectorEnvOptions {
+  indexOffset?: number;
+}
+
 export class SyncVectorEnv implements VectorEnv {
   readonly numEnvs: number;
   readonly obsDim: number;
@@ -27,8 +32,14 @@ export class SyncVectorEnv implements VectorEnv {
   private started = false;
   private isClosed = false;
 
-  /** Wraps already-built environments (all with the same spaces). */
-  constructor(readonly envs: Env[]) {
+  /**
+   * Wraps already-built environments (all with the same spaces). `indexOffset` is the
+   * global index of `envs[0]` (worker blocks), used in error messages.
+   */
+  constructor(
+    readonly envs: Env[],
+    private readonly indexOffset = 0,
+  ) {
     if (envs.length === 0) throw new RangeError('SyncVectorEnv: need at least one environment');
     this.numEnvs = envs.length;
     this.obsDim = boxSize(envs[0]!.observationSpace);
@@ -78,6 +89,16 @@ export class SyncVectorEnv implements VectorEnv {
       throw new RangeError(
         `vector ${this.id}: actions have length ${actions.length}, expected ${n} (${this.numEnvs} envs × ${this.actDim})`,
       );
+    }
+    // check every action first, so a bad entry leaves all copies unstepped
+    for (let k = 0; k < n; k++) {
+      const v = actions[k];
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        const env = this.indexOffset + Math.floor(k / this.actDim);
+        throw new RangeError(
+          `vector ${this.id}: action ${k % this.actDim} of env ${env} is ${String(v)}; every entry must be a finite number`,
+        );
+      }
     }
     const infos: StepInfo[] = [];
     const finalObs: (Float64Array | null)[] = [];
@@ -144,11 +165,11 @@ function subarray(a: ArrayLike<number>, start: number, len: number): ArrayLike<n
 }
 
 /** N copies of `id` in this thread. */
-export async function makeSyncVectorEnv(id: string, opts: VectorEnvOptions): Promise<SyncVectorEnv> {
+export async function makeSyncVectorEnv(id: string, opts: BlockOptions): Promise<SyncVectorEnv> {
   checkNumEnvs(opts.numEnvs);
   const envs: Env[] = [await makeEnv(id, opts.envOptions)]; // loads MuJoCo if needed
   for (let i = 1; i < opts.numEnvs; i++) envs.push(makeEnvSync(id, opts.envOptions));
-  return new SyncVectorEnv(envs);
+  return new SyncVectorEnv(envs, opts.indexOffset ?? 0);
 }
 
 export function checkNumEnvs(n: number): void {

@@ -4,10 +4,14 @@
  * so sampling uses several cores. Same layout, auto-reset and seeding as `SyncVectorEnv`,
  * hence the same trajectories for the same seed.
  *
- * Each worker loads the env module itself. When this file runs as TypeScript (tests,
- * benchmarks under tsx/vitest) the worker is started from worker.ts with `--import tsx`;
- * from the built package it starts dist's worker.js.
+ * Each worker loads the env module itself. From the built package it starts dist's
+ * worker.js. When this file runs as TypeScript (tests and benchmarks under tsx/vitest)
+ * the worker must load worker.ts through tsx; on Node 20 `execArgv: ['--import', 'tsx']`
+ * does not reach a worker's entry module, so a two-line bootstrap registers tsx's loader
+ * (`tsx/esm/api`) inside the worker and then imports worker.ts.
  */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { StepInfo } from '../core/env.js';
 import type { Box } from '../core/space.js';
@@ -68,13 +72,12 @@ export class WorkerVectorEnv implements VectorEnv {
         `WorkerVectorEnv: numWorkers must be an integer in [1, numEnvs=${opts.numEnvs}], got ${numWorkers}`,
       );
     }
-    const url = new URL(RUNS_AS_TS ? './worker.ts' : './worker.js', import.meta.url);
     const slots: Slot[] = [];
     let start = 0;
     for (let w = 0; w < numWorkers; w++) {
       const count = Math.floor(opts.numEnvs / numWorkers) + (w < opts.numEnvs % numWorkers ? 1 : 0);
-      const init: WorkerInit = { id, numEnvs: count, envOptions: opts.envOptions ?? {} };
-      const worker = new Worker(url, { workerData: init, execArgv: RUNS_AS_TS ? ['--import', 'tsx'] : [] });
+      const init: WorkerInit = { id, numEnvs: count, indexOffset: start, envOptions: opts.envOptions ?? {} };
+      const worker = startWorker(init);
       const slot: Slot = { worker, start, count, pending: null };
       slots.push(slot);
       start += count;
@@ -82,11 +85,11 @@ export class WorkerVectorEnv implements VectorEnv {
     const venv = new WorkerVectorEnv(id, opts.numEnvs, obsSpace, actSpace, slots);
     const ready = slots.map((s) => venv.await(s));
     for (const s of slots) venv.listen(s);
-    try {
-      await Promise.all(ready);
-    } catch (e) {
+    const started = await Promise.allSettled(ready);
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) {
       await venv.terminate();
-      throw e;
+      throw failed.reason;
     }
     return venv;
   }
@@ -153,15 +156,19 @@ export class WorkerVectorEnv implements VectorEnv {
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
-  private broadcast(make: (s: Slot) => WorkerRequest): Promise<WorkerReply[]> {
-    if (this.isClosed) return Promise.reject(new Error(`vector ${this.id}: used after close()`));
-    return Promise.all(
+  /** Sends one request to every worker; waits for all replies (so none is left pending). */
+  private async broadcast(make: (s: Slot) => WorkerRequest): Promise<WorkerReply[]> {
+    if (this.isClosed) throw new Error(`vector ${this.id}: used after close()`);
+    const settled = await Promise.allSettled(
       this.slots.map((s) => {
         const p = this.await(s);
         s.worker.postMessage(make(s));
         return p;
       }),
     );
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((r) => (r as PromiseFulfilledResult<WorkerReply>).value);
   }
 
   /** The next reply of a worker (one request in flight per worker). */
@@ -190,6 +197,19 @@ export class WorkerVectorEnv implements VectorEnv {
         settle((p) => p.reject(new Error(`vector ${this.id}: worker exited with code ${code}`)));
     });
   }
+}
+
+function startWorker(init: WorkerInit): Worker {
+  if (!RUNS_AS_TS) return new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+  // tsx's ESM API (resolved from here; its package maps the `import` condition to index.mjs)
+  const tsxApi = createRequire(import.meta.url)
+    .resolve('tsx/esm/api')
+    .replace(/index\.cjs$/, 'index.mjs');
+  const entry = new URL('./worker.ts', import.meta.url).href;
+  const bootstrap =
+    `import(${JSON.stringify(pathToFileURL(tsxApi).href)})` +
+    `.then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: init });
 }
 
 /** N copies of `id` spread over worker threads. */

@@ -13,7 +13,11 @@ const fail = (e: unknown) => send({ type: 'error', message: e instanceof Error ?
 
 let venv: SyncVectorEnv | null = null;
 try {
-  venv = await makeSyncVectorEnv(init.id, { numEnvs: init.numEnvs, envOptions: init.envOptions });
+  venv = await makeSyncVectorEnv(init.id, {
+    numEnvs: init.numEnvs,
+    envOptions: init.envOptions,
+    indexOffset: init.indexOffset,
+  });
   send({ type: 'ready', obsDim: venv.obsDim, actDim: venv.actDim });
 } catch (e) {
   fail(e);
