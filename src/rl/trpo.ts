@@ -26,11 +26,12 @@ import { LinearFeatureBaseline } from './baselines/linear-feature.js';
 import { MlpValueBaseline } from './baselines/mlp-value.js';
 import type { TrpoConfig } from './config.js';
 import { conjugateGradient } from './conjugate-gradient.js';
-import { gaussianEntropy, gaussianKl, sharedStdJeffreys } from './distributions.js';
+import { gaussianEntropy, sharedStdJeffreys } from './distributions.js';
 import { centered, gae } from './gae.js';
 import { GaussianMlpPolicy, type PolicyParams } from './gaussian-policy.js';
 import { backtrackingLineSearch } from './line-search.js';
-import { dot, readFlat, splitFlat } from './params.js';
+import { dot, readFlat } from './params.js';
+import { fisherVectorProduct, meanKlFromCurrent } from './fisher.js';
 import { type Batch, OnPolicySampler, type SamplerSnapshot } from './sampler.js';
 import { pgdMaximize } from './smoothness/index.js';
 import { type StepInputs, trpoObjective } from './objective.js';
@@ -216,12 +217,9 @@ export class TrpoTrainer {
     const actions = policy.toTensor(batch.actions, batch.size);
     const advantages = policy.toTensor(adv, batch.size).reshape([batch.size]);
 
-    // π_old: the current policy's outputs, held fixed for this iteration
-    const old = sr.noGrad(() => ({
-      mean: policy.mean(obs),
-      logStd: policy.logStd.detach(),
-      logLik: policy.logLikelihood(obs, actions),
-    }));
+    // π_old = the current policy, held fixed for this iteration
+    const oldLogLik = sr.noGrad(() => policy.logLikelihood(obs, actions));
+    const meanKl = meanKlFromCurrent(policy, obs);
 
     // 3. TRPO-SR: s̃ = s + δ, δ maximizing D_J(π_old(·|s), π_old(·|s + δ)) in the ℓ∞ ball
     const useSr = c.algo === 'trpo-sr';
@@ -245,10 +243,8 @@ export class TrpoTrainer {
       smoothness = (await pgd.divergence.mean().data())[0]!;
       perturbationLinf = (await pgd.delta.abs().max(-1).mean().data())[0]!;
     }
-    this.lastStepInputs = { obs, actions, advantages, oldLogLik: old.logLik, perturbedObs };
+    this.lastStepInputs = { obs, actions, advantages, oldLogLik, perturbedObs };
     const { surrogate, regularizer, loss } = trpoObjective(policy, this.lastStepInputs, c.lambdaS);
-    const meanKl = (...ps: Tensor[]): Tensor =>
-      gaussianKl(old.mean, old.logStd, policy.mean(obs, ps), policy.logStdOf(ps)).mean();
 
     // ∇L at θ_k (and, for --log-grads, the two parts separately)
     const [lossBeforeT, gradsT] = sr.valueAndGrad(loss, params.map((_, i) => i))(...params) as [Tensor, Tensor[]];
@@ -257,11 +253,7 @@ export class TrpoTrainer {
     if (c.logGrads) this.lastGradNorms = await this.gradNorms(params, surrogate, regularizer);
 
     // F·v + damping·v, F = ∇²θ mean KL(π_old ‖ π_θ) at θ = θ_k (the engine's hvp: grad of grad·v)
-    const fvp = async (v: Float64Array): Promise<Float64Array> => {
-      const hv = await readFlat(sr.hvp(meanKl, params, splitFlat(params, v)));
-      for (let i = 0; i < hv.length; i++) hv[i] = hv[i]! + c.cgDamping * v[i]!;
-      return hv;
-    };
+    const fvp = fisherVectorProduct(policy, meanKl, c.cgDamping);
     const negG = g.map((x) => -x);
     const cg = await conjugateGradient(fvp, negG, c.cgIters, c.cgResidualTol);
 
@@ -281,7 +273,7 @@ export class TrpoTrainer {
     });
 
     const [surrBefore, surrAfter, entropy] = await Promise.all([
-      sr.noGrad(() => old.logLik.sub(old.logLik).exp().mul(advantages).mean()).data(),
+      sr.noGrad(() => advantages.mean()).data(), // the ratio is 1 at θ_old
       sr.noGrad(() => surrogate(params)).data(),
       sr.noGrad(() => gaussianEntropy(policy.logStd)).data(),
     ]);
