@@ -160,7 +160,7 @@ export async function trainRun(config: TrpoConfig, opts: TrainRunOptions): Promi
     while (trainer.iteration < config.iterations) {
       const stats = await trainer.iterate();
       const k = stats.Iteration;
-      if (config.evalEvery > 0 && (k % config.evalEvery === 0 || k === config.iterations)) {
+      if (config.evalEvery > 0 && k % config.evalEvery === 0) {
         stats.EvalReturn = await trainer.evaluate(config.evalEpisodes, evalSeed(config.seed, k));
       }
       await progress.append(stats as unknown as Record<string, number>);
