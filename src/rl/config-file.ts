@@ -15,16 +15,22 @@ export function readConfigFile(path: string): Record<string, unknown> {
   try {
     textContent = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ConfigError(`--config ${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? e})`);
+    throw new ConfigError(
+      `--config ${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? e})`,
+    );
   }
   let data: unknown;
   try {
     data = /\.ya?ml$/i.test(path) ? parseYaml(textContent) : JSON.parse(textContent);
   } catch (e) {
-    throw new ConfigError(`--config ${path}: not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
+    throw new ConfigError(
+      `--config ${path}: not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(e as Error).message}`,
+    );
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new ConfigError(`--config ${path}: expected a mapping of settings, got ${Array.isArray(data) ? 'a list' : typeof data}`);
+    throw new ConfigError(
+      `--config ${path}: expected a mapping of settings, got ${Array.isArray(data) ? 'a list' : typeof data}`,
+    );
   }
   return Object.fromEntries(Object.entries(data).map(([k, v]) => [camel(k), v]));
 }
@@ -49,6 +55,7 @@ export function parseFlagValue(key: keyof TrpoConfig, raw: string): unknown {
 
 function toNumber(flag: string, raw: string): number {
   const v = Number(raw);
-  if (raw.trim() === '' || Number.isNaN(v)) throw new ConfigError(`${flag} = ${JSON.stringify(raw)} is invalid; allowed: a number`);
+  if (raw.trim() === '' || Number.isNaN(v))
+    throw new ConfigError(`${flag} = ${JSON.stringify(raw)} is invalid; allowed: a number`);
   return v;
 }

@@ -184,7 +184,9 @@ export function resolveConfig(partial: Record<string, unknown>, source = 'config
   for (const key of CONFIG_KEYS) {
     const problem = RULES[key](merged[key]);
     if (problem) {
-      throw new ConfigError(`${source}: ${key} = ${JSON.stringify(merged[key])} is invalid; allowed: ${problem}`);
+      throw new ConfigError(
+        `${source}: ${key} = ${JSON.stringify(merged[key])} is invalid; allowed: ${problem}`,
+      );
     }
   }
   return structuredClone(merged) as unknown as TrpoConfig;

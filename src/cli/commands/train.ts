@@ -50,14 +50,21 @@ export const train: Command = {
       let config: TrpoConfig;
       let out: string;
       if (resumeDir !== undefined) {
-        if (v.config !== undefined) throw new UsageError('--resume uses the run folder\'s config.json; drop --config');
-        if (v.out !== undefined && v.out !== resumeDir) throw new UsageError('--resume names the run folder; drop --out');
+        if (v.config !== undefined)
+          throw new UsageError("--resume uses the run folder's config.json; drop --config");
+        if (v.out !== undefined && v.out !== resumeDir)
+          throw new UsageError('--resume names the run folder; drop --out');
         out = resumeDir;
         config = await planRun(out, null, { resume: true, overrides: fromFlags as Partial<TrpoConfig> });
       } else {
         const fromFile = v.config !== undefined ? readConfigFile(v.config as string) : {};
-        const requested = resolveConfig({ ...fromFile, ...fromFlags }, v.config ? `--config ${v.config} + flags` : 'flags');
-        out = (v.out as string | undefined) ?? join('runs', `${requested.algo}-${requested.env}-s${requested.seed}`);
+        const requested = resolveConfig(
+          { ...fromFile, ...fromFlags },
+          v.config ? `--config ${v.config} + flags` : 'flags',
+        );
+        out =
+          (v.out as string | undefined) ??
+          join('runs', `${requested.algo}-${requested.env}-s${requested.seed}`);
         config = await planRun(out, requested, { force: v.force as boolean });
       }
       return await runTraining(config, out, resumeDir !== undefined, v.force as boolean, v.quiet as boolean);
@@ -68,11 +75,19 @@ export const train: Command = {
   },
 };
 
-async function runTraining(config: TrpoConfig, out: string, resume: boolean, force: boolean, quiet: boolean): Promise<number> {
+async function runTraining(
+  config: TrpoConfig,
+  out: string,
+  resume: boolean,
+  force: boolean,
+  quiet: boolean,
+): Promise<number> {
   const log = (s: string): void => {
     if (!quiet) console.error(s);
   };
-  log(`sr2l train: ${config.algo} on ${config.env}, seed ${config.seed}, ${config.iterations} iterations × ${config.batchSize} steps, backend ${config.backend} → ${out}${resume ? ' (resuming)' : ''}`);
+  log(
+    `sr2l train: ${config.algo} on ${config.env}, seed ${config.seed}, ${config.iterations} iterations × ${config.batchSize} steps, backend ${config.backend} → ${out}${resume ? ' (resuming)' : ''}`,
+  );
   const bar = !quiet && process.stderr.isTTY ? new ProgressBar(config.iterations) : null;
   const started = performance.now();
   let first: number | null = null;
@@ -94,7 +109,9 @@ async function runTraining(config: TrpoConfig, out: string, resume: boolean, for
     `done: ${config.algo} ${config.env} seed ${config.seed}: iteration ${result.trainer.iteration}, ` +
       `average return ${last ? fmt(last.AverageReturn) : 'n/a'}${last && !Number.isNaN(last.EvalReturn) ? `, eval return ${fmt(last.EvalReturn)}` : ''}, ${secs.toFixed(1)} s`,
   );
-  console.log(`outputs: ${result.dir} (config.json, progress.csv, checkpoints/${config.logGrads ? ', grads.csv' : ''})`);
+  console.log(
+    `outputs: ${result.dir} (config.json, progress.csv, checkpoints/${config.logGrads ? ', grads.csv' : ''})`,
+  );
   return 0;
 }
 

@@ -154,7 +154,8 @@ export async function trainRun(config: TrpoConfig, opts: TrainRunOptions): Promi
       if (config.logGrads) await grads.create();
     }
     await mkdir(join(dir, CHECKPOINTS), { recursive: true });
-    if (resumedFrom !== null) await writeFileAtomic(join(dir, CONFIG), text(await configWithIterations(dir, config)));
+    if (resumedFrom !== null)
+      await writeFileAtomic(join(dir, CONFIG), text(await configWithIterations(dir, config)));
 
     const history: IterationStats[] = [];
     while (trainer.iteration < config.iterations) {
