@@ -6,6 +6,8 @@
  *   runs/<name>/checkpoints/    every checkpointEvery iterations and at the end
  * A folder that already holds a run is refused unless `force` (start over) or `resume`
  * (continue from its last checkpoint with its own config; only `iterations` may change).
+ * Stopping through `signal` finishes the current iteration and checkpoints it, so a
+ * stopped run loses nothing when resumed.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -57,6 +59,8 @@ export interface TrainRunOptions {
   resume?: boolean;
   /** called after every iteration (progress bars, tests) */
   onIteration?: (stats: IterationStats, trainer: TrpoTrainer) => void;
+  /** when aborted, training stops after the current iteration and writes a checkpoint */
+  signal?: AbortSignal;
 }
 
 export interface TrainRunResult {
@@ -65,6 +69,8 @@ export interface TrainRunResult {
   /** rows of this invocation (not the ones before a resume) */
   history: IterationStats[];
   resumedFrom: number | null;
+  /** true when `signal` stopped the run before `iterations` */
+  stopped: boolean;
 }
 
 const CONFIG = 'config.json';
@@ -166,11 +172,17 @@ export async function trainRun(config: TrpoConfig, opts: TrainRunOptions): Promi
       }
       await progress.append(stats as unknown as Record<string, number>);
       if (config.logGrads && trainer.lastGradNorms) await grads.append(gradRow(k, trainer.lastGradNorms));
-      if (k % config.checkpointEvery === 0 || k === config.iterations) await saveCheckpoint(dir, trainer);
+      const stopping = opts.signal?.aborted === true;
+      if (k % config.checkpointEvery === 0 || k === config.iterations || stopping)
+        await saveCheckpoint(dir, trainer);
       history.push(stats);
       opts.onIteration?.(stats, trainer);
+      if (stopping || opts.signal?.aborted) {
+        if (!stopping) await saveCheckpoint(dir, trainer);
+        return { dir, trainer, history, resumedFrom, stopped: trainer.iteration < config.iterations };
+      }
     }
-    return { dir, trainer, history, resumedFrom };
+    return { dir, trainer, history, resumedFrom, stopped: false };
   } catch (e) {
     trainer?.close();
     throw e;
