@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { ConfigError, CONFIG_KEYS, TRPO_DEFAULTS, type TrpoConfig, resolveConfig } from '../../rl/config.js';
 import { kebab, parseFlagValue, readConfigFile } from '../../rl/config-file.js';
-import type { IterationStats } from '../../rl/trpo.js';
+import { backendFor, type IterationStats } from '../../rl/trpo.js';
 import { planRun, trainRun } from '../../rl/run/train-run.js';
 import { UsageError, type Command } from '../command.js';
 import { ProgressBar } from '../progress-bar.js';
@@ -66,6 +66,11 @@ export const train: Command = {
           (v.out as string | undefined) ??
           join('runs', `${requested.algo}-${requested.env}-s${requested.seed}`);
         config = await planRun(out, requested, { force: v.force as boolean });
+      }
+      try {
+        backendFor(config.backend); // an unavailable backend stops here, before the run folder is touched
+      } catch (e) {
+        throw new UsageError((e as Error).message);
       }
       return await runTraining(config, out, resumeDir !== undefined, v.force as boolean, v.quiet as boolean);
     } catch (e) {
