@@ -14,14 +14,7 @@ export function record(
   backward: Node['backward'],
   attrs?: Record<string, unknown>,
 ): Tensor {
-  const t = new Tensor(storage, shape, backend);
-  if (isAnomalyMode())
-    checkAnomaly(
-      op,
-      backend,
-      storage,
-      inputs.map((x) => x.shape),
-    );
+  const t = constantResult(op, storage, shape, backend, inputs);
   if (isGradEnabled()) {
     for (let i = 0; i < inputs.length; i++) {
       if (inputs[i]!.requiresGrad) {

@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { main } from '../../src/cli/index.js';
+import { version } from '../../src/index.js';
+
+function capture(): { out: () => string; err: () => string } {
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+  return {
+    out: () => log.mock.calls.map((c) => c.join(' ')).join('\n'),
+    err: () => error.mock.calls.map((c) => c.join(' ')).join('\n'),
+  };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('sr2l command line', () => {
+  test('--help lists every command; --version prints the package version', async () => {
+    const io = capture();
+    expect(await main(['--help'])).toBe(0);
+    expect(io.out()).toMatch(/usage: sr2l <command>/);
+    expect(io.out()).toMatch(/info\s+print versions/);
+    expect(await main(['--version'])).toBe(0);
+    expect(io.out()).toContain(version);
+  });
+
+  test('an unknown command exits 2 and lists the valid ones', async () => {
+    const io = capture();
+    expect(await main(['trian'])).toBe(2);
+    expect(io.err()).toMatch(/unknown command 'trian'; available: .*info/);
+  });
+
+  test('info --json reports versions and backends', async () => {
+    const io = capture();
+    expect(await main(['info', '--json'])).toBe(0);
+    const facts = JSON.parse(io.out()) as { sr2l: string; backends: Record<string, unknown> };
+    expect(facts.sr2l).toBe(version);
+    expect(Object.keys(facts.backends)).toContain('cpu');
+  });
+
+  test('an unknown flag is a usage error, not a crash', async () => {
+    const io = capture();
+    expect(await main(['info', '--jsno'])).toBe(2);
+    expect(io.err()).toMatch(/sr2l info: .*jsno/);
+  });
+
+  test('demo prints a falling loss and rejects bad flags', async () => {
+    const io = capture();
+    expect(await main(['demo', '--steps', '150', '--every', '50'])).toBe(0);
+    const mses = [...io.out().matchAll(/mse (\S+)/g)].map((m) => Number(m[1]));
+    expect(mses.length).toBeGreaterThanOrEqual(4);
+    expect(mses[mses.length - 1]!).toBeLessThan(mses[0]! / 10);
+    expect(await main(['demo', '--steps', '0'])).toBe(2);
+    expect(io.err()).toMatch(/--steps must be a positive integer, got '0'/);
+  });
+});
