@@ -1,188 +1,182 @@
 /**
- * Every DDPG / DDPG-SR setting in one place, with its default and where the number
- * comes from. garage19 = rlworkgroup/garage v2019.10.3, the version the paper builds on
- * ("all other hyperparameters as in garage", paper §5); the DDPG numbers are those of
- * garage19's DDPG benchmark and examples (research/rl-anchors.md §2.4–2.5).
+ * DDPG / DDPG-SR-A / DDPG-SR-C settings: every hyperparameter with its default and where
+ * the number comes from. garage19 = rlworkgroup/garage v2019.10.3, the version the paper
+ * builds on ("all other hyperparameters as in garage", paper §5); its DDPG benchmark and
+ * examples (research/rl-anchors.md §2.4–2.5) give the numbers. Settings shared with TRPO
+ * (env, seed, iterations, eps, lambdaS, pgd*, eval*, checkpointEvery, backend, dtype,
+ * logGrads) have the same names, checks and CLI flags.
  */
-import type { Activation } from '../kernels/backend.js';
-import type { FloatDType } from '../kernels/dtype.js';
-import { checkNumber, checkOneOf, checkPositiveInt, describeValue } from '../nn/checks.js';
+import { ENV_IDS } from '../envs/index.js';
 import { ASCENT_RULES, type AscentRule } from './smoothness/index.js';
-import { NOISE_KINDS, type NoiseOptions } from './noise.js';
+import {
+  BACKENDS,
+  type BackendName,
+  ConfigError,
+  DTYPES,
+  bool,
+  int,
+  num,
+  oneOf,
+  resolveSettings,
+  type Rule,
+} from './config.js';
+import { NOISE_KINDS, type NoiseKind } from './noise.js';
 
-export type DdpgAlgo = 'ddpg' | 'ddpg-sr-a' | 'ddpg-sr-c';
-export const DDPG_ALGOS: readonly DdpgAlgo[] = ['ddpg', 'ddpg-sr-a', 'ddpg-sr-c'];
-
-export interface SmoothnessConfig {
-  /** ℓ∞ radius ε of the state perturbation (paper grid [1e-5, 1e-1]; no per-env value published) */
-  eps: number;
-  /** regularizer weight λ_s (paper grid [1e-2, 1e2]; no per-env value published) */
-  lambda: number;
-  /** PGD ascent steps (paper §5: 10) */
-  steps: number;
-  /** PGD step size as a multiple of ε (paper §5: 0.2) */
-  stepSizeRatio: number;
-  /** 'sign' (ℓ∞ steepest ascent, default of the shared PGD) or 'gradient' (Algorithm 2/3 as written) */
-  ascent: AscentRule;
-  /**
-   * DDPG-SR-C only: differentiate Q(s, a) in (Q(s, a) − Q(s̃, a))² too. Default false:
-   * Algorithm 3 writes the clean term with the parameters before the update (a constant).
-   */
-  criticRegBothTerms: boolean;
-}
+export const DDPG_ALGOS = ['ddpg', 'ddpg-sr-a', 'ddpg-sr-c'] as const;
+export type DdpgAlgo = (typeof DDPG_ALGOS)[number];
 
 export interface DdpgConfig {
   algo: DdpgAlgo;
-  /** environment id (sr2l's registry) */
   env: string;
-  /** one seed; env, init, exploration, sampling and perturbation streams are forked from it */
   seed: number;
-  /** environment steps in total (paper: 500 iterations × 1K = 0.5M) */
-  totalSteps: number;
-  /** environment steps per iteration = one progress.csv row (paper §5: 1K) */
+  /** iterations = progress.csv rows (paper §5: 500) */
+  iterations: number;
+  /** environment steps per iteration (paper §5: 1K) */
   stepsPerIteration: number;
   /** environment steps per sampling cycle (garage19 DDPG benchmark: 100) */
   stepsPerCycle: number;
   /** gradient steps after each cycle (garage19 n_train_steps: 50) */
   trainStepsPerCycle: number;
-  /** transitions collected before any gradient step (garage19 min_buffer_size: 1e4) */
+  /** transitions stored before the first gradient step (garage19 min_buffer_size: 1e4) */
   warmupSteps: number;
   /** minibatch size (garage19 buffer_batch_size: 64) */
-  batchSize: number;
+  minibatchSize: number;
   /** replay capacity (garage19 DDPG benchmark: 1e6) */
   bufferSize: number;
-  /** discount (garage19 DDPG benchmark and examples: 0.9; the class default is 0.99) */
-  gamma: number;
-  /** Polyak rate (garage19 target_update_tau: 0.01) */
+  /** γ (garage19 DDPG benchmark and examples: 0.9; the class default is 0.99) */
+  discount: number;
+  /** Polyak rate τ (garage19 target_update_tau: 0.01) */
   tau: number;
   /** actor Adam learning rate (garage19 policy_lr: 1e-4) */
   actorLr: number;
   /** critic Adam learning rate (garage19 qf_lr: 1e-3) */
   criticLr: number;
-  /** hidden widths of actor and critic (paper §5: 2 × 64; garage19 DDPG benchmark: (64, 64)) */
+  /** hidden widths of actor and critic, ReLU (paper §5: 64, 64; garage19 benchmark: (64, 64) ReLU) */
   hidden: number[];
-  /** hidden activation (garage19 DDPG benchmark: relu; the actor's output is tanh) */
-  activation: Activation;
-  /** exploration noise (garage19 DDPG benchmark: OU σ 0.2, θ 0.15, dt 0.01) */
-  noise: Required<NoiseOptions>;
+  /** exploration noise: 'ou' (garage19 OUStrategy) or 'gaussian' */
+  noise: NoiseKind;
+  /** noise σ in normalized action units (garage19 DDPG benchmark: 0.2) */
+  noiseSigma: number;
+  /** OU θ (garage19 OUStrategy: 0.15) */
+  noiseTheta: number;
+  /** OU dt (garage19 OUStrategy: 0.01) */
+  noiseDt: number;
   /** store time-limit ends as terminal (garage19 does: no bootstrapping at the limit) */
   timeLimitAsTerminal: boolean;
-  /** episode length limit (null: the registry's, 1000 for MuJoCo, 200 for Pendulum-v1) */
+  /** episode time limit; null: the registry's (1000 for MuJoCo tasks, 200 for Pendulum-v1) */
   maxEpisodeSteps: number | null;
-  /** deterministic evaluation every this many iterations (0: never) */
+  /** SR: radius ε of the ℓ∞ perturbation ball (paper §5 grid: 1e-5 … 1e-1) */
+  eps: number;
+  /** SR: regularizer weight λ_s (paper §5 grid: 1e-2 … 1e2) */
+  lambdaS: number;
+  /** SR: PGD ascent steps (paper §5: 10) */
+  pgdSteps: number;
+  /** SR: PGD step size as a multiple of ε (paper §5: 0.2) */
+  pgdStepScale: number;
+  /** SR: 'sign' (ℓ∞ steepest ascent) or 'gradient' (Algorithms 2/3 as written) */
+  pgdAscent: AscentRule;
+  /** DDPG-SR-C: differentiate the clean Q(s, a) too (Algorithm 3 holds it fixed: false) */
+  criticRegBothTerms: boolean;
+  /** deterministic-policy evaluation every N iterations (0: never) */
   evalEvery: number;
-  /** episodes per deterministic evaluation */
+  /** episodes per evaluation */
   evalEpisodes: number;
-  /** checkpoint every this many iterations (0: only at the end) */
+  /** checkpoint every N iterations (and always at the end) */
   checkpointEvery: number;
-  /** parameter dtype */
-  dtype: FloatDType;
-  /** the SR²L regularizer (used by ddpg-sr-a and ddpg-sr-c) */
-  smoothness: SmoothnessConfig;
+  backend: BackendName;
+  dtype: (typeof DTYPES)[number];
+  /** write the actor's and critic's gradient norms to grads.csv */
+  logGrads: boolean;
 }
 
-/** garage19's DDPG benchmark settings with the paper's 2 × 64 networks and 0.5M-step budget. */
-export const DDPG_PRESET: Readonly<DdpgConfig> = Object.freeze({
+/** garage19's DDPG benchmark settings with the paper's 2 × 64 networks and 500 × 1K-step budget. */
+export const DDPG_DEFAULTS: DdpgConfig = {
   algo: 'ddpg',
   env: 'HalfCheetah-v2',
-  seed: 1,
-  totalSteps: 500_000,
+  seed: 0,
+  iterations: 500,
   stepsPerIteration: 1000,
   stepsPerCycle: 100,
   trainStepsPerCycle: 50,
   warmupSteps: 10_000,
-  batchSize: 64,
+  minibatchSize: 64,
   bufferSize: 1_000_000,
-  gamma: 0.9,
+  discount: 0.9,
   tau: 0.01,
   actorLr: 1e-4,
   criticLr: 1e-3,
   hidden: [64, 64],
-  activation: 'relu',
-  noise: { kind: 'ou', sigma: 0.2, theta: 0.15, dt: 0.01, mu: 0 },
+  noise: 'ou',
+  noiseSigma: 0.2,
+  noiseTheta: 0.15,
+  noiseDt: 0.01,
   timeLimitAsTerminal: true,
   maxEpisodeSteps: null,
+  // ε and λ_s: the paper publishes only its grid; the same choice as TRPO-SR's defaults
+  eps: 0.01,
+  lambdaS: 1,
+  pgdSteps: 10,
+  pgdStepScale: 0.2,
+  pgdAscent: 'sign',
+  criticRegBothTerms: false,
   evalEvery: 10,
   evalEpisodes: 5,
   checkpointEvery: 10,
+  backend: 'cpu',
   dtype: 'float32',
-  // ε and λ_s: the paper publishes only the grid; these are our choice inside it (see docs/ddpg.md)
-  smoothness: {
-    eps: 0.01,
-    lambda: 1,
-    steps: 10,
-    stepSizeRatio: 0.2,
-    ascent: 'sign',
-    criticRegBothTerms: false,
-  },
-} satisfies DdpgConfig);
-
-export type DdpgOverrides = Partial<Omit<DdpgConfig, 'noise' | 'smoothness'>> & {
-  noise?: Partial<NoiseOptions>;
-  smoothness?: Partial<SmoothnessConfig>;
+  logGrads: false,
 };
 
-/** The preset with `overrides` applied, every field checked (errors name the field, the value and what is allowed). */
-export function resolveDdpgConfig(overrides: DdpgOverrides = {}): DdpgConfig {
-  const known = new Set(Object.keys(DDPG_PRESET));
-  for (const k of Object.keys(overrides))
-    if (!known.has(k))
-      throw new RangeError(`ddpg config: unknown field '${k}'; allowed: ${[...known].join(', ')}`);
-  const c: DdpgConfig = {
-    ...DDPG_PRESET,
-    ...overrides,
-    hidden: [...(overrides.hidden ?? DDPG_PRESET.hidden)],
-    noise: { ...DDPG_PRESET.noise, ...overrides.noise },
-    smoothness: { ...DDPG_PRESET.smoothness, ...overrides.smoothness },
-  } as DdpgConfig;
-  const who = 'ddpg config';
-  checkOneOf(who, 'algo', c.algo, DDPG_ALGOS);
-  if (typeof c.env !== 'string' || c.env === '')
-    throw new RangeError(`${who}: env must be an environment id, got ${describeValue(c.env)}`);
-  checkNumber(who, 'seed', c.seed, { min: 0, max: 0xffffffff });
-  if (!Number.isInteger(c.seed)) throw new RangeError(`${who}: seed must be an integer, got ${c.seed}`);
-  for (const f of ['totalSteps', 'stepsPerIteration', 'stepsPerCycle', 'batchSize', 'bufferSize'] as const)
-    checkPositiveInt(who, f, c[f]);
-  for (const f of ['trainStepsPerCycle', 'warmupSteps', 'evalEvery', 'checkpointEvery'] as const) {
-    if (!Number.isSafeInteger(c[f]) || c[f] < 0)
-      throw new RangeError(`${who}: ${f} must be an integer ≥ 0, got ${describeValue(c[f])}`);
-  }
-  checkPositiveInt(who, 'evalEpisodes', c.evalEpisodes);
+const RULES: { [K in keyof DdpgConfig]: Rule } = {
+  algo: oneOf(DDPG_ALGOS),
+  env: oneOf(ENV_IDS),
+  seed: int(0, 0xffffffff),
+  iterations: int(1),
+  stepsPerIteration: int(1),
+  stepsPerCycle: int(1),
+  trainStepsPerCycle: int(0),
+  warmupSteps: int(0),
+  minibatchSize: int(1),
+  bufferSize: int(1),
+  discount: num(0, 1),
+  tau: num(0, 1),
+  actorLr: num(0, Infinity),
+  criticLr: num(0, Infinity),
+  hidden: (v) =>
+    Array.isArray(v) && v.length >= 2 && v.every((h) => int(1)(h) === null)
+      ? null
+      : 'a list of at least 2 positive integers (the action joins the critic at layer 2)',
+  noise: oneOf(NOISE_KINDS),
+  noiseSigma: num(0, Infinity),
+  noiseTheta: num(0, Infinity),
+  noiseDt: num(0, Infinity, { min: true }),
+  timeLimitAsTerminal: bool,
+  maxEpisodeSteps: (v) => (v === null ? null : int(1)(v) && `null or ${int(1)(v)}`),
+  eps: num(0, Infinity),
+  lambdaS: num(0, Infinity),
+  pgdSteps: int(0),
+  pgdStepScale: num(0, Infinity),
+  pgdAscent: oneOf(ASCENT_RULES),
+  criticRegBothTerms: bool,
+  evalEvery: int(0),
+  evalEpisodes: int(1),
+  checkpointEvery: int(1),
+  backend: oneOf(BACKENDS),
+  dtype: oneOf(DTYPES),
+  logGrads: bool,
+};
+
+export const DDPG_CONFIG_KEYS = Object.keys(RULES) as (keyof DdpgConfig)[];
+
+/** The settings a resumed run may change. */
+export const DDPG_RESUME_OVERRIDABLE: readonly (keyof DdpgConfig)[] = ['iterations'];
+
+/** Defaults overlaid with `partial`; throws ConfigError naming the first bad or unknown setting. */
+export function resolveDdpgConfig(partial: Record<string, unknown> = {}, source = 'config'): DdpgConfig {
+  const c = resolveSettings(RULES, DDPG_DEFAULTS, partial, source);
   if (c.stepsPerIteration % c.stepsPerCycle !== 0)
-    throw new RangeError(
-      `${who}: stepsPerIteration (${c.stepsPerIteration}) must be a multiple of stepsPerCycle (${c.stepsPerCycle})`,
-    );
-  checkNumber(who, 'gamma', c.gamma, { min: 0, max: 1 });
-  checkNumber(who, 'tau', c.tau, { min: 0, max: 1 });
-  checkNumber(who, 'actorLr', c.actorLr, { min: 0 });
-  checkNumber(who, 'criticLr', c.criticLr, { min: 0 });
-  if (!Array.isArray(c.hidden) || c.hidden.length < 2)
-    throw new RangeError(
-      `${who}: hidden must list at least 2 widths (the critic's action joins at layer 2), got ${describeValue(c.hidden)}`,
-    );
-  c.hidden.forEach((h, i) => checkPositiveInt(who, `hidden[${i}]`, h));
-  checkOneOf(who, 'activation', c.activation, ['relu', 'tanh', 'sigmoid'] as Activation[]);
-  checkOneOf(who, 'noise.kind', c.noise.kind, NOISE_KINDS);
-  checkNumber(who, 'noise.sigma', c.noise.sigma, { min: 0 });
-  checkNumber(who, 'noise.theta', c.noise.theta, { min: 0 });
-  checkNumber(who, 'noise.dt', c.noise.dt, { min: 0, minExclusive: true });
-  checkNumber(who, 'noise.mu', c.noise.mu);
-  if (typeof c.timeLimitAsTerminal !== 'boolean')
-    throw new RangeError(
-      `${who}: timeLimitAsTerminal must be true or false, got ${describeValue(c.timeLimitAsTerminal)}`,
-    );
-  if (c.maxEpisodeSteps !== null) checkPositiveInt(who, 'maxEpisodeSteps', c.maxEpisodeSteps);
-  checkOneOf(who, 'dtype', c.dtype, ['float32', 'float64'] as FloatDType[]);
-  const s = c.smoothness;
-  checkNumber(who, 'smoothness.eps', s.eps, { min: 0 });
-  checkNumber(who, 'smoothness.lambda', s.lambda, { min: 0 });
-  if (!Number.isSafeInteger(s.steps) || s.steps < 0)
-    throw new RangeError(`${who}: smoothness.steps must be an integer ≥ 0, got ${describeValue(s.steps)}`);
-  checkNumber(who, 'smoothness.stepSizeRatio', s.stepSizeRatio, { min: 0 });
-  checkOneOf(who, 'smoothness.ascent', s.ascent, ASCENT_RULES);
-  if (typeof s.criticRegBothTerms !== 'boolean')
-    throw new RangeError(
-      `${who}: smoothness.criticRegBothTerms must be true or false, got ${describeValue(s.criticRegBothTerms)}`,
+    throw new ConfigError(
+      `${source}: stepsPerIteration = ${c.stepsPerIteration} must be a multiple of stepsPerCycle = ${c.stepsPerCycle}`,
     );
   return c;
 }

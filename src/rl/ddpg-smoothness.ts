@@ -24,8 +24,8 @@ export interface PerturbationOptions {
 export interface SmoothnessPenalty {
   /** mean divergence at s̃, differentiable w.r.t. the network's parameters (unweighted by λ) */
   penalty: Tensor;
-  /** mean ‖δ‖₂ of the perturbations found, detached */
-  perturbationNorm: Tensor;
+  /** mean ‖δ‖∞ and mean ‖δ‖₂ of the perturbations found, detached */
+  perturbation: { linf: Tensor; l2: Tensor };
 }
 
 /** Squared ℓ2 distance per row: [B, n], [B, n] → [B]. */
@@ -33,8 +33,8 @@ function rowSquaredDistance(x: Tensor, y: Tensor): Tensor {
   return x.sub(y).square().sum(1);
 }
 
-function meanRowNorm(delta: Tensor): Tensor {
-  return sr.noGrad(() => delta.square().sum(1).sqrt().mean());
+function meanRowNorms(delta: Tensor): { linf: Tensor; l2: Tensor } {
+  return sr.noGrad(() => ({ linf: delta.abs().max(1).mean(), l2: delta.square().sum(1).sqrt().mean() }));
 }
 
 /**
@@ -64,7 +64,7 @@ export function actorSmoothnessPenalty(
 ): SmoothnessPenalty {
   const { delta } = pgdMaximize(obs, actorDivergence(actor, cleanAction), opts);
   const penalty = rowSquaredDistance(cleanAction, actor.forward(obs.add(delta))).mean();
-  return { penalty, perturbationNorm: meanRowNorm(delta) };
+  return { penalty, perturbation: meanRowNorms(delta) };
 }
 
 /**
@@ -85,5 +85,5 @@ export function criticSmoothnessPenalty(
     .sub(critic.forward(obs.add(delta), actions))
     .square()
     .mean();
-  return { penalty, perturbationNorm: meanRowNorm(delta) };
+  return { penalty, perturbation: meanRowNorms(delta) };
 }

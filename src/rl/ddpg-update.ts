@@ -55,7 +55,9 @@ export interface UpdateStats {
   actorLoss: Tensor;
   qMean: Tensor;
   regularizer: Tensor;
-  perturbationNorm: Tensor;
+  /** mean ‖δ‖∞ and ‖δ‖₂ over the minibatch */
+  perturbationLinf: Tensor;
+  perturbationL2: Tensor;
 }
 
 /** y = r + γ(1 − terminal)·Q′(s′, μ′(s′)), without gradients. */
@@ -75,7 +77,7 @@ export function criticTarget(
 export function ddpgUpdate(l: DdpgLearner, batch: BatchTensors, s: UpdateSettings): UpdateStats {
   const zero = (): Tensor => sr.zeros([], { dtype: batch.obs.dtype, backend: batch.obs.backend });
   let regularizer: Tensor | null = null;
-  let perturbationNorm: Tensor | null = null;
+  let perturbation: { linf: Tensor; l2: Tensor } | null = null;
 
   // critic: mean (y − Q(s, a))² [+ λ·mean (Q(s, a) − Q(s̃, a))²]
   const y = criticTarget(l.targetActor, l.targetCritic, batch, s.gamma);
@@ -94,7 +96,7 @@ export function ddpgUpdate(l: DdpgLearner, batch: BatchTensors, s: UpdateSetting
     );
     criticLoss = tdLoss.add(reg.penalty.mul(s.lambda));
     regularizer = reg.penalty.detach();
-    perturbationNorm = reg.perturbationNorm;
+    perturbation = reg.perturbation;
   }
   criticLoss.backward();
   l.criticOpt.step();
@@ -109,7 +111,7 @@ export function ddpgUpdate(l: DdpgLearner, batch: BatchTensors, s: UpdateSetting
     const reg = actorSmoothnessPenalty(l.actor, batch.obs, mu, s.perturbation);
     actorLoss = policyLoss.add(reg.penalty.mul(s.lambda));
     regularizer = reg.penalty.detach();
-    perturbationNorm = reg.perturbationNorm;
+    perturbation = reg.perturbation;
   }
   actorLoss.backward();
   l.actorOpt.step();
@@ -122,6 +124,7 @@ export function ddpgUpdate(l: DdpgLearner, batch: BatchTensors, s: UpdateSetting
     actorLoss: policyLoss.detach(),
     qMean: sr.noGrad(() => q.mean()),
     regularizer: regularizer ?? zero(),
-    perturbationNorm: perturbationNorm ?? zero(),
+    perturbationLinf: perturbation?.linf ?? zero(),
+    perturbationL2: perturbation?.l2 ?? zero(),
   };
 }

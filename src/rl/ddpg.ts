@@ -7,14 +7,16 @@
  *       store each transition; at an episode's end reset the env and the noise
  *       once the buffer holds warmupSteps transitions: trainStepsPerCycle updates
  *         (ddpg-update.ts: critic, actor, targets; the SR penalties there)
- *     log one row: training-episode returns, a deterministic evaluation, losses, Q,
- *     regularizer, perturbation norm, updates per second
+ *     return one progress row: training-episode returns, losses, Q, regularizer,
+ *     perturbation size, updates per second (the run loop adds the evaluation)
  *
  * Settings and their sources are in ddpg-config.ts. Every random stream (env resets,
- * evaluation resets, noise, minibatch sampling, PGD starts, weight init) is forked from
- * the one seed, and checkpoints hold all of them, so a resumed run continues exactly.
+ * noise, minibatch sampling, PGD starts, weight init) is forked from the one seed. A
+ * checkpoint holds all of them plus the running episode's reset seed and actions, which
+ * are replayed on resume to rebuild the environment's state: a resumed run continues
+ * exactly as an uninterrupted one (on the CPU backend).
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as sr from '../autograd/index.js';
 import type { Tensor } from '../autograd/index.js';
@@ -25,67 +27,57 @@ import type { Backend } from '../kernels/backend.js';
 import { writeFileAtomic } from '../nn/atomic-write.js';
 import { loadModule, loadOptimizer, saveModule, saveOptimizer } from '../nn/checkpoint.js';
 import { Adam } from '../nn/optim/adam.js';
-import { globalNorm } from '../nn/optim/clip.js';
 import { loadSafetensors, saveSafetensors } from '../nn/safetensors.js';
 import { Rng, type RngState } from '../util/rng.js';
-import { resolveDdpgConfig, type DdpgConfig, type DdpgOverrides } from './ddpg-config.js';
+import { resolveDdpgConfig, type DdpgConfig } from './ddpg-config.js';
 import { Critic, DeterministicActor, type NetworkOptions } from './ddpg-networks.js';
-import {
-  ddpgUpdate,
-  type BatchTensors,
-  type DdpgLearner,
-  type UpdateSettings,
-  type UpdateStats,
-} from './ddpg-update.js';
+import { ddpgUpdate, type BatchTensors, type DdpgLearner, type UpdateSettings } from './ddpg-update.js';
 import { ExplorationNoise, type NoiseState } from './noise.js';
 import { hardUpdate } from './polyak.js';
 import { ReplayBuffer, type ReplayBufferState, type TransitionBatch } from './replay-buffer.js';
+import { backendFor } from './trpo.js';
 
-/** One progress.csv row (names follow garage/SB3 where one exists). NaN: not measured this iteration. */
-export interface DdpgRow {
+/** One progress.csv row (names as TRPO's and garage's where one exists). NaN: not measured. */
+export interface DdpgStats {
   Iteration: number;
-  TotalEnvSteps: number;
+  EnvSteps: number;
   Updates: number;
-  Episodes: number;
+  /** training episodes that ended this iteration */
+  NumEpisodes: number;
   /** mean return of the training (noisy) episodes that ended this iteration */
   AverageReturn: number;
   /** garage19's AverageReturn: running mean over every training episode so far */
   AverageReturnAllEpisodes: number;
-  /** mean return of deterministic (noise-free) evaluation episodes */
+  /** mean return of deterministic (noise-free) evaluation episodes (set by the run loop) */
   EvalReturn: number;
+  /** mean TD loss (y − Q(s, a))² */
   CriticLoss: number;
+  /** mean −Q(s, μ(s)) */
   ActorLoss: number;
   QMean: number;
-  /** mean SR penalty at s̃ (unweighted by λ); 0 for plain DDPG */
-  Regularizer: number;
+  /** mean SR penalty at s̃ (before λ); 0 for plain DDPG */
+  SmoothnessReg: number;
+  /** mean ‖δ‖∞ of the PGD perturbations; 0 for plain DDPG */
+  PerturbationLinf: number;
   /** mean ‖δ‖₂ of the PGD perturbations; 0 for plain DDPG */
-  PerturbationNorm: number;
+  PerturbationL2: number;
   UpdatesPerSecond: number;
-  EnvStepsPerSecond: number;
-  /** with logGrads: mean global gradient norms of the actor and critic losses */
-  ActorGradNorm: number;
-  CriticGradNorm: number;
-  /** wall seconds of this iteration */
-  Time: number;
+  /** seconds spent stepping environments / in updates this iteration */
+  TimeSampling: number;
+  TimeOptimize: number;
 }
 
-export interface DdpgOptions {
-  backend?: Backend;
-  /** record gradient norms (the CLI's --log-grads) */
-  logGrads?: boolean;
-}
+/** Gradient statistics summed on the device between rows, by progress column. */
+const ACCUMULATED = {
+  CriticLoss: 'criticLoss',
+  ActorLoss: 'actorLoss',
+  QMean: 'qMean',
+  SmoothnessReg: 'regularizer',
+  PerturbationLinf: 'perturbationLinf',
+  PerturbationL2: 'perturbationL2',
+} as const;
 
-const STAT_KEYS = [
-  'criticLoss',
-  'actorLoss',
-  'qMean',
-  'regularizer',
-  'perturbationNorm',
-  'actorGradNorm',
-  'criticGradNorm',
-] as const;
-
-const CHECKPOINT_FILES = {
+export const CHECKPOINT_FILES = {
   actor: 'actor.safetensors',
   critic: 'critic.safetensors',
   targetActor: 'target-actor.safetensors',
@@ -96,37 +88,36 @@ const CHECKPOINT_FILES = {
   state: 'state.json',
 } as const;
 
-/** Everything in state.json: counters, random streams, noise, buffer position. */
-interface TrainerState {
+/** Everything in state.json: counters, random streams, noise, buffer position, the running episode. */
+export interface DdpgState {
   format: 'sr2l.ddpg/1';
   iteration: number;
   envSteps: number;
   updates: number;
   episodes: number;
   returnSum: number;
-  rng: Record<'envSeeds' | 'evalSeeds' | 'sampling' | 'perturb', RngState>;
+  rng: Record<'envSeeds' | 'sampling' | 'perturb', RngState>;
   noise: NoiseState;
   buffer: ReplayBufferState;
+  /** the episode in progress: its reset seed, actions so far and return so far (null: none) */
+  episode: { seed: number; actions: number[]; return: number } | null;
 }
 
-export class Ddpg {
-  readonly config: DdpgConfig;
+export class DdpgTrainer {
   readonly env: Env;
-  readonly evalEnv: Env;
   readonly learner: DdpgLearner;
   readonly buffer: ReplayBuffer;
   readonly noise: ExplorationNoise;
   readonly obsDim: number;
   readonly actDim: number;
-  readonly logGrads: boolean;
   /** completed iterations */
   iteration = 0;
   envSteps = 0;
   updates = 0;
   episodes = 0;
 
+  private readonly backend: Backend;
   private readonly envSeeds: Rng;
-  private readonly evalSeeds: Rng;
   private readonly sampling: Rng;
   private readonly perturb: sr.Generator;
   private readonly settings: UpdateSettings;
@@ -136,26 +127,26 @@ export class Ddpg {
   private readonly halfRange: Float64Array;
   private readonly noiseBuf: Float64Array;
   private obs: Float64Array | null = null;
+  private episodeSeed = 0;
+  private episodeActions: number[] = [];
   private episodeReturn = 0;
   /** sum of every training episode's return (garage's running mean = returnSum / episodes) */
   private returnSum = 0;
-  /** per-update statistics summed on the device since the last row */
   private readonly acc = new Map<string, Tensor>();
   private accCount = 0;
 
-  /** Builds environments and networks for `overrides` applied to the preset. */
-  static async create(overrides: DdpgOverrides = {}, opts: DdpgOptions = {}): Promise<Ddpg> {
-    const config = resolveDdpgConfig(overrides);
-    const envOpts = config.maxEpisodeSteps === null ? {} : { maxEpisodeSteps: config.maxEpisodeSteps };
-    const [env, evalEnv] = await Promise.all([makeEnv(config.env, envOpts), makeEnv(config.env, envOpts)]);
-    return new Ddpg(config, env, evalEnv, opts);
+  /** Builds the environment and networks; every random stream derives from config.seed. */
+  static async create(partial: Partial<DdpgConfig> | DdpgConfig = {}): Promise<DdpgTrainer> {
+    const config = resolveDdpgConfig(partial as Record<string, unknown>);
+    return new DdpgTrainer(config, await makeEnv(config.env, envOptions(config)));
   }
 
-  constructor(config: DdpgConfig, env: Env, evalEnv: Env, opts: DdpgOptions = {}) {
-    this.config = config;
+  constructor(
+    readonly config: DdpgConfig,
+    env: Env,
+  ) {
     this.env = env;
-    this.evalEnv = evalEnv;
-    this.logGrads = opts.logGrads ?? false;
+    this.backend = backendFor(config.backend);
     this.obsDim = boxSize(env.observationSpace);
     this.actDim = boxSize(env.actionSpace);
     this.low = env.actionSpace.low;
@@ -166,22 +157,27 @@ export class Ddpg {
     const root = new Rng(config.seed);
     const init = root.fork('init');
     this.envSeeds = root.fork('env');
-    this.evalSeeds = root.fork('eval');
     this.sampling = root.fork('replay');
     this.perturb = new sr.Generator(root.fork('perturb'));
-    this.noise = new ExplorationNoise(this.actDim, config.noise, root.fork('noise'));
+    this.noise = new ExplorationNoise(
+      this.actDim,
+      { kind: config.noise, sigma: config.noiseSigma, theta: config.noiseTheta, dt: config.noiseDt },
+      root.fork('noise'),
+    );
 
     const net = (rng: Rng): NetworkOptions => ({
       hidden: config.hidden,
-      activation: config.activation,
+      activation: 'relu',
       dtype: config.dtype,
-      backend: opts.backend,
+      backend: this.backend,
       rng,
     });
-    const actor = new DeterministicActor(this.obsDim, this.low, this.high, net(init.fork('actor')));
-    const critic = new Critic(this.obsDim, this.actDim, net(init.fork('critic')));
-    const targetActor = new DeterministicActor(this.obsDim, this.low, this.high, net(init.fork('actor')));
-    const targetCritic = new Critic(this.obsDim, this.actDim, net(init.fork('critic')));
+    const actorRng = init.fork('actor');
+    const criticRng = init.fork('critic');
+    const actor = new DeterministicActor(this.obsDim, this.low, this.high, net(actorRng));
+    const critic = new Critic(this.obsDim, this.actDim, net(criticRng));
+    const targetActor = new DeterministicActor(this.obsDim, this.low, this.high, net(new Rng(0)));
+    const targetCritic = new Critic(this.obsDim, this.actDim, net(new Rng(0)));
     hardUpdate(targetActor, actor);
     hardUpdate(targetCritic, critic);
     this.learner = {
@@ -198,57 +194,44 @@ export class Ddpg {
       actDim: this.actDim,
       dtype: config.dtype,
     });
-    this.hostBatch = this.buffer.allocateBatch(config.batchSize);
-    const s = config.smoothness;
+    this.hostBatch = this.buffer.allocateBatch(config.minibatchSize);
     this.settings = {
       algo: config.algo,
-      gamma: config.gamma,
+      gamma: config.discount,
       tau: config.tau,
-      lambda: s.lambda,
-      criticRegBothTerms: s.criticRegBothTerms,
+      lambda: config.lambdaS,
+      criticRegBothTerms: config.criticRegBothTerms,
       perturbation: {
-        eps: s.eps,
-        steps: s.steps,
-        stepSize: s.stepSizeRatio * s.eps,
-        ascent: s.ascent,
+        eps: config.eps,
+        steps: config.pgdSteps,
+        stepSize: config.pgdStepScale * config.eps,
+        ascent: config.pgdAscent,
         generator: this.perturb,
       },
     };
   }
 
-  /** Iterations in the whole run. */
-  get totalIterations(): number {
-    return Math.ceil(this.config.totalSteps / this.config.stepsPerIteration);
-  }
-
-  get done(): boolean {
-    return this.iteration >= this.totalIterations;
-  }
-
-  /** μ(s) for one observation, optionally plus exploration noise (normalized units), clipped to the bounds. */
-  act(obs: ArrayLike<number>, explore: boolean): Float64Array {
-    const { actor } = this.learner;
+  /** μ(s) for one observation, clipped to the bounds; `explore` adds the noise (normalized units × half-range). */
+  act(obs: ArrayLike<number>, explore: boolean, out = new Float64Array(this.actDim)): Float64Array {
     const x = sr.tensor(Float64Array.from(obs), {
       shape: [1, this.obsDim],
       dtype: this.config.dtype,
       backend: this.backend,
     });
-    const a = Float64Array.from(sr.noGrad(() => actor.forward(x)).dataSync());
+    out.set(sr.noGrad(() => this.learner.actor.forward(x)).dataSync());
     if (explore) this.noise.sample(this.noiseBuf);
-    for (let i = 0; i < a.length; i++) {
-      const v = explore ? a[i]! + this.halfRange[i]! * this.noiseBuf[i]! : a[i]!;
-      a[i] = Math.min(this.high[i]!, Math.max(this.low[i]!, v));
+    for (let i = 0; i < out.length; i++) {
+      const v = explore ? out[i]! + this.halfRange[i]! * this.noiseBuf[i]! : out[i]!;
+      out[i] = Math.min(this.high[i]!, Math.max(this.low[i]!, v));
     }
-    return a;
-  }
-
-  private get backend(): Backend {
-    return this.learner.actor.parameters()[0]!.backend;
+    return out;
   }
 
   private startEpisode(): void {
-    this.obs = this.env.reset({ seed: this.envSeeds.nextUint32() }).obs.slice();
+    this.episodeSeed = this.envSeeds.nextUint32();
+    this.obs = this.env.reset({ seed: this.episodeSeed }).obs.slice();
     this.noise.reset();
+    this.episodeActions = [];
     this.episodeReturn = 0;
   }
 
@@ -262,18 +245,18 @@ export class Ddpg {
     this.buffer.add(obs, action, r.reward, r.obs, terminal);
     this.envSteps++;
     this.episodeReturn += r.reward;
+    for (const a of action) this.episodeActions.push(a);
     if (r.terminated || r.truncated) {
-      const ret = this.episodeReturn;
       this.episodes++;
-      this.returnSum += ret;
+      this.returnSum += this.episodeReturn;
       this.obs = null;
-      return ret;
+      return this.episodeReturn;
     }
     this.obs = r.obs.slice();
     return null;
   }
 
-  /** A minibatch drawn from the buffer, as tensors on the networks' backend. */
+  /** A minibatch drawn uniformly from the buffer, as tensors on the networks' backend. */
   sampleBatch(): BatchTensors {
     const b = this.buffer.sampleInto(this.hostBatch, this.sampling);
     const n = b.size;
@@ -287,125 +270,120 @@ export class Ddpg {
     };
   }
 
-  /** One gradient update on a fresh minibatch; statistics are accumulated on the device. */
-  update(): UpdateStats {
-    const batch = this.sampleBatch();
-    const stats = ddpgUpdate(this.learner, batch, this.settings);
+  /** One gradient update on a fresh minibatch; its statistics are summed on the device. */
+  update(): void {
+    const stats = ddpgUpdate(this.learner, this.sampleBatch(), this.settings);
     this.updates++;
-    const now: Record<string, Tensor> = { ...stats };
-    if (this.logGrads) {
-      now.actorGradNorm = this.lastGradNorm('actor');
-      now.criticGradNorm = this.lastGradNorm('critic');
-    }
+    this.accCount++;
     sr.noGrad(() => {
-      for (const [k, t] of Object.entries(now)) {
+      for (const [k, t] of Object.entries(stats)) {
         const prev = this.acc.get(k);
         this.acc.set(k, prev ? prev.add(t) : t);
       }
     });
-    this.accCount++;
-    return stats;
   }
 
-  private lastGradNorm(which: 'actor' | 'critic'): Tensor {
-    const opt = which === 'actor' ? this.learner.actorOpt : this.learner.criticOpt;
-    // gradients are kept on the parameters until the next update's zeroGrad
-    const grads = [...opt.params.values()].map((p) => p.grad).filter((g): g is Tensor => g !== null);
-    return globalNorm(grads) ?? sr.zeros([], { dtype: this.config.dtype, backend: this.backend });
-  }
-
-  /** Mean return of `episodes` noise-free episodes on the evaluation environment. */
-  evaluate(episodes = this.config.evalEpisodes): number {
-    let total = 0;
-    for (let e = 0; e < episodes; e++) {
-      let obs = this.evalEnv.reset({ seed: this.evalSeeds.nextUint32() }).obs;
-      for (;;) {
-        const r = this.evalEnv.step(this.act(obs, false));
-        total += r.reward;
-        if (r.terminated || r.truncated) break;
-        obs = r.obs;
-      }
-    }
-    return total / episodes;
-  }
-
-  /** Runs one iteration (stepsPerIteration env steps and their updates) and returns its row. */
-  async runIteration(): Promise<DdpgRow> {
+  /** Runs one iteration (stepsPerIteration env steps and their updates); EvalReturn is left NaN. */
+  async iterate(): Promise<DdpgStats> {
     const c = this.config;
-    const t0 = performance.now();
+    let sampleMs = 0;
     let updateMs = 0;
     const returns: number[] = [];
     for (let cycle = 0; cycle < c.stepsPerIteration / c.stepsPerCycle; cycle++) {
+      const t0 = performance.now();
       for (let k = 0; k < c.stepsPerCycle; k++) {
         const ret = this.collectStep();
         if (ret !== null) returns.push(ret);
       }
-      if (this.buffer.size >= c.warmupSteps && this.buffer.size > 0) {
-        const u0 = performance.now();
+      const t1 = performance.now();
+      sampleMs += t1 - t0;
+      if (this.buffer.size >= Math.max(1, c.warmupSteps)) {
         for (let n = 0; n < c.trainStepsPerCycle; n++) this.update();
-        updateMs += performance.now() - u0;
+        updateMs += performance.now() - t1;
       }
     }
+    const count = this.accCount;
+    const means = await this.readStats();
     this.iteration++;
-    const evalReturn =
-      c.evalEvery > 0 && (this.iteration % c.evalEvery === 0 || this.done) ? this.evaluate() : NaN;
-    const { count: updatesDone, means } = await this.readStats();
-    const time = (performance.now() - t0) / 1000;
-    const mean = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
     return {
       Iteration: this.iteration,
-      TotalEnvSteps: this.envSteps,
+      EnvSteps: this.envSteps,
       Updates: this.updates,
-      Episodes: this.episodes,
-      AverageReturn: mean(returns),
+      NumEpisodes: returns.length,
+      AverageReturn: returns.length ? returns.reduce((a, b) => a + b, 0) / returns.length : NaN,
       AverageReturnAllEpisodes: this.episodes ? this.returnSum / this.episodes : NaN,
-      EvalReturn: evalReturn,
-      CriticLoss: means.criticLoss,
-      ActorLoss: means.actorLoss,
-      QMean: means.qMean,
-      Regularizer: means.regularizer,
-      PerturbationNorm: means.perturbationNorm,
-      UpdatesPerSecond: updateMs > 0 ? updatesDone / (updateMs / 1000) : NaN,
-      EnvStepsPerSecond: c.stepsPerIteration / (time - updateMs / 1000),
-      ActorGradNorm: means.actorGradNorm,
-      CriticGradNorm: means.criticGradNorm,
-      Time: time,
+      EvalReturn: NaN,
+      CriticLoss: means.CriticLoss!,
+      ActorLoss: means.ActorLoss!,
+      QMean: means.QMean!,
+      SmoothnessReg: means.SmoothnessReg!,
+      PerturbationLinf: means.PerturbationLinf!,
+      PerturbationL2: means.PerturbationL2!,
+      UpdatesPerSecond: updateMs > 0 ? count / (updateMs / 1000) : NaN,
+      TimeSampling: sampleMs / 1000,
+      TimeOptimize: updateMs / 1000,
     };
   }
 
-  /** Reads the accumulated statistics once (the only readback of the updates) as means, and resets them. */
-  private async readStats(): Promise<{ count: number; means: Record<string, number> }> {
-    const means: Record<string, number> = {};
-    for (const k of STAT_KEYS) {
-      const t = this.acc.get(k);
-      means[k] = t ? (await t.data())[0]! / this.accCount : NaN;
+  /** Reads the summed statistics (the updates' only readback) as means by column, and resets them. */
+  private async readStats(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const [column, key] of Object.entries(ACCUMULATED)) {
+      const t = this.acc.get(key);
+      out[column] = t ? (await t.data())[0]! / this.accCount : NaN;
     }
-    const count = this.accCount;
     this.acc.clear();
     this.accCount = 0;
-    return { count, means };
+    return out;
   }
 
-  /** Writes every piece of training state into `dir` (atomic per file; state.json last). */
-  async saveCheckpoint(dir: string): Promise<void> {
-    await mkdir(dir, { recursive: true });
-    const l = this.learner;
-    const stamp = { iteration: String(this.iteration) };
-    const f = CHECKPOINT_FILES;
-    await saveModule(join(dir, f.actor), l.actor, stamp);
-    await saveModule(join(dir, f.critic), l.critic, stamp);
-    await saveModule(join(dir, f.targetActor), l.targetActor, stamp);
-    await saveModule(join(dir, f.targetCritic), l.targetCritic, stamp);
-    await saveOptimizer(join(dir, f.actorOpt), l.actorOpt);
-    await saveOptimizer(join(dir, f.criticOpt), l.criticOpt);
-    if (this.buffer.size > 0) {
-      const cols = this.buffer.columns();
-      const tensors = Object.fromEntries(
-        Object.entries(cols).map(([k, v]) => [k, sr.tensor(v, { shape: [v.length] })]),
-      );
-      await saveSafetensors(join(dir, f.replay), tensors, stamp);
+  /** Per-parameter gradient norms of the last update (grads.csv): actor/<name>, critic/<name>. */
+  async gradNorms(): Promise<Record<string, number> | null> {
+    if (this.updates === 0) return null;
+    const out: Record<string, number> = {};
+    for (const [who, module] of [
+      ['actor', this.learner.actor],
+      ['critic', this.learner.critic],
+    ] as const) {
+      for (const [name, p] of module.namedParameters()) {
+        out[`${who}/${name}`] = p.grad
+          ? Math.sqrt((await sr.noGrad(() => p.grad!.square().sum()).data())[0]!)
+          : NaN;
+      }
     }
-    const state: TrainerState = {
+    return out;
+  }
+
+  gradColumns(): string[] {
+    const names = (who: string, m: { namedParameters(): Map<string, Tensor> }): string[] =>
+      [...m.namedParameters().keys()].map((n) => `${who}/${n}`);
+    return [...names('actor', this.learner.actor), ...names('critic', this.learner.critic)];
+  }
+
+  /** Mean undiscounted return of the deterministic policy μ(s) on fresh episodes seeded from `seed`. */
+  async evaluate(episodes: number, seed: number): Promise<number> {
+    const env = await makeEnv(this.config.env, envOptions(this.config));
+    const seeds = new Rng(seed);
+    const action = new Float64Array(this.actDim);
+    let total = 0;
+    try {
+      for (let e = 0; e < episodes; e++) {
+        let obs = env.reset({ seed: seeds.nextUint32() }).obs;
+        for (;;) {
+          const r = env.step(this.act(obs, false, action));
+          total += r.reward;
+          if (r.terminated || r.truncated) break;
+          obs = r.obs;
+        }
+      }
+    } finally {
+      env.close();
+    }
+    return total / episodes;
+  }
+
+  getState(): DdpgState {
+    return {
       format: 'sr2l.ddpg/1',
       iteration: this.iteration,
       envSteps: this.envSteps,
@@ -414,79 +392,111 @@ export class Ddpg {
       returnSum: this.returnSum,
       rng: {
         envSeeds: this.envSeeds.getState(),
-        evalSeeds: this.evalSeeds.getState(),
         sampling: this.sampling.getState(),
         perturb: this.perturb.getState(),
       },
       noise: this.noise.getState(),
       buffer: this.buffer.getState(),
+      episode: this.obs
+        ? { seed: this.episodeSeed, actions: this.episodeActions.slice(), return: this.episodeReturn }
+        : null,
     };
-    await writeFileAtomic(join(dir, f.state), new TextEncoder().encode(JSON.stringify(state, null, 2)));
   }
 
-  /**
-   * Restores a checkpoint written by saveCheckpoint into this (freshly built, same config)
-   * trainer. The episode that was running when it was written is not continued: the next
-   * step starts a new one (the environment's physics state is not saved).
-   */
-  async loadCheckpoint(dir: string): Promise<void> {
+  /** Restores counters and streams, and replays the running episode to rebuild the env's state. */
+  setState(s: DdpgState, source = 'state'): void {
+    if (s.format !== 'sr2l.ddpg/1')
+      throw new Error(
+        `${source}: format '${String(s.format)}' is not 'sr2l.ddpg/1' (not a DDPG checkpoint?)`,
+      );
+    this.noise.setState(s.noise);
+    this.envSeeds.setState(s.rng.envSeeds);
+    this.sampling.setState(s.rng.sampling);
+    this.perturb.setState(s.rng.perturb);
+    this.iteration = s.iteration;
+    this.envSteps = s.envSteps;
+    this.updates = s.updates;
+    this.episodes = s.episodes;
+    this.returnSum = s.returnSum;
+    this.obs = null;
+    if (s.episode) {
+      const { seed, actions } = s.episode;
+      if (actions.length % this.actDim !== 0)
+        throw new Error(`${source}: the running episode's actions do not divide into ${this.actDim}-vectors`);
+      let obs = this.env.reset({ seed }).obs;
+      for (let i = 0; i < actions.length; i += this.actDim) {
+        const r = this.env.step(actions.slice(i, i + this.actDim));
+        if (r.terminated || r.truncated)
+          throw new Error(
+            `${source}: replaying the running episode ended it early (a different environment?)`,
+          );
+        obs = r.obs;
+      }
+      this.obs = obs.slice();
+      this.episodeSeed = seed;
+      this.episodeActions = actions.slice();
+      this.episodeReturn = s.episode.return;
+    }
+  }
+
+  /** Writes networks, optimizers, replay buffer and state.json into `dir` (which exists). */
+  async save(dir: string): Promise<void> {
+    const l = this.learner;
+    const f = CHECKPOINT_FILES;
+    const meta = { iteration: String(this.iteration), algo: this.config.algo, env: this.config.env };
+    await saveModule(join(dir, f.actor), l.actor, meta);
+    await saveModule(join(dir, f.critic), l.critic, meta);
+    await saveModule(join(dir, f.targetActor), l.targetActor, meta);
+    await saveModule(join(dir, f.targetCritic), l.targetCritic, meta);
+    await saveOptimizer(join(dir, f.actorOpt), l.actorOpt);
+    await saveOptimizer(join(dir, f.criticOpt), l.criticOpt);
+    if (this.buffer.size > 0) {
+      const tensors = Object.fromEntries(
+        Object.entries(this.buffer.columns()).map(([k, v]) => [k, sr.tensor(v, { shape: [v.length] })]),
+      );
+      await saveSafetensors(join(dir, f.replay), tensors, meta);
+    }
+    await writeFileAtomic(join(dir, f.state), new TextEncoder().encode(JSON.stringify(this.getState())));
+  }
+
+  /** Restores a checkpoint folder written by save() into this trainer (built with the same config). */
+  async load(dir: string): Promise<void> {
     const f = CHECKPOINT_FILES;
     const statePath = join(dir, f.state);
-    let state: TrainerState;
+    let state: DdpgState;
     try {
-      state = JSON.parse(await readFile(statePath, 'utf8')) as TrainerState;
+      state = JSON.parse(await readFile(statePath, 'utf8')) as DdpgState;
     } catch (e) {
-      throw new Error(`ddpg checkpoint: cannot read ${statePath}: ${(e as Error).message}`);
+      throw new Error(`${statePath}: unreadable trainer state (${(e as Error).message})`);
     }
-    if (state.format !== 'sr2l.ddpg/1')
-      throw new Error(
-        `ddpg checkpoint: ${statePath} has format '${String(state.format)}', expected 'sr2l.ddpg/1'`,
-      );
     const l = this.learner;
-    const check = (path: string, meta: Record<string, string>): void => {
-      if (meta.iteration !== String(state.iteration))
-        throw new Error(
-          `ddpg checkpoint: ${path} is from iteration ${meta.iteration}, state.json from ${state.iteration} (an interrupted save?)`,
-        );
-    };
-    for (const [key, module] of [
-      ['actor', l.actor],
-      ['critic', l.critic],
-      ['targetActor', l.targetActor],
-      ['targetCritic', l.targetCritic],
-    ] as const) {
-      const path = join(dir, f[key]);
-      check(path, await loadModule(path, module));
-    }
+    await loadModule(join(dir, f.actor), l.actor);
+    await loadModule(join(dir, f.critic), l.critic);
+    await loadModule(join(dir, f.targetActor), l.targetActor);
+    await loadModule(join(dir, f.targetCritic), l.targetCritic);
     await loadOptimizer(join(dir, f.actorOpt), l.actorOpt);
     await loadOptimizer(join(dir, f.criticOpt), l.criticOpt);
-    const cols: Record<string, ArrayLike<number>> = {};
+    const cols: Record<string, ArrayLike<number>> = {
+      obs: [],
+      action: [],
+      reward: [],
+      nextObs: [],
+      terminal: [],
+    };
     if (state.buffer.size > 0) {
       const path = join(dir, f.replay);
-      const { tensors, metadata } = await loadSafetensors(path);
-      check(path, metadata);
-      const entries = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors);
-      for (const [k, t] of entries) cols[k] = (t as Tensor).dataSync();
-    } else for (const k of ['obs', 'action', 'reward', 'nextObs', 'terminal']) cols[k] = [];
+      const { tensors } = await loadSafetensors(path);
+      for (const [k, t] of tensors) cols[k] = t.dataSync();
+    }
     this.buffer.load(state.buffer, cols, join(dir, f.replay));
-    this.noise.setState(state.noise);
-    this.envSeeds.setState(state.rng.envSeeds);
-    this.evalSeeds.setState(state.rng.evalSeeds);
-    this.sampling.setState(state.rng.sampling);
-    this.perturb.setState(state.rng.perturb);
-    this.iteration = state.iteration;
-    this.envSteps = state.envSteps;
-    this.updates = state.updates;
-    this.episodes = state.episodes;
-    this.returnSum = state.returnSum;
-    this.obs = null;
+    this.setState(state, statePath);
   }
 
   close(): void {
     this.env.close();
-    this.evalEnv.close();
   }
 }
 
-/** The trainer's state-dict keys and the progress columns, for docs and tests. */
-export const DDPG_CHECKPOINT_FILES = CHECKPOINT_FILES;
+function envOptions(c: DdpgConfig): { maxEpisodeSteps?: number } {
+  return c.maxEpisodeSteps === null ? {} : { maxEpisodeSteps: c.maxEpisodeSteps };
+}
