@@ -13,7 +13,8 @@ import { readFlat, splitFlat } from './params.js';
 /** mean KL(π_old ‖ π_θ) over the states `obs`, as a function of the parameters; π_old = the policy now. */
 export function meanKlFromCurrent(policy: GaussianMlpPolicy, obs: Tensor): (...ps: Tensor[]) => Tensor {
   const old = sr.noGrad(() => ({ mean: policy.mean(obs), logStd: policy.logStd.detach() }));
-  return (...ps: Tensor[]) => gaussianKl(old.mean, old.logStd, policy.mean(obs, ps), policy.logStdOf(ps)).mean();
+  return (...ps: Tensor[]) =>
+    gaussianKl(old.mean, old.logStd, policy.mean(obs, ps), policy.logStdOf(ps)).mean();
 }
 
 /** v ↦ F·v + damping·v on host vectors, at the policy's current parameters. */

@@ -151,7 +151,14 @@ export class TrpoTrainer {
     // 2. advantages (the baseline is the one fitted at the end of the previous iteration)
     const values = await this.baseline.predict(batch.obs, batch.t, batch.size);
     const bootstrap = await this.bootstrapValues(batch);
-    const { advantages, returns } = gae(batch.rewards, values, batch.segments, bootstrap, c.discount, c.gaeLambda);
+    const { advantages, returns } = gae(
+      batch.rewards,
+      values,
+      batch.segments,
+      bootstrap,
+      c.discount,
+      c.gaeLambda,
+    );
     const adv = c.centerAdvantages ? centered(advantages) : advantages;
 
     // 3 + 4. the policy step
@@ -230,7 +237,8 @@ export class TrpoTrainer {
       const frozen = params.map((p) => p.detach());
       const pgd = pgdMaximize(
         obs,
-        (s, sp) => sharedStdJeffreys(policy.mean(s, frozen), policy.mean(sp, frozen), policy.logStdOf(frozen)),
+        (s, sp) =>
+          sharedStdJeffreys(policy.mean(s, frozen), policy.mean(sp, frozen), policy.logStdOf(frozen)),
         {
           eps: c.eps,
           steps: c.pgdSteps,
@@ -247,7 +255,10 @@ export class TrpoTrainer {
     const { surrogate, regularizer, loss } = trpoObjective(policy, this.lastStepInputs, c.lambdaS);
 
     // ∇L at θ_k (and, for --log-grads, the two parts separately)
-    const [lossBeforeT, gradsT] = sr.valueAndGrad(loss, params.map((_, i) => i))(...params) as [Tensor, Tensor[]];
+    const [lossBeforeT, gradsT] = sr.valueAndGrad(
+      loss,
+      params.map((_, i) => i),
+    )(...params) as [Tensor, Tensor[]];
     const lossBefore = (await lossBeforeT.data())[0]!;
     const g = await readFlat(gradsT);
     if (c.logGrads) this.lastGradNorms = await this.gradNorms(params, surrogate, regularizer);
@@ -296,7 +307,10 @@ export class TrpoTrainer {
   ): Promise<GradNorms> {
     const names = this.policy.paramNames();
     const norms = async (f: (ps: PolicyParams) => Tensor): Promise<Record<string, number>> => {
-      const gs = sr.grad((...ps: Tensor[]) => f(ps), params.map((_, i) => i))(...params) as Tensor[];
+      const gs = sr.grad(
+        (...ps: Tensor[]) => f(ps),
+        params.map((_, i) => i),
+      )(...params) as Tensor[];
       const out: Record<string, number> = {};
       for (let i = 0; i < gs.length; i++) {
         out[names[i]!] = Math.sqrt((await gs[i]!.square().sum().data())[0]!);
@@ -323,7 +337,9 @@ export class TrpoTrainer {
         for (;;) {
           const input = this.normalizer ? this.normalizer.apply(obs, obsNorm) : obs;
           await this.policy.meanAt(input, action);
-          if (this.config.clipActions) for (let j = 0; j < action.length; j++) action[j] = Math.min(high[j]!, Math.max(low[j]!, action[j]!));
+          if (this.config.clipActions)
+            for (let j = 0; j < action.length; j++)
+              action[j] = Math.min(high[j]!, Math.max(low[j]!, action[j]!));
           const r = env.step(action);
           total += r.reward;
           if (r.terminated || r.truncated) break;

@@ -23,7 +23,17 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-const tiny = ['--env', 'Pendulum-v1', '--iterations', '2', '--batch-size', '64', '--eval-every', '0', '--quiet'];
+const tiny = [
+  '--env',
+  'Pendulum-v1',
+  '--iterations',
+  '2',
+  '--batch-size',
+  '64',
+  '--eval-every',
+  '0',
+  '--quiet',
+];
 
 describe('sr2l train: invalid settings stop before training', () => {
   const cases: [string[], RegExp][] = [
@@ -68,9 +78,27 @@ describe('sr2l train: invalid settings stop before training', () => {
 describe('sr2l train: run folders', () => {
   it('trains from a YAML config with flags overriding it, refuses an occupied folder, resumes, forces, inspects', async () => {
     const cfg = join(root, 'run.yaml');
-    writeFileSync(cfg, 'algo: trpo-sr\nenv: Pendulum-v1\nseed: 4\nbatch-size: 64\niterations: 9\neps: 0.05\n');
+    writeFileSync(
+      cfg,
+      'algo: trpo-sr\nenv: Pendulum-v1\nseed: 4\nbatch-size: 64\niterations: 9\neps: 0.05\n',
+    );
     const out = join(root, 'run');
-    expect(await main(['train', '--config', cfg, '--iterations', '2', '--eval-every', '0', '--checkpoint-every', '1', '--quiet', '--out', out])).toBe(0);
+    expect(
+      await main([
+        'train',
+        '--config',
+        cfg,
+        '--iterations',
+        '2',
+        '--eval-every',
+        '0',
+        '--checkpoint-every',
+        '1',
+        '--quiet',
+        '--out',
+        out,
+      ]),
+    ).toBe(0);
     const rec = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     expect(rec.config).toMatchObject({ algo: 'trpo-sr', seed: 4, batchSize: 64, iterations: 2, eps: 0.05 });
     expect(rec.package.version).toMatch(/^\d+\.\d+\.\d+/);
@@ -83,13 +111,17 @@ describe('sr2l train: run folders', () => {
 
     // a different run in the same folder is refused, naming the difference
     expect(await main(['train', ...tiny, '--seed', '9', '--out', out])).toBe(2);
-    expect(errors.join('\n')).toMatch(/already holds a different run .*seed 4 \(folder\) vs 9 \(requested\).*--force.*--resume/);
+    expect(errors.join('\n')).toMatch(
+      /already holds a different run .*seed 4 \(folder\) vs 9 \(requested\).*--force.*--resume/,
+    );
 
     // resume continues to 3 iterations; a changed setting is refused on resume
     expect(await main(['train', '--resume', out, '--eps', '0.1'])).toBe(2);
     expect(errors.join('\n')).toMatch(/--resume: eps = 0\.1 differs from the run's 0\.05/);
     expect(await main(['train', '--resume', out, '--iterations', '3', '--quiet'])).toBe(0);
-    expect(parseCsv(readFileSync(join(out, 'progress.csv'), 'utf8')).map((r) => r.Iteration)).toEqual([1, 2, 3]);
+    expect(parseCsv(readFileSync(join(out, 'progress.csv'), 'utf8')).map((r) => r.Iteration)).toEqual([
+      1, 2, 3,
+    ]);
 
     // inspect prints the loss graph with shapes and gradient norms (and DOT on request)
     logs = [];

@@ -11,7 +11,9 @@ import { TrpoTrainer } from '../../src/rl/trpo.js';
 
 const BUDGET = 30;
 
-async function iterationsTo900(settings: Record<string, unknown>): Promise<{ reached: number | null; last: number }> {
+async function iterationsTo900(
+  settings: Record<string, unknown>,
+): Promise<{ reached: number | null; last: number }> {
   const trainer = await TrpoTrainer.create(
     resolveConfig({ env: 'InvertedPendulum-v5', seed: 0, iterations: BUDGET, evalEvery: 0, ...settings }),
   );

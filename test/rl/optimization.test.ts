@@ -11,10 +11,13 @@ describe('conjugate gradient', () => {
     const rng = new sr.Rng(5);
     const M = Array.from({ length: n }, () => Array.from({ length: n }, () => rng.normal()));
     // A = MᵀM + I is symmetric positive definite
-    const A = M.map((_, i) => M.map((__, j) => M.reduce((s, row) => s + row[i]! * row[j]!, 0) + (i === j ? 1 : 0)));
+    const A = M.map((_, i) =>
+      M.map((__, j) => M.reduce((s, row) => s + row[i]! * row[j]!, 0) + (i === j ? 1 : 0)),
+    );
     const xTrue = Float64Array.from({ length: n }, (_, i) => i - 2.5);
     const b = Float64Array.from(A.map((row) => row.reduce((s, a, j) => s + a * xTrue[j]!, 0)));
-    const Av = (v: Float64Array) => Float64Array.from(A.map((row) => row.reduce((s, a, j) => s + a * v[j]!, 0)));
+    const Av = (v: Float64Array) =>
+      Float64Array.from(A.map((row) => row.reduce((s, a, j) => s + a * v[j]!, 0)));
     const r = await conjugateGradient(Av, b, n, 0);
     r.x.forEach((x, i) => expect(x).toBeCloseTo(xTrue[i]!, 8));
     expect(r.iterations).toBe(n);
@@ -33,15 +36,22 @@ describe('conjugate gradient', () => {
 
 describe('backtracking line search', () => {
   const setup = () => {
-    const p = [sr.tensor([0.1, -0.7, 1 / 3], { requiresGrad: true }), sr.tensor([[2.5e-8]], { requiresGrad: true })];
+    const p = [
+      sr.tensor([0.1, -0.7, 1 / 3], { requiresGrad: true }),
+      sr.tensor([[2.5e-8]], { requiresGrad: true }),
+    ];
     const bytes = () => p.map((t) => Array.from(new Uint8Array((t.dataSync() as Float32Array).buffer)));
     return { p, bytes };
   };
   // loss = ‖θ − target‖², "KL" = ‖θ − θ₀‖²
-  const problem = (p: sr.Tensor[], target: number[], theta0: Float64Array) => async (): Promise<[number, number]> => {
-    const th = await readFlat(p);
-    return [th.reduce((s, x, i) => s + (x - target[i]!) ** 2, 0), th.reduce((s, x, i) => s + (x - theta0[i]!) ** 2, 0)];
-  };
+  const problem =
+    (p: sr.Tensor[], target: number[], theta0: Float64Array) => async (): Promise<[number, number]> => {
+      const th = await readFlat(p);
+      return [
+        th.reduce((s, x, i) => s + (x - target[i]!) ** 2, 0),
+        th.reduce((s, x, i) => s + (x - theta0[i]!) ** 2, 0),
+      ];
+    };
 
   it('rejects a step that never improves and restores the parameters bit for bit', async () => {
     const { p, bytes } = setup();
@@ -50,7 +60,11 @@ describe('backtracking line search', () => {
     const evalFn = problem(p, Array.from(theta0), theta0); // θ₀ is the minimum: every step is worse
     const [loss0] = await evalFn();
     const step = Float64Array.from([0.3, 0.1, -0.2, 0.05]);
-    const r = await backtrackingLineSearch(p, step, loss0, evalFn, { maxKl: 1, maxBacktracks: 15, backtrackRatio: 0.8 });
+    const r = await backtrackingLineSearch(p, step, loss0, evalFn, {
+      maxKl: 1,
+      maxBacktracks: 15,
+      backtrackRatio: 0.8,
+    });
     expect(r.accepted).toBe(false);
     expect(r.steps).toBe(15);
     expect(bytes()).toEqual(before);
@@ -76,7 +90,9 @@ describe('backtracking line search', () => {
   it('treats a non-finite loss as a rejection', async () => {
     const { p, bytes } = setup();
     const before = bytes();
-    const r = await backtrackingLineSearch(p, new Float64Array(4).fill(1), 1, async () => [NaN, 0], { maxKl: 1 });
+    const r = await backtrackingLineSearch(p, new Float64Array(4).fill(1), 1, async () => [NaN, 0], {
+      maxKl: 1,
+    });
     expect(r.accepted).toBe(false);
     expect(bytes()).toEqual(before);
   });

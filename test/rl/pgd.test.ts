@@ -28,7 +28,10 @@ describe('PGD inner maximization', () => {
       const gen = sr.rng(4);
       const best = new Float64Array(B);
       for (let k = 0; k < 20; k++) {
-        const rand = divergence(states, states.add(gen.uniform([B, obsDim], -eps, eps, { dtype: 'float64' }))).dataSync();
+        const rand = divergence(
+          states,
+          states.add(gen.uniform([B, obsDim], -eps, eps, { dtype: 'float64' })),
+        ).dataSync();
         rand.forEach((v, i) => (best[i] = Math.max(best[i]!, v)));
       }
       const mean = (a: ArrayLike<number>) => Array.from(a).reduce((s, x) => s + x, 0) / a.length;
@@ -62,8 +65,8 @@ describe('PGD inner maximization', () => {
     const generator = sr.rng(0);
     expect(() => pgdMaximize(states, divergence, { eps: -1, generator })).toThrow(/eps must be .* got -1/);
     expect(() => pgdMaximize(states, divergence, { eps: 0.1, steps: 1.5, generator })).toThrow(/steps/);
-    expect(() =>
-      pgdMaximize(states, divergence, { eps: 0.1, ascent: 'adam' as 'sign', generator }),
-    ).toThrow(/ascent must be one of sign, gradient/);
+    expect(() => pgdMaximize(states, divergence, { eps: 0.1, ascent: 'adam' as 'sign', generator })).toThrow(
+      /ascent must be one of sign, gradient/,
+    );
   });
 });

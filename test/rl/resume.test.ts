@@ -52,8 +52,12 @@ describe('resume', () => {
     const pa = await readFlat(a.trainer.policy.paramList());
     const pb = await readFlat(b.trainer.policy.paramList());
     expect(Array.from(pb)).toEqual(Array.from(pa));
-    const va = await readFlat((a.trainer.baseline as unknown as { net: { parameters(): never[] } }).net.parameters());
-    const vb = await readFlat((b.trainer.baseline as unknown as { net: { parameters(): never[] } }).net.parameters());
+    const va = await readFlat(
+      (a.trainer.baseline as unknown as { net: { parameters(): never[] } }).net.parameters(),
+    );
+    const vb = await readFlat(
+      (b.trainer.baseline as unknown as { net: { parameters(): never[] } }).net.parameters(),
+    );
     expect(Array.from(vb)).toEqual(Array.from(va));
     expect(await finalState(parts)).toEqual(await finalState(whole));
     expect(b.trainer.normalizer!.getState()).toEqual(a.trainer.normalizer!.getState());

@@ -23,7 +23,9 @@ export const inspect: Command = {
     if (values.iteration !== undefined) {
       iteration = Number(values.iteration);
       if (!Number.isInteger(iteration) || iteration < 1)
-        throw new UsageError(`--iteration = ${JSON.stringify(values.iteration)} is invalid; allowed: a checkpointed iteration (integer ≥ 1)`);
+        throw new UsageError(
+          `--iteration = ${JSON.stringify(values.iteration)} is invalid; allowed: a checkpointed iteration (integer ≥ 1)`,
+        );
     } else {
       const latest = await latestCheckpoint(dir);
       if (latest === null) throw new UsageError(`${dir} has no checkpoint`);

@@ -75,9 +75,13 @@ export class LinearFeatureBaseline implements Baseline {
 
   async save(prefix: string): Promise<void> {
     const coeffs = this.coeffs ?? new Float64Array(0);
-    await saveSafetensors(`${prefix}.safetensors`, { coeffs: sr.tensor(coeffs, { dtype: 'float64' }) }, {
-      kind: this.kind,
-    });
+    await saveSafetensors(
+      `${prefix}.safetensors`,
+      { coeffs: sr.tensor(coeffs, { dtype: 'float64' }) },
+      {
+        kind: this.kind,
+      },
+    );
   }
 
   async load(prefix: string): Promise<void> {
@@ -86,7 +90,10 @@ export class LinearFeatureBaseline implements Baseline {
     const c = tensors.get('coeffs');
     if (!c) throw new SafetensorsError(path, "no 'coeffs' tensor: not a linear baseline checkpoint");
     if (c.size !== 0 && c.size !== this.featureDim) {
-      throw new SafetensorsError(path, `${c.size} coefficients, expected ${this.featureDim} (0 before the first fit)`);
+      throw new SafetensorsError(
+        path,
+        `${c.size} coefficients, expected ${this.featureDim} (0 before the first fit)`,
+      );
     }
     this.coeffs = c.size === 0 ? null : Float64Array.from(c.dataSync());
   }

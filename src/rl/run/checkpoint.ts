@@ -96,7 +96,7 @@ export async function loadTrpoCheckpoint(dir: string, trainer: TrpoTrainer): Pro
   try {
     state = JSON.parse(await readFile(statePath, 'utf8')) as TrainerState;
   } catch (e) {
-    throw new Error(`${statePath}: unreadable trainer state (${(e as Error).message})`);
+    throw new Error(`${statePath}: unreadable trainer state (${(e as Error).message})`, { cause: e });
   }
   trainer.setState(state);
 }
