@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveDdpgConfig } from '../../src/rl/ddpg-config.js';
+import { resolveDdpgConfig, type DdpgConfig } from '../../src/rl/ddpg-config.js';
 import type { DdpgTrainer } from '../../src/rl/ddpg.js';
 import { parseCsv } from '../../src/rl/run/csv-log.js';
 import { checkpointDir } from '../../src/rl/run/checkpoint.js';
@@ -62,11 +62,11 @@ describe('DDPG resume', () => {
     const b1 = await trainRun(resolveDdpgConfig({ ...settings, iterations: 2 }), { out: parts });
     expect(b1.trainer.getState().episode).not.toBeNull(); // the checkpoint is mid-episode
     b1.trainer.close();
-    const resumed = await planRun(parts, null, { resume: true, overrides: { iterations: 4 } });
+    const resumed = await planRun<DdpgConfig>(parts, null, { resume: true, overrides: { iterations: 4 } });
     const b = await trainRun(resumed, { out: parts, resume: true });
     expect(b.resumedFrom).toBe(2);
     expect(b.history.map((h) => h.Iteration)).toEqual([3, 4]);
-    expect(everything(b.trainer as DdpgTrainer)).toEqual(everything(a.trainer as DdpgTrainer));
+    expect(everything(b.trainer)).toEqual(everything(a.trainer));
     expect(rows(parts)).toEqual(rows(whole));
     // only the newest checkpoint keeps the replay buffer
     expect(existsSync(join(checkpointDir(parts, 4), 'replay-buffer.safetensors'))).toBe(true);
