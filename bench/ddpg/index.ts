@@ -48,10 +48,25 @@ const rows = ALGOS.map((algo, i) => ({
   costVsDdpg: sr2l[0]! / sr2l[i]!,
 }));
 
+// On a shared machine the load drifts between benchmark.js's back-to-back cases; the SR cost
+// ratio is also measured with the three updates interleaved (median of per-round times).
+function interleavedMicros(fns: (() => void)[], rounds = 15, perRound = 5): number[] {
+  const times = fns.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++)
+    fns.forEach((f, i) => {
+      const t0 = performance.now();
+      for (let k = 0; k < perRound; k++) f();
+      times[i]!.push(((performance.now() - t0) * 1000) / perRound);
+    });
+  return times.map((t) => t.sort((a, b) => a - b)[t.length >> 1]!);
+}
+const inter = interleavedMicros(ALGOS.map((a) => ours.update(a)));
+const interleaved = ALGOS.map((algo, i) => ({ algo, micros: inter[i]!, costVsDdpg: inter[i]! / inter[0]! }));
+
 if (json)
   console.log(
     JSON.stringify(
-      { suite: 'ddpg', unit: 'updates/s (median)', webgpu: 'not available in this tree', rows },
+      { suite: 'ddpg', unit: 'updates/s (median)', webgpu: 'not available in this tree', rows, interleaved },
       null,
       2,
     ),
@@ -66,6 +81,9 @@ else {
     console.log(
       `| ${r.algo} | ${f(r.sr2l)} | ${f(r.tfjsCpu)} | ${f(r.tfjsWasm)} | ${r.speedupVsTfjsCpu.toFixed(2)}× | ${r.speedupVsTfjsWasm.toFixed(2)}× | ${r.costVsDdpg.toFixed(2)}× |`,
     );
+  console.log(
+    `sr2l interleaved (15 rounds × 5 updates, median µs): ${interleaved.map((r) => `${r.algo} ${r.micros.toFixed(0)} (${r.costVsDdpg.toFixed(2)}×)`).join(', ')}`,
+  );
   console.log(
     'goals: DDPG ≥ 2× tfjs-cpu; each SR variant ≤ 2.5× the cost of DDPG. WebGPU: no backend in this tree yet.',
   );
