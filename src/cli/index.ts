@@ -1,11 +1,12 @@
 /** The `sr2l` command line: dispatches to one subcommand per file in ./commands. */
+import { demo } from './commands/demo.js';
 import { info } from './commands/info.js';
 import { inspect } from './commands/inspect.js';
 import { train } from './commands/train.js';
 import { UsageError, type Command } from './command.js';
 import { version } from '../version.js';
 
-export const commands: Record<string, Command> = { info, train, inspect };
+export const commands: Record<string, Command> = { demo, info, train, inspect };
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));

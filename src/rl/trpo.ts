@@ -235,10 +235,11 @@ export class TrpoTrainer {
     let perturbationLinf = NaN;
     if (useSr) {
       const frozen = params.map((p) => p.detach());
+      // μ(s) does not depend on δ: computed once, not at every ascent step
+      const meanAtS = sr.noGrad(() => policy.mean(obs, frozen));
       const pgd = pgdMaximize(
         obs,
-        (s, sp) =>
-          sharedStdJeffreys(policy.mean(s, frozen), policy.mean(sp, frozen), policy.logStdOf(frozen)),
+        (_s, sp) => sharedStdJeffreys(meanAtS, policy.mean(sp, frozen), policy.logStdOf(frozen)),
         {
           eps: c.eps,
           steps: c.pgdSteps,

@@ -42,4 +42,14 @@ describe('sr2l command line', () => {
     expect(await main(['info', '--jsno'])).toBe(2);
     expect(io.err()).toMatch(/sr2l info: .*jsno/);
   });
+
+  test('demo prints a falling loss and rejects bad flags', async () => {
+    const io = capture();
+    expect(await main(['demo', '--steps', '150', '--every', '50'])).toBe(0);
+    const mses = [...io.out().matchAll(/mse (\S+)/g)].map((m) => Number(m[1]));
+    expect(mses.length).toBeGreaterThanOrEqual(4);
+    expect(mses[mses.length - 1]!).toBeLessThan(mses[0]! / 10);
+    expect(await main(['demo', '--steps', '0'])).toBe(2);
+    expect(io.err()).toMatch(/--steps must be a positive integer, got '0'/);
+  });
 });

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/rl/config.js';
 import { readFlat } from '../../src/rl/params.js';
 import { parseCsv } from '../../src/rl/run/csv-log.js';
+import { latestCheckpoint } from '../../src/rl/run/checkpoint.js';
 import { planRun, trainRun } from '../../src/rl/run/train-run.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sr2l-resume-'));
@@ -64,4 +65,29 @@ describe('resume', () => {
     a.trainer.close();
     b.trainer.close();
   }, 240_000);
+});
+
+describe('stopping', () => {
+  it('an aborted run checkpoints the iteration it finished and resumes from there', async () => {
+    const out = join(root, 'stopped');
+    const stop = new AbortController();
+    const config = resolveConfig({
+      env: 'Pendulum-v1',
+      batchSize: 64,
+      iterations: 20,
+      checkpointEvery: 10,
+      evalEvery: 0,
+    });
+    const r = await trainRun(config, {
+      out,
+      signal: stop.signal,
+      onIteration: (s) => {
+        if (s.Iteration === 3) stop.abort();
+      },
+    });
+    r.trainer.close();
+    expect(r.stopped).toBe(true);
+    expect(r.trainer.iteration).toBe(3);
+    expect(await latestCheckpoint(out)).toBe(3);
+  }, 60_000);
 });

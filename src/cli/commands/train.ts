@@ -17,6 +17,7 @@ import {
   defaultOf,
 } from '../../rl/run/algorithms.js';
 import { planRun, readRunRecord, trainRun } from '../../rl/run/train-run.js';
+import { backendFor } from '../../rl/trpo.js';
 import { UsageError, type Command } from '../command.js';
 import { ProgressBar } from '../progress-bar.js';
 
@@ -87,6 +88,11 @@ export const train: Command = {
           join('runs', `${requested.algo}-${requested.env}-s${requested.seed}`);
         config = await planRun<RunSettings>(out, requested, { force: v.force as boolean });
       }
+      try {
+        backendFor(config.backend); // an unavailable backend stops here, before the run folder is touched
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
       return await runTraining(config, out, resumeDir !== undefined, v.force as boolean, v.quiet as boolean);
     } catch (e) {
       if (e instanceof ConfigError) throw new UsageError(e.message);
@@ -112,18 +118,37 @@ async function runTraining(
   const bar = !quiet && process.stderr.isTTY ? new ProgressBar(config.iterations) : null;
   const started = performance.now();
   let first: number | null = null;
+  // Ctrl-C once: finish this iteration, checkpoint, exit; twice: quit at once
+  const stop = new AbortController();
+  const onSigint = (): void => {
+    if (stop.signal.aborted) process.exit(130);
+    stop.abort();
+    console.error(
+      '\nsr2l train: stopping after this iteration (a checkpoint follows; Ctrl-C again quits now)',
+    );
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
   const result = await trainRun(config, {
     out,
     resume,
     force,
+    signal: stop.signal,
     onIteration: (s) => {
       first ??= s.Iteration! - 1;
       if (bar) bar.update(s.Iteration!, s.EnvSteps!, s.AverageReturn!, first);
       else log(algorithm.line(s, config.iterations));
     },
   });
+  process.off('SIGINT', onSigint);
+  process.off('SIGTERM', onSigint);
   bar?.done();
   result.trainer.close();
+  if (result.stopped) {
+    console.log(
+      `stopped at iteration ${result.trainer.iteration}; continue with: sr2l train --resume ${out}`,
+    );
+  }
   const last = result.history.at(-1);
   const secs = (performance.now() - started) / 1000;
   console.log(

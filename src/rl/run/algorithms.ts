@@ -4,7 +4,14 @@
  * build a trainer; the run loop (train-run.ts), the checkpoint folders (checkpoint.ts)
  * and the CLI are shared. Adding an algorithm = one entry here.
  */
-import { CONFIG_KEYS, ConfigError, TRPO_DEFAULTS, resolveConfig, type TrpoConfig } from '../config.js';
+import {
+  type BackendName,
+  CONFIG_KEYS,
+  ConfigError,
+  TRPO_DEFAULTS,
+  resolveConfig,
+  type TrpoConfig,
+} from '../config.js';
 import {
   DDPG_ALGOS,
   DDPG_CONFIG_KEYS,
@@ -27,7 +34,7 @@ export interface RunSettings {
   evalEpisodes: number;
   checkpointEvery: number;
   logGrads: boolean;
-  backend: string;
+  backend: BackendName;
 }
 
 /** What the run loop needs from a trainer. */

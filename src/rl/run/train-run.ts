@@ -6,6 +6,8 @@
  *   runs/<name>/checkpoints/    every checkpointEvery iterations and at the end
  * A folder that already holds a run is refused unless `force` (start over) or `resume`
  * (continue from its last checkpoint with its own config; only `iterations` may change).
+ * Stopping through `signal` finishes the current iteration and checkpoints it, so a
+ * stopped run loses nothing when resumed.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -48,6 +50,8 @@ export interface TrainRunOptions {
   resume?: boolean;
   /** called after every iteration (progress bars, tests) */
   onIteration?: (stats: Record<string, number>) => void;
+  /** when aborted, training stops after the current iteration and writes a checkpoint */
+  signal?: AbortSignal;
 }
 
 /** `trainer` is the algorithm's own (TrpoTrainer, DdpgTrainer) for inspection and tests. */
@@ -57,6 +61,8 @@ export interface TrainRunResult<T = unknown> {
   /** rows of this invocation (not the ones before a resume) */
   history: Record<string, number>[];
   resumedFrom: number | null;
+  /** true when `signal` stopped the run before `iterations` */
+  stopped: boolean;
 }
 
 const CONFIG = 'config.json';
@@ -172,15 +178,32 @@ export async function trainRun(config: RunSettings, opts: TrainRunOptions): Prom
       await progress.append(stats);
       const gradRow = config.logGrads ? await trainer.gradRow() : null;
       if (gradRow) await grads.append({ Iteration: k, ...gradRow });
-      if (k % config.checkpointEvery === 0 || k === config.iterations) await saveCheckpoint(dir, trainer);
+      const stopping = opts.signal?.aborted === true;
+      if (k % config.checkpointEvery === 0 || k === config.iterations || stopping)
+        await saveCheckpoint(dir, trainer);
       history.push(stats);
       opts.onIteration?.(stats);
+      if (stopping || opts.signal?.aborted) {
+        if (!stopping) await saveCheckpoint(dir, trainer);
+        return {
+          dir,
+          trainer: own(trainer),
+          history,
+          resumedFrom,
+          stopped: trainer.iteration < config.iterations,
+        };
+      }
     }
-    return { dir, trainer: trainer.trainer as TrainRunResult['trainer'], history, resumedFrom };
+    return { dir, trainer: own(trainer), history, resumedFrom, stopped: false };
   } catch (e) {
     trainer?.close();
     throw e;
   }
+}
+
+/** The algorithm's own trainer behind the run loop's view of it. */
+function own(t: RunTrainer): TrainRunResult['trainer'] {
+  return t.trainer as TrainRunResult['trainer'];
 }
 
 /** config.json with the (possibly extended) iteration count of a resumed run. */
