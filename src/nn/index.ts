@@ -1,0 +1,24 @@
+/** The neural-network layer: modules, initializers, optimizers, safetensors checkpoints. */
+export { Module, ModuleList, type ModuleOptions, type StateDict, type LoadStateOptions } from './module.js';
+export { Linear, type LinearOptions } from './linear.js';
+export { MLP, type MLPOptions } from './mlp.js';
+export * as init from './init.js';
+export type { Initializer, InitName, RngLike } from './init.js';
+export { Optimizer, type OptimizerState, type LoadOptimizerOptions } from './optim/optimizer.js';
+export { Adam, type AdamOptions } from './optim/adam.js';
+export { SGD, type SGDOptions } from './optim/sgd.js';
+export { clipGradNorm, globalNorm } from './optim/clip.js';
+export type { ParamsLike } from './optim/params.js';
+export {
+  encodeSafetensors,
+  decodeSafetensors,
+  saveSafetensors,
+  loadSafetensors,
+  SafetensorsError,
+  type SafetensorsContents,
+  type SafetensorsDType,
+  type DecodeOptions,
+  type TensorMap,
+} from './safetensors.js';
+export { saveModule, loadModule, saveOptimizer, loadOptimizer } from './checkpoint.js';
+export { writeFileAtomic } from './atomic-write.js';
