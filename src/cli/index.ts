@@ -1,9 +1,10 @@
 /** The `sr2l` command line: dispatches to one subcommand per file in ./commands. */
 import { info } from './commands/info.js';
+import { sweep } from './commands/sweep.js';
 import { UsageError, type Command } from './command.js';
 import { version } from '../version.js';
 
-export const commands: Record<string, Command> = { info };
+export const commands: Record<string, Command> = { info, sweep };
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));

@@ -31,6 +31,8 @@ export interface SweepConfig {
   stepsPerIteration: number;
   /** options every run gets */
   options: TrainOptions;
+  /** options only the runs of one algorithm get (e.g. ε and λ_s for the SR variants) */
+  algorithmOptions: Partial<Record<Algorithm, TrainOptions>>;
   settings: Setting[];
   /** argv prefix of the training command; default: this sr2l's own `train` */
   command?: string[];
@@ -52,6 +54,7 @@ const TOP_KEYS = [
   'iterations',
   'stepsPerIteration',
   'options',
+  'algorithmOptions',
   'settings',
   'grid',
   'command',
@@ -92,6 +95,19 @@ export function validateSweepConfig(doc: unknown, source = 'sweep config'): Swee
       if (['env', 'algo', 'seed', 'iterations', 'stepsPerIteration', 'out'].includes(k))
         fail(`'${key}.${k}' is set by the sweep itself; use the top-level key instead`);
       out[k] = x as number | string | boolean;
+    }
+    return out;
+  };
+
+  const algorithmOptions = (v: unknown): Partial<Record<Algorithm, TrainOptions>> => {
+    if (v === undefined) return {};
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      fail(`'algorithmOptions' must be a mapping of algorithm to options, got ${show(v)}`);
+    const out: Partial<Record<Algorithm, TrainOptions>> = {};
+    for (const [a, o] of Object.entries(v as object)) {
+      if (!(ALGORITHMS as readonly string[]).includes(a))
+        fail(`'algorithmOptions.${a}': unknown algorithm; allowed: ${ALGORITHMS.join(', ')}`);
+      out[a as Algorithm] = options(`algorithmOptions.${a}`, o);
     }
     return out;
   };
@@ -159,6 +175,7 @@ export function validateSweepConfig(doc: unknown, source = 'sweep config'): Swee
     stepsPerIteration:
       d.stepsPerIteration === undefined ? 1000 : posInt('stepsPerIteration', d.stepsPerIteration),
     options: options('options', d.options),
+    algorithmOptions: algorithmOptions(d.algorithmOptions),
     settings,
     ...(command ? { command } : {}),
   };
