@@ -40,3 +40,35 @@ export async function logTail(dir: string, lines = 20): Promise<string> {
     return '(no log)';
   }
 }
+
+export interface RunIdentity {
+  env: string;
+  algo: string;
+  seed: number;
+}
+
+/**
+ * Which env, algorithm and seed a run folder holds: from sweep-run.json when a sweep made it,
+ * else from the trainer's config.json (keys env | envId, algo | algorithm, seed).
+ */
+export async function readRunIdentity(dir: string): Promise<RunIdentity> {
+  for (const file of [RUN_INFO, 'config.json']) {
+    const path = join(dir, file);
+    if (!(await exists(path))) continue;
+    let c: Record<string, unknown>;
+    try {
+      c = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
+    }
+    const env = c.env ?? c.envId;
+    const algo = c.algo ?? c.algorithm;
+    const seed = c.seed ?? 0;
+    if (typeof env !== 'string' || typeof algo !== 'string' || typeof seed !== 'number')
+      throw new Error(
+        `${path}: expected string 'env', string 'algo' and number 'seed', got ${JSON.stringify({ env, algo, seed })}`,
+      );
+    return { env, algo, seed };
+  }
+  throw new Error(`${dir}: not a run folder (no ${RUN_INFO} or config.json)`);
+}
