@@ -36,10 +36,11 @@ export function fmt(x: number): string {
 }
 const fmtP = (p: number): string => (!Number.isFinite(p) ? '–' : p < 1e-4 ? '< 0.0001' : p.toFixed(4));
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/** A Markdown table; the first `textColumns` columns align left, the numbers right. */
+function table(header: readonly string[], rows: readonly (readonly string[])[], textColumns = 1): string {
   return [
     `| ${header.join(' | ')} |`,
-    `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
+    `|${header.map((_, i) => (i < textColumns ? ' --- ' : ' ---: ')).join('|')}|`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
 }
@@ -96,6 +97,7 @@ function robustnessSection(curves: readonly RobustnessCurve[]): string {
       fmt(c.area),
       fmt(c.meanOverRange),
     ]),
+    2,
   );
 }
 

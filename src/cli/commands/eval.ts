@@ -5,6 +5,7 @@ import { readRunIdentity } from '../../experiments/run-files.js';
 import {
   ATTACKS,
   EPS_SCALES,
+  NO_CRITIC,
   type AttackName,
   type EpsScale,
   checkAttackName,
@@ -94,6 +95,7 @@ Writes robustness.csv, smoothness.csv and robustness.json.`,
 
     const run = await readRunIdentity(runDir);
     const agent = await loadAgent(runDir, run.algo);
+    if (attacks.includes('critic') && !agent.critic) throw new UsageError(`--attack: ${NO_CRITIC}`);
     const seed = values.seed === undefined ? run.seed : Number(values.seed);
     if (!(Number.isInteger(seed) && seed >= 0))
       throw new UsageError(`--seed must be an integer ≥ 0, got '${values.seed}'`);

@@ -43,6 +43,8 @@ export function checkAttackName(name: string): AttackName {
   return name as AttackName;
 }
 
+export const NO_CRITIC = `the 'critic' attack needs a critic (DDPG agents); this agent has none`;
+
 export interface Perturbation {
   /** what the agent's observation is moved by, raw units [B, n] */
   delta: Tensor;
@@ -71,8 +73,7 @@ export function perturb(
     unit = generator.uniform(states.shape, -eps, eps, { dtype: states.dtype, backend: states.backend });
   } else {
     const { policy, critic } = setup.agent;
-    if (attack === 'critic' && !critic)
-      throw new Error(`the 'critic' attack needs a critic (DDPG agents); this agent has none`);
+    if (attack === 'critic' && !critic) throw new Error(NO_CRITIC);
     const objective = attack === 'mad' ? policyDivergence(policy) : criticObjective(policy, critic!);
     unit = pgdMaximize(states, inScaledBall(objective, setup.scale), {
       eps,

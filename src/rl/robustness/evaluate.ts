@@ -13,6 +13,7 @@ import { pgdMaximize } from '../smoothness/index.js';
 import {
   type AttackName,
   type PgdSettings,
+  NO_CRITIC,
   checkAttackName,
   checkPgdSettings,
   perturb,
@@ -104,6 +105,7 @@ export async function evaluateRobustness(opts: RobustnessOptions): Promise<Robus
   const seed = opts.seed ?? 0;
   const stochastic = opts.stochastic ?? false;
   const { policy } = opts.agent;
+  if (attacks.includes('critic') && !opts.agent.critic) throw new Error(NO_CRITIC);
   const log = opts.onProgress ?? (() => {});
 
   const episodes = async (

@@ -4,6 +4,7 @@ export {
   ATTACKS,
   type AttackName,
   type AttackSetup,
+  NO_CRITIC,
   PAPER_PGD,
   type PgdSettings,
   type Perturbation,
