@@ -59,7 +59,7 @@ export async function readRunIdentity(dir: string): Promise<RunIdentity> {
     try {
       c = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
     } catch (e) {
-      throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
+      throw new Error(`${path}: not valid JSON (${(e as Error).message})`, { cause: e });
     }
     const env = c.env ?? c.envId;
     const algo = c.algo ?? c.algorithm;

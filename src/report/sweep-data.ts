@@ -90,7 +90,9 @@ export async function loadSweepResults(dir: string, metric?: string): Promise<Sw
   try {
     index = JSON.parse(await readFile(indexFile, 'utf8')) as typeof index;
   } catch (e) {
-    throw new Error(`${dir}: not a sweep folder (cannot read ${SWEEP_INDEX}: ${(e as Error).message})`);
+    throw new Error(`${dir}: not a sweep folder (cannot read ${SWEEP_INDEX}: ${(e as Error).message})`, {
+      cause: e,
+    });
   }
   const settings = new Set(index.runs.map((r) => r.setting));
   let usedMetric = metric ?? '';
