@@ -1,13 +1,23 @@
 /** The `sr2l` command line: dispatches to one subcommand per file in ./commands. */
 import { info } from './commands/info.js';
 import { evalCommand } from './commands/eval.js';
+import { inspect } from './commands/inspect.js';
 import { plot } from './commands/plot.js';
 import { report } from './commands/report.js';
 import { sweep } from './commands/sweep.js';
+import { train } from './commands/train.js';
 import { UsageError, type Command } from './command.js';
 import { version } from '../version.js';
 
-export const commands: Record<string, Command> = { info, eval: evalCommand, sweep, plot, report };
+export const commands: Record<string, Command> = {
+  info,
+  train,
+  inspect,
+  eval: evalCommand,
+  sweep,
+  plot,
+  report,
+};
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));

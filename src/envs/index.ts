@@ -27,7 +27,12 @@ export {
   PerturbObservation,
 } from './wrappers/perturb-observation.js';
 export type { VectorEnv, VectorResetResult, VectorStepResult } from './vector/vector-env.js';
-export { SyncVectorEnv, type VectorEnvOptions, makeSyncVectorEnv } from './vector/sync-vector-env.js';
+export {
+  SyncVectorEnv,
+  type SyncVectorEnvOptions,
+  type VectorEnvOptions,
+  makeSyncVectorEnv,
+} from './vector/sync-vector-env.js';
 export {
   WorkerVectorEnv,
   type WorkerVectorEnvOptions,

@@ -8,7 +8,8 @@
  *   the rest   raw little-endian tensor data; offsets are relative to its start and the
  *              tensors tile it exactly (contiguous, no overlap, nothing left over)
  *
- * We write tensors sorted by name. Reading checks every one of these rules and names the
+ * We write tensors in the reference writer's order (widest dtype first, then by name;
+ * compact JSON, `__metadata__` first). Reading checks every one of these rules and names the
  * file and the broken rule.
  */
 import { readFile } from 'node:fs/promises';
@@ -22,6 +23,7 @@ import { writeFileAtomic } from './atomic-write.js';
 export type SafetensorsDType = 'F32' | 'F64' | 'I32';
 const TO_FILE: Record<DType, SafetensorsDType> = { float32: 'F32', float64: 'F64', int32: 'I32' };
 const FROM_FILE: Record<string, DType> = { F32: 'float32', F64: 'float64', I32: 'int32' };
+const WRITE_RANK: Record<DType, number> = { float64: 0, float32: 1, int32: 2 };
 const METADATA = '__metadata__';
 /** The Python library's limit; a larger header means a corrupt length field. */
 const MAX_HEADER = 100_000_000;
@@ -80,10 +82,14 @@ function checkInputs(entries: [string, Tensor][], metadata: Record<string, strin
   }
 }
 
-/** The file bytes for host tensors (sorted by name). */
+/** The file bytes for host tensors, in the order described above. */
 function encodeHost(host: HostTensor[], metadata: Record<string, string>): Uint8Array {
   assertLittleEndianHost();
-  host.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // the reference writer's order: widest dtype first (F64, F32, I32), then by name, so
+  // every tensor's data starts at a multiple of its element size
+  host.sort(
+    (a, b) => WRITE_RANK[a.dtype] - WRITE_RANK[b.dtype] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length) header[METADATA] = { ...metadata };
   let offset = 0;

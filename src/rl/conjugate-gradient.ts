@@ -28,7 +28,9 @@ export async function conjugateGradient(
     const Ap = await Avp(p);
     const pAp = dot(p, Ap);
     if (!(pAp > 0)) {
-      throw new Error(`conjugateGradient: pᵀAp = ${pAp} at iteration ${k}; the matrix is not positive definite`);
+      throw new Error(
+        `conjugateGradient: pᵀAp = ${pAp} at iteration ${k}; the matrix is not positive definite`,
+      );
     }
     const alpha = rr / pAp;
     for (let i = 0; i < x.length; i++) {

@@ -11,7 +11,12 @@ const LOG_2PI = Math.log(2 * Math.PI);
 export function gaussianLogLikelihood(mean: Tensor, logStd: Tensor, actions: Tensor): Tensor {
   const d = mean.shape[mean.ndim - 1]!;
   const z = actions.sub(mean).mul(logStd.neg().exp());
-  return z.square().sum(-1).mul(-0.5).sub(logStd.sum()).sub(0.5 * d * LOG_2PI);
+  return z
+    .square()
+    .sum(-1)
+    .mul(-0.5)
+    .sub(logStd.sum())
+    .sub(0.5 * d * LOG_2PI);
 }
 
 /**
@@ -39,4 +44,3 @@ export function gaussianEntropy(logStd: Tensor): Tensor {
 export function sharedStdJeffreys(mean1: Tensor, mean2: Tensor, logStd: Tensor): Tensor {
   return mean1.sub(mean2).square().mul(logStd.mul(-2).exp()).sum(-1);
 }
-

@@ -146,7 +146,13 @@ export class OnPolicySampler {
       }
     }
     if (segStart < size) {
-      batch.segments.push({ start: segStart, end: size, terminated: false, nextObs: this.obs.slice(), nextT: this.t });
+      batch.segments.push({
+        start: segStart,
+        end: size,
+        terminated: false,
+        nextObs: this.obs.slice(),
+        nextT: this.t,
+      });
     }
     return batch;
   }
@@ -182,7 +188,8 @@ export class OnPolicySampler {
       }
     }
     if (this.normalizer) {
-      if (!s.normalizer) throw new Error('sampler snapshot has no normalizer state but the run normalizes observations');
+      if (!s.normalizer)
+        throw new Error('sampler snapshot has no normalizer state but the run normalizes observations');
       this.normalizer.setState(s.normalizer);
     }
     this.episodeSeed = s.episodeSeed;

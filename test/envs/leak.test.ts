@@ -45,3 +45,22 @@ test('creating and closing 300 environments frees their MjData and MjModel', asy
   keep.close();
   expect(liveModelCount()).toBe(models - 1);
 });
+
+test('an env keeps working when the WASM memory grows under it (its cached views are re-taken)', async () => {
+  const a = await makeEnv('Hopper-v5');
+  const m = mujocoOf(a);
+  const actions = Array.from({ length: 10 }, (_, i) => Float64Array.of(Math.sin(i), 0.3, -0.2));
+  a.reset({ seed: 1 });
+  const seen: number[][] = [];
+  for (let i = 0; i < 5; i++) seen.push(Array.from(a.step(actions[i]!).obs));
+  const heap = m.heapBytes();
+  const others = [];
+  while (m.heapBytes() === heap) others.push(makeEnvSync('Ant-v5')); // grow the heap
+  for (let i = 5; i < 10; i++) seen.push(Array.from(a.step(actions[i]!).obs));
+  others.forEach((e) => e.close());
+  const b = await makeEnv('Hopper-v5');
+  b.reset({ seed: 1 });
+  expect(actions.map((act) => Array.from(b.step(act).obs))).toEqual(seen);
+  a.close();
+  b.close();
+});

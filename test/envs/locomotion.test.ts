@@ -309,3 +309,14 @@ describe('options', () => {
     expect(std).toBeLessThan(0.115);
   });
 });
+
+test('Ant reset observation: contact block zero (cfrc_ext as mj_resetData leaves it, as in Gymnasium)', async () => {
+  const env = await open('Ant-v5');
+  const { obs } = env.reset({ seed: 3 });
+  expect(Array.from(obs.subarray(27)).every((x) => x === 0)).toBe(true);
+  expect(Array.from(obs.subarray(0, 27)).some((x) => x !== 0)).toBe(true);
+  let r = env.step(new Float64Array(8).fill(0.5));
+  for (let i = 0; i < 50; i++) r = env.step(new Float64Array(8).fill(0.5));
+  expect(Array.from(r.obs.subarray(27)).some((x) => x !== 0)).toBe(true);
+  expect(Array.from(env.reset().obs.subarray(27)).every((x) => x === 0)).toBe(true);
+});

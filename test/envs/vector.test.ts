@@ -1,7 +1,13 @@
 // Vector envs: batched layout, seeding (env i ← seed + i), auto-reset with finalObs, and
 // the worker-thread variant reproducing the single-thread trajectories.
 import { afterAll, expect, test } from 'vitest';
-import { type VectorEnv, makeEnv, makeSyncVectorEnv, makeWorkerVectorEnv } from '../../src/envs/index.js';
+import {
+  ClipAction,
+  type VectorEnv,
+  makeEnv,
+  makeSyncVectorEnv,
+  makeWorkerVectorEnv,
+} from '../../src/envs/index.js';
 import { Rng } from '../../src/util/rng.js';
 
 const open: VectorEnv[] = [];
@@ -18,6 +24,13 @@ async function trace(venv: VectorEnv, seed: number, steps: number) {
     const r = await venv.step(rng.fillUniform(actions, -1, 1));
     out.push(Array.from(r.obs), Array.from(r.rewards), Array.from(r.terminated), Array.from(r.truncated));
     for (const f of r.finalObs) if (f) out.push(Array.from(f));
+    // infos, key order aside (workers rebuild them from a key table)
+    for (const info of r.infos)
+      out.push(
+        Object.keys(info)
+          .sort()
+          .map((k) => info[k]!),
+      );
   }
   return out;
 }
@@ -69,6 +82,7 @@ test('same seed → same trajectories; worker threads (1 and 2 workers) match th
   open.push(sync);
   const expected = await trace(sync, 5, steps);
   expect(await trace(sync, 5, steps)).toEqual(expected);
+  expect(expected.flat().filter((x) => x === 25).length).toBeGreaterThan(0); // some episodes ended (length 25)
   expect(await trace(sync, 6, steps)).not.toEqual(expected);
   for (const numWorkers of [1, 2]) {
     const w = await makeWorkerVectorEnv('Hopper-v5', {
@@ -95,4 +109,16 @@ test('worker env: errors surface with a clear message; close is final', async ()
   expect((await w.step([0, 0])).obs.length).toBe(6); // still usable
   await w.close();
   await expect(w.reset(0)).rejects.toThrow(/used after close/);
+});
+
+test('sync vector env: per-copy wrappers', async () => {
+  const venv = await makeSyncVectorEnv('HalfCheetah-v5', {
+    numEnvs: 2,
+    wrap: (e, i) => (i === 1 ? new ClipAction(e) : e),
+  });
+  open.push(venv);
+  await venv.reset(0);
+  const r = await venv.step(new Float64Array(12).fill(2));
+  expect(r.infos[0]!.rewardCtrl).toBeCloseTo(-0.1 * 6 * 4, 12); // raw action
+  expect(r.infos[1]!.rewardCtrl).toBeCloseTo(-0.1 * 6, 12); // clipped to 1
 });

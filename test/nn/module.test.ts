@@ -52,6 +52,16 @@ describe('Linear', () => {
     );
   });
 
+  test('inputs of the wrong dtype or width are reported by the linear op', () => {
+    const l = new Linear(3, 2);
+    expect(() => l.forward(sr.zeros([1, 3], { dtype: 'float64' }))).toThrow(
+      'linear: dtype mismatch (float64 and float32)',
+    );
+    expect(() => l.forward(sr.zeros([1, 4]))).toThrow(
+      'linear: expected x [..., in], W [in, out], b [out]; got x [1, 4], W [3, 2], b [2]',
+    );
+  });
+
   test('dtype and seed: float64 layers; same seed same weights, different seed different', () => {
     const a = new Linear(3, 4, { rng: 5, dtype: 'float64' });
     expect(a.weight.dtype).toBe('float64');
@@ -156,6 +166,17 @@ describe('Module state dicts', () => {
       "loadStateDict: dtype mismatch for 'layers.0.weight': the module has float32, the state has float64",
     );
     expect(m.layers.at(0).weight.toArray()).toEqual(before);
+  });
+
+  test('a backend chosen at construction holds the parameters; state dicts load across backends', () => {
+    const other = new sr.CpuBackend();
+    const m = new MLP([2, 3, 1], { backend: other, rng: 3 });
+    expect(m.parameters().every((p) => p.backend === other)).toBe(true);
+    expect(() => m.forward(sr.zeros([1, 2]))).toThrow('operands live on different backends');
+    expect(m.forward(sr.zeros([1, 2], { backend: other })).backend).toBe(other);
+    const src = new MLP([2, 3, 1], { rng: 4 });
+    m.loadStateDict(src.stateDict());
+    expect(m.layers.at(0).weight.toArray()).toEqual(src.layers.at(0).weight.toArray());
   });
 
   test('custom modules: registration rules, nested names, shared tensors listed once', () => {

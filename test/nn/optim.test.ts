@@ -145,6 +145,15 @@ describe('SGD', () => {
       }
     }
   });
+  test('bad hyperparameters; a state with momentum does not load into plain SGD', () => {
+    expect(() => new SGD(makeParams(), { momentum: 1 })).toThrow(
+      'SGD: momentum must be a finite number >= 0 and < 1, got 1',
+    );
+    const withMomentum = new SGD(makeParams(), { momentum: 0.5 }).stateDict();
+    expect(() => new SGD(makeParams()).loadStateDict(withMomentum)).toThrow(
+      'sgd.loadStateDict: momentum 0.5 does not match this optimizer, built with momentum 0',
+    );
+  });
 });
 
 describe('clipGradNorm', () => {
@@ -175,7 +184,7 @@ describe('clipGradNorm', () => {
     // both grads are [3, 4]: global norm sqrt(50)
     expect(clipGradNorm([a, b], 1)).toBeCloseTo(Math.sqrt(50), 13);
     expect(Array.from(a.grad!.dataSync())).toEqual(Array.from(b.grad!.dataSync()));
-    expect(a.grad!.toArray()[0]).toBeCloseTo(3 / Math.sqrt(50), 14);
+    expect(a.grad!.dataSync()[0]).toBeCloseTo(3 / Math.sqrt(50), 14);
   });
 
   test('no gradients: norm 0; bad maxNorm is reported', () => {
@@ -249,6 +258,9 @@ describe('optimizer state', () => {
     expect(() => o.loadStateDict({ ...good, step: 5, hyper: noEps })).toThrow(
       'adam.loadStateDict: hyperparameters missing: eps',
     );
-    expect(o.stepCount).toBe(1);
+    expect(() => o.loadStateDict({ ...good, hyper: { ...good.hyper, lr: 5, beta2: 2 } })).toThrow(
+      'adam.loadStateDict: beta2 must be a finite number >= 0 and < 1, got 2',
+    );
+    expect([o.stepCount, o.lr]).toEqual([1, 0.01]);
   });
 });

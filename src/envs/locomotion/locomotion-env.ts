@@ -34,7 +34,8 @@ export class LocomotionEnv extends MujocoEnv {
     const s = this.spec.resetNoiseScale;
     const qvelNoise = this.spec.qvelNoise === 'normal' ? () => s * rng.normal() : () => rng.uniform(-s, s);
     this.setNoisyState(() => rng.uniform(-s, s), qvelNoise);
-    if (this.computeContactForces) this.mj.mj_rnePostConstraint(this.model, this.data);
+    // like Gymnasium, no mj_rnePostConstraint here: the reset observation's contact block
+    // is what mj_resetData left in cfrc_ext (zeros)
     const v = this.views.fresh();
     const info: StepInfo = { xPosition: v.qpos[0]! };
     if (this.spec.reportY) info.yPosition = v.qpos[1]!;

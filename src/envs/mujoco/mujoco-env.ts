@@ -23,7 +23,8 @@ export abstract class MujocoEnv extends BaseEnv {
   readonly dt: number;
   readonly model: MjModel;
   protected readonly mj: MainModule;
-  protected readonly data: MjData;
+  /** This environment's MjData (state, contacts, sensors) for analysis; do not free it. */
+  readonly data: MjData;
   protected readonly views: DataViews;
   /** qpos0 of the model (the noise-free initial position). */
   protected readonly initQpos: Float64Array;

@@ -1,21 +1,17 @@
-/** Messages between `WorkerVectorEnv` (main thread) and `worker.ts` (one per worker). */
+/** Start-up data and the few messages between `WorkerVectorEnv` and `worker.ts`. */
 import type { MakeEnvOptions } from '../registry.js';
-import type { VectorResetResult, VectorStepResult } from './vector-env.js';
+import type { SharedLayout } from './shared-buffers.js';
 
 export interface WorkerInit {
   id: string;
-  numEnvs: number;
-  /** global index of this worker's first copy */
-  indexOffset: number;
   envOptions: MakeEnvOptions;
+  /** this worker's index and its block of copies [start, start + count) */
+  worker: number;
+  start: number;
+  count: number;
+  layout: SharedLayout;
+  buffer: SharedArrayBuffer;
 }
 
-export type WorkerRequest =
-  { type: 'reset'; seed: number | undefined } | { type: 'step'; actions: Float64Array } | { type: 'close' };
-
-export type WorkerReply =
-  | { type: 'ready'; obsDim: number; actDim: number }
-  | { type: 'reset'; result: VectorResetResult }
-  | { type: 'step'; result: VectorStepResult }
-  | { type: 'closed' }
-  | { type: 'error'; message: string };
+/** Worker → main, by message (steps go through shared memory). */
+export type WorkerMessage = { type: 'ready' } | { type: 'error'; message: string };

@@ -14,8 +14,13 @@ export interface VectorEnvOptions {
   envOptions?: MakeEnvOptions;
 }
 
+export interface SyncVectorEnvOptions extends VectorEnvOptions {
+  /** wraps copy i after it is made (e.g. `(e) => new ClipAction(e)`); single-thread only */
+  wrap?: (env: Env, index: number) => Env;
+}
+
 /** Internal: the global index of the first copy (set by worker threads for their block). */
-interface BlockOptions extends VectorEnvOptions {
+interface BlockOptions extends SyncVectorEnvOptions {
   indexOffset?: number;
 }
 
@@ -84,22 +89,7 @@ export class SyncVectorEnv implements VectorEnv {
   stepSync(actions: ArrayLike<number>): VectorStepResult {
     this.assertOpen();
     if (!this.started) throw new Error(`vector ${this.id}: step() before reset(); call reset() first`);
-    const n = this.numEnvs * this.actDim;
-    if (actions.length !== n) {
-      throw new RangeError(
-        `vector ${this.id}: actions have length ${actions.length}, expected ${n} (${this.numEnvs} envs × ${this.actDim})`,
-      );
-    }
-    // check every action first, so a bad entry leaves all copies unstepped
-    for (let k = 0; k < n; k++) {
-      const v = actions[k];
-      if (typeof v !== 'number' || !Number.isFinite(v)) {
-        const env = this.indexOffset + Math.floor(k / this.actDim);
-        throw new RangeError(
-          `vector ${this.id}: action ${k % this.actDim} of env ${env} is ${String(v)}; every entry must be a finite number`,
-        );
-      }
-    }
+    checkActions(this.id, actions, this.numEnvs, this.actDim, this.indexOffset);
     const infos: StepInfo[] = [];
     const finalObs: (Float64Array | null)[] = [];
     for (let i = 0; i < this.numEnvs; i++) {
@@ -169,7 +159,36 @@ export async function makeSyncVectorEnv(id: string, opts: BlockOptions): Promise
   checkNumEnvs(opts.numEnvs);
   const envs: Env[] = [await makeEnv(id, opts.envOptions)]; // loads MuJoCo if needed
   for (let i = 1; i < opts.numEnvs; i++) envs.push(makeEnvSync(id, opts.envOptions));
+  if (opts.wrap) envs.forEach((e, i) => (envs[i] = opts.wrap!(e, i)));
   return new SyncVectorEnv(envs, opts.indexOffset ?? 0);
+}
+
+/**
+ * Checks the whole batch before any copy is stepped, so a bad entry leaves every copy
+ * where it was. `indexOffset` is the global index of the first copy (worker blocks).
+ */
+export function checkActions(
+  id: string,
+  actions: ArrayLike<number>,
+  numEnvs: number,
+  actDim: number,
+  indexOffset = 0,
+): void {
+  const n = numEnvs * actDim;
+  if (actions === null || typeof actions !== 'object' || actions.length !== n) {
+    throw new RangeError(
+      `vector ${id}: actions have length ${actions?.length}, expected ${n} (${numEnvs} envs × ${actDim})`,
+    );
+  }
+  for (let k = 0; k < n; k++) {
+    const v = actions[k];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      const env = indexOffset + Math.floor(k / actDim);
+      throw new RangeError(
+        `vector ${id}: action ${k % actDim} of env ${env} is ${String(v)}; every entry must be a finite number`,
+      );
+    }
+  }
 }
 
 export function checkNumEnvs(n: number): void {

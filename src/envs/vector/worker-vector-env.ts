@@ -1,8 +1,9 @@
 /**
  * The worker-thread vector env: the N copies are split into contiguous blocks, one block
  * per worker thread (worker w owns envs [start_w, start_w + n_w), seeded seed + start_w + j),
- * so sampling uses several cores. Same layout, auto-reset and seeding as `SyncVectorEnv`,
- * hence the same trajectories for the same seed.
+ * so sampling uses several cores. Same layout, auto-reset and seeding as `SyncVectorEnv`
+ * (each worker runs one over its block), hence the same trajectories for the same seed.
+ * Requests and results go through shared memory (see shared-buffers.ts).
  *
  * Each worker loads the env module itself. From the built package it starts dist's
  * worker.js. When this file runs as TypeScript (tests and benchmarks under tsx/vitest)
@@ -11,13 +12,24 @@
  * (`tsx/esm/api`) inside the worker and then imports worker.ts.
  */
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { StepInfo } from '../core/env.js';
 import type { Box } from '../core/space.js';
 import { makeEnv } from '../registry.js';
-import type { WorkerInit, WorkerReply, WorkerRequest } from './protocol.js';
-import { checkNumEnvs, type VectorEnvOptions } from './sync-vector-env.js';
+import type { WorkerInit, WorkerMessage } from './protocol.js';
+import {
+  COMMAND,
+  CONTROL_STRIDE,
+  Command,
+  DONE_SEQ,
+  REQ_SEQ,
+  STATUS,
+  SharedBuffers,
+  Status,
+} from './shared-buffers.js';
+import { checkActions, checkNumEnvs, type VectorEnvOptions } from './sync-vector-env.js';
 import type { VectorEnv, VectorResetResult, VectorStepResult } from './vector-env.js';
 
 export interface WorkerVectorEnvOptions extends VectorEnvOptions {
@@ -29,115 +41,118 @@ interface Slot {
   worker: Worker;
   start: number;
   count: number;
-  pending: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void } | null;
+  /** error texts the worker posted, oldest first */
+  errors: string[];
+  /** resolves when the worker posts a message or dies */
+  wake: (() => void) | null;
+  dead: string | null;
 }
 
 const RUNS_AS_TS = import.meta.url.endsWith('.ts');
 
+// Atomics.waitAsync is in Node ≥ 16 but not in TypeScript's ES2023 lib.
+type WaitAsync = (
+  a: Int32Array,
+  i: number,
+  v: number,
+) => { async: false; value: string } | { async: true; value: Promise<string> };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+
 export class WorkerVectorEnv implements VectorEnv {
   readonly obsDim: number;
   readonly actDim: number;
-  private readonly obs: Float64Array;
-  private readonly rewards: Float64Array;
-  private readonly terminated: Uint8Array;
-  private readonly truncated: Uint8Array;
   private isClosed = false;
+  private busy = false;
 
   private constructor(
     readonly id: string,
     readonly numEnvs: number,
     readonly singleObservationSpace: Box,
     readonly singleActionSpace: Box,
+    private readonly shared: SharedBuffers,
     private readonly slots: Slot[],
   ) {
-    this.obsDim = singleObservationSpace.shape[0]!;
-    this.actDim = singleActionSpace.shape[0]!;
-    this.obs = new Float64Array(numEnvs * this.obsDim);
-    this.rewards = new Float64Array(numEnvs);
-    this.terminated = new Uint8Array(numEnvs);
-    this.truncated = new Uint8Array(numEnvs);
+    this.obsDim = shared.layout.obsDim;
+    this.actDim = shared.layout.actDim;
   }
 
   /** Starts the workers and waits until each has built its environments. */
   static async create(id: string, opts: WorkerVectorEnvOptions): Promise<WorkerVectorEnv> {
     checkNumEnvs(opts.numEnvs);
-    const probe = await makeEnv(id, opts.envOptions); // checks id and options here, with a clear error
-    const obsSpace = probe.observationSpace;
-    const actSpace = probe.actionSpace;
-    probe.close();
-    const cores = (await import('node:os')).availableParallelism();
-    const numWorkers = opts.numWorkers ?? Math.min(opts.numEnvs, cores);
+    const numWorkers = opts.numWorkers ?? Math.min(opts.numEnvs, availableParallelism());
     if (!Number.isInteger(numWorkers) || numWorkers < 1 || numWorkers > opts.numEnvs) {
       throw new RangeError(
         `WorkerVectorEnv: numWorkers must be an integer in [1, numEnvs=${opts.numEnvs}], got ${numWorkers}`,
       );
     }
+    // a probe copy here: checks id and options with a clear error, and gives the spaces
+    // and the info keys the workers will report
+    const probe = await makeEnv(id, { ...opts.envOptions, maxEpisodeSteps: null });
+    const infoKeys = new Set(Object.keys(probe.reset({ seed: 0 }).info));
+    for (const k of Object.keys(probe.step(new Float64Array(probe.actionSpace.shape[0]!)).info))
+      infoKeys.add(k);
+    infoKeys.add('episodeReturn').add('episodeLength');
+    const obsSpace = probe.observationSpace;
+    const actSpace = probe.actionSpace;
+    probe.close();
+
+    const shared = new SharedBuffers({
+      numEnvs: opts.numEnvs,
+      numWorkers,
+      obsDim: obsSpace.shape[0]!,
+      actDim: actSpace.shape[0]!,
+      infoKeys: [...infoKeys],
+    });
     const slots: Slot[] = [];
     let start = 0;
     for (let w = 0; w < numWorkers; w++) {
       const count = Math.floor(opts.numEnvs / numWorkers) + (w < opts.numEnvs % numWorkers ? 1 : 0);
-      const init: WorkerInit = { id, numEnvs: count, indexOffset: start, envOptions: opts.envOptions ?? {} };
-      const worker = startWorker(init);
-      const slot: Slot = { worker, start, count, pending: null };
-      slots.push(slot);
+      const init: WorkerInit = {
+        id,
+        envOptions: opts.envOptions ?? {},
+        worker: w,
+        start,
+        count,
+        layout: shared.layout,
+        buffer: shared.buffer,
+      };
+      slots.push({ worker: startWorker(init), start, count, errors: [], wake: null, dead: null });
       start += count;
     }
-    const venv = new WorkerVectorEnv(id, opts.numEnvs, obsSpace, actSpace, slots);
-    const ready = slots.map((s) => venv.await(s));
-    for (const s of slots) venv.listen(s);
+    const venv = new WorkerVectorEnv(id, opts.numEnvs, obsSpace, actSpace, shared, slots);
+    const ready = slots.map((s) => venv.listen(s));
     const started = await Promise.allSettled(ready);
     const failed = started.find((r) => r.status === 'rejected');
     if (failed) {
       await venv.terminate();
       throw failed.reason;
     }
+    for (const s of slots) s.worker.unref(); // idle workers do not keep the process alive
     return venv;
   }
 
   async reset(seed?: number): Promise<VectorResetResult> {
-    const replies = await this.broadcast((s) => ({
-      type: 'reset',
-      seed: seed === undefined ? undefined : seed + s.start,
-    }));
-    const infos: StepInfo[] = [];
-    replies.forEach((r, w) => {
-      if (r.type !== 'reset') throw new Error(`worker replied ${r.type} to reset`);
-      this.obs.set(r.result.obs, this.slots[w]!.start * this.obsDim);
-      infos.push(...r.result.infos);
-    });
-    return { obs: this.obs, infos };
+    this.slots.forEach((s, w) => (this.shared.seeds[w] = seed === undefined ? NaN : seed + s.start));
+    await this.command(Command.Reset);
+    return { obs: this.shared.obs, infos: this.readInfos() };
   }
 
   async step(actions: ArrayLike<number>): Promise<VectorStepResult> {
-    const n = this.numEnvs * this.actDim;
-    if (actions.length !== n) {
-      throw new RangeError(
-        `vector ${this.id}: actions have length ${actions.length}, expected ${n} (${this.numEnvs} envs × ${this.actDim})`,
-      );
-    }
-    const flat = actions instanceof Float64Array ? actions : Float64Array.from(actions);
-    const replies = await this.broadcast((s) => ({
-      type: 'step',
-      actions: flat.slice(s.start * this.actDim, (s.start + s.count) * this.actDim),
-    }));
-    const infos: StepInfo[] = [];
+    checkActions(this.id, actions, this.numEnvs, this.actDim);
+    if (this.busy) throw new Error(`vector ${this.id}: a call is already in progress; await it first`);
+    this.shared.actions.set(actions);
+    await this.command(Command.Step);
+    const sh = this.shared;
     const finalObs: (Float64Array | null)[] = [];
-    replies.forEach((r, w) => {
-      if (r.type !== 'step') throw new Error(`worker replied ${r.type} to step`);
-      const s = this.slots[w]!;
-      this.obs.set(r.result.obs, s.start * this.obsDim);
-      this.rewards.set(r.result.rewards, s.start);
-      this.terminated.set(r.result.terminated, s.start);
-      this.truncated.set(r.result.truncated, s.start);
-      infos.push(...r.result.infos);
-      finalObs.push(...r.result.finalObs);
-    });
+    for (let i = 0; i < this.numEnvs; i++) {
+      finalObs.push(sh.hasFinal[i] ? sh.finalObs.slice(i * this.obsDim, (i + 1) * this.obsDim) : null);
+    }
     return {
-      obs: this.obs,
-      rewards: this.rewards,
-      terminated: this.terminated,
-      truncated: this.truncated,
-      infos,
+      obs: sh.obs,
+      rewards: sh.rewards,
+      terminated: sh.terminated,
+      truncated: sh.truncated,
+      infos: this.readInfos(),
       finalObs,
     };
   }
@@ -145,10 +160,71 @@ export class WorkerVectorEnv implements VectorEnv {
   async close(): Promise<void> {
     if (this.isClosed) return;
     try {
-      await this.broadcast(() => ({ type: 'close' }));
+      await this.command(Command.Close);
     } finally {
       await this.terminate();
     }
+  }
+
+  /** Posts `cmd` to every worker, waits for all, then reports the first error. */
+  private async command(cmd: number): Promise<void> {
+    if (this.isClosed) throw new Error(`vector ${this.id}: used after close()`);
+    if (this.busy) throw new Error(`vector ${this.id}: a call is already in progress; await it first`);
+    this.busy = true;
+    // Atomics.waitAsync does not keep Node's event loop alive, a running worker does: hold
+    // the workers only while a call is in flight, so a forgotten close() does not hang exit
+    for (const s of this.slots) s.worker.ref();
+    try {
+      const c = this.shared.control;
+      const seqs = this.slots.map((_, w) => {
+        const base = w * CONTROL_STRIDE;
+        Atomics.store(c, base + COMMAND, cmd);
+        const seq = Atomics.add(c, base + REQ_SEQ, 1) + 1;
+        Atomics.notify(c, base + REQ_SEQ);
+        return seq;
+      });
+      await Promise.all(this.slots.map((s, w) => this.waitDone(s, w, seqs[w]!)));
+      // collect the error text of every failed worker (so none is left for a later call)
+      const errors: string[] = [];
+      for (let w = 0; w < this.slots.length; w++) {
+        if (Atomics.load(c, w * CONTROL_STRIDE + STATUS) !== Status.Error) continue;
+        const s = this.slots[w]!;
+        while (s.errors.length === 0 && s.dead === null) await new Promise<void>((r) => (s.wake = r));
+        errors.push(s.errors.shift() ?? `vector ${this.id}: ${s.dead}`);
+      }
+      if (errors.length > 0) throw new Error(errors[0]);
+    } finally {
+      this.busy = false;
+      for (const s of this.slots) s.worker.unref();
+    }
+  }
+
+  private async waitDone(s: Slot, w: number, seq: number): Promise<void> {
+    const c = this.shared.control;
+    const idx = w * CONTROL_STRIDE + DONE_SEQ;
+    for (;;) {
+      if (s.dead !== null) throw new Error(`vector ${this.id}: ${s.dead}`);
+      const done = Atomics.load(c, idx);
+      if (done === seq) return;
+      const r = waitAsync(c, idx, done);
+      if (r.async) {
+        // a worker that dies never notifies: race its death
+        await Promise.race([r.value, new Promise<void>((res) => (s.wake = res))]);
+      }
+    }
+  }
+
+  private readInfos(): StepInfo[] {
+    const { info, infoSet, layout } = this.shared;
+    const keys = layout.infoKeys;
+    const infos: StepInfo[] = [];
+    for (let i = 0; i < this.numEnvs; i++) {
+      const o: StepInfo = {};
+      for (let k = 0; k < keys.length; k++)
+        if (infoSet[i * keys.length + k]) o[keys[k]!] = info[i * keys.length + k]!;
+      infos.push(o);
+    }
+    return infos;
   }
 
   private async terminate(): Promise<void> {
@@ -156,45 +232,31 @@ export class WorkerVectorEnv implements VectorEnv {
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
-  /** Sends one request to every worker; waits for all replies (so none is left pending). */
-  private async broadcast(make: (s: Slot) => WorkerRequest): Promise<WorkerReply[]> {
-    if (this.isClosed) throw new Error(`vector ${this.id}: used after close()`);
-    const settled = await Promise.allSettled(
-      this.slots.map((s) => {
-        const p = this.await(s);
-        s.worker.postMessage(make(s));
-        return p;
-      }),
-    );
-    const failed = settled.find((r) => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    return settled.map((r) => (r as PromiseFulfilledResult<WorkerReply>).value);
-  }
-
-  /** The next reply of a worker (one request in flight per worker). */
-  private await(s: Slot): Promise<WorkerReply> {
-    if (s.pending)
-      return Promise.reject(new Error(`vector ${this.id}: a call is already in progress; await it first`));
+  /** Routes a worker's messages and death to its slot; resolves on 'ready'. */
+  private listen(s: Slot): Promise<void> {
     return new Promise((resolve, reject) => {
-      s.pending = { resolve, reject };
-    });
-  }
-
-  private listen(s: Slot): void {
-    const settle = (fn: (p: NonNullable<Slot['pending']>) => void) => {
-      const p = s.pending;
-      s.pending = null;
-      if (p) fn(p);
-    };
-    s.worker.on('message', (m: WorkerReply) =>
-      settle((p) =>
-        m.type === 'error' ? p.reject(new Error(`vector ${this.id} worker: ${m.message}`)) : p.resolve(m),
-      ),
-    );
-    s.worker.on('error', (e) => settle((p) => p.reject(e)));
-    s.worker.on('exit', (code) => {
-      if (!this.isClosed)
-        settle((p) => p.reject(new Error(`vector ${this.id}: worker exited with code ${code}`)));
+      const wake = () => {
+        const f = s.wake;
+        s.wake = null;
+        f?.();
+      };
+      s.worker.on('message', (m: WorkerMessage) => {
+        if (m.type === 'ready') resolve();
+        else {
+          s.errors.push(m.message);
+          reject(new Error(`vector ${this.id}: ${m.message}`)); // only matters before 'ready'
+        }
+        wake();
+      });
+      const die = (why: string) => {
+        s.dead ??= why;
+        reject(new Error(`vector ${this.id}: ${why}`));
+        wake();
+      };
+      s.worker.on('error', (e) => die(`worker failed: ${e.message}`));
+      s.worker.on('exit', (code) => {
+        if (!this.isClosed) die(`worker exited with code ${code}`);
+      });
     });
   }
 }

@@ -1,39 +1,100 @@
 /**
- * Worker-thread side of `WorkerVectorEnv`: loads MuJoCo itself, hosts a `SyncVectorEnv`
- * over its share of the copies and answers one request at a time.
+ * Worker-thread side of `WorkerVectorEnv`: loads MuJoCo itself, builds a `SyncVectorEnv`
+ * over its block of copies, then serves requests posted in shared memory: block in
+ * `Atomics.wait` until the request sequence moves, run the command, write the results
+ * into its slices, publish the done sequence and notify.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { WorkerInit, WorkerReply, WorkerRequest } from './protocol.js';
-import { makeSyncVectorEnv, type SyncVectorEnv } from './sync-vector-env.js';
+import type { VectorStepResult } from './vector-env.js';
+import type { WorkerInit, WorkerMessage } from './protocol.js';
+import {
+  COMMAND,
+  CONTROL_STRIDE,
+  Command,
+  DONE_SEQ,
+  REQ_SEQ,
+  STATUS,
+  SharedBuffers,
+  Status,
+} from './shared-buffers.js';
+import { makeSyncVectorEnv } from './sync-vector-env.js';
+import type { StepInfo } from '../core/env.js';
 
-const port = parentPort!;
 const init = workerData as WorkerInit;
-const send = (m: WorkerReply) => port.postMessage(m);
-const fail = (e: unknown) => send({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+const port = parentPort!;
+const post = (m: WorkerMessage) => port.postMessage(m);
+const shared = new SharedBuffers(init.layout, init.buffer);
+const { obsDim, actDim, infoKeys } = init.layout;
+const keyIndex = new Map(infoKeys.map((k, i) => [k, i]));
+const base = init.worker * CONTROL_STRIDE;
 
-let venv: SyncVectorEnv | null = null;
-try {
-  venv = await makeSyncVectorEnv(init.id, {
-    numEnvs: init.numEnvs,
-    envOptions: init.envOptions,
-    indexOffset: init.indexOffset,
-  });
-  send({ type: 'ready', obsDim: venv.obsDim, actDim: venv.actDim });
-} catch (e) {
-  fail(e);
+const venv = await makeSyncVectorEnv(init.id, {
+  numEnvs: init.count,
+  envOptions: init.envOptions,
+  indexOffset: init.start,
+}).catch((e: unknown) => {
+  post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+  return null;
+});
+
+function writeInfos(infos: StepInfo[]): void {
+  const k = infoKeys.length;
+  for (let j = 0; j < infos.length; j++) {
+    const row = (init.start + j) * k;
+    shared.infoSet.fill(0, row, row + k);
+    for (const key in infos[j]) {
+      const idx = keyIndex.get(key);
+      if (idx === undefined)
+        throw new Error(`info key '${key}' is not in the shared table (${infoKeys.join(', ')})`);
+      shared.info[row + idx] = infos[j]![key]!;
+      shared.infoSet[row + idx] = 1;
+    }
+  }
 }
 
-port.on('message', (req: WorkerRequest) => {
-  try {
-    if (venv === null) throw new Error('worker has no environments (its start failed)');
-    if (req.type === 'reset') send({ type: 'reset', result: venv.resetSync(req.seed) });
-    else if (req.type === 'step') send({ type: 'step', result: venv.stepSync(req.actions) });
-    else {
-      venv.closeSync();
-      send({ type: 'closed' });
-      port.close();
+function writeStep(r: VectorStepResult): void {
+  const s = init.start;
+  shared.obs.set(r.obs, s * obsDim);
+  shared.rewards.set(r.rewards, s);
+  shared.terminated.set(r.terminated, s);
+  shared.truncated.set(r.truncated, s);
+  r.finalObs.forEach((f, j) => {
+    shared.hasFinal[s + j] = f ? 1 : 0;
+    if (f) shared.finalObs.set(f, (s + j) * obsDim);
+  });
+  writeInfos(r.infos);
+}
+
+if (venv !== null) {
+  post({ type: 'ready' });
+  const c = shared.control;
+  let seen = 0; // the request sequence starts at 0; a request may already be waiting
+  for (;;) {
+    Atomics.wait(c, base + REQ_SEQ, seen);
+    seen = Atomics.load(c, base + REQ_SEQ);
+    const cmd = Atomics.load(c, base + COMMAND);
+    let status: number = Status.Ok;
+    try {
+      if (cmd === Command.Reset) {
+        const seed = shared.seeds[init.worker]!;
+        const r = venv.resetSync(Number.isNaN(seed) ? undefined : seed);
+        shared.obs.set(r.obs, init.start * obsDim);
+        writeInfos(r.infos);
+      } else if (cmd === Command.Step) {
+        writeStep(
+          venv.stepSync(shared.actions.subarray(init.start * actDim, (init.start + init.count) * actDim)),
+        );
+      } else if (cmd === Command.Close) {
+        venv.closeSync();
+      }
+    } catch (e) {
+      post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+      status = Status.Error;
     }
-  } catch (e) {
-    fail(e);
+    Atomics.store(c, base + STATUS, status);
+    Atomics.store(c, base + DONE_SEQ, seen);
+    Atomics.notify(c, base + DONE_SEQ);
+    if (cmd === Command.Close) break;
   }
-});
+  port.close();
+}

@@ -57,11 +57,15 @@ export class Adam extends Optimizer {
 
   protected setHyper(h: Record<string, number>, who: string): void {
     const beta = { min: 0, max: 1, maxExclusive: true };
-    this.lr = checkNumber(who, 'lr', h.lr, { min: 0 });
-    this.beta1 = checkNumber(who, 'beta1', h.beta1, beta);
-    this.beta2 = checkNumber(who, 'beta2', h.beta2, beta);
-    this.eps = checkNumber(who, 'eps', h.eps, { min: 0 });
-    this.weightDecay = checkNumber(who, 'weightDecay', h.weightDecay, { min: 0 });
+    // check every field before setting any, so a bad state leaves the optimizer as it was
+    const checked = {
+      lr: checkNumber(who, 'lr', h.lr, { min: 0 }),
+      beta1: checkNumber(who, 'beta1', h.beta1, beta),
+      beta2: checkNumber(who, 'beta2', h.beta2, beta),
+      eps: checkNumber(who, 'eps', h.eps, { min: 0 }),
+      weightDecay: checkNumber(who, 'weightDecay', h.weightDecay, { min: 0 }),
+    };
+    Object.assign(this, checked);
   }
 
   protected update(p: Tensor, g: Tensor, s: Record<string, Tensor>): void {

@@ -25,9 +25,10 @@ export class SGD extends Optimizer {
 
   constructor(params: ParamsLike, opts: SGDOptions = {}) {
     super(params, opts.maxGradNorm, 'SGD');
-    this.setHyper({ lr: opts.lr ?? this.lr, momentum: opts.momentum ?? this.momentum }, 'SGD');
+    const momentum = opts.momentum ?? this.momentum;
     // the momentum buffer exists only with momentum, so plain SGD keeps no state
-    this.slots = this.momentum > 0 ? ['momentum'] : [];
+    this.slots = typeof momentum === 'number' && momentum > 0 ? ['momentum'] : [];
+    this.setHyper({ lr: opts.lr ?? this.lr, momentum }, 'SGD');
   }
 
   protected hyper(): Record<string, number> {
@@ -35,13 +36,14 @@ export class SGD extends Optimizer {
   }
 
   protected setHyper(h: Record<string, number>, who: string): void {
-    this.lr = checkNumber(who, 'lr', h.lr, { min: 0 });
+    const lr = checkNumber(who, 'lr', h.lr, { min: 0 });
     const momentum = checkNumber(who, 'momentum', h.momentum, { min: 0, max: 1, maxExclusive: true });
-    if (this.slots && momentum > 0 !== this.momentum > 0) {
+    if (momentum > 0 !== this.slots.length > 0) {
       throw new RangeError(
-        `${who}: momentum cannot switch between 0 and non-zero after construction (got ${momentum})`,
+        `${who}: momentum ${momentum} does not match this optimizer, built with momentum ${this.momentum} (a momentum buffer exists only when momentum > 0)`,
       );
     }
+    this.lr = lr;
     this.momentum = momentum;
   }
 

@@ -4,10 +4,12 @@
  * ridge least squares (reg 1e-5, raised ×10 up to 5 times while the solve fails).
  * Predicts 0 until the first fit. Plain float64 host math: it is a few hundred numbers.
  */
+import * as sr from '../../autograd/index.js';
+import { loadSafetensors, SafetensorsError, saveSafetensors } from '../../nn/index.js';
 import type { Baseline } from './baseline.js';
 
 export class LinearFeatureBaseline implements Baseline {
-  readonly kind = 'linear';
+  readonly kind = 'linear' as const;
   readonly featureDim: number;
   private coeffs: Float64Array | null = null;
 
@@ -71,20 +73,29 @@ export class LinearFeatureBaseline implements Baseline {
     // garage keeps the old coefficients when every regularized solve fails
   }
 
-  async stateDict(): Promise<Record<string, { shape: number[]; data: Float64Array }>> {
-    return this.coeffs ? { coeffs: { shape: [this.featureDim], data: this.coeffs.slice() } } : {};
+  async save(prefix: string): Promise<void> {
+    const coeffs = this.coeffs ?? new Float64Array(0);
+    await saveSafetensors(
+      `${prefix}.safetensors`,
+      { coeffs: sr.tensor(coeffs, { dtype: 'float64' }) },
+      {
+        kind: this.kind,
+      },
+    );
   }
 
-  loadStateDict(state: Record<string, { shape: number[]; data: Float64Array | Float32Array }>): void {
-    const c = state.coeffs;
-    if (!c) {
-      this.coeffs = null;
-      return;
+  async load(prefix: string): Promise<void> {
+    const path = `${prefix}.safetensors`;
+    const { tensors } = await loadSafetensors(path);
+    const c = tensors.get('coeffs');
+    if (!c) throw new SafetensorsError(path, "no 'coeffs' tensor: not a linear baseline checkpoint");
+    if (c.size !== 0 && c.size !== this.featureDim) {
+      throw new SafetensorsError(
+        path,
+        `${c.size} coefficients, expected ${this.featureDim} (0 before the first fit)`,
+      );
     }
-    if (c.data.length !== this.featureDim) {
-      throw new Error(`LinearFeatureBaseline: checkpoint has ${c.data.length} coefficients, expected ${this.featureDim}`);
-    }
-    this.coeffs = Float64Array.from(c.data);
+    this.coeffs = c.size === 0 ? null : Float64Array.from(c.dataSync());
   }
 }
 

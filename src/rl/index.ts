@@ -1,0 +1,34 @@
+/** Reinforcement learning: TRPO / TRPO-SR, their pieces, and the shared smoothness module. */
+export {
+  type Algo,
+  ALGOS,
+  ConfigError,
+  CONFIG_KEYS,
+  TRPO_DEFAULTS,
+  type TrpoConfig,
+  resolveConfig,
+} from './config.js';
+export { readConfigFile } from './config-file.js';
+export { type IterationStats, type GradNorms, type TrainerState, TrpoTrainer, backendFor } from './trpo.js';
+export { type StepInputs, type TrpoObjective, trpoObjective } from './objective.js';
+export { GaussianMlpPolicy, type GaussianPolicyOptions, type PolicyParams } from './gaussian-policy.js';
+export { gaussianEntropy, gaussianKl, gaussianLogLikelihood, sharedStdJeffreys } from './distributions.js';
+export { fisherVectorProduct, meanKlFromCurrent } from './fisher.js';
+export { type CgResult, conjugateGradient } from './conjugate-gradient.js';
+export { type LineSearchOptions, type LineSearchResult, backtrackingLineSearch } from './line-search.js';
+export { centered, gae, type GaeResult } from './gae.js';
+export { type Batch, OnPolicySampler, type SamplerSnapshot, type Segment } from './sampler.js';
+export { type Baseline, BASELINE_KINDS, type BaselineKind } from './baselines/baseline.js';
+export { LinearFeatureBaseline } from './baselines/linear-feature.js';
+export { MlpValueBaseline, type MlpValueOptions } from './baselines/mlp-value.js';
+export * from './smoothness/index.js';
+export {
+  PROGRESS_COLUMNS,
+  type TrainRunOptions,
+  type TrainRunResult,
+  planRun,
+  readRunRecord,
+  trainRun,
+} from './run/train-run.js';
+export { checkpointDir, latestCheckpoint, loadCheckpoint, saveCheckpoint } from './run/checkpoint.js';
+export { inspectLoss, type InspectedLoss } from './inspect.js';

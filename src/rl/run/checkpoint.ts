@@ -1,0 +1,88 @@
+/**
+ * Checkpoints of a TRPO run: `checkpoints/iter-000010/` holds
+ *   policy.safetensors     the policy's parameters (nn.saveModule)
+ *   baseline*.safetensors  the baseline (and its optimizer / RNG state for 'mlp')
+ *   batch.safetensors      the last policy step's inputs (for `sr2l inspect`)
+ *   state.json             iteration, env steps, sampler snapshot (episode seed and
+ *                          actions, observation, normalizer statistics, RNG states) and
+ *                          the perturbation RNG state
+ * The folder is written under a temporary name and renamed into place, then
+ * `checkpoints/latest.json` is replaced atomically: a crash leaves the previous
+ * checkpoint intact and never a partial one.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Tensor } from '../../autograd/index.js';
+import { loadModule, loadSafetensors, saveModule, saveSafetensors, writeFileAtomic } from '../../nn/index.js';
+import type { TrainerState, TrpoTrainer } from '../trpo.js';
+
+export const CHECKPOINTS = 'checkpoints';
+const LATEST = 'latest.json';
+
+export function checkpointDir(runDir: string, iteration: number): string {
+  return join(runDir, CHECKPOINTS, `iter-${String(iteration).padStart(6, '0')}`);
+}
+
+const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+export async function saveCheckpoint(runDir: string, trainer: TrpoTrainer): Promise<string> {
+  const final = checkpointDir(runDir, trainer.iteration);
+  const tmp = `${final}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  const meta = { iteration: String(trainer.iteration), algo: trainer.config.algo, env: trainer.config.env };
+  await saveModule(join(tmp, 'policy.safetensors'), trainer.policy, meta);
+  await trainer.baseline.save(join(tmp, 'baseline'));
+  const inputs = trainer.lastStepInputs;
+  if (inputs) {
+    const tensors: Record<string, Tensor> = {
+      obs: inputs.obs,
+      actions: inputs.actions,
+      advantages: inputs.advantages,
+      oldLogLik: inputs.oldLogLik,
+    };
+    if (inputs.perturbedObs) tensors.perturbedObs = inputs.perturbedObs;
+    await saveSafetensors(join(tmp, 'batch.safetensors'), tensors, meta);
+  }
+  await writeFileAtomic(join(tmp, 'state.json'), text(JSON.stringify(trainer.getState())));
+  await rm(final, { recursive: true, force: true });
+  await rename(tmp, final);
+  await writeFileAtomic(
+    join(runDir, CHECKPOINTS, LATEST),
+    text(JSON.stringify({ iteration: trainer.iteration, dir: final.slice(runDir.length + 1) })),
+  );
+  return final;
+}
+
+/** The iteration of the newest complete checkpoint, or null. */
+export async function latestCheckpoint(runDir: string): Promise<number | null> {
+  const path = join(runDir, CHECKPOINTS, LATEST);
+  if (!existsSync(path)) return null;
+  const latest = JSON.parse(await readFile(path, 'utf8')) as { iteration: number };
+  if (!Number.isInteger(latest.iteration)) throw new Error(`${path}: no integer 'iteration'`);
+  return latest.iteration;
+}
+
+/** Restores policy, baseline and trainer state from checkpoint `iteration`. */
+export async function loadCheckpoint(runDir: string, trainer: TrpoTrainer, iteration: number): Promise<void> {
+  const dir = checkpointDir(runDir, iteration);
+  if (!existsSync(dir)) throw new Error(`checkpoint ${dir} does not exist`);
+  await loadModule(join(dir, 'policy.safetensors'), trainer.policy);
+  await trainer.baseline.load(join(dir, 'baseline'));
+  const statePath = join(dir, 'state.json');
+  let state: TrainerState;
+  try {
+    state = JSON.parse(await readFile(statePath, 'utf8')) as TrainerState;
+  } catch (e) {
+    throw new Error(`${statePath}: unreadable trainer state (${(e as Error).message})`, { cause: e });
+  }
+  trainer.setState(state);
+}
+
+/** The saved policy-step inputs of checkpoint `iteration` (for inspect). */
+export async function loadStepInputs(runDir: string, iteration: number): Promise<Map<string, Tensor>> {
+  const path = join(checkpointDir(runDir, iteration), 'batch.safetensors');
+  if (!existsSync(path)) throw new Error(`${path} does not exist (was checkpoint ${iteration} written?)`);
+  return (await loadSafetensors(path)).tensors;
+}
