@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, TRPO_DEFAULTS, type TrpoConfig } from './config.js';
+import { ConfigError, TRPO_DEFAULTS } from './config.js';
 
 export const camel = (k: string): string => k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 export const kebab = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -37,10 +37,11 @@ export function readConfigFile(path: string): Record<string, unknown> {
 
 /**
  * Converts a command-line string to the type of the setting `key` (number, boolean,
- * list of integers, null); the result is validated later by resolveConfig.
+ * list of integers, null) given by `defaults` (TRPO's unless another algorithm's); the
+ * result is validated later by the algorithm's resolveConfig.
  */
-export function parseFlagValue(key: keyof TrpoConfig, raw: string): unknown {
-  const def = TRPO_DEFAULTS[key];
+export function parseFlagValue(key: string, raw: string, defaults: object = TRPO_DEFAULTS): unknown {
+  const def = (defaults as Record<string, unknown>)[key];
   const flag = `--${kebab(key)}`;
   if (key === 'maxEpisodeSteps') return raw === 'null' ? null : toNumber(flag, raw);
   if (Array.isArray(def)) return raw.split(',').map((s) => toNumber(flag, s.trim()));

@@ -112,14 +112,15 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-type Rule = (v: unknown) => string | null;
-const int =
+/** A setting's check: null when valid, else what is allowed. Shared by every algorithm's config. */
+export type Rule = (v: unknown) => string | null;
+export const int =
   (min: number, max = Number.MAX_SAFE_INTEGER): Rule =>
   (v) =>
     typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
       ? null
       : `an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}]`;
-const num =
+export const num =
   (min: number, max: number, open: { min?: boolean; max?: boolean } = {}): Rule =>
   (v) =>
     typeof v === 'number' &&
@@ -128,11 +129,11 @@ const num =
     (open.max ? v < max : v <= max)
       ? null
       : `a number in ${open.min ? '(' : '['}${min}, ${max === Infinity ? '∞' : max}${open.max || max === Infinity ? ')' : ']'}`;
-const oneOf =
+export const oneOf =
   (allowed: readonly string[]): Rule =>
   (v) =>
     typeof v === 'string' && allowed.includes(v) ? null : `one of ${allowed.join(', ')}`;
-const bool: Rule = (v) => (typeof v === 'boolean' ? null : 'true or false');
+export const bool: Rule = (v) => (typeof v === 'boolean' ? null : 'true or false');
 
 const RULES: { [K in keyof TrpoConfig]: Rule } = {
   algo: oneOf(ALGOS),
@@ -175,19 +176,30 @@ export const CONFIG_KEYS = Object.keys(RULES) as (keyof TrpoConfig)[];
 
 /** Defaults overlaid with `partial`; throws ConfigError naming the first bad or unknown setting. */
 export function resolveConfig(partial: Record<string, unknown>, source = 'config'): TrpoConfig {
+  return resolveSettings(RULES, TRPO_DEFAULTS, partial, source);
+}
+
+/** `defaults` overlaid with `partial`, every key checked by its rule (any algorithm's settings). */
+export function resolveSettings<C extends object>(
+  rules: { [K in keyof C]: Rule },
+  defaults: C,
+  partial: Record<string, unknown>,
+  source: string,
+): C {
+  const keys = Object.keys(rules) as (keyof C & string)[];
   for (const key of Object.keys(partial)) {
-    if (!Object.hasOwn(RULES, key)) {
-      throw new ConfigError(`${source}: unknown setting '${key}'; known settings: ${CONFIG_KEYS.join(', ')}`);
+    if (!Object.hasOwn(rules, key)) {
+      throw new ConfigError(`${source}: unknown setting '${key}'; known settings: ${keys.join(', ')}`);
     }
   }
-  const merged = { ...TRPO_DEFAULTS, ...partial } as Record<string, unknown>;
-  for (const key of CONFIG_KEYS) {
-    const problem = RULES[key](merged[key]);
+  const merged = { ...defaults, ...partial } as Record<string, unknown>;
+  for (const key of keys) {
+    const problem = rules[key](merged[key]);
     if (problem) {
       throw new ConfigError(
         `${source}: ${key} = ${JSON.stringify(merged[key])} is invalid; allowed: ${problem}`,
       );
     }
   }
-  return structuredClone(merged) as unknown as TrpoConfig;
+  return structuredClone(merged) as C;
 }

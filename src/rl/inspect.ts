@@ -7,6 +7,7 @@ import * as sr from '../autograd/index.js';
 import type { GraphJson, Tensor } from '../autograd/index.js';
 import { loadModule } from '../nn/index.js';
 import { join } from 'node:path';
+import { ALGOS, type TrpoConfig } from './config.js';
 import { GaussianMlpPolicy } from './gaussian-policy.js';
 import { trpoObjective } from './objective.js';
 import { checkpointDir, loadStepInputs } from './run/checkpoint.js';
@@ -22,7 +23,10 @@ export interface InspectedLoss {
 }
 
 export async function inspectLoss(runDir: string, iteration: number): Promise<InspectedLoss> {
-  const { config } = await readRunRecord(runDir);
+  const { config: settings } = await readRunRecord(runDir);
+  if (!(ALGOS as readonly string[]).includes(settings.algo))
+    throw new Error(`${runDir}: inspect rebuilds TRPO(-SR) policy losses; this run is ${settings.algo}`);
+  const config = settings as TrpoConfig;
   const batch = await loadStepInputs(runDir, iteration);
   const need = (k: string): Tensor => {
     const t = batch.get(k);

@@ -1,18 +1,28 @@
 /**
- * `sr2l train`: TRPO or TRPO-SR from the command line. Every setting of TrpoConfig is a
- * flag (kebab-case); `--config FILE` (JSON/YAML) supplies settings that flags override.
+ * `sr2l train`: any algorithm of the registry (rl/run/algorithms.ts: TRPO, TRPO-SR, DDPG,
+ * DDPG-SR-A, DDPG-SR-C) from the command line. Every setting of the chosen algorithm's
+ * config is a flag (kebab-case); `--config FILE` (JSON/YAML) supplies settings that flags
+ * override. `--algo` (flag, file, or the resumed run's config.json) picks the entry.
  */
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { ConfigError, CONFIG_KEYS, TRPO_DEFAULTS, type TrpoConfig, resolveConfig } from '../../rl/config.js';
+import { ConfigError } from '../../rl/config.js';
 import { kebab, parseFlagValue, readConfigFile } from '../../rl/config-file.js';
-import type { IterationStats } from '../../rl/trpo.js';
-import { planRun, trainRun } from '../../rl/run/train-run.js';
+import {
+  ALGORITHMS,
+  ALGO_NAMES,
+  type Algorithm,
+  type RunSettings,
+  algorithmFor,
+  defaultOf,
+} from '../../rl/run/algorithms.js';
+import { planRun, readRunRecord, trainRun } from '../../rl/run/train-run.js';
 import { UsageError, type Command } from '../command.js';
 import { ProgressBar } from '../progress-bar.js';
 
-/** Boolean settings that default to false are plain switches; the rest take a value. */
-const isSwitch = (k: keyof TrpoConfig): boolean => TRPO_DEFAULTS[k] === false;
+/** Boolean settings that default to false are plain switches (in every algorithm that has them); the rest take a value. */
+const isSwitch = (k: string): boolean => ALGORITHMS.some((a) => defaultOf(a, k) === false);
+const ALL_KEYS = [...new Set(ALGORITHMS.flatMap((a) => a.keys))];
 
 const options = {
   config: { type: 'string' },
@@ -20,34 +30,45 @@ const options = {
   resume: { type: 'string' },
   force: { type: 'boolean', default: false },
   quiet: { type: 'boolean', default: false },
-  ...Object.fromEntries(CONFIG_KEYS.map((k) => [kebab(k), { type: isSwitch(k) ? 'boolean' : 'string' }])),
+  ...Object.fromEntries(ALL_KEYS.map((k) => [kebab(k), { type: isSwitch(k) ? 'boolean' : 'string' }])),
 } as const;
 
-const usage = `sr2l train --algo trpo|trpo-sr --env Hopper-v2 [--seed 0] [--iterations 500] [--batch-size 1000]
+const settingsOf = (a: Algorithm): string =>
+  a.keys.map((k) => `  --${kebab(k)}${isSwitch(k) ? '' : ` ${JSON.stringify(defaultOf(a, k))}`}`).join('\n');
+
+const usage = `sr2l train --algo ${ALGO_NAMES.join('|')} --env Hopper-v2 [--seed 0] [--iterations 500]
                  [--eps 0.01] [--lambda-s 1] [--backend cpu|webgpu] [--out runs/NAME] [--config FILE]
                  [--force] [--quiet] [--log-grads] [--<setting> VALUE ...]
        sr2l train --resume runs/NAME [--iterations N]
 
 Settings (flag = default; a --config JSON/YAML file may set any of them, flags win):
-${CONFIG_KEYS.map((k) => `  --${kebab(k)}${isSwitch(k) ? '' : ` ${JSON.stringify(TRPO_DEFAULTS[k])}`}`).join('\n')}
+${ALGORITHMS.map((a) => `${a.algos.join(', ')}:\n${settingsOf(a)}`).join('\n')}
 Outputs go to --out (default runs/<algo>-<env>-s<seed>): config.json, progress.csv,
 checkpoints/ (and grads.csv with --log-grads).`;
 
 export const train: Command = {
-  summary: 'train TRPO or TRPO-SR on an environment (progress.csv, checkpoints, resume)',
+  summary: 'train TRPO(-SR) or DDPG(-SR-A/-SR-C) on an environment (progress.csv, checkpoints, resume)',
   usage,
   async run(argv) {
     const { values } = parseArgs({ args: argv, options, allowPositionals: false, strict: true });
     const v = values as Record<string, string | boolean | undefined>;
     try {
+      const resumeDir = v.resume as string | undefined;
+      const fromFile =
+        resumeDir === undefined && v.config !== undefined ? readConfigFile(v.config as string) : {};
+      // the algorithm decides how flag strings are read: --algo, else the file's, else the resumed run's
+      const algo =
+        (v.algo as string | undefined) ??
+        (fromFile.algo as string | undefined) ??
+        (resumeDir !== undefined ? (await readRunRecord(resumeDir)).config.algo : undefined);
+      const algorithm = algorithmFor(algo, 'flags');
       const fromFlags: Record<string, unknown> = {};
-      for (const k of CONFIG_KEYS) {
+      for (const k of ALL_KEYS) {
         const raw = v[kebab(k)];
         if (raw === undefined) continue;
-        fromFlags[k] = typeof raw === 'boolean' ? raw : parseFlagValue(k, raw);
+        fromFlags[k] = typeof raw === 'boolean' ? raw : parseFlagValue(k, raw, algorithm.defaults);
       }
-      const resumeDir = v.resume as string | undefined;
-      let config: TrpoConfig;
+      let config: RunSettings;
       let out: string;
       if (resumeDir !== undefined) {
         if (v.config !== undefined)
@@ -55,17 +76,16 @@ export const train: Command = {
         if (v.out !== undefined && v.out !== resumeDir)
           throw new UsageError('--resume names the run folder; drop --out');
         out = resumeDir;
-        config = await planRun(out, null, { resume: true, overrides: fromFlags as Partial<TrpoConfig> });
+        config = await planRun<RunSettings>(out, null, { resume: true, overrides: fromFlags });
       } else {
-        const fromFile = v.config !== undefined ? readConfigFile(v.config as string) : {};
-        const requested = resolveConfig(
+        const requested = algorithm.resolveConfig(
           { ...fromFile, ...fromFlags },
           v.config ? `--config ${v.config} + flags` : 'flags',
         );
         out =
           (v.out as string | undefined) ??
           join('runs', `${requested.algo}-${requested.env}-s${requested.seed}`);
-        config = await planRun(out, requested, { force: v.force as boolean });
+        config = await planRun<RunSettings>(out, requested, { force: v.force as boolean });
       }
       return await runTraining(config, out, resumeDir !== undefined, v.force as boolean, v.quiet as boolean);
     } catch (e) {
@@ -76,17 +96,18 @@ export const train: Command = {
 };
 
 async function runTraining(
-  config: TrpoConfig,
+  config: RunSettings,
   out: string,
   resume: boolean,
   force: boolean,
   quiet: boolean,
 ): Promise<number> {
+  const algorithm = algorithmFor(config.algo);
   const log = (s: string): void => {
     if (!quiet) console.error(s);
   };
   log(
-    `sr2l train: ${config.algo} on ${config.env}, seed ${config.seed}, ${config.iterations} iterations × ${config.batchSize} steps, backend ${config.backend} → ${out}${resume ? ' (resuming)' : ''}`,
+    `sr2l train: ${config.algo} on ${config.env}, seed ${config.seed}, ${config.iterations} iterations, backend ${config.backend} → ${out}${resume ? ' (resuming)' : ''}`,
   );
   const bar = !quiet && process.stderr.isTTY ? new ProgressBar(config.iterations) : null;
   const started = performance.now();
@@ -95,10 +116,10 @@ async function runTraining(
     out,
     resume,
     force,
-    onIteration: (s: IterationStats) => {
-      first ??= s.Iteration - 1;
-      if (bar) bar.update(s.Iteration, s.EnvSteps, s.AverageReturn, first);
-      else log(line(s, config.iterations));
+    onIteration: (s) => {
+      first ??= s.Iteration! - 1;
+      if (bar) bar.update(s.Iteration!, s.EnvSteps!, s.AverageReturn!, first);
+      else log(algorithm.line(s, config.iterations));
     },
   });
   bar?.done();
@@ -107,7 +128,7 @@ async function runTraining(
   const secs = (performance.now() - started) / 1000;
   console.log(
     `done: ${config.algo} ${config.env} seed ${config.seed}: iteration ${result.trainer.iteration}, ` +
-      `average return ${last ? fmt(last.AverageReturn) : 'n/a'}${last && !Number.isNaN(last.EvalReturn) ? `, eval return ${fmt(last.EvalReturn)}` : ''}, ${secs.toFixed(1)} s`,
+      `average return ${last ? fmt(last.AverageReturn!) : 'n/a'}${last && !Number.isNaN(last.EvalReturn) ? `, eval return ${fmt(last.EvalReturn!)}` : ''}, ${secs.toFixed(1)} s`,
   );
   console.log(
     `outputs: ${result.dir} (config.json, progress.csv, checkpoints/${config.logGrads ? ', grads.csv' : ''})`,
@@ -116,7 +137,3 @@ async function runTraining(
 }
 
 const fmt = (x: number): string => (Number.isNaN(x) ? 'n/a' : x.toFixed(1));
-
-function line(s: IterationStats, total: number): string {
-  return `iter ${s.Iteration}/${total}  steps ${s.EnvSteps}  avg return ${fmt(s.AverageReturn)}  kl ${s.MeanKL.toExponential(2)}  ${(s.TimeSampling + s.TimeOptimize).toFixed(2)} s`;
-}

@@ -1,5 +1,5 @@
 /**
- * Checkpoints of a TRPO run: `checkpoints/iter-000010/` holds
+ * Checkpoints of a run: `checkpoints/iter-000010/` holds the trainer's files; for TRPO
  *   policy.safetensors     the policy's parameters (nn.saveModule)
  *   baseline*.safetensors  the baseline (and its optimizer / RNG state for 'mlp')
  *   batch.safetensors      the last policy step's inputs (for `sr2l inspect`)
@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import type { Tensor } from '../../autograd/index.js';
 import { loadModule, loadSafetensors, saveModule, saveSafetensors, writeFileAtomic } from '../../nn/index.js';
 import type { TrainerState, TrpoTrainer } from '../trpo.js';
+import type { RunTrainer } from './algorithms.js';
 
 export const CHECKPOINTS = 'checkpoints';
 const LATEST = 'latest.json';
@@ -26,14 +27,36 @@ export function checkpointDir(runDir: string, iteration: number): string {
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-export async function saveCheckpoint(runDir: string, trainer: TrpoTrainer): Promise<string> {
+/**
+ * Writes `trainer`'s checkpoint for its current iteration (the folder protocol above);
+ * files the trainer lists in `latestOnly` (DDPG's replay buffer) are then removed from
+ * the previous checkpoint, so only the newest one carries them.
+ */
+export async function saveCheckpoint(runDir: string, trainer: RunTrainer): Promise<string> {
   const final = checkpointDir(runDir, trainer.iteration);
   const tmp = `${final}.tmp-${process.pid}`;
+  const previous = await latestCheckpoint(runDir);
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
+  await trainer.save(tmp);
+  await rm(final, { recursive: true, force: true });
+  await rename(tmp, final);
+  await writeFileAtomic(
+    join(runDir, CHECKPOINTS, LATEST),
+    text(JSON.stringify({ iteration: trainer.iteration, dir: final.slice(runDir.length + 1) })),
+  );
+  if (previous !== null && previous !== trainer.iteration) {
+    for (const f of trainer.latestOnly ?? [])
+      await rm(join(checkpointDir(runDir, previous), f), { force: true });
+  }
+  return final;
+}
+
+/** TRPO's checkpoint contents, written into the folder `dir`. */
+export async function saveTrpoCheckpoint(dir: string, trainer: TrpoTrainer): Promise<void> {
   const meta = { iteration: String(trainer.iteration), algo: trainer.config.algo, env: trainer.config.env };
-  await saveModule(join(tmp, 'policy.safetensors'), trainer.policy, meta);
-  await trainer.baseline.save(join(tmp, 'baseline'));
+  await saveModule(join(dir, 'policy.safetensors'), trainer.policy, meta);
+  await trainer.baseline.save(join(dir, 'baseline'));
   const inputs = trainer.lastStepInputs;
   if (inputs) {
     const tensors: Record<string, Tensor> = {
@@ -43,16 +66,9 @@ export async function saveCheckpoint(runDir: string, trainer: TrpoTrainer): Prom
       oldLogLik: inputs.oldLogLik,
     };
     if (inputs.perturbedObs) tensors.perturbedObs = inputs.perturbedObs;
-    await saveSafetensors(join(tmp, 'batch.safetensors'), tensors, meta);
+    await saveSafetensors(join(dir, 'batch.safetensors'), tensors, meta);
   }
-  await writeFileAtomic(join(tmp, 'state.json'), text(JSON.stringify(trainer.getState())));
-  await rm(final, { recursive: true, force: true });
-  await rename(tmp, final);
-  await writeFileAtomic(
-    join(runDir, CHECKPOINTS, LATEST),
-    text(JSON.stringify({ iteration: trainer.iteration, dir: final.slice(runDir.length + 1) })),
-  );
-  return final;
+  await writeFileAtomic(join(dir, 'state.json'), text(JSON.stringify(trainer.getState())));
 }
 
 /** The iteration of the newest complete checkpoint, or null. */
@@ -64,10 +80,15 @@ export async function latestCheckpoint(runDir: string): Promise<number | null> {
   return latest.iteration;
 }
 
-/** Restores policy, baseline and trainer state from checkpoint `iteration`. */
-export async function loadCheckpoint(runDir: string, trainer: TrpoTrainer, iteration: number): Promise<void> {
+/** Restores `trainer` from checkpoint `iteration` of a run folder. */
+export async function loadCheckpoint(runDir: string, trainer: RunTrainer, iteration: number): Promise<void> {
   const dir = checkpointDir(runDir, iteration);
   if (!existsSync(dir)) throw new Error(`checkpoint ${dir} does not exist`);
+  await trainer.load(dir);
+}
+
+/** Restores policy, baseline and trainer state from the checkpoint folder `dir`. */
+export async function loadTrpoCheckpoint(dir: string, trainer: TrpoTrainer): Promise<void> {
   await loadModule(join(dir, 'policy.safetensors'), trainer.policy);
   await trainer.baseline.load(join(dir, 'baseline'));
   const statePath = join(dir, 'state.json');

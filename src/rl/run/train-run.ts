@@ -13,37 +13,28 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../nn/index.js';
 import { version } from '../../version.js';
 import { Rng } from '../../util/rng.js';
-import { ConfigError, type TrpoConfig, resolveConfig } from '../config.js';
-import { type IterationStats, TrpoTrainer } from '../trpo.js';
+import { ConfigError, type TrpoConfig } from '../config.js';
+import type { DdpgConfig } from '../ddpg-config.js';
+import type { DdpgTrainer } from '../ddpg.js';
+import type { TrpoTrainer } from '../trpo.js';
+import {
+  TRPO_ALGORITHM,
+  algorithmFor,
+  resolveRunConfig,
+  type RunSettings,
+  type RunTrainer,
+} from './algorithms.js';
 import { CHECKPOINTS, latestCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { CsvLog } from './csv-log.js';
 
-export const PROGRESS_COLUMNS: readonly (keyof IterationStats)[] = [
-  'Iteration',
-  'EnvSteps',
-  'AverageReturn',
-  'StdReturn',
-  'MinReturn',
-  'MaxReturn',
-  'NumEpisodes',
-  'EvalReturn',
-  'Entropy',
-  'MeanKL',
-  'SurrogateBefore',
-  'SurrogateAfter',
-  'SmoothnessReg',
-  'PerturbationLinf',
-  'LineSearchSteps',
-  'CGResidual',
-  'TimeSampling',
-  'TimeOptimize',
-];
+/** TRPO's progress.csv columns (every algorithm's are in algorithms.ts). */
+export const PROGRESS_COLUMNS: readonly string[] = TRPO_ALGORITHM.progressColumns;
 
-/** The settings a resumed run may change (everything else must match the run's config.json). */
-export const RESUME_OVERRIDABLE: readonly (keyof TrpoConfig)[] = ['iterations'];
+/** The settings a resumed TRPO run may change (every algorithm's are in algorithms.ts). */
+export const RESUME_OVERRIDABLE: readonly string[] = TRPO_ALGORITHM.resumeOverridable;
 
 export interface RunRecord {
-  config: TrpoConfig;
+  config: RunSettings;
   package: { name: 'sr2l'; version: string };
   seed: number;
   createdAt: string;
@@ -56,14 +47,15 @@ export interface TrainRunOptions {
   /** continue the run in `out` from its last checkpoint */
   resume?: boolean;
   /** called after every iteration (progress bars, tests) */
-  onIteration?: (stats: IterationStats, trainer: TrpoTrainer) => void;
+  onIteration?: (stats: Record<string, number>) => void;
 }
 
-export interface TrainRunResult {
+/** `trainer` is the algorithm's own (TrpoTrainer, DdpgTrainer) for inspection and tests. */
+export interface TrainRunResult<T = unknown> {
   dir: string;
-  trainer: TrpoTrainer;
+  trainer: T & { close(): void; readonly iteration: number };
   /** rows of this invocation (not the ones before a resume) */
-  history: IterationStats[];
+  history: Record<string, number>[];
   resumedFrom: number | null;
 }
 
@@ -75,38 +67,41 @@ export async function readRunRecord(dir: string): Promise<RunRecord> {
   const path = join(dir, CONFIG);
   if (!existsSync(path)) throw new ConfigError(`${dir} holds no run (${path} is missing)`);
   const rec = JSON.parse(await readFile(path, 'utf8')) as RunRecord;
-  rec.config = resolveConfig(rec.config as unknown as Record<string, unknown>, path);
+  rec.config = resolveRunConfig(rec.config as unknown as Record<string, unknown>, path);
   return rec;
 }
 
-function differences(a: TrpoConfig, b: TrpoConfig): string[] {
-  return (Object.keys(a) as (keyof TrpoConfig)[])
-    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
-    .map((k) => `${k} ${JSON.stringify(a[k])} (folder) vs ${JSON.stringify(b[k])} (requested)`);
+function differences(a: RunSettings, b: RunSettings): string[] {
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  return [...new Set([...Object.keys(x), ...Object.keys(y)])]
+    .filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k]))
+    .map((k) => `${k} ${JSON.stringify(x[k])} (folder) vs ${JSON.stringify(y[k])} (requested)`);
 }
 
 /**
  * The config of the run to do in `dir`: the requested one (fresh or forced) or, on resume,
  * the folder's own with `overrides` applied (only RESUME_OVERRIDABLE settings).
  */
-export async function planRun(
+export async function planRun<C extends RunSettings = TrpoConfig>(
   dir: string,
-  requested: TrpoConfig | null,
-  opts: { force?: boolean; resume?: boolean; overrides?: Partial<TrpoConfig> },
-): Promise<TrpoConfig> {
+  requested: NoInfer<C> | null,
+  opts: { force?: boolean; resume?: boolean; overrides?: Partial<NoInfer<C>> },
+): Promise<C> {
   const held = existsSync(join(dir, CONFIG));
   if (opts.resume) {
     if (!held) throw new ConfigError(`--resume: ${dir} holds no run to resume (no ${CONFIG})`);
     const rec = await readRunRecord(dir);
-    for (const key of Object.keys(opts.overrides ?? {}) as (keyof TrpoConfig)[]) {
-      const value = opts.overrides![key];
-      if (!RESUME_OVERRIDABLE.includes(key) && JSON.stringify(value) !== JSON.stringify(rec.config[key])) {
+    const heldConfig = rec.config as unknown as Record<string, unknown>;
+    const overridable = algorithmFor(rec.config.algo).resumeOverridable;
+    for (const [key, value] of Object.entries(opts.overrides ?? {})) {
+      if (!overridable.includes(key) && JSON.stringify(value) !== JSON.stringify(heldConfig[key])) {
         throw new ConfigError(
-          `--resume: ${key} = ${JSON.stringify(value)} differs from the run's ${JSON.stringify(rec.config[key])}; a resumed run keeps its settings (only ${RESUME_OVERRIDABLE.join(', ')} may change)`,
+          `--resume: ${key} = ${JSON.stringify(value)} differs from the run's ${JSON.stringify(heldConfig[key])}; a resumed run keeps its settings (only ${overridable.join(', ')} may change)`,
         );
       }
     }
-    return resolveConfig({ ...rec.config, ...opts.overrides }, `${dir}/${CONFIG}`);
+    return resolveRunConfig({ ...heldConfig, ...opts.overrides }, `${dir}/${CONFIG}`) as C;
   }
   if (!requested) throw new ConfigError('no configuration given');
   if (held && !opts.force) {
@@ -121,15 +116,25 @@ export async function planRun(
   return requested;
 }
 
-/** Trains (or resumes) a run in opts.out; see the module comment for the folder layout. */
-export async function trainRun(config: TrpoConfig, opts: TrainRunOptions): Promise<TrainRunResult> {
+/** Trains (or resumes) a run in opts.out with the algorithm `config.algo` names; see the module comment for the folder layout. */
+export async function trainRun(
+  config: TrpoConfig,
+  opts: TrainRunOptions,
+): Promise<TrainRunResult<TrpoTrainer>>;
+export async function trainRun(
+  config: DdpgConfig,
+  opts: TrainRunOptions,
+): Promise<TrainRunResult<DdpgTrainer>>;
+export async function trainRun(config: RunSettings, opts: TrainRunOptions): Promise<TrainRunResult>;
+export async function trainRun(config: RunSettings, opts: TrainRunOptions): Promise<TrainRunResult> {
   const dir = resolve(opts.out);
-  const progress = new CsvLog(join(dir, 'progress.csv'), PROGRESS_COLUMNS);
-  let trainer: TrpoTrainer | null = null;
+  const algorithm = algorithmFor(config.algo);
+  const progress = new CsvLog(join(dir, 'progress.csv'), algorithm.progressColumns);
+  let trainer: RunTrainer | null = null;
   let resumedFrom: number | null = null;
   try {
-    trainer = await TrpoTrainer.create(config);
-    const grads = new CsvLog(join(dir, 'grads.csv'), gradColumns(trainer.policy.paramNames()));
+    trainer = await algorithm.create(config);
+    const grads = new CsvLog(join(dir, 'grads.csv'), ['Iteration', ...trainer.gradColumns()]);
     if (opts.resume) {
       resumedFrom = await latestCheckpoint(dir);
       if (resumedFrom === null) throw new ConfigError(`--resume: ${dir} has no checkpoint yet`);
@@ -157,20 +162,21 @@ export async function trainRun(config: TrpoConfig, opts: TrainRunOptions): Promi
     if (resumedFrom !== null)
       await writeFileAtomic(join(dir, CONFIG), text(await configWithIterations(dir, config)));
 
-    const history: IterationStats[] = [];
+    const history: Record<string, number>[] = [];
     while (trainer.iteration < config.iterations) {
       const stats = await trainer.iterate();
-      const k = stats.Iteration;
+      const k = stats.Iteration!;
       if (config.evalEvery > 0 && k % config.evalEvery === 0) {
         stats.EvalReturn = await trainer.evaluate(config.evalEpisodes, evalSeed(config.seed, k));
       }
-      await progress.append(stats as unknown as Record<string, number>);
-      if (config.logGrads && trainer.lastGradNorms) await grads.append(gradRow(k, trainer.lastGradNorms));
+      await progress.append(stats);
+      const gradRow = config.logGrads ? await trainer.gradRow() : null;
+      if (gradRow) await grads.append({ Iteration: k, ...gradRow });
       if (k % config.checkpointEvery === 0 || k === config.iterations) await saveCheckpoint(dir, trainer);
       history.push(stats);
-      opts.onIteration?.(stats, trainer);
+      opts.onIteration?.(stats);
     }
-    return { dir, trainer, history, resumedFrom };
+    return { dir, trainer: trainer.trainer as TrainRunResult['trainer'], history, resumedFrom };
   } catch (e) {
     trainer?.close();
     throw e;
@@ -178,7 +184,7 @@ export async function trainRun(config: TrpoConfig, opts: TrainRunOptions): Promi
 }
 
 /** config.json with the (possibly extended) iteration count of a resumed run. */
-async function configWithIterations(dir: string, config: TrpoConfig): Promise<string> {
+async function configWithIterations(dir: string, config: RunSettings): Promise<string> {
   const rec = JSON.parse(await readFile(join(dir, CONFIG), 'utf8')) as RunRecord;
   rec.config.iterations = config.iterations;
   return JSON.stringify(rec, null, 2) + '\n';
@@ -187,18 +193,4 @@ async function configWithIterations(dir: string, config: TrpoConfig): Promise<st
 /** Evaluation episodes draw their own seeds from (seed, iteration): training streams are untouched. */
 function evalSeed(seed: number, iteration: number): number {
   return new Rng(seed).fork(`eval-${iteration}`).nextUint32();
-}
-
-function gradColumns(names: readonly string[]): string[] {
-  return ['Iteration', ...names.map((n) => `surrogate/${n}`), ...names.map((n) => `regularizer/${n}`)];
-}
-
-function gradRow(
-  iteration: number,
-  g: { surrogate: Record<string, number>; regularizer: Record<string, number> },
-): Record<string, number> {
-  const row: Record<string, number> = { Iteration: iteration };
-  for (const [n, v] of Object.entries(g.surrogate)) row[`surrogate/${n}`] = v;
-  for (const [n, v] of Object.entries(g.regularizer)) row[`regularizer/${n}`] = v;
-  return row;
 }

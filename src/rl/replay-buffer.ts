@@ -1,0 +1,208 @@
+/**
+ * A fixed-capacity replay buffer of (s, a, r, s', terminal) transitions in preallocated
+ * typed arrays (no allocation per transition). When full, the oldest transition is
+ * overwritten (a ring). Minibatches are drawn uniformly with replacement, as garage's
+ * SimpleReplayBuffer does, into caller-owned host arrays that are reused every update.
+ */
+import { checkPositiveInt } from '../nn/checks.js';
+import type { Rng } from '../util/rng.js';
+
+export type BufferDType = 'float32' | 'float64';
+
+export interface ReplayBufferOptions {
+  /** transitions held (garage: 1e6) */
+  capacity: number;
+  obsDim: number;
+  actDim: number;
+  /** element type of the stored observations/actions/rewards (default float32, the networks' dtype) */
+  dtype?: BufferDType;
+}
+
+type Floats = Float32Array | Float64Array;
+
+/** One minibatch on the host, row-major: obs [B, obsDim], action [B, actDim], reward/terminal [B]. */
+export interface TransitionBatch {
+  readonly size: number;
+  readonly obs: Floats;
+  readonly action: Floats;
+  readonly reward: Floats;
+  readonly nextObs: Floats;
+  /** 1 where the transition ended the episode in a terminal state (no bootstrapping), else 0 */
+  readonly terminal: Floats;
+  /** the buffer rows drawn (for tests and inspection) */
+  readonly indices: Int32Array;
+}
+
+/** What a checkpoint needs to rebuild the buffer exactly. */
+export interface ReplayBufferState {
+  capacity: number;
+  obsDim: number;
+  actDim: number;
+  /** next row to write */
+  position: number;
+  /** rows filled so far (≤ capacity) */
+  size: number;
+  /** transitions ever added */
+  added: number;
+}
+
+export class ReplayBuffer {
+  readonly capacity: number;
+  readonly obsDim: number;
+  readonly actDim: number;
+  readonly dtype: BufferDType;
+  private readonly obs: Floats;
+  private readonly action: Floats;
+  private readonly reward: Floats;
+  private readonly nextObs: Floats;
+  private readonly terminal: Floats;
+  private position = 0;
+  private filled = 0;
+  private added = 0;
+
+  constructor(opts: ReplayBufferOptions) {
+    this.capacity = checkPositiveInt('ReplayBuffer', 'capacity', opts.capacity);
+    this.obsDim = checkPositiveInt('ReplayBuffer', 'obsDim', opts.obsDim);
+    this.actDim = checkPositiveInt('ReplayBuffer', 'actDim', opts.actDim);
+    this.dtype = opts.dtype ?? 'float32';
+    if (this.dtype !== 'float32' && this.dtype !== 'float64')
+      throw new RangeError(`ReplayBuffer: dtype must be 'float32' or 'float64', got '${String(this.dtype)}'`);
+    const make = (n: number): Floats =>
+      this.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+    this.obs = make(this.capacity * this.obsDim);
+    this.action = make(this.capacity * this.actDim);
+    this.reward = make(this.capacity);
+    this.nextObs = make(this.capacity * this.obsDim);
+    this.terminal = make(this.capacity);
+  }
+
+  /** Rows holding data. */
+  get size(): number {
+    return this.filled;
+  }
+
+  /** Transitions ever added (keeps counting after wrap-around). */
+  get totalAdded(): number {
+    return this.added;
+  }
+
+  /** Stores one transition (the arrays are copied), overwriting the oldest when full. */
+  add(
+    obs: ArrayLike<number>,
+    action: ArrayLike<number>,
+    reward: number,
+    nextObs: ArrayLike<number>,
+    terminal: boolean,
+  ): void {
+    if (obs.length !== this.obsDim || nextObs.length !== this.obsDim)
+      throw new RangeError(
+        `ReplayBuffer.add: observations must have ${this.obsDim} entries, got ${obs.length} and ${nextObs.length}`,
+      );
+    if (action.length !== this.actDim)
+      throw new RangeError(`ReplayBuffer.add: action must have ${this.actDim} entries, got ${action.length}`);
+    if (!Number.isFinite(reward))
+      throw new RangeError(`ReplayBuffer.add: reward must be finite, got ${reward}`);
+    const i = this.position;
+    this.obs.set(obs, i * this.obsDim);
+    this.nextObs.set(nextObs, i * this.obsDim);
+    this.action.set(action, i * this.actDim);
+    this.reward[i] = reward;
+    this.terminal[i] = terminal ? 1 : 0;
+    this.position = (i + 1) % this.capacity;
+    this.filled = Math.min(this.filled + 1, this.capacity);
+    this.added++;
+  }
+
+  /** Host arrays for minibatches of `size` rows, to pass to sampleInto again and again. */
+  allocateBatch(size: number): TransitionBatch {
+    checkPositiveInt('ReplayBuffer.allocateBatch', 'size', size);
+    const make = (n: number): Floats =>
+      this.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+    return {
+      size,
+      obs: make(size * this.obsDim),
+      action: make(size * this.actDim),
+      reward: make(size),
+      nextObs: make(size * this.obsDim),
+      terminal: make(size),
+      indices: new Int32Array(size),
+    };
+  }
+
+  /** Fills `out` with `out.size` rows drawn uniformly with replacement from the stored ones. */
+  sampleInto(out: TransitionBatch, rng: Rng): TransitionBatch {
+    if (this.filled === 0) throw new Error('ReplayBuffer.sample: the buffer is empty');
+    const { obsDim: o, actDim: a } = this;
+    for (let k = 0; k < out.size; k++) {
+      const i = rng.int(this.filled);
+      out.indices[k] = i;
+      out.obs.set(this.obs.subarray(i * o, (i + 1) * o), k * o);
+      out.nextObs.set(this.nextObs.subarray(i * o, (i + 1) * o), k * o);
+      out.action.set(this.action.subarray(i * a, (i + 1) * a), k * a);
+      out.reward[k] = this.reward[i]!;
+      out.terminal[k] = this.terminal[i]!;
+    }
+    return out;
+  }
+
+  /** Row `i` as plain arrays (for tests and inspection). */
+  row(i: number): { obs: number[]; action: number[]; reward: number; nextObs: number[]; terminal: boolean } {
+    if (!Number.isInteger(i) || i < 0 || i >= this.filled)
+      throw new RangeError(`ReplayBuffer.row: index ${i} is outside [0, ${this.filled})`);
+    const { obsDim: o, actDim: a } = this;
+    return {
+      obs: [...this.obs.subarray(i * o, (i + 1) * o)],
+      action: [...this.action.subarray(i * a, (i + 1) * a)],
+      reward: this.reward[i]!,
+      nextObs: [...this.nextObs.subarray(i * o, (i + 1) * o)],
+      terminal: this.terminal[i] === 1,
+    };
+  }
+
+  getState(): ReplayBufferState {
+    const { capacity, obsDim, actDim } = this;
+    return { capacity, obsDim, actDim, position: this.position, size: this.filled, added: this.added };
+  }
+
+  /** The filled rows of every column (views, not copies), for writing a checkpoint. */
+  columns(): Record<'obs' | 'action' | 'reward' | 'nextObs' | 'terminal', Floats> {
+    const n = this.filled;
+    return {
+      obs: this.obs.subarray(0, n * this.obsDim),
+      action: this.action.subarray(0, n * this.actDim),
+      reward: this.reward.subarray(0, n),
+      nextObs: this.nextObs.subarray(0, n * this.obsDim),
+      terminal: this.terminal.subarray(0, n),
+    };
+  }
+
+  /** Restores a state and its columns (as written by getState/columns); checks every size first. */
+  load(state: ReplayBufferState, cols: Record<string, ArrayLike<number>>, source = 'replay buffer'): void {
+    const who = `ReplayBuffer.load (${source})`;
+    if (state.capacity !== this.capacity || state.obsDim !== this.obsDim || state.actDim !== this.actDim)
+      throw new RangeError(
+        `${who}: the state is for capacity ${state.capacity}, obsDim ${state.obsDim}, actDim ${state.actDim}; this buffer has ${this.capacity}, ${this.obsDim}, ${this.actDim}`,
+      );
+    const n = state.size;
+    if (!Number.isInteger(n) || n < 0 || n > this.capacity)
+      throw new RangeError(`${who}: size ${n} is outside [0, ${this.capacity}]`);
+    if (!Number.isInteger(state.position) || state.position < 0 || state.position >= this.capacity)
+      throw new RangeError(`${who}: position ${state.position} is outside [0, ${this.capacity})`);
+    const want = { obs: this.obsDim, action: this.actDim, reward: 1, nextObs: this.obsDim, terminal: 1 };
+    for (const [name, width] of Object.entries(want)) {
+      const c = cols[name];
+      if (!c || c.length !== n * width)
+        throw new RangeError(
+          `${who}: column '${name}' must hold ${n * width} values, got ${c?.length ?? 'none'}`,
+        );
+    }
+    this.obs.set(cols.obs!);
+    this.action.set(cols.action!);
+    this.reward.set(cols.reward!);
+    this.nextObs.set(cols.nextObs!);
+    this.terminal.set(cols.terminal!);
+    this.position = state.position;
+    this.filled = n;
+    this.added = state.added;
+  }
+}

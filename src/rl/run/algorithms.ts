@@ -1,0 +1,219 @@
+/**
+ * The algorithms `sr2l train` and the run folder know, by their `algo` names. Each entry
+ * says how to resolve its settings, which progress.csv columns it writes, and how to
+ * build a trainer; the run loop (train-run.ts), the checkpoint folders (checkpoint.ts)
+ * and the CLI are shared. Adding an algorithm = one entry here.
+ */
+import { CONFIG_KEYS, ConfigError, TRPO_DEFAULTS, resolveConfig, type TrpoConfig } from '../config.js';
+import {
+  DDPG_ALGOS,
+  DDPG_CONFIG_KEYS,
+  DDPG_DEFAULTS,
+  DDPG_RESUME_OVERRIDABLE,
+  resolveDdpgConfig,
+} from '../ddpg-config.js';
+import { CHECKPOINT_FILES, DdpgTrainer } from '../ddpg.js';
+import { ALGOS } from '../config.js';
+import { TrpoTrainer } from '../trpo.js';
+import { loadTrpoCheckpoint, saveTrpoCheckpoint } from './checkpoint.js';
+
+/** The settings the run loop itself reads; every algorithm's config has them. */
+export interface RunSettings {
+  algo: string;
+  env: string;
+  seed: number;
+  iterations: number;
+  evalEvery: number;
+  evalEpisodes: number;
+  checkpointEvery: number;
+  logGrads: boolean;
+  backend: string;
+}
+
+/** What the run loop needs from a trainer. */
+export interface RunTrainer {
+  /** the algorithm's own trainer (TrpoTrainer, DdpgTrainer) */
+  readonly trainer: { close(): void; readonly iteration: number };
+  readonly iteration: number;
+  /** one iteration; its progress row (EvalReturn NaN: the loop evaluates) */
+  iterate(): Promise<Record<string, number>>;
+  evaluate(episodes: number, seed: number): Promise<number>;
+  /** grads.csv columns after 'Iteration', and the row of the last iteration (null: none yet) */
+  gradColumns(): string[];
+  gradRow(): Promise<Record<string, number> | null>;
+  /** writes the checkpoint's files into `dir` / restores them */
+  save(dir: string): Promise<void>;
+  load(dir: string): Promise<void>;
+  /** checkpoint files kept only in the newest checkpoint (large ones: a replay buffer) */
+  readonly latestOnly?: readonly string[];
+  close(): void;
+}
+
+export interface Algorithm {
+  /** the `algo` values this entry serves */
+  algos: readonly string[];
+  /** every setting's default (the algorithm's config object) */
+  defaults: RunSettings;
+  keys: readonly string[];
+  resolveConfig(partial: Record<string, unknown>, source: string): RunSettings;
+  progressColumns: readonly string[];
+  /** settings a resumed run may change */
+  resumeOverridable: readonly string[];
+  create(config: RunSettings): Promise<RunTrainer>;
+  /** one line of console progress */
+  line(row: Record<string, number>, total: number): string;
+}
+
+const fmt = (x: number): string => (Number.isNaN(x) ? 'n/a' : x.toFixed(1));
+
+/** TRPO's trainer seen through RunTrainer (its checkpoint contents live in checkpoint.ts). */
+class TrpoRun implements RunTrainer {
+  constructor(readonly trainer: TrpoTrainer) {}
+  get iteration(): number {
+    return this.trainer.iteration;
+  }
+  async iterate(): Promise<Record<string, number>> {
+    return (await this.trainer.iterate()) as unknown as Record<string, number>;
+  }
+  evaluate(episodes: number, seed: number): Promise<number> {
+    return this.trainer.evaluate(episodes, seed);
+  }
+  gradColumns(): string[] {
+    const names = this.trainer.policy.paramNames();
+    return [...names.map((n) => `surrogate/${n}`), ...names.map((n) => `regularizer/${n}`)];
+  }
+  async gradRow(): Promise<Record<string, number> | null> {
+    const g = this.trainer.lastGradNorms;
+    if (!g) return null;
+    const row: Record<string, number> = {};
+    for (const [n, v] of Object.entries(g.surrogate)) row[`surrogate/${n}`] = v;
+    for (const [n, v] of Object.entries(g.regularizer)) row[`regularizer/${n}`] = v;
+    return row;
+  }
+  save(dir: string): Promise<void> {
+    return saveTrpoCheckpoint(dir, this.trainer);
+  }
+  load(dir: string): Promise<void> {
+    return loadTrpoCheckpoint(dir, this.trainer);
+  }
+  close(): void {
+    this.trainer.close();
+  }
+}
+
+/** DdpgTrainer already has the RunTrainer methods except the grads.csv row. */
+class DdpgRun implements RunTrainer {
+  /** a resumable copy of the buffer in every checkpoint would take GBs; older ones keep the networks */
+  readonly latestOnly = [CHECKPOINT_FILES.replay];
+  constructor(readonly trainer: DdpgTrainer) {}
+  get iteration(): number {
+    return this.trainer.iteration;
+  }
+  async iterate(): Promise<Record<string, number>> {
+    return (await this.trainer.iterate()) as unknown as Record<string, number>;
+  }
+  evaluate(episodes: number, seed: number): Promise<number> {
+    return this.trainer.evaluate(episodes, seed);
+  }
+  gradColumns(): string[] {
+    return this.trainer.gradColumns();
+  }
+  gradRow(): Promise<Record<string, number> | null> {
+    return this.trainer.gradNorms();
+  }
+  save(dir: string): Promise<void> {
+    return this.trainer.save(dir);
+  }
+  load(dir: string): Promise<void> {
+    return this.trainer.load(dir);
+  }
+  close(): void {
+    this.trainer.close();
+  }
+}
+
+export const TRPO_ALGORITHM: Algorithm = {
+  algos: ALGOS,
+  defaults: TRPO_DEFAULTS,
+  keys: CONFIG_KEYS,
+  resolveConfig,
+  progressColumns: [
+    'Iteration',
+    'EnvSteps',
+    'AverageReturn',
+    'StdReturn',
+    'MinReturn',
+    'MaxReturn',
+    'NumEpisodes',
+    'EvalReturn',
+    'Entropy',
+    'MeanKL',
+    'SurrogateBefore',
+    'SurrogateAfter',
+    'SmoothnessReg',
+    'PerturbationLinf',
+    'LineSearchSteps',
+    'CGResidual',
+    'TimeSampling',
+    'TimeOptimize',
+  ],
+  resumeOverridable: ['iterations'],
+  create: async (config) => new TrpoRun(await TrpoTrainer.create(config as TrpoConfig)),
+  line: (s, total) =>
+    `iter ${s.Iteration}/${total}  steps ${s.EnvSteps}  avg return ${fmt(s.AverageReturn!)}  kl ${s.MeanKL!.toExponential(2)}  ${(s.TimeSampling! + s.TimeOptimize!).toFixed(2)} s`,
+};
+
+export const DDPG_ALGORITHM: Algorithm = {
+  algos: DDPG_ALGOS,
+  defaults: DDPG_DEFAULTS,
+  keys: DDPG_CONFIG_KEYS,
+  resolveConfig: resolveDdpgConfig,
+  progressColumns: [
+    'Iteration',
+    'EnvSteps',
+    'Updates',
+    'NumEpisodes',
+    'AverageReturn',
+    'AverageReturnAllEpisodes',
+    'EvalReturn',
+    'CriticLoss',
+    'ActorLoss',
+    'QMean',
+    'SmoothnessReg',
+    'PerturbationLinf',
+    'PerturbationL2',
+    'UpdatesPerSecond',
+    'TimeSampling',
+    'TimeOptimize',
+  ],
+  resumeOverridable: DDPG_RESUME_OVERRIDABLE,
+  create: async (config) => new DdpgRun(await DdpgTrainer.create(config as never)),
+  line: (s, total) =>
+    `iter ${s.Iteration}/${total}  steps ${s.EnvSteps}  avg return ${fmt(s.AverageReturn!)}  eval ${fmt(s.EvalReturn!)}  Q ${fmt(s.QMean!)}  ${fmt(s.UpdatesPerSecond!)} updates/s  ${(s.TimeSampling! + s.TimeOptimize!).toFixed(2)} s`,
+};
+
+export const ALGORITHMS: readonly Algorithm[] = [TRPO_ALGORITHM, DDPG_ALGORITHM];
+
+/** The default of setting `key` in `a` (undefined: not one of its settings). */
+export function defaultOf(a: Algorithm, key: string): unknown {
+  return (a.defaults as unknown as Record<string, unknown>)[key];
+}
+
+/** Every algo name, in registry order. */
+export const ALGO_NAMES: readonly string[] = ALGORITHMS.flatMap((a) => a.algos);
+
+/** The entry serving `algo` (undefined: TRPO's defaults); an unknown name is a ConfigError. */
+export function algorithmFor(algo: unknown, source = 'config'): Algorithm {
+  if (algo === undefined) return TRPO_ALGORITHM;
+  const a = ALGORITHMS.find((e) => e.algos.includes(algo as string));
+  if (!a)
+    throw new ConfigError(
+      `${source}: algo = ${JSON.stringify(algo)} is invalid; allowed: one of ${ALGO_NAMES.join(', ')}`,
+    );
+  return a;
+}
+
+/** Resolves settings with the entry their `algo` names. */
+export function resolveRunConfig(partial: Record<string, unknown>, source = 'config'): RunSettings {
+  return algorithmFor(partial.algo, source).resolveConfig(partial, source);
+}
