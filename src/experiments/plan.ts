@@ -1,12 +1,23 @@
 /**
  * A sweep's runs: one per (env, algorithm, setting, seed), each with its own folder
- * `<out>/<env>/<algo>/<setting>/seed-<seed>` and the argv of its training process:
- *   <command> --env E --algo A --seed S --iterations N --steps-per-iteration M --out DIR
- *             [--<kebab-option> VALUE ...]          (a true boolean is a bare flag, false is left out)
- * The training command must resume from DIR when it already holds a checkpoint.
+ * `<out>/<env>/<algo>/<setting>/seed-<seed>` and two argvs of `sr2l train` (docs/trpo.md):
+ *   fresh:  <command> --algo A --env E --seed S --iterations N --<steps flag> M --out DIR --force
+ *           [--<kebab-option> VALUE ...]     (a true boolean is a bare flag, false is left out)
+ *   resume: <command> --resume DIR --iterations N
+ * The sweep resumes when DIR has a checkpoint (checkpoints/latest.json) and otherwise
+ * starts fresh; --force only replaces a folder the trainer left before its first checkpoint.
  */
 import { join, resolve } from 'node:path';
 import type { Algorithm, SweepConfig, TrainOptions } from './config.js';
+
+/** The train flag of "environment steps per iteration": TRPO calls it batchSize, DDPG stepsPerIteration. */
+export const STEPS_FLAG: Readonly<Record<Algorithm, string>> = {
+  trpo: '--batch-size',
+  'trpo-sr': '--batch-size',
+  ddpg: '--steps-per-iteration',
+  'ddpg-sr-a': '--steps-per-iteration',
+  'ddpg-sr-c': '--steps-per-iteration',
+};
 
 export interface PlannedRun {
   /** `<env>/<algo>/<setting>/seed-<seed>`, unique in the sweep */
@@ -17,7 +28,10 @@ export interface PlannedRun {
   setting: string;
   seed: number;
   options: TrainOptions;
+  /** starts the run from scratch */
   argv: string[];
+  /** continues it from its newest checkpoint */
+  resumeArgv: string[];
 }
 
 const kebab = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -41,17 +55,13 @@ export function planSweep(cfg: SweepConfig, command: readonly string[], root = p
           const options = { ...cfg.options, ...cfg.algorithmOptions[algo], ...setting.options };
           const argv = [
             ...command,
-            ...['--env', env, '--algo', algo, '--seed', String(seed)],
-            ...[
-              '--iterations',
-              String(cfg.iterations),
-              '--steps-per-iteration',
-              String(cfg.stepsPerIteration),
-            ],
-            ...['--out', dir],
+            ...['--algo', algo, '--env', env, '--seed', String(seed)],
+            ...['--iterations', String(cfg.iterations), STEPS_FLAG[algo], String(cfg.stepsPerIteration)],
+            ...['--out', dir, '--force'],
             ...optionArgs(options),
           ];
-          runs.push({ id, dir, env, algo, setting: setting.name, seed, options, argv });
+          const resumeArgv = [...command, '--resume', dir, '--iterations', String(cfg.iterations)];
+          runs.push({ id, dir, env, algo, setting: setting.name, seed, options, argv, resumeArgv });
         }
   return runs;
 }

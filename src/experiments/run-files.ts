@@ -49,7 +49,8 @@ export interface RunIdentity {
 
 /**
  * Which env, algorithm and seed a run folder holds: from sweep-run.json when a sweep made it,
- * else from the trainer's config.json (keys env | envId, algo | algorithm, seed).
+ * else from the trainer's config.json (keys env | envId, algo | algorithm, seed; at the top
+ * level or under 'config').
  */
 export async function readRunIdentity(dir: string): Promise<RunIdentity> {
   for (const file of [RUN_INFO, 'config.json']) {
@@ -61,6 +62,8 @@ export async function readRunIdentity(dir: string): Promise<RunIdentity> {
     } catch (e) {
       throw new Error(`${path}: not valid JSON (${(e as Error).message})`, { cause: e });
     }
+    // sr2l train writes {"config": {...settings}, "package": ..., "seed": ...}
+    if (typeof c.config === 'object' && c.config !== null) c = c.config as Record<string, unknown>;
     const env = c.env ?? c.envId;
     const algo = c.algo ?? c.algorithm;
     const seed = c.seed ?? 0;

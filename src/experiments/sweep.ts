@@ -1,8 +1,9 @@
 /**
  * `sr2l sweep`: runs a planned sweep as separate training processes, `workers` at a time.
- * Finished runs (sweep-done.json) are skipped; any other run is (re)started with the same
- * argv, and the trainer resumes from its last checkpoint, so killing and restarting a sweep
- * loses at most the iteration in progress of each running run. A failing run is reported
+ * Finished runs (sweep-done.json) are skipped; a run with a checkpoint is resumed from it
+ * (`train --resume`), any other one starts fresh. Killing and restarting a sweep therefore
+ * loses, per running run, the iterations since its last checkpoint (the trainer's
+ * checkpointEvery; set it to 1 to lose at most the iteration in progress). A failing run is reported
  * with the tail of its log and the others go on. One sweep at a time per folder (sweep.lock).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -148,12 +149,14 @@ async function launch(
 ): Promise<{ ok: boolean }> {
   await mkdir(run.dir, { recursive: true });
   await writeFileAtomic(join(run.dir, RUN_INFO), enc.encode(JSON.stringify(run, null, 2) + '\n'));
-  const resumedAt = await progressRows(run.dir);
+  const resume = await exists(join(run.dir, 'checkpoints', 'latest.json'));
+  const argv = resume ? run.resumeArgv : run.argv;
+  const resumedAt = resume ? await progressRows(run.dir) : 0;
   emit({ kind: 'start', run, resumedAt });
   const log = createWriteStream(join(run.dir, RUN_LOG), { flags: 'a' });
-  log.write(`\n=== ${new Date().toISOString()} ${run.argv.join(' ')}\n`);
+  log.write(`\n=== ${new Date().toISOString()} ${argv.join(' ')}\n`);
   const t0 = performance.now();
-  const [cmd, ...args] = run.argv;
+  const [cmd, ...args] = argv;
   const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.stdout!.pipe(log, { end: false });

@@ -25,7 +25,7 @@ describe('sr2l sweep', () => {
     expect(await main(['sweep', 'experiments/paper-trpo.yaml', '--dry-run'])).toBe(0);
     expect(out()).toMatch(/100 runs; config OK/);
     expect(out()).toMatch(
-      /Ant-v2\/trpo-sr\/default\/seed-9\n.* train --env Ant-v2 --algo trpo-sr --seed 9 .* --eps 0\.01 --lambda-s 1/,
+      /Ant-v2\/trpo-sr\/default\/seed-9\n.* train --algo trpo-sr --env Ant-v2 --seed 9 --iterations 500 --batch-size 1000 .* --force --eps 0\.01 --lambda-s 1/,
     );
     const bad = join(dir, 'bad.yaml');
     await writeFile(bad, 'name: x\nenvs: [Hopper-v2]\nalgorithms: [trpo, sac]\nseeds: 1\niterations: 2\n');

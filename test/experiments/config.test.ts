@@ -47,7 +47,10 @@ describe('sweep config validation', () => {
     expect(runs).toHaveLength(8);
     expect(runs[0]!.dir).toBe('/r/runs/x/Hopper-v2/trpo-sr/eps=0.01,lambdaS=1/seed-0');
     expect(runs[0]!.argv.join(' ')).toBe(
-      'sr2l train --env Hopper-v2 --algo trpo-sr --seed 0 --iterations 5 --steps-per-iteration 1000 --out /r/runs/x/Hopper-v2/trpo-sr/eps=0.01,lambdaS=1/seed-0 --eps 0.01 --lambda-s 1',
+      'sr2l train --algo trpo-sr --env Hopper-v2 --seed 0 --iterations 5 --batch-size 1000 --out /r/runs/x/Hopper-v2/trpo-sr/eps=0.01,lambdaS=1/seed-0 --force --eps 0.01 --lambda-s 1',
+    );
+    expect(runs[0]!.resumeArgv.join(' ')).toBe(
+      'sr2l train --resume /r/runs/x/Hopper-v2/trpo-sr/eps=0.01,lambdaS=1/seed-0 --iterations 5',
     );
   });
 

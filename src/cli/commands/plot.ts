@@ -1,7 +1,8 @@
 /** `sr2l plot SWEEP_DIR`: the paper's figures (Fig. 2–4 and smoothness) as SVG and PNG. */
 import { parseArgs } from 'node:util';
-import { plotSweep } from '../../report/index.js';
 import { UsageError, type Command } from '../command.js';
+// vega, vega-lite and resvg load only when a figure is drawn, not on every sr2l start
+const loadReport = () => import('../../report/index.js');
 import { REPORT_FLAGS, REPORT_FLAGS_HELP, asUsageError, reportOptions } from './report-options.js';
 
 export const plot: Command = {
@@ -11,7 +12,9 @@ export const plot: Command = {
     const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: REPORT_FLAGS });
     if (positionals.length !== 1)
       throw new UsageError(`expected one sweep folder, got ${positionals.length}`);
-    const figures = await asUsageError(() => plotSweep(positionals[0]!, reportOptions(values)));
+    const figures = await asUsageError(async () =>
+      (await loadReport()).plotSweep(positionals[0]!, reportOptions(values)),
+    );
     for (const f of figures) console.log(`${f.svg}\n${f.png}`);
     console.log(`${figures.length} figures`);
     return 0;

@@ -1,8 +1,9 @@
 /** `sr2l report SWEEP_DIR`: the Markdown reproduction report with tables, statistics and figures. */
 import { parseArgs } from 'node:util';
-import { reportSweep } from '../../report/index.js';
 import { version } from '../../version.js';
 import { UsageError, type Command } from '../command.js';
+// vega, vega-lite and resvg load only when a figure is drawn, not on every sr2l start
+const loadReport = () => import('../../report/index.js');
 import { REPORT_FLAGS, REPORT_FLAGS_HELP, asUsageError, reportOptions } from './report-options.js';
 
 export const report: Command = {
@@ -34,8 +35,13 @@ ${REPORT_FLAGS_HELP}
     if (!(Number.isInteger(seed) && seed >= 0))
       throw new UsageError(`--seed must be an integer ≥ 0, got '${values.seed}'`);
     const provenance = [`sr2l ${version}, generated ${new Date().toISOString()}`, ...values.note];
-    const { report: file, figures } = await asUsageError(() =>
-      reportSweep(positionals[0]!, { ...reportOptions(values), resamples, seed, provenance }),
+    const { report: file, figures } = await asUsageError(async () =>
+      (await loadReport()).reportSweep(positionals[0]!, {
+        ...reportOptions(values),
+        resamples,
+        seed,
+        provenance,
+      }),
     );
     console.log(`wrote ${file} with ${figures.length} figures`);
     return 0;

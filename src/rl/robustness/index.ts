@@ -32,3 +32,5 @@ export {
 } from './evaluate.js';
 export { ROBUSTNESS_COLUMNS, SMOOTHNESS_COLUMNS, toCsv, writeRobustness } from './output.js';
 export { type AgentLoader, loadAgent, loadMlpAgent, mlpPolicy, registerAgentLoader } from './load-agent.js';
+export { observationNormalizer } from './normalizer.js';
+export { TRAINED_AGENT_LOADERS, loadDdpgAgent, loadTrpoAgent } from './trained-agents.js';

@@ -1,7 +1,7 @@
 /**
- * Loading a trained agent from a run folder for evaluation. Each algorithm can register
- * its own loader; until TRPO/DDPG register theirs, every algorithm reads the MLP
- * checkpoint format below, which matches the parameter names of GaussianMlpPolicy.
+ * Loading a trained agent from a run folder for evaluation: folders written by `sr2l train`
+ * go through trained-agents.ts; other tools can register a loader per algorithm or write
+ * the plain MLP checkpoint format below.
  *
  * `checkpoints/policy.safetensors`: `mean.<i>.weight` [in, out] and `mean.<i>.bias` for
  * each layer, optional `logStd` [actDim] (Gaussian policy). Metadata (all optional):
@@ -18,7 +18,9 @@ import type { Tensor } from '../../autograd/index.js';
 import { ACTIVATIONS, type Activation } from '../../kernels/backend.js';
 import type { FloatDType } from '../../kernels/dtype.js';
 import { loadSafetensors } from '../../nn/safetensors.js';
+import { observationNormalizer } from './normalizer.js';
 import type { Critic, EvalAgent, EvalPolicy } from './policy.js';
+import { TRAINED_AGENT_LOADERS } from './trained-agents.js';
 
 export type AgentLoader = (runDir: string) => Promise<EvalAgent>;
 
@@ -29,9 +31,24 @@ export function registerAgentLoader(algo: string, loader: AgentLoader): void {
   loaders.set(algo, loader);
 }
 
+/**
+ * The agent of a run folder: a registered loader for `algo` first; else, for folders
+ * `sr2l train` wrote (checkpoints/latest.json), the trainer's own networks; else the MLP
+ * checkpoint format above.
+ */
 export async function loadAgent(runDir: string, algo: string): Promise<EvalAgent> {
-  return (loaders.get(algo) ?? loadMlpAgent)(runDir);
+  const registered = loaders.get(algo);
+  if (registered) return registered(runDir);
+  const trained = TRAINED_AGENT_LOADERS.get(algo);
+  if (trained && (await exists(join(runDir, 'checkpoints', 'latest.json')))) return trained(runDir);
+  return loadMlpAgent(runDir);
 }
+
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 interface Layers {
   weights: Tensor[];
@@ -81,7 +98,7 @@ function mlp(layers: Layers, hidden: Activation, output: Activation): (x: Tensor
   };
 }
 
-function normalizer(
+function normalizerFromMetadata(
   file: string,
   meta: Record<string, string>,
   n: number,
@@ -99,12 +116,7 @@ function normalizer(
       throw new Error(`${file}: metadata '${key}' must be a JSON array of ${n} numbers`);
     return v as number[];
   };
-  const mean = sr.tensor(parse('obs_mean'), { dtype });
-  const invStd = sr.tensor(
-    parse('obs_var').map((v) => 1 / Math.sqrt(v + 1e-8)),
-    { dtype },
-  );
-  return (x) => x.sub(mean).mul(invStd).clamp(-10, 10);
+  return observationNormalizer(parse('obs_mean'), parse('obs_var'), dtype);
 }
 
 /** An EvalPolicy from MLP tensors (also what tests build by hand). */
@@ -141,7 +153,7 @@ export async function loadMlpAgent(runDir: string): Promise<EvalAgent> {
   const layers = layersOf(file, tensors, 'mean');
   const obsDim = layers.weights[0]!.shape[0]!;
   const dtype = layers.weights[0]!.dtype as FloatDType;
-  const normalize = normalizer(file, metadata, obsDim, dtype);
+  const normalize = normalizerFromMetadata(file, metadata, obsDim, dtype);
   const policy = mlpPolicy(layers, {
     hidden: activation(file, metadata, 'hidden', 'tanh'),
     output: activation(file, metadata, 'output', 'none'),
@@ -152,12 +164,7 @@ export async function loadMlpAgent(runDir: string): Promise<EvalAgent> {
     throw new Error(`${file}: 'logStd' has shape [${policy.logStd.shape}], expected [${policy.actDim}]`);
   const criticFile = join(runDir, 'checkpoints', 'critic.safetensors');
   let critic: Critic | undefined;
-  if (
-    await access(criticFile).then(
-      () => true,
-      () => false,
-    )
-  ) {
+  if (await exists(criticFile)) {
     const c = await loadSafetensors(criticFile);
     const q = mlp(
       layersOf(criticFile, c.tensors, 'q'),
