@@ -32,6 +32,8 @@ export function formatEvent(e: SweepEvent): string | null {
       const log = e.log.replace(/^/gm, '    | ');
       return `FAILED ${e.run.id} (${why}); log ${e.run.dir}/train.log ends with:\n${log}`;
     }
+    case 'stopped':
+      return `stop   ${e.run.id} (interrupted; it resumes on the next start)`;
     case 'progress':
       return null;
   }

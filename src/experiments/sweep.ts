@@ -21,6 +21,7 @@ export type SweepEvent =
   | { kind: 'start'; run: PlannedRun; resumedAt: number }
   | { kind: 'done'; run: PlannedRun; wallSeconds: number }
   | { kind: 'fail'; run: PlannedRun; exitCode: number | null; signal: string | null; log: string }
+  | { kind: 'stopped'; run: PlannedRun }
   | { kind: 'progress'; status: SweepStatus };
 
 export interface SweepStatus {
@@ -53,6 +54,8 @@ export interface SweepSummary {
   skipped: string[];
   completed: string[];
   failed: string[];
+  /** stopped by SIGINT/SIGTERM; unfinished runs resume on the next start */
+  interrupted: boolean;
 }
 
 const enc = new TextEncoder();
@@ -68,7 +71,10 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
   await mkdir(out, { recursive: true });
   const lock = await takeLock(out);
   const children = new Set<ChildProcess>();
+  // Ctrl-C / SIGTERM: stop the trainers and start no new run (restarting resumes them)
+  let stopping = false;
   const stop = (): void => {
+    stopping = true;
     for (const c of children) c.kill('SIGTERM');
   };
   process.once('SIGINT', stop);
@@ -78,7 +84,7 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
       join(out, SWEEP_INDEX),
       enc.encode(JSON.stringify({ config: cfg, runs }, null, 2) + '\n'),
     );
-    const summary: SweepSummary = { out, runs, skipped: [], completed: [], failed: [] };
+    const summary: SweepSummary = { out, runs, skipped: [], completed: [], failed: [], interrupted: false };
     const queue: PlannedRun[] = [];
     for (const run of runs) {
       if (await exists(join(run.dir, RUN_DONE))) {
@@ -118,12 +124,12 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
     );
     try {
       const worker = async (): Promise<void> => {
-        for (let run = queue.shift(); run; run = queue.shift()) {
+        for (let run = queue.shift(); run && !stopping; run = queue.shift()) {
           running.add(run);
           try {
-            const result = await launch(run, children, emit);
+            const result = await launch(run, children, emit, () => stopping);
             if (result.ok) summary.completed.push(run.id);
-            else summary.failed.push(run.id);
+            else if (!stopping) summary.failed.push(run.id);
           } finally {
             running.delete(run);
           }
@@ -134,6 +140,7 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
       clearInterval(ticker);
     }
     emit({ kind: 'progress', status: await status() });
+    summary.interrupted = stopping;
     return summary;
   } finally {
     process.off('SIGINT', stop);
@@ -146,6 +153,7 @@ async function launch(
   run: PlannedRun,
   children: Set<ChildProcess>,
   emit: (e: SweepEvent) => void,
+  stopping: () => boolean,
 ): Promise<{ ok: boolean }> {
   await mkdir(run.dir, { recursive: true });
   await writeFileAtomic(join(run.dir, RUN_INFO), enc.encode(JSON.stringify(run, null, 2) + '\n'));
@@ -179,7 +187,8 @@ async function launch(
     emit({ kind: 'done', run, wallSeconds });
     return { ok: true };
   }
-  emit({ kind: 'fail', run, exitCode: code, signal, log: await logTail(run.dir) });
+  if (stopping()) emit({ kind: 'stopped', run });
+  else emit({ kind: 'fail', run, exitCode: code, signal, log: await logTail(run.dir) });
   return { ok: false };
 }
 

@@ -14,7 +14,7 @@ import {
   robustnessCurves,
 } from './aggregate.js';
 import type { SweepFigure } from './figure-set.js';
-import type { SweepResults } from './sweep-data.js';
+import type { RunResult, SweepResults } from './sweep-data.js';
 
 export interface ReportOptions {
   /** bootstrap resamples (default 10000) and seed (default 0) */
@@ -101,6 +101,26 @@ function robustnessSection(curves: readonly RobustnessCurve[]): string {
   );
 }
 
+/** With several settings (a grid search): per algorithm, the setting with the best mean final return. */
+function bestSettings(runs: readonly RunResult[], finals: readonly FinalRow[]): string[] {
+  const out: string[] = [];
+  for (const algo of [...new Set(runs.map((r) => r.algo))]) {
+    const variants = [...new Set(runs.filter((r) => r.algo === algo).map((r) => r.variant))];
+    if (variants.length < 2) continue;
+    const best = finals
+      .filter((f) => variants.includes(f.variant))
+      .sort((a, b) => b.summary.mean - a.summary.mean)[0];
+    if (best) {
+      const setting = runs.find((r) => r.variant === best.variant)!.setting;
+      out.push(
+        '',
+        `Best ${algo} setting by mean final return: \`${setting}\` (${fmt(best.summary.mean)}, ${best.summary.n} seeds).`,
+      );
+    }
+  }
+  return out;
+}
+
 export function buildReport(results: SweepResults, opts: ReportOptions): string {
   const { runs } = results;
   const finals = finalReturnTable(runs);
@@ -129,6 +149,12 @@ export function buildReport(results: SweepResults, opts: ReportOptions): string 
     lines.push('', `## ${env}`, '', '### Final return over seeds', '');
     const envFinals = finals.filter((r) => r.env === env);
     lines.push(envFinals.length ? finalSection(envFinals) : '_no run has logged an iteration yet_');
+    lines.push(
+      ...bestSettings(
+        runs.filter((r) => r.env === env),
+        envFinals,
+      ),
+    );
     const envComparisons = comparisons.filter((r) => r.env === env);
     if (envComparisons.length)
       lines.push('', '### SR variant minus baseline', '', comparisonSection(envComparisons));

@@ -4,7 +4,7 @@
  * order statistics, numpy's default); Welch's t-test from @stdlib/stats-ttest2. Only the
  * bootstrap resampling loop and the trapezoid area are written here.
  */
-import { mean, median, quantileSeq, std } from 'mathjs';
+import { mean, quantileSeq, std } from 'mathjs';
 import ttest2 from '@stdlib/stats-ttest2';
 import { Rng } from '../util/rng.js';
 
@@ -29,7 +29,10 @@ function checkSample(where: string, xs: readonly number[]): void {
 /** The q-quantile (0 ≤ q ≤ 1) with linear interpolation. */
 export function percentile(xs: readonly number[], q: number): number {
   checkSample('percentile', xs);
-  return quantileSeq(xs.slice(), q) as number;
+  // sorted here, exactly: on unsorted data mathjs selects with a random pivot and an
+  // epsilon-tolerant comparison, so nearly equal values could swap from run to run
+  const sorted = Array.from(Float64Array.from(xs).sort());
+  return quantileSeq(sorted, q, true) as number;
 }
 
 export function summarize(xs: readonly number[]): Summary {
@@ -39,7 +42,7 @@ export function summarize(xs: readonly number[]): Summary {
     n: a.length,
     mean: mean(a) as number,
     std: a.length > 1 ? (std(a) as unknown as number) : 0,
-    median: median(a) as number,
+    median: percentile(a, 0.5),
     p10: percentile(a, 0.1),
     p90: percentile(a, 0.9),
     min: Math.min(...a),

@@ -82,11 +82,36 @@ describe('sweep', () => {
     expect(starts.every((e) => e.kind === 'start' && e.resumedAt >= 2)).toBe(true);
     expect(await readProgress(broken)).toEqual(expected);
 
+    // SIGTERM (as Ctrl-C): the sweep stops its trainer, starts no other run and exits 130
+    const stopped = await tempDir();
+    const stopFile = join(stopped, 'tiny.yaml');
+    await writeFile(stopFile, JSON.stringify({ ...config(stopped), out: stopped }));
+    const sweep = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'sweep', stopFile, '--workers', '1'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const [first, second] = ['trpo', 'trpo-sr'].map((a) =>
+      join(stopped, 'Pendulum-v1', a, 'default', 'seed-3'),
+    );
+    const until = Date.now() + 30_000;
+    while ((await progressRows(first!)) < 2 && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 20));
+    const code = new Promise((r) => sweep.once('exit', (c) => r(c)));
+    sweep.kill('SIGTERM');
+    expect(await code).toBe(130);
+    expect(await progressRows(second!)).toBe(0);
+    const s4 = await runSweep(config(stopped), { workers: 2, defaultCommand: [] });
+    expect(s4.completed).toHaveLength(2);
+    expect(await readProgress(stopped)).toEqual(expected);
+
     // a third start skips both finished runs and launches nothing
     const s3 = await runSweep(config(broken), { workers: 2, defaultCommand: [] });
     expect(s3.skipped).toHaveLength(2);
     expect(s3.completed).toHaveLength(0);
-  }, 60_000);
+  }, 90_000);
 
   test('a failing run is reported with its log and the others finish', async () => {
     const root = await tempDir();

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import {
+  buildReport,
   reportSweep,
+  type RunResult,
   summarize,
   compareMeans,
   renderSvg,
@@ -147,4 +149,32 @@ describe('sr2l report', () => {
       console.error = err;
     }
   }, 30_000);
+
+  test('a grid search names the best setting of each algorithm', () => {
+    const run = (setting: string, seed: number, final: number): RunResult => ({
+      id: `${setting}/${seed}`,
+      dir: '',
+      env: 'Swimmer-v2',
+      algo: 'trpo-sr',
+      setting,
+      seed,
+      variant: `trpo-sr [${setting}]`,
+      finished: true,
+      curve: [{ iteration: 0, value: final }],
+      final,
+      robustness: null,
+    });
+    const runs = [
+      run('eps=0.01', 0, 30),
+      run('eps=0.01', 1, 50),
+      run('eps=0.1', 0, 45),
+      run('eps=0.1', 1, 41),
+    ];
+    const md = buildReport(
+      { name: 'g', dir: '/g', runs, metric: 'AverageReturn' },
+      { reportDir: '/g', figures: [] },
+    );
+    expect(md).toContain('Best trpo-sr setting by mean final return: `eps=0.1` (43, 2 seeds).');
+    expect(md).toContain('| trpo-sr [eps=0.01] | 2 | 40 ± 14.14 |');
+  });
 });

@@ -1,4 +1,4 @@
-/** `sr2l eval RUN_DIR`: robustness of a trained policy under observation attacks (paper §5, Fig. 4). */
+/** `sr2l eval RUN_DIR...`: robustness of a trained policy under observation attacks (paper §5, Fig. 4). */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readRunIdentity } from '../../experiments/run-files.js';
@@ -33,7 +33,7 @@ function positive(flag: string, text: string, integer: boolean): number {
 
 export const evalCommand: Command = {
   summary: 'evaluate a trained policy under random and adversarial observation perturbations',
-  usage: `sr2l eval RUN_DIR [options]
+  usage: `sr2l eval RUN_DIR... [options]
 
   --attack LIST          attacks, comma-separated: ${ATTACKS.join(', ')} (default random,mad; the clean
                          evaluation 'none' is always included)
@@ -49,7 +49,8 @@ export const evalCommand: Command = {
   --smoothness-states N  clean states the Lipschitz metric averages over (default 256; 0 skips it)
   --out DIR              output folder (default RUN_DIR/eval)
 
-Writes robustness.csv, smoothness.csv and robustness.json.`,
+Writes robustness.csv, smoothness.csv and robustness.json into each RUN_DIR/eval (one run after
+the other; run several sr2l eval processes for parallelism).`,
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -68,8 +69,9 @@ Writes robustness.csv, smoothness.csv and robustness.json.`,
         out: { type: 'string' },
       },
     });
-    if (positionals.length !== 1) throw new UsageError(`expected one run folder, got ${positionals.length}`);
-    const runDir = positionals[0]!;
+    if (positionals.length === 0) throw new UsageError('expected at least one run folder');
+    if (values.out !== undefined && positionals.length > 1)
+      throw new UsageError('--out takes one run folder; without it each run writes RUN_DIR/eval');
     let attacks: AttackName[];
     try {
       attacks = ['none', ...values.attack.split(',').map((a) => checkAttackName(a.trim()))];
@@ -93,49 +95,56 @@ Writes robustness.csv, smoothness.csv and robustness.json.`,
         `--smoothness-states must be an integer ≥ 0, got '${values['smoothness-states']}'`,
       );
 
-    const run = await readRunIdentity(runDir);
-    const agent = await loadAgent(runDir, run.algo);
-    if (attacks.includes('critic') && !agent.critic) throw new UsageError(`--attack: ${NO_CRITIC}`);
-    const seed = values.seed === undefined ? run.seed : Number(values.seed);
-    if (!(Number.isInteger(seed) && seed >= 0))
-      throw new UsageError(`--seed must be an integer ≥ 0, got '${values.seed}'`);
-    const t0 = performance.now();
-    const result = await evaluateRobustness({
-      envId: run.env,
-      agent,
-      attacks: [...new Set(attacks)],
-      eps: numberList('eps', values.eps),
-      episodes: positive('episodes', values.episodes, true),
-      stochastic: values.stochastic,
-      epsScale,
-      seed,
-      pgd: { steps, stepFraction: positive('pgd-step', values['pgd-step'], false), ascent },
-      smoothnessStates,
-      onProgress: (m) => console.error(`[eval ${run.env} ${run.algo}] ${m}`),
-    });
-    const out = values.out ?? join(runDir, 'eval');
-    const files = await writeRobustness(out, result, {
-      run: runDir,
-      algo: run.algo,
-      sr2l: version,
-      command: `sr2l eval ${argv.join(' ')}`,
-      finishedAt: new Date().toISOString(),
-    });
-    console.log(
-      `ε in ${epsScale === 'raw' ? 'raw observation units' : 'units of the clean-rollout observation std'}`,
-    );
-    console.log('attack   eps       mean ± std            median      min        max     ‖δ‖∞ mean  wall s');
-    for (const r of result.rows)
+    const eps = numberList('eps', values.eps);
+    const episodes = positive('episodes', values.episodes, true);
+    const stepFraction = positive('pgd-step', values['pgd-step'], false);
+    for (const runDir of positionals) {
+      const run = await readRunIdentity(runDir);
+      const agent = await loadAgent(runDir, run.algo);
+      if (attacks.includes('critic') && !agent.critic) throw new UsageError(`--attack: ${NO_CRITIC}`);
+      const seed = values.seed === undefined ? run.seed : Number(values.seed);
+      if (!(Number.isInteger(seed) && seed >= 0))
+        throw new UsageError(`--seed must be an integer ≥ 0, got '${values.seed}'`);
+      const t0 = performance.now();
+      const result = await evaluateRobustness({
+        envId: run.env,
+        agent,
+        attacks: [...new Set(attacks)],
+        eps,
+        episodes,
+        stochastic: values.stochastic,
+        epsScale,
+        seed,
+        pgd: { steps, stepFraction, ascent },
+        smoothnessStates,
+        onProgress: (m) => console.error(`[eval ${run.env} ${run.algo}] ${m}`),
+      });
+      const out = values.out ?? join(runDir, 'eval');
+      const files = await writeRobustness(out, result, {
+        run: runDir,
+        algo: run.algo,
+        sr2l: version,
+        command: `sr2l eval ${argv.join(' ')}`,
+        finishedAt: new Date().toISOString(),
+      });
       console.log(
-        `${r.attack.padEnd(8)} ${String(r.eps).padEnd(8)} ${r.mean.toFixed(1).padStart(9)} ± ${r.std.toFixed(1).padEnd(9)} ${r.median.toFixed(1).padStart(9)} ${r.min.toFixed(1).padStart(9)} ${r.max.toFixed(1).padStart(9)} ${r.deltaLinfMean.toFixed(4).padStart(9)} ${r.wallSeconds.toFixed(1).padStart(7)}`,
+        `ε in ${epsScale === 'raw' ? 'raw observation units' : 'units of the clean-rollout observation std'}`,
       );
-    for (const s of result.smoothness)
       console.log(
-        `smoothness ε=${s.eps}: Lipschitz ratio mean ${s.lipschitzMean.toFixed(3)}, p95 ${s.lipschitzP95.toFixed(3)}`,
+        'attack   eps       mean ± std            median      min        max     ‖δ‖∞ mean  wall s',
       );
-    console.log(
-      `wrote ${files.csv}, ${files.smoothnessCsv}, ${files.json} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-    );
+      for (const r of result.rows)
+        console.log(
+          `${r.attack.padEnd(8)} ${String(r.eps).padEnd(8)} ${r.mean.toFixed(1).padStart(9)} ± ${r.std.toFixed(1).padEnd(9)} ${r.median.toFixed(1).padStart(9)} ${r.min.toFixed(1).padStart(9)} ${r.max.toFixed(1).padStart(9)} ${r.deltaLinfMean.toFixed(4).padStart(9)} ${r.wallSeconds.toFixed(1).padStart(7)}`,
+        );
+      for (const s of result.smoothness)
+        console.log(
+          `smoothness ε=${s.eps}: Lipschitz ratio mean ${s.lipschitzMean.toFixed(3)}, p95 ${s.lipschitzP95.toFixed(3)}`,
+        );
+      console.log(
+        `wrote ${files.csv}, ${files.smoothnessCsv}, ${files.json} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
+    }
     return 0;
   },
 };

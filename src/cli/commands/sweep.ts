@@ -69,6 +69,10 @@ the end of their log; the others go on. Exit code 1 if any run failed.`,
       `sweep ${cfg.name}: ${summary.completed.length} completed, ${summary.skipped.length} already finished, ${summary.failed.length} failed (folder ${summary.out})`,
     );
     for (const id of summary.failed) console.log(`  failed: ${id}`);
+    if (summary.interrupted) {
+      console.log('interrupted: run the same command again to continue');
+      return 130;
+    }
     return summary.failed.length ? 1 : 0;
   },
 };
