@@ -76,14 +76,14 @@ export function learningCurveSpec(
     ...frame(title, size),
     data: { values: points.map((p) => ({ ...p, low: p.mean - p.std, high: p.mean + p.std })) },
     encoding: {
-      x: { field: 'iteration', type: 'quantitative', title: 'iteration' },
+      x: { field: 'iteration', type: 'quantitative', title: 'iteration', axis: { tickMinStep: 1 } },
       color: variantColor,
     },
     layer: [
       {
         mark: { type: 'errorband', opacity: 0.25 },
         encoding: {
-          y: { field: 'low', type: 'quantitative', title: 'average return' },
+          y: { field: 'low', type: 'quantitative', title: 'average return', scale: { zero: false } },
           y2: { field: 'high' },
         },
       },
@@ -104,7 +104,7 @@ export function percentileSpec(
     mark: { type: 'line', point: true, strokeWidth: 2 },
     encoding: {
       x: { field: 'percentile', type: 'quantitative', title: 'percentile over seeds' },
-      y: { field: 'value', type: 'quantitative', title: 'final return' },
+      y: { field: 'value', type: 'quantitative', title: 'final return', scale: { zero: false } },
       color: variantColor,
     },
   } as TopLevelSpec;
@@ -127,7 +127,7 @@ export function robustnessSpec(
       {
         mark: { type: 'errorband', opacity: 0.12 },
         encoding: {
-          y: { field: 'low', type: 'quantitative', title: 'return' },
+          y: { field: 'low', type: 'quantitative', title: 'return', scale: { zero: false } },
           y2: { field: 'high' },
           detail: { field: 'attack', type: 'nominal' },
         },
