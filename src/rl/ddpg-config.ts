@@ -39,6 +39,8 @@ export interface DdpgConfig {
   trainStepsPerCycle: number;
   /** transitions stored before the first gradient step (garage19 min_buffer_size: 1e4) */
   warmupSteps: number;
+  /** act uniformly at random during warm-up (garage19: no, the noisy policy acts; SB3/Spinning Up: yes) */
+  randomWarmup: boolean;
   /** minibatch size (garage19 buffer_batch_size: 64) */
   minibatchSize: number;
   /** replay capacity (garage19 DDPG benchmark: 1e6) */
@@ -53,6 +55,8 @@ export interface DdpgConfig {
   criticLr: number;
   /** hidden widths of actor and critic, ReLU (paper §5: 64, 64; garage19 benchmark: (64, 64) ReLU) */
   hidden: number[];
+  /** gain of the output layers' Glorot-uniform init (garage19: 1; small values avoid an initially saturated actor) */
+  outputInitGain: number;
   /** exploration noise: 'ou' (garage19 OUStrategy) or 'gaussian' */
   noise: NoiseKind;
   /** noise σ in normalized action units (garage19 DDPG benchmark: 0.2) */
@@ -99,6 +103,7 @@ export const DDPG_DEFAULTS: DdpgConfig = {
   stepsPerCycle: 100,
   trainStepsPerCycle: 50,
   warmupSteps: 10_000,
+  randomWarmup: false,
   minibatchSize: 64,
   bufferSize: 1_000_000,
   discount: 0.9,
@@ -106,6 +111,7 @@ export const DDPG_DEFAULTS: DdpgConfig = {
   actorLr: 1e-4,
   criticLr: 1e-3,
   hidden: [64, 64],
+  outputInitGain: 1,
   noise: 'ou',
   noiseSigma: 0.2,
   noiseTheta: 0.15,
@@ -136,6 +142,7 @@ const RULES: { [K in keyof DdpgConfig]: Rule } = {
   stepsPerCycle: int(1),
   trainStepsPerCycle: int(0),
   warmupSteps: int(0),
+  randomWarmup: bool,
   minibatchSize: int(1),
   bufferSize: int(1),
   discount: num(0, 1),
@@ -146,6 +153,7 @@ const RULES: { [K in keyof DdpgConfig]: Rule } = {
     Array.isArray(v) && v.length >= 2 && v.every((h) => int(1)(h) === null)
       ? null
       : 'a list of at least 2 positive integers (the action joins the critic at layer 2)',
+  outputInitGain: num(0, Infinity),
   noise: oneOf(NOISE_KINDS),
   noiseSigma: num(0, Infinity),
   noiseTheta: num(0, Infinity),

@@ -10,6 +10,7 @@ import type { Activation, Backend } from '../kernels/backend.js';
 import type { FloatDType } from '../kernels/dtype.js';
 import { linear } from '../autograd/ops/linear.js';
 import { Linear } from '../nn/linear.js';
+import { glorotUniform } from '../nn/init.js';
 import { MLP } from '../nn/mlp.js';
 import { Module } from '../nn/module.js';
 import type { Rng } from '../util/rng.js';
@@ -22,6 +23,11 @@ export interface NetworkOptions {
   dtype: FloatDType;
   backend?: Backend;
   rng: Rng;
+  /**
+   * gain of the output layer's Glorot-uniform weights (default 1: garage19). Small values
+   * (Lillicrap et al. 2015 use ±3e-3) start the actor away from tanh saturation.
+   */
+  outputGain?: number;
 }
 
 /** μ(s) = center + halfRange ⊙ tanh(MLP(s)): tanh output scaled to the action bounds. */
@@ -38,6 +44,7 @@ export class DeterministicActor extends Module {
       new MLP([obsDim, ...opts.hidden, actDim], {
         hidden: opts.activation,
         output: 'tanh',
+        outputInit: glorotUniform({ gain: opts.outputGain ?? 1 }),
         dtype: opts.dtype,
         backend: opts.backend,
         rng: opts.rng,
@@ -94,6 +101,7 @@ export class Critic extends Module {
       new MLP([opts.hidden[0]! + actDim, ...opts.hidden.slice(1), 1], {
         hidden: opts.activation,
         output: 'none',
+        outputInit: glorotUniform({ gain: opts.outputGain ?? 1 }),
         rng: opts.rng.fork('rest'),
         ...where,
       }),

@@ -96,7 +96,7 @@ export interface DdpgState {
   updates: number;
   episodes: number;
   returnSum: number;
-  rng: Record<'envSeeds' | 'sampling' | 'perturb', RngState>;
+  rng: Record<'envSeeds' | 'sampling' | 'perturb' | 'warmup', RngState>;
   noise: NoiseState;
   buffer: ReplayBufferState;
   /** the episode in progress: its reset seed, actions so far and return so far (null: none) */
@@ -119,6 +119,7 @@ export class DdpgTrainer {
   private readonly backend: Backend;
   private readonly envSeeds: Rng;
   private readonly sampling: Rng;
+  private readonly warmup: Rng;
   private readonly perturb: sr.Generator;
   private readonly settings: UpdateSettings;
   private readonly hostBatch: TransitionBatch;
@@ -159,6 +160,7 @@ export class DdpgTrainer {
     this.envSeeds = root.fork('env');
     this.sampling = root.fork('replay');
     this.perturb = new sr.Generator(root.fork('perturb'));
+    this.warmup = root.fork('warmup');
     this.noise = new ExplorationNoise(
       this.actDim,
       { kind: config.noise, sigma: config.noiseSigma, theta: config.noiseTheta, dt: config.noiseDt },
@@ -168,6 +170,7 @@ export class DdpgTrainer {
     const net = (rng: Rng): NetworkOptions => ({
       hidden: config.hidden,
       activation: 'relu',
+      outputGain: config.outputInitGain,
       dtype: config.dtype,
       backend: this.backend,
       rng,
@@ -239,7 +242,10 @@ export class DdpgTrainer {
   private collectStep(): number | null {
     if (!this.obs) this.startEpisode();
     const obs = this.obs!;
-    const action = this.act(obs, true);
+    const action =
+      this.config.randomWarmup && this.buffer.totalAdded < this.config.warmupSteps
+        ? this.low.map((lo, i) => this.warmup.uniform(lo, this.high[i]!))
+        : this.act(obs, true);
     const r = this.env.step(action);
     const terminal = r.terminated || (r.truncated && this.config.timeLimitAsTerminal);
     this.buffer.add(obs, action, r.reward, r.obs, terminal);
@@ -394,6 +400,7 @@ export class DdpgTrainer {
         envSeeds: this.envSeeds.getState(),
         sampling: this.sampling.getState(),
         perturb: this.perturb.getState(),
+        warmup: this.warmup.getState(),
       },
       noise: this.noise.getState(),
       buffer: this.buffer.getState(),
@@ -413,6 +420,7 @@ export class DdpgTrainer {
     this.envSeeds.setState(s.rng.envSeeds);
     this.sampling.setState(s.rng.sampling);
     this.perturb.setState(s.rng.perturb);
+    this.warmup.setState(s.rng.warmup);
     this.iteration = s.iteration;
     this.envSteps = s.envSteps;
     this.updates = s.updates;
@@ -467,7 +475,7 @@ export class DdpgTrainer {
     try {
       state = JSON.parse(await readFile(statePath, 'utf8')) as DdpgState;
     } catch (e) {
-      throw new Error(`${statePath}: unreadable trainer state (${(e as Error).message})`);
+      throw new Error(`${statePath}: unreadable trainer state (${(e as Error).message})`, { cause: e });
     }
     const l = this.learner;
     await loadModule(join(dir, f.actor), l.actor);

@@ -32,3 +32,53 @@ export {
 } from './run/train-run.js';
 export { checkpointDir, latestCheckpoint, loadCheckpoint, saveCheckpoint } from './run/checkpoint.js';
 export { inspectLoss, type InspectedLoss } from './inspect.js';
+// DDPG / DDPG-SR-A / DDPG-SR-C and the algorithm registry the run loop and CLI dispatch through
+export {
+  DDPG_ALGOS,
+  DDPG_CONFIG_KEYS,
+  DDPG_DEFAULTS,
+  type DdpgAlgo,
+  type DdpgConfig,
+  resolveDdpgConfig,
+} from './ddpg-config.js';
+export { DdpgTrainer, type DdpgStats, type DdpgState } from './ddpg.js';
+export { DeterministicActor, Critic, type NetworkOptions } from './ddpg-networks.js';
+export {
+  criticTarget,
+  ddpgUpdate,
+  type BatchTensors,
+  type DdpgLearner,
+  type UpdateSettings,
+  type UpdateStats,
+} from './ddpg-update.js';
+export {
+  actorDivergence,
+  actorSmoothnessPenalty,
+  criticDivergence,
+  criticSmoothnessPenalty,
+  type PerturbationOptions,
+  type SmoothnessPenalty,
+} from './ddpg-smoothness.js';
+export {
+  ReplayBuffer,
+  type ReplayBufferOptions,
+  type ReplayBufferState,
+  type TransitionBatch,
+} from './replay-buffer.js';
+export {
+  ExplorationNoise,
+  NOISE_KINDS,
+  type NoiseKind,
+  type NoiseOptions,
+  type NoiseState,
+} from './noise.js';
+export { hardUpdate, polyakUpdate } from './polyak.js';
+export {
+  ALGORITHMS,
+  ALGO_NAMES,
+  type Algorithm,
+  type RunSettings,
+  type RunTrainer,
+  algorithmFor,
+  resolveRunConfig,
+} from './run/algorithms.js';

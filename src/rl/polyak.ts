@@ -9,11 +9,13 @@ import { fmtShape } from '../kernels/shape.js';
 import { checkNumber } from '../nn/checks.js';
 import type { Module } from '../nn/module.js';
 
-/** Moves every target parameter a fraction tau toward its source (matched by name). */
+/** Moves every target parameter a fraction tau toward its source (matched by name); τ = 1 copies exactly. */
 export function polyakUpdate(target: Module, source: Module, tau: number): void {
   checkNumber('polyakUpdate', 'tau', tau, { min: 0, max: 1 });
   const src = source.namedParameters();
   const dst = target.namedParameters();
+  // τ = 1 is a copy; p′ + (p − p′) could differ from p in the last bit
+  if (tau === 1) return hardUpdate(target, source);
   if (src.size !== dst.size)
     throw new RangeError(`polyakUpdate: the target has ${dst.size} parameters, the source ${src.size}`);
   noGrad(() => {
