@@ -8,6 +8,7 @@
  * `--json` prints one JSON object instead of tables.
  */
 import { availableParallelism, cpus } from 'node:os';
+import type { MjData } from 'mujoco-js';
 import {
   type Env,
   type MakeEnvOptions,
@@ -20,7 +21,7 @@ import {
   mujocoVersion,
   type VectorEnv,
 } from '../../src/envs/index.js';
-import { timeAsync, timeSync } from './measure.js';
+import { cpuRate, timeAsync, timeSync } from './measure.js';
 
 const json = process.argv.includes('--json');
 const ENV_IDS = [
@@ -41,6 +42,10 @@ interface EnvRow {
   envStepsPerSec: number;
   rawStepsPerSec: number;
   overhead: number;
+  /** the same loops timed by this process's CPU time (robust to other load on the machine) */
+  envStepsPerCpuSec: number;
+  rawStepsPerCpuSec: number;
+  cpuOverhead: number;
 }
 
 function log(s: string): void {
@@ -78,11 +83,21 @@ async function benchEnv(id: string): Promise<EnvRow> {
     for (let k = 0; k < fs; k++) mj.mj_step(m.model, data);
     if (pendulum && Math.abs((data.qpos as Float64Array)[1]!) > 0.2) mj.mj_resetData(m.model, data);
   };
+  // every round of either loop starts from the same state (contact-rich states cost more)
+  const snapshot = saveState(data);
   let rawBest = 0;
   let envBest = 0;
+  const rawCpu: number[] = [];
+  const envCpu: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
+    restoreState(m, snapshot);
     rawBest = Math.max(rawBest, timeSync(`${id} raw`, raw).opsPerSec);
+    restoreState(m, snapshot);
     envBest = Math.max(envBest, timeSync(`${id} env`, step).opsPerSec);
+    restoreState(m, snapshot);
+    rawCpu.push(cpuRate(raw));
+    restoreState(m, snapshot);
+    envCpu.push(cpuRate(step));
   }
   env.close();
   return {
@@ -91,7 +106,32 @@ async function benchEnv(id: string): Promise<EnvRow> {
     envStepsPerSec: envBest,
     rawStepsPerSec: rawBest,
     overhead: rawBest / envBest,
+    envStepsPerCpuSec: median(envCpu),
+    rawStepsPerCpuSec: median(rawCpu),
+    cpuOverhead: median(rawCpu) / median(envCpu),
   };
+}
+
+interface Snapshot {
+  time: number;
+  qpos: Float64Array;
+  qvel: Float64Array;
+  warmstart: Float64Array;
+}
+
+function saveState(data: MjData): Snapshot {
+  return {
+    time: data.time,
+    qpos: Float64Array.from(data.qpos as Float64Array),
+    qvel: Float64Array.from(data.qvel as Float64Array),
+    warmstart: Float64Array.from(data.qacc_warmstart as Float64Array),
+  };
+}
+
+function restoreState(m: MujocoEnv, s: Snapshot): void {
+  m.setState(s.qpos, s.qvel);
+  (m.data.qacc_warmstart as Float64Array).set(s.warmstart);
+  m.data.time = s.time;
 }
 
 interface VectorRow {
@@ -144,17 +184,27 @@ if (json) {
       ROUNDS +
       ' alternating rounds; overhead = raw steps/s ÷ env steps/s (goal ≤ 1.15)\n',
   );
-  log('| env | frame_skip | env steps/s | raw mj_step×frame_skip /s | overhead |');
-  log('|---|---:|---:|---:|---:|');
+  log('wall clock: benchmark.js; CPU: steps per CPU-second of this process (median of rounds)\n');
+  log(
+    '| env | frame_skip | env steps/s | raw mj_step×frame_skip /s | overhead | env /CPU-s | raw /CPU-s | CPU overhead |',
+  );
+  log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     log(
-      `| ${r.env} | ${r.frameSkip} | ${fmt(r.envStepsPerSec)} | ${fmt(r.rawStepsPerSec)} | ${r.overhead.toFixed(3)}× |`,
+      `| ${r.env} | ${r.frameSkip} | ${fmt(r.envStepsPerSec)} | ${fmt(r.rawStepsPerSec)} | ${r.overhead.toFixed(3)}× ` +
+        `| ${fmt(r.envStepsPerCpuSec)} | ${fmt(r.rawStepsPerCpuSec)} | ${r.cpuOverhead.toFixed(3)}× |`,
     );
   }
   log(`\nvector env, ${N} × ${VEC_ID} (env steps/s = vector steps/s × ${N})\n`);
   log('| variant | workers | env steps/s |');
   log('|---|---:|---:|');
   for (const r of vectorRows) log(`| ${r.variant} | ${r.workers || '—'} | ${fmt(r.envStepsPerSec)} |`);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 function fmt(x: number): string {

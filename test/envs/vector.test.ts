@@ -1,5 +1,7 @@
 // Vector envs: batched layout, seeding (env i ← seed + i), auto-reset with finalObs, and
 // the worker-thread variant reproducing the single-thread trajectories.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
 import {
   ClipAction,
@@ -121,4 +123,11 @@ test('sync vector env: per-copy wrappers', async () => {
   const r = await venv.step(new Float64Array(12).fill(2));
   expect(r.infos[0]!.rewardCtrl).toBeCloseTo(-0.1 * 6 * 4, 12); // raw action
   expect(r.infos[1]!.rewardCtrl).toBeCloseTo(-0.1 * 6, 12); // clipped to 1
+});
+
+test('a worker vector env that is never closed does not keep the process alive', () => {
+  const script = fileURLToPath(new URL('./fixtures/forgotten-close.ts', import.meta.url));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000 });
+  expect(r.stdout).toContain('stepped');
+  expect(r.status).toBe(0);
 });
