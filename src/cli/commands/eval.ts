@@ -102,6 +102,8 @@ the other; run several sr2l eval processes for parallelism).`,
       const run = await readRunIdentity(runDir);
       const agent = await loadAgent(runDir, run.algo);
       if (attacks.includes('critic') && !agent.critic) throw new UsageError(`--attack: ${NO_CRITIC}`);
+      if (values.stochastic && !agent.policy.logStd)
+        throw new UsageError(`--stochastic needs a Gaussian policy; ${run.algo} acts deterministically`);
       const seed = values.seed === undefined ? run.seed : Number(values.seed);
       if (!(Number.isInteger(seed) && seed >= 0))
         throw new UsageError(`--seed must be an integer ≥ 0, got '${values.seed}'`);

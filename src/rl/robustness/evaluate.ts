@@ -106,6 +106,8 @@ export async function evaluateRobustness(opts: RobustnessOptions): Promise<Robus
   const stochastic = opts.stochastic ?? false;
   const { policy } = opts.agent;
   if (attacks.includes('critic') && !opts.agent.critic) throw new Error(NO_CRITIC);
+  if (stochastic && !policy.logStd)
+    throw new Error('stochastic rollouts need a Gaussian policy (one with logStd)');
   const log = opts.onProgress ?? (() => {});
 
   const episodes = async (
