@@ -1,12 +1,25 @@
 /** The `sr2l` command line: dispatches to one subcommand per file in ./commands. */
 import { demo } from './commands/demo.js';
 import { info } from './commands/info.js';
+import { evalCommand } from './commands/eval.js';
 import { inspect } from './commands/inspect.js';
+import { plot } from './commands/plot.js';
+import { report } from './commands/report.js';
+import { sweep } from './commands/sweep.js';
 import { train } from './commands/train.js';
 import { UsageError, type Command } from './command.js';
 import { version } from '../version.js';
 
-export const commands: Record<string, Command> = { demo, info, train, inspect };
+export const commands: Record<string, Command> = {
+  train,
+  eval: evalCommand,
+  sweep,
+  plot,
+  report,
+  inspect,
+  info,
+  demo,
+};
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));

@@ -1,0 +1,152 @@
+/** `sr2l eval RUN_DIR...`: robustness of a trained policy under observation attacks (paper §5, Fig. 4). */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readRunIdentity } from '../../experiments/run-files.js';
+import {
+  ATTACKS,
+  EPS_SCALES,
+  NO_CRITIC,
+  type AttackName,
+  type EpsScale,
+  checkAttackName,
+  evaluateRobustness,
+  loadAgent,
+  writeRobustness,
+} from '../../rl/robustness/index.js';
+import { ASCENT_RULES, type AscentRule } from '../../rl/smoothness/index.js';
+import { version } from '../../version.js';
+import { UsageError, type Command } from '../command.js';
+
+function numberList(flag: string, text: string): number[] {
+  const xs = text.split(',').map((s) => Number(s.trim()));
+  const bad = xs.findIndex((x) => !Number.isFinite(x) || x < 0);
+  if (bad >= 0) throw new UsageError(`--${flag}: '${text.split(',')[bad]}' is not a number ≥ 0`);
+  return xs;
+}
+
+function positive(flag: string, text: string, integer: boolean): number {
+  const x = Number(text);
+  if (!(Number.isFinite(x) && x > 0 && (!integer || Number.isInteger(x))))
+    throw new UsageError(`--${flag} must be a ${integer ? 'positive integer' : 'number > 0'}, got '${text}'`);
+  return x;
+}
+
+export const evalCommand: Command = {
+  summary: 'evaluate a trained policy under random and adversarial observation perturbations',
+  usage: `sr2l eval RUN_DIR... [options]
+
+  --attack LIST          attacks, comma-separated: ${ATTACKS.join(', ')} (default random,mad; the clean
+                         evaluation 'none' is always included)
+  --eps LIST             perturbation radii of the ℓ∞ ball (default 0,0.02,0.05,0.1)
+  --eps-scale S          raw (ε in observation units, default) or obs-std (ε times each dimension's
+                         std over the clean rollouts, the SA-MDP convention)
+  --episodes N           episodes per (attack, ε) (default 50)
+  --stochastic           sample actions from the Gaussian policy (the paper's rollouts); default μ(s)
+  --seed N               evaluation seed (default: the run's seed)
+  --pgd-steps N          ascent steps of mad/critic (default 10)
+  --pgd-step F           step size as a fraction of ε (default 0.2, the paper; SA-MDP uses 0.1)
+  --pgd-ascent R         ${ASCENT_RULES.join(' | ')} (default sign)
+  --smoothness-states N  clean states the Lipschitz metric averages over (default 256; 0 skips it)
+  --out DIR              output folder (default RUN_DIR/eval)
+
+Writes robustness.csv, smoothness.csv and robustness.json into each RUN_DIR/eval (one run after
+the other; run several sr2l eval processes for parallelism).`,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        attack: { type: 'string', default: 'random,mad' },
+        eps: { type: 'string', default: '0,0.02,0.05,0.1' },
+        'eps-scale': { type: 'string', default: 'raw' },
+        episodes: { type: 'string', default: '50' },
+        stochastic: { type: 'boolean', default: false },
+        seed: { type: 'string' },
+        'pgd-steps': { type: 'string', default: '10' },
+        'pgd-step': { type: 'string', default: '0.2' },
+        'pgd-ascent': { type: 'string', default: 'sign' },
+        'smoothness-states': { type: 'string', default: '256' },
+        out: { type: 'string' },
+      },
+    });
+    if (positionals.length === 0) throw new UsageError('expected at least one run folder');
+    if (values.out !== undefined && positionals.length > 1)
+      throw new UsageError('--out takes one run folder; without it each run writes RUN_DIR/eval');
+    let attacks: AttackName[];
+    try {
+      attacks = ['none', ...values.attack.split(',').map((a) => checkAttackName(a.trim()))];
+    } catch (e) {
+      throw new UsageError(`--attack: ${(e as Error).message}`);
+    }
+    const epsScale = values['eps-scale'] as EpsScale;
+    if (!EPS_SCALES.includes(epsScale))
+      throw new UsageError(
+        `--eps-scale must be one of ${EPS_SCALES.join(', ')}, got '${values['eps-scale']}'`,
+      );
+    const ascent = values['pgd-ascent'] as AscentRule;
+    if (!ASCENT_RULES.includes(ascent))
+      throw new UsageError(`--pgd-ascent must be one of ${ASCENT_RULES.join(', ')}, got '${ascent}'`);
+    const steps = Number(values['pgd-steps']);
+    if (!(Number.isInteger(steps) && steps >= 0))
+      throw new UsageError(`--pgd-steps must be an integer ≥ 0, got '${values['pgd-steps']}'`);
+    const smoothnessStates = Number(values['smoothness-states']);
+    if (!(Number.isInteger(smoothnessStates) && smoothnessStates >= 0))
+      throw new UsageError(
+        `--smoothness-states must be an integer ≥ 0, got '${values['smoothness-states']}'`,
+      );
+
+    const eps = numberList('eps', values.eps);
+    const episodes = positive('episodes', values.episodes, true);
+    const stepFraction = positive('pgd-step', values['pgd-step'], false);
+    for (const runDir of positionals) {
+      const run = await readRunIdentity(runDir);
+      const agent = await loadAgent(runDir, run.algo);
+      if (attacks.includes('critic') && !agent.critic) throw new UsageError(`--attack: ${NO_CRITIC}`);
+      if (values.stochastic && !agent.policy.logStd)
+        throw new UsageError(`--stochastic needs a Gaussian policy; ${run.algo} acts deterministically`);
+      const seed = values.seed === undefined ? run.seed : Number(values.seed);
+      if (!(Number.isInteger(seed) && seed >= 0))
+        throw new UsageError(`--seed must be an integer ≥ 0, got '${values.seed}'`);
+      const t0 = performance.now();
+      const result = await evaluateRobustness({
+        envId: run.env,
+        agent,
+        attacks: [...new Set(attacks)],
+        eps,
+        episodes,
+        stochastic: values.stochastic,
+        epsScale,
+        seed,
+        pgd: { steps, stepFraction, ascent },
+        smoothnessStates,
+        onProgress: (m) => console.error(`[eval ${run.env} ${run.algo}] ${m}`),
+      });
+      const out = values.out ?? join(runDir, 'eval');
+      const files = await writeRobustness(out, result, {
+        run: runDir,
+        algo: run.algo,
+        sr2l: version,
+        command: `sr2l eval ${argv.join(' ')}`,
+        finishedAt: new Date().toISOString(),
+      });
+      console.log(
+        `ε in ${epsScale === 'raw' ? 'raw observation units' : 'units of the clean-rollout observation std'}`,
+      );
+      console.log(
+        'attack   eps       mean ± std            median      min        max     ‖δ‖∞ mean  wall s',
+      );
+      for (const r of result.rows)
+        console.log(
+          `${r.attack.padEnd(8)} ${String(r.eps).padEnd(8)} ${r.mean.toFixed(1).padStart(9)} ± ${r.std.toFixed(1).padEnd(9)} ${r.median.toFixed(1).padStart(9)} ${r.min.toFixed(1).padStart(9)} ${r.max.toFixed(1).padStart(9)} ${r.deltaLinfMean.toFixed(4).padStart(9)} ${r.wallSeconds.toFixed(1).padStart(7)}`,
+        );
+      for (const s of result.smoothness)
+        console.log(
+          `smoothness ε=${s.eps}: Lipschitz ratio mean ${s.lipschitzMean.toFixed(3)}, p95 ${s.lipschitzP95.toFixed(3)}`,
+        );
+      console.log(
+        `wrote ${files.csv}, ${files.smoothnessCsv}, ${files.json} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
+    }
+    return 0;
+  },
+};

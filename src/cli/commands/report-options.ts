@@ -1,0 +1,49 @@
+/** Options shared by `sr2l plot` and `sr2l report`. */
+import type { SweepReportOptions } from '../../report/index.js';
+import { UsageError } from '../command.js';
+
+export const REPORT_FLAGS = {
+  out: { type: 'string' },
+  metric: { type: 'string' },
+  width: { type: 'string', default: '560' },
+  height: { type: 'string', default: '360' },
+  scale: { type: 'string', default: '2' },
+} as const;
+
+export const REPORT_FLAGS_HELP = `  --out DIR       output folder (default SWEEP_DIR/report)
+  --metric COL    progress.csv column of the return (default: the first of AverageReturn,
+                  Evaluation/AverageReturn, average_return, ... that exists)
+  --width W --height H   figure size in CSS pixels (default 560 × 360)
+  --scale S       PNG pixels per CSS pixel (default 2)`;
+
+function posNumber(flag: string, v: string): number {
+  const x = Number(v);
+  if (!(Number.isFinite(x) && x > 0)) throw new UsageError(`--${flag} must be a number > 0, got '${v}'`);
+  return x;
+}
+
+export function reportOptions(v: {
+  out?: string;
+  metric?: string;
+  width: string;
+  height: string;
+  scale: string;
+}): SweepReportOptions {
+  return {
+    ...(v.out ? { outDir: v.out } : {}),
+    ...(v.metric ? { metric: v.metric } : {}),
+    size: { width: posNumber('width', v.width), height: posNumber('height', v.height) },
+    pngScale: posNumber('scale', v.scale),
+  };
+}
+
+/** A sweep folder that cannot be read is the user's error (exit 2), not a crash. */
+export async function asUsageError<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof Error && /not a sweep folder|no .* column|not a number/.test(e.message))
+      throw new UsageError(e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,78 @@
+/** `sr2l sweep FILE.yaml`: run envs × algorithms × seeds × settings as parallel training processes. */
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadSweepConfig } from '../../experiments/config.js';
+import { planSweep } from '../../experiments/plan.js';
+import { formatEvent, formatStatus } from '../../experiments/progress.js';
+import { runSweep } from '../../experiments/sweep.js';
+import { UsageError, type Command } from '../command.js';
+
+/** This sr2l's own `train`, started the way this process was (node [--import tsx] main). */
+function selfTrainCommand(): string[] {
+  return [process.execPath, ...process.execArgv, process.argv[1]!, 'train'];
+}
+
+export const sweep: Command = {
+  summary: 'run a grid of training runs (envs × algorithms × seeds × settings) in parallel',
+  usage: `sr2l sweep FILE.yaml [--workers N] [--dry-run]
+
+  --workers N   training processes at a time (default: number of cores, ${availableParallelism()} here)
+  --dry-run     validate the file and list the runs without starting any
+
+Finished runs are skipped and interrupted ones resume from their last checkpoint, so a
+sweep can be stopped (Ctrl-C) and restarted at any time. Failing runs are reported with
+the end of their log; the others go on. Exit code 1 if any run failed.`,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { workers: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
+    });
+    if (positionals.length !== 1) throw new UsageError(`expected one sweep file, got ${positionals.length}`);
+    const workers = values.workers === undefined ? undefined : Number(values.workers);
+    if (workers !== undefined && !(Number.isInteger(workers) && workers > 0))
+      throw new UsageError(`--workers must be a positive integer, got '${values.workers}'`);
+    let cfg;
+    try {
+      cfg = await loadSweepConfig(positionals[0]!);
+    } catch (e) {
+      if (e instanceof ConfigError) throw new UsageError(e.message);
+      throw e;
+    }
+    if (values['dry-run']) {
+      const runs = planSweep(cfg, cfg.command ?? selfTrainCommand());
+      for (const r of runs) console.log(`${r.id}\n    ${r.argv.join(' ')}`);
+      console.log(`${runs.length} runs; config OK`);
+      return 0;
+    }
+    const tty = process.stderr.isTTY;
+    let lastPrinted = 0;
+    const summary = await runSweep(cfg, {
+      workers,
+      defaultCommand: selfTrainCommand(),
+      onEvent: (e) => {
+        if (e.kind === 'progress') {
+          const line = formatStatus(e.status);
+          if (tty) process.stderr.write(`\r\x1b[K${line}`);
+          else if (performance.now() - lastPrinted > 30_000) {
+            console.error(line);
+            lastPrinted = performance.now();
+          }
+          return;
+        }
+        if (tty) process.stderr.write('\r\x1b[K');
+        console.error(formatEvent(e));
+      },
+    });
+    if (tty) process.stderr.write('\n');
+    console.log(
+      `sweep ${cfg.name}: ${summary.completed.length} completed, ${summary.skipped.length} already finished, ${summary.failed.length} failed (folder ${summary.out})`,
+    );
+    for (const id of summary.failed) console.log(`  failed: ${id}`);
+    if (summary.interrupted) {
+      console.log('interrupted: run the same command again to continue');
+      return 130;
+    }
+    return summary.failed.length ? 1 : 0;
+  },
+};

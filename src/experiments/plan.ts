@@ -1,0 +1,67 @@
+/**
+ * A sweep's runs: one per (env, algorithm, setting, seed), each with its own folder
+ * `<out>/<env>/<algo>/<setting>/seed-<seed>` and two argvs of `sr2l train` (docs/trpo.md):
+ *   fresh:  <command> --algo A --env E --seed S --iterations N --<steps flag> M --out DIR --force
+ *           [--<kebab-option> VALUE ...]     (a true boolean is a bare flag, false is left out)
+ *   resume: <command> --resume DIR --iterations N
+ * The sweep resumes when DIR has a checkpoint (checkpoints/latest.json) and otherwise
+ * starts fresh; --force only replaces a folder the trainer left before its first checkpoint.
+ */
+import { join, resolve } from 'node:path';
+import type { Algorithm, SweepConfig, TrainOptions } from './config.js';
+
+/** The train flag of "environment steps per iteration": TRPO calls it batchSize, DDPG stepsPerIteration. */
+export const STEPS_FLAG: Readonly<Record<Algorithm, string>> = {
+  trpo: '--batch-size',
+  'trpo-sr': '--batch-size',
+  ddpg: '--steps-per-iteration',
+  'ddpg-sr-a': '--steps-per-iteration',
+  'ddpg-sr-c': '--steps-per-iteration',
+};
+
+export interface PlannedRun {
+  /** `<env>/<algo>/<setting>/seed-<seed>`, unique in the sweep */
+  id: string;
+  dir: string;
+  env: string;
+  algo: Algorithm;
+  setting: string;
+  seed: number;
+  options: TrainOptions;
+  /** starts the run from scratch */
+  argv: string[];
+  /** continues it from its newest checkpoint */
+  resumeArgv: string[];
+}
+
+const kebab = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+export function optionArgs(options: TrainOptions): string[] {
+  return Object.entries(options).flatMap(([k, v]) =>
+    v === true ? [`--${kebab(k)}`] : v === false ? [] : [`--${kebab(k)}`, String(v)],
+  );
+}
+
+/** Expands the product in a fixed order: env, algorithm, setting, seed. `root` anchors a relative `out`. */
+export function planSweep(cfg: SweepConfig, command: readonly string[], root = process.cwd()): PlannedRun[] {
+  const out = resolve(root, cfg.out);
+  const runs: PlannedRun[] = [];
+  for (const env of cfg.envs)
+    for (const algo of cfg.algorithms)
+      for (const setting of cfg.settings)
+        for (const seed of cfg.seeds) {
+          const id = `${env}/${algo}/${setting.name}/seed-${seed}`;
+          const dir = join(out, env, algo, setting.name, `seed-${seed}`);
+          const options = { ...cfg.options, ...cfg.algorithmOptions[algo], ...setting.options };
+          const argv = [
+            ...command,
+            ...['--algo', algo, '--env', env, '--seed', String(seed)],
+            ...['--iterations', String(cfg.iterations), STEPS_FLAG[algo], String(cfg.stepsPerIteration)],
+            ...['--out', dir, '--force'],
+            ...optionArgs(options),
+          ];
+          const resumeArgv = [...command, '--resume', dir, '--iterations', String(cfg.iterations)];
+          runs.push({ id, dir, env, algo, setting: setting.name, seed, options, argv, resumeArgv });
+        }
+  return runs;
+}

@@ -1,0 +1,216 @@
+/**
+ * `sr2l sweep`: runs a planned sweep as separate training processes, `workers` at a time.
+ * Finished runs (sweep-done.json) are skipped; a run with a checkpoint is resumed from it
+ * (`train --resume`), any other one starts fresh. Killing and restarting a sweep therefore
+ * loses, per running run, the iterations since its last checkpoint (the trainer's
+ * checkpointEvery; set it to 1 to lose at most the iteration in progress). A failing run is reported
+ * with the tail of its log and the others go on. One sweep at a time per folder (sweep.lock).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../nn/atomic-write.js';
+import type { SweepConfig } from './config.js';
+import { type PlannedRun, planSweep } from './plan.js';
+import { RUN_DONE, RUN_INFO, RUN_LOG, SWEEP_INDEX, exists, logTail, progressRows } from './run-files.js';
+
+export type SweepEvent =
+  | { kind: 'skip'; run: PlannedRun }
+  | { kind: 'start'; run: PlannedRun; resumedAt: number }
+  | { kind: 'done'; run: PlannedRun; wallSeconds: number }
+  | { kind: 'fail'; run: PlannedRun; exitCode: number | null; signal: string | null; log: string }
+  | { kind: 'stopped'; run: PlannedRun }
+  | { kind: 'progress'; status: SweepStatus };
+
+export interface SweepStatus {
+  total: number;
+  done: number;
+  running: number;
+  failed: number;
+  left: number;
+  /** iterations finished over all runs / iterations planned */
+  fraction: number;
+  /** seconds, from this session's rate; null until an iteration finished */
+  etaSeconds: number | null;
+}
+
+export interface SweepOptions {
+  /** parallel training processes (default: the number of cores) */
+  workers?: number;
+  /** argv prefix of the trainer when the config gives no `command` */
+  defaultCommand: readonly string[];
+  /** folder relative `out` paths resolve against (default: the working directory) */
+  root?: string;
+  onEvent?: (e: SweepEvent) => void;
+  /** seconds between progress events (default 2) */
+  progressEvery?: number;
+}
+
+export interface SweepSummary {
+  out: string;
+  runs: PlannedRun[];
+  skipped: string[];
+  completed: string[];
+  failed: string[];
+  /** stopped by SIGINT/SIGTERM; unfinished runs resume on the next start */
+  interrupted: boolean;
+}
+
+const enc = new TextEncoder();
+
+export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<SweepSummary> {
+  const workers = opts.workers ?? availableParallelism();
+  if (!(Number.isInteger(workers) && workers > 0))
+    throw new RangeError(`workers must be a positive integer, got ${workers}`);
+  const root = opts.root ?? process.cwd();
+  const out = resolve(root, cfg.out);
+  const runs = planSweep(cfg, cfg.command ?? opts.defaultCommand, root);
+  const emit = opts.onEvent ?? (() => {});
+  await mkdir(out, { recursive: true });
+  const lock = await takeLock(out);
+  const children = new Set<ChildProcess>();
+  // Ctrl-C / SIGTERM: stop the trainers and start no new run (restarting resumes them)
+  let stopping = false;
+  const stop = (): void => {
+    stopping = true;
+    for (const c of children) c.kill('SIGTERM');
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await writeFileAtomic(
+      join(out, SWEEP_INDEX),
+      enc.encode(JSON.stringify({ config: cfg, runs }, null, 2) + '\n'),
+    );
+    const summary: SweepSummary = { out, runs, skipped: [], completed: [], failed: [], interrupted: false };
+    const queue: PlannedRun[] = [];
+    for (const run of runs) {
+      if (await exists(join(run.dir, RUN_DONE))) {
+        summary.skipped.push(run.id);
+        emit({ kind: 'skip', run });
+      } else queue.push(run);
+    }
+    const running = new Set<PlannedRun>();
+    const planned = runs.length * cfg.iterations;
+    const t0 = performance.now();
+    const countIterations = async (): Promise<number> => {
+      let it = (summary.skipped.length + summary.completed.length) * cfg.iterations;
+      for (const r of [...running, ...queue]) it += Math.min(cfg.iterations, await progressRows(r.dir));
+      for (const id of summary.failed) {
+        const r = runs.find((x) => x.id === id)!;
+        it += Math.min(cfg.iterations, await progressRows(r.dir));
+      }
+      return it;
+    };
+    const startIterations = await countIterations();
+    const status = async (): Promise<SweepStatus> => {
+      const it = await countIterations();
+      const rate = (it - startIterations) / ((performance.now() - t0) / 1000);
+      return {
+        total: runs.length,
+        done: summary.skipped.length + summary.completed.length,
+        running: running.size,
+        failed: summary.failed.length,
+        left: queue.length,
+        fraction: planned ? it / planned : 1,
+        etaSeconds: rate > 0 ? (planned - it) / rate : null,
+      };
+    };
+    const ticker = setInterval(
+      () => void status().then((s) => emit({ kind: 'progress', status: s })),
+      (opts.progressEvery ?? 2) * 1000,
+    );
+    try {
+      const worker = async (): Promise<void> => {
+        for (let run = queue.shift(); run && !stopping; run = queue.shift()) {
+          running.add(run);
+          try {
+            const result = await launch(run, children, emit, () => stopping);
+            if (result.ok) summary.completed.push(run.id);
+            else if (!stopping) summary.failed.push(run.id);
+          } finally {
+            running.delete(run);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(workers, queue.length) }, worker));
+    } finally {
+      clearInterval(ticker);
+    }
+    emit({ kind: 'progress', status: await status() });
+    summary.interrupted = stopping;
+    return summary;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await lock.release();
+  }
+}
+
+async function launch(
+  run: PlannedRun,
+  children: Set<ChildProcess>,
+  emit: (e: SweepEvent) => void,
+  stopping: () => boolean,
+): Promise<{ ok: boolean }> {
+  await mkdir(run.dir, { recursive: true });
+  await writeFileAtomic(join(run.dir, RUN_INFO), enc.encode(JSON.stringify(run, null, 2) + '\n'));
+  const resume = await exists(join(run.dir, 'checkpoints', 'latest.json'));
+  const argv = resume ? run.resumeArgv : run.argv;
+  const resumedAt = resume ? await progressRows(run.dir) : 0;
+  emit({ kind: 'start', run, resumedAt });
+  const log = createWriteStream(join(run.dir, RUN_LOG), { flags: 'a' });
+  log.write(`\n=== ${new Date().toISOString()} ${argv.join(' ')}\n`);
+  const t0 = performance.now();
+  const [cmd, ...args] = argv;
+  const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.stdout!.pipe(log, { end: false });
+  child.stderr!.pipe(log, { end: false });
+  const { code, signal } = await new Promise<{ code: number | null; signal: string | null }>((res) => {
+    child.on('error', (e) => {
+      log.write(`cannot start ${cmd}: ${e.message}\n`);
+      res({ code: null, signal: null });
+    });
+    child.on('close', (c, s) => res({ code: c, signal: s }));
+  });
+  children.delete(child);
+  await new Promise<void>((res) => log.end(res));
+  const wallSeconds = (performance.now() - t0) / 1000;
+  if (code === 0) {
+    await writeFileAtomic(
+      join(run.dir, RUN_DONE),
+      enc.encode(JSON.stringify({ exitCode: 0, wallSeconds, finishedAt: new Date().toISOString() }) + '\n'),
+    );
+    emit({ kind: 'done', run, wallSeconds });
+    return { ok: true };
+  }
+  if (stopping()) emit({ kind: 'stopped', run });
+  else emit({ kind: 'fail', run, exitCode: code, signal, log: await logTail(run.dir) });
+  return { ok: false };
+}
+
+/** `<out>/sweep.lock` holds the pid of the sweep using the folder; a dead holder's lock is taken over. */
+async function takeLock(out: string): Promise<{ release(): Promise<void> }> {
+  const path = join(out, 'sweep.lock');
+  try {
+    await writeFile(path, String(process.pid), { flag: 'wx' });
+  } catch {
+    const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid))
+      throw new Error(`${out}: another sweep (pid ${pid}) is running in this folder; stop it first or wait`);
+    await writeFile(path, String(process.pid));
+  }
+  return { release: () => rm(path, { force: true }) };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Summary statistics for the report. Means, standard deviations, medians and percentiles
+ * come from mathjs (sample std with n − 1; percentiles by linear interpolation between
+ * order statistics, numpy's default); Welch's t-test from @stdlib/stats-ttest2. Only the
+ * bootstrap resampling loop and the trapezoid area are written here.
+ */
+import { mean, quantileSeq, std } from 'mathjs';
+import ttest2 from '@stdlib/stats-ttest2';
+import { Rng } from '../util/rng.js';
+
+export interface Summary {
+  n: number;
+  mean: number;
+  /** sample standard deviation (n − 1); 0 for a single value */
+  std: number;
+  median: number;
+  p10: number;
+  p90: number;
+  min: number;
+  max: number;
+}
+
+function checkSample(where: string, xs: readonly number[]): void {
+  if (xs.length === 0) throw new RangeError(`${where}: empty sample`);
+  const bad = xs.findIndex((x) => !Number.isFinite(x));
+  if (bad >= 0) throw new RangeError(`${where}: value ${bad} is not finite (${xs[bad]})`);
+}
+
+/** The q-quantile (0 ≤ q ≤ 1) with linear interpolation. */
+export function percentile(xs: readonly number[], q: number): number {
+  checkSample('percentile', xs);
+  // sorted here, exactly: on unsorted data mathjs selects with a random pivot and an
+  // epsilon-tolerant comparison, so nearly equal values could swap from run to run
+  const sorted = Array.from(Float64Array.from(xs).sort());
+  return quantileSeq(sorted, q, true) as number;
+}
+
+export function summarize(xs: readonly number[]): Summary {
+  checkSample('summarize', xs);
+  const a = xs.slice();
+  return {
+    n: a.length,
+    mean: mean(a) as number,
+    std: a.length > 1 ? (std(a) as unknown as number) : 0,
+    median: percentile(a, 0.5),
+    p10: percentile(a, 0.1),
+    p90: percentile(a, 0.9),
+    min: Math.min(...a),
+    max: Math.max(...a),
+  };
+}
+
+export interface Comparison {
+  /** mean(treatment) − mean(baseline) */
+  difference: number;
+  /** percentile bootstrap interval of the difference of means */
+  ciLow: number;
+  ciHigh: number;
+  /** two-sided Welch's t-test p-value (NaN when either group has < 2 values) */
+  pValue: number;
+  /** Welch–Satterthwaite degrees of freedom */
+  df: number;
+}
+
+export interface CompareOptions {
+  /** bootstrap resamples (default 10000) */
+  resamples?: number;
+  /** confidence level (default 0.95) */
+  level?: number;
+  /** seed of the resampling generator (default 0), so reports are reproducible */
+  seed?: number;
+}
+
+/** Difference of means with a percentile-bootstrap CI (each group resampled on its own) and Welch's test. */
+export function compareMeans(
+  treatment: readonly number[],
+  baseline: readonly number[],
+  opts: CompareOptions = {},
+): Comparison {
+  checkSample('compareMeans (treatment)', treatment);
+  checkSample('compareMeans (baseline)', baseline);
+  const resamples = opts.resamples ?? 10000;
+  const level = opts.level ?? 0.95;
+  if (!(Number.isInteger(resamples) && resamples > 0))
+    throw new RangeError(`compareMeans: resamples must be a positive integer, got ${resamples}`);
+  if (!(level > 0 && level < 1)) throw new RangeError(`compareMeans: level must be in (0, 1), got ${level}`);
+  const rng = new Rng(opts.seed ?? 0);
+  const resampledMean = (xs: readonly number[]): number => {
+    let s = 0;
+    for (let i = 0; i < xs.length; i++) s += xs[rng.int(xs.length)]!;
+    return s / xs.length;
+  };
+  const diffs = new Array<number>(resamples);
+  for (let b = 0; b < resamples; b++) diffs[b] = resampledMean(treatment) - resampledMean(baseline);
+  const alpha = 1 - level;
+  let pValue = NaN;
+  let df = NaN;
+  if (treatment.length > 1 && baseline.length > 1) {
+    const t = ttest2(treatment.slice(), baseline.slice(), { variance: 'unequal', alpha });
+    pValue = t.pValue;
+    df = t.df;
+  }
+  return {
+    difference: (mean(treatment.slice()) as number) - (mean(baseline.slice()) as number),
+    ciLow: percentile(diffs, alpha / 2),
+    ciHigh: percentile(diffs, 1 - alpha / 2),
+    pValue,
+    df,
+  };
+}
+
+/** Area under a piecewise-linear curve y(x) by the trapezoid rule; points are sorted by x first. */
+export function trapezoidArea(xs: readonly number[], ys: readonly number[]): number {
+  if (xs.length !== ys.length)
+    throw new RangeError(`trapezoidArea: ${xs.length} x values but ${ys.length} y values`);
+  const pts = xs.map((x, i) => [x, ys[i]!] as const).sort((a, b) => a[0] - b[0]);
+  let area = 0;
+  for (let i = 1; i < pts.length; i++)
+    area += ((pts[i]![0] - pts[i - 1]![0]) * (pts[i]![1] + pts[i - 1]![1])) / 2;
+  return area;
+}

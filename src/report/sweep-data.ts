@@ -1,0 +1,127 @@
+/**
+ * Reads what a sweep folder holds for the report: the run list (sweep.json), each run's
+ * learning curve (progress.csv) and, when `sr2l eval` ran in it, its robustness results
+ * (eval/robustness.json). A run's variant is its algorithm, plus the setting when the
+ * sweep has more than one.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PlannedRun } from '../experiments/plan.js';
+import { PROGRESS, RUN_DONE, SWEEP_INDEX, exists } from '../experiments/run-files.js';
+import type { RobustnessResult } from '../rl/robustness/evaluate.js';
+
+/** Column names a trainer may use for the average episode return (garage, SB3, ours). */
+export const RETURN_COLUMNS = [
+  'AverageReturn',
+  'Evaluation/AverageReturn',
+  'average_return',
+  'return_mean',
+  'episode_return_mean',
+  'rollout/ep_rew_mean',
+] as const;
+const ITERATION_COLUMNS = ['Iteration', 'iteration', 'itr', 'Epoch', 'epoch'];
+
+export interface CurvePoint {
+  iteration: number;
+  value: number;
+}
+
+export interface RunResult {
+  id: string;
+  dir: string;
+  env: string;
+  algo: string;
+  setting: string;
+  seed: number;
+  variant: string;
+  finished: boolean;
+  curve: CurvePoint[];
+  /** the return of the last logged iteration (null before the first one) */
+  final: number | null;
+  robustness: RobustnessResult | null;
+}
+
+export interface SweepResults {
+  name: string;
+  dir: string;
+  runs: RunResult[];
+  metric: string;
+}
+
+export function parseCsv(text: string, source: string): { header: string[]; rows: string[][] } {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length === 0) throw new Error(`${source}: empty file, expected a header line`);
+  const header = lines[0]!.split(',').map((h) => h.trim());
+  const rows = lines.slice(1).map((l, i) => {
+    const r = l.split(',');
+    if (r.length !== header.length)
+      throw new Error(`${source}: line ${i + 2} has ${r.length} fields, the header has ${header.length}`);
+    return r;
+  });
+  return { header, rows };
+}
+
+/** The learning curve of one progress.csv; `metric` picks the column (default: the first of RETURN_COLUMNS present). */
+export function readCurve(
+  text: string,
+  source: string,
+  metric?: string,
+): { metric: string; curve: CurvePoint[] } {
+  const { header, rows } = parseCsv(text, source);
+  const col = metric ?? RETURN_COLUMNS.find((c) => header.includes(c));
+  const j = col === undefined ? -1 : header.indexOf(col);
+  if (j < 0)
+    throw new Error(
+      `${source}: no ${metric ? `'${metric}'` : 'return'} column; columns: ${header.join(', ')}${metric ? '' : `; looked for ${RETURN_COLUMNS.join(', ')} (choose one with --metric)`}`,
+    );
+  const it = header.findIndex((h) => ITERATION_COLUMNS.includes(h));
+  const curve = rows.map((r, i) => {
+    const value = Number(r[j]);
+    if (!Number.isFinite(value))
+      throw new Error(`${source}: line ${i + 2}: '${col}' is '${r[j]}', not a number`);
+    return { iteration: it >= 0 ? Number(r[it]) : i, value };
+  });
+  return { metric: col!, curve };
+}
+
+export async function loadSweepResults(dir: string, metric?: string): Promise<SweepResults> {
+  const indexFile = join(dir, SWEEP_INDEX);
+  let index: { config: { name: string }; runs: PlannedRun[] };
+  try {
+    index = JSON.parse(await readFile(indexFile, 'utf8')) as typeof index;
+  } catch (e) {
+    throw new Error(`${dir}: not a sweep folder (cannot read ${SWEEP_INDEX}: ${(e as Error).message})`, {
+      cause: e,
+    });
+  }
+  const settings = new Set(index.runs.map((r) => r.setting));
+  let usedMetric = metric ?? '';
+  const runs: RunResult[] = [];
+  for (const r of index.runs) {
+    let curve: CurvePoint[] = [];
+    const progress = join(r.dir, PROGRESS);
+    if (await exists(progress)) {
+      const c = readCurve(await readFile(progress, 'utf8'), progress, metric);
+      curve = c.curve;
+      usedMetric ||= c.metric;
+    }
+    const evalFile = join(r.dir, 'eval', 'robustness.json');
+    const robustness = (await exists(evalFile))
+      ? (JSON.parse(await readFile(evalFile, 'utf8')) as RobustnessResult)
+      : null;
+    runs.push({
+      id: r.id,
+      dir: r.dir,
+      env: r.env,
+      algo: r.algo,
+      setting: r.setting,
+      seed: r.seed,
+      variant: settings.size > 1 ? `${r.algo} [${r.setting}]` : r.algo,
+      finished: await exists(join(r.dir, RUN_DONE)),
+      curve,
+      final: curve.length ? curve[curve.length - 1]!.value : null,
+      robustness,
+    });
+  }
+  return { name: index.config.name, dir, runs, metric: usedMetric || RETURN_COLUMNS[0] };
+}

@@ -1,0 +1,53 @@
+/**
+ * The functions the attacks and the smoothness metric maximize, in the `Divergence` form
+ * of the shared PGD (src/rl/smoothness): D(S, S + δ) → [B].
+ */
+import type { Tensor } from '../../autograd/index.js';
+import { sharedStdJeffreys } from '../distributions.js';
+import type { Divergence } from '../smoothness/index.js';
+import type { Critic, EvalPolicy } from './policy.js';
+
+/** ‖μ(s) − μ(s + δ)‖₂²: the change of the deterministic action (eq. 7). */
+export function actionChange(policy: EvalPolicy): Divergence {
+  return (s, p) => policy.mean(s).sub(policy.mean(p)).square().sum(-1);
+}
+
+/**
+ * The paper's policy divergence: Jeffrey's ‖Δμ‖²/σ² (§5's form, as in TRPO-SR) for
+ * Gaussian policies, squared ℓ2 ‖Δμ‖² for deterministic ones (eq. 7). `mad` maximizes it.
+ */
+export function policyDivergence(policy: EvalPolicy): Divergence {
+  const { logStd } = policy;
+  if (!logStd) return actionChange(policy);
+  return (s, p) => sharedStdJeffreys(policy.mean(s), policy.mean(p), logStd.detach());
+}
+
+/** −Q(s, μ(s + δ)): maximizing it minimizes the critic's value of the action taken (`critic` attack). */
+export function criticObjective(policy: EvalPolicy, critic: Critic): Divergence {
+  return (s, p) => critic(s, policy.mean(p)).neg();
+}
+
+/**
+ * The empirical local Lipschitz ratio ‖μ(s) − μ(s + δ)‖₂ / ‖u‖∞ with δ = scale ⊙ u (Yang et
+ * al. 2020, output change in ℓ2): the denominator is in the units of the ball searched.
+ * The evaluation finds u by ascent on `actionChange` (the ratio itself is scale-invariant
+ * in u, which sign steps handle badly at the corners of the ball) and reports this ratio there.
+ */
+export function lipschitzRatio(policy: EvalPolicy, scale: Tensor | null): Divergence {
+  return (s, p) => {
+    const u = p.sub(s);
+    const moved = scale ? s.add(u.mul(scale)) : p;
+    const num = policy.mean(s).sub(policy.mean(moved)).square().sum(-1).add(1e-30).sqrt();
+    return num.div(u.abs().max(-1));
+  };
+}
+
+/**
+ * An objective over a per-dimension scaled ball: the PGD searches u with ‖u‖∞ ≤ ε and the
+ * objective sees δ = scale ⊙ u. With scale = the observation std this is the SA-MDP
+ * convention of ε in units of each dimension's std.
+ */
+export function inScaledBall(objective: Divergence, scale: Tensor | null): Divergence {
+  if (!scale) return objective;
+  return (s, p) => objective(s, s.add(p.sub(s).mul(scale)));
+}

@@ -1,0 +1,59 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
+import { main } from '../../src/cli/index.js';
+import { formatDuration, formatStatus } from '../../src/experiments/progress.js';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+afterEach(() => vi.restoreAllMocks());
+
+function capture(): () => string {
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+  return () => [...log.mock.calls, ...error.mock.calls].map((c) => c.join(' ')).join('\n');
+}
+
+describe('sr2l sweep', () => {
+  test('--dry-run validates and lists the product; a bad file names the key and the allowed values', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sr2l-cli-sweep-'));
+    dirs.push(dir);
+    const out = capture();
+    expect(await main(['sweep', 'experiments/paper-trpo.yaml', '--dry-run'])).toBe(0);
+    expect(out()).toMatch(/100 runs; config OK/);
+    expect(out()).toMatch(
+      /Ant-v2\/trpo-sr\/default\/seed-9\n.* train --algo trpo-sr --env Ant-v2 --seed 9 --iterations 500 --batch-size 1000 .* --force --eps 0\.01 --lambda-s 1/,
+    );
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, 'name: x\nenvs: [Hopper-v2]\nalgorithms: [trpo, sac]\nseeds: 1\niterations: 2\n');
+    expect(await main(['sweep', bad])).toBe(2);
+    expect(out()).toMatch(
+      /bad\.yaml: 'algorithms\[1\]' is "sac"; allowed: trpo, trpo-sr, ddpg, ddpg-sr-a, ddpg-sr-c/,
+    );
+    expect(await main(['sweep', join(dir, 'missing.yaml')])).toBe(2);
+    expect(out()).toMatch(/missing\.yaml: cannot read the file/);
+    expect(await main(['sweep', 'experiments/paper-trpo.yaml', '--workers', '0'])).toBe(2);
+  });
+
+  test('the status line shows runs done/running/left, failures and ETA', () => {
+    expect(formatDuration(3725)).toBe('1h02m');
+    expect(formatDuration(65)).toBe('1m05s');
+    expect(
+      formatStatus({
+        total: 20,
+        done: 3,
+        running: 2,
+        failed: 1,
+        left: 14,
+        fraction: 0.235,
+        etaSeconds: 3725,
+      }),
+    ).toBe('runs 3/20 done, 2 running, 14 left, 1 failed | 23.5% of iterations | ETA 1h02m');
+    expect(
+      formatStatus({ total: 2, done: 0, running: 2, failed: 0, left: 0, fraction: 0, etaSeconds: null }),
+    ).toMatch(/ETA –$/);
+  });
+});

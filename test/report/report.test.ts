@@ -1,0 +1,180 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { main } from '../../src/cli/index.js';
+import {
+  buildReport,
+  reportSweep,
+  type RunResult,
+  summarize,
+  compareMeans,
+  renderSvg,
+  svgToPng,
+  robustnessSpec,
+} from '../../src/report/index.js';
+import type { RobustnessResult } from '../../src/rl/robustness/index.js';
+
+// Synthetic sweep: Hopper-v2, TRPO vs TRPO-SR, 5 seeds each, 3 iterations; known final returns.
+const FINAL = { trpo: [100, 200, 300, 400, 500], 'trpo-sr': [400, 420, 440, 460, 480] };
+let root: string;
+
+function robustness(clean: number[], random: number[], mad: number[]): RobustnessResult {
+  const row = (attack: 'none' | 'random' | 'mad', eps: number, xs: number[]) => ({
+    attack,
+    eps,
+    episodes: xs.length,
+    ...summarize(xs),
+    deltaLinfMean: eps,
+    deltaLinfMax: eps,
+    deltaL2Mean: eps,
+    wallSeconds: 0.1,
+  });
+  return {
+    envId: 'Hopper-v2',
+    seed: 0,
+    episodes: 2,
+    stochastic: false,
+    epsScale: 'raw',
+    pgd: { steps: 10, stepFraction: 0.2, ascent: 'sign' },
+    obsStd: [1],
+    rows: [row('none', 0, clean), row('random', 0.1, random), row('mad', 0.1, mad)],
+    smoothness: [{ eps: 0.1, states: 8, lipschitzMean: 2, lipschitzP95: 3, madDivergenceMean: 0.5 }],
+    returns: [clean, random, mad],
+  };
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'sr2l-report-'));
+  const runs = [];
+  for (const algo of ['trpo', 'trpo-sr'] as const)
+    for (let seed = 0; seed < 5; seed++) {
+      const dir = join(root, 'Hopper-v2', algo, 'default', `seed-${seed}`);
+      await mkdir(join(dir, 'eval'), { recursive: true });
+      const f = FINAL[algo][seed]!;
+      await writeFile(
+        join(dir, 'progress.csv'),
+        `Iteration,AverageReturn,Other\n0,${f / 4},1\n1,${f / 2},1\n2,${f},1\n`,
+      );
+      await writeFile(join(dir, 'sweep-done.json'), '{}');
+      if (seed < 2) {
+        const drop = algo === 'trpo' ? 300 : 100;
+        const r = robustness([f, f], [f - drop / 2, f - drop / 2], [f - drop, f - drop]);
+        await writeFile(join(dir, 'eval', 'robustness.json'), JSON.stringify(r));
+      }
+      runs.push({
+        id: `Hopper-v2/${algo}/default/seed-${seed}`,
+        dir,
+        env: 'Hopper-v2',
+        algo,
+        setting: 'default',
+        seed,
+      });
+    }
+  await writeFile(join(root, 'sweep.json'), JSON.stringify({ config: { name: 'synthetic' }, runs }));
+});
+afterAll(async () => rm(root, { recursive: true, force: true }));
+
+function pngSize(png: Uint8Array): [number, number] {
+  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(new TextDecoder().decode(png.subarray(12, 16))).toBe('IHDR');
+  const v = new DataView(png.buffer, png.byteOffset);
+  return [v.getUint32(16), v.getUint32(20)];
+}
+
+describe('sr2l report', () => {
+  test('tables hold the right means, percentiles, intervals and areas; figures are inline', async () => {
+    const { report, figures } = await reportSweep(root, { resamples: 2000, pngScale: 1 });
+    const md = await readFile(report, 'utf8');
+    // TRPO: 100..500 → mean 300, std √25000 = 158.1, median 300, p10 140, p90 460
+    expect(md).toContain('| trpo | 5 | 300 ± 158.1 | 300 | 140 | 460 | 100 | 500 |');
+    // TRPO-SR: 400..480 → mean 440, std 31.62, p10 408, p90 472
+    expect(md).toContain('| trpo-sr | 5 | 440 ± 31.62 | 440 | 408 | 472 | 400 | 480 |');
+    const c = compareMeans(FINAL['trpo-sr'], FINAL.trpo, { resamples: 2000, seed: 0 });
+    expect(c.difference).toBe(140);
+    expect(md).toMatch(
+      new RegExp(
+        `\\| trpo-sr − trpo \\| 5 vs 5 \\| 140 \\| \\[${Number(c.ciLow.toPrecision(4))}, ${Number(c.ciHigh.toPrecision(4))}\\] \\| ${c.pValue.toFixed(4)} \\|`,
+      ),
+    );
+    expect(c.ciLow).toBeGreaterThan(0);
+    expect(c.ciLow).toBeLessThan(140);
+    expect(c.ciHigh).toBeGreaterThan(140);
+    // robustness: TRPO seeds 0–1 (finals 100, 200), mad drops 300: ε=0 → 150, ε=0.1 → −150; area = 0.1·(150 − 150)/2 = 0
+    expect(md).toMatch(/\| trpo \| mad \| 2 \| 150 ± 57\.74 \| -150 ± 57\.74 \| 0 \| 0 \|/);
+    // TRPO-SR seeds 0–1 (400, 420), random drops 50: 410 → 360, area = 0.1·(410 + 360)/2 = 38.5
+    expect(md).toMatch(/\| trpo-sr \| random \| 2 \| 410 ± 11\.55 \| 360 ± 11\.55 \| 38\.5 \| 385 \|/);
+    expect(figures.map((f) => f.kind).sort()).toEqual([
+      'learning',
+      'percentiles',
+      'robustness',
+      'smoothness',
+    ]);
+    for (const f of figures) expect(md).toContain(`](figures/Hopper-v2-${f.kind}.png)`);
+  }, 30_000);
+
+  test('figures are valid SVG and PNG files of the stated size', async () => {
+    const { figures } = await reportSweep(root, {
+      resamples: 10,
+      size: { width: 400, height: 250 },
+      pngScale: 2,
+    });
+    for (const f of figures) {
+      const svg = await readFile(f.svg, 'utf8');
+      expect(svg.startsWith('<svg')).toBe(true);
+      expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+      expect(svg).toMatch(/^<svg[^>]* width="400" height="250"/);
+      expect(pngSize(await readFile(f.png))).toEqual([800, 500]);
+    }
+    const svg = await renderSvg(
+      robustnessSpec('t', [{ variant: 'a', attack: 'mad', eps: 0, mean: 1, std: 0 }]),
+    );
+    expect(pngSize(svgToPng(svg, 1))).toEqual([560, 360]);
+  }, 30_000);
+
+  test('the CLI writes the report, and names a folder that is not a sweep', async () => {
+    const log = console.log;
+    const err = console.error;
+    const out: string[] = [];
+    console.log = (...a: unknown[]) => out.push(a.join(' '));
+    console.error = (...a: unknown[]) => out.push(a.join(' '));
+    try {
+      expect(await main(['report', root, '--resamples', '100'])).toBe(0);
+      expect(out.join('\n')).toContain(join(root, 'report', 'report.md'));
+      expect(await main(['plot', root])).toBe(0);
+      expect(await main(['report', join(root, 'nope')])).toBe(2);
+      expect(out.join('\n')).toMatch(/not a sweep folder/);
+    } finally {
+      console.log = log;
+      console.error = err;
+    }
+  }, 30_000);
+
+  test('a grid search names the best setting of each algorithm', () => {
+    const run = (setting: string, seed: number, final: number): RunResult => ({
+      id: `${setting}/${seed}`,
+      dir: '',
+      env: 'Swimmer-v2',
+      algo: 'trpo-sr',
+      setting,
+      seed,
+      variant: `trpo-sr [${setting}]`,
+      finished: true,
+      curve: [{ iteration: 0, value: final }],
+      final,
+      robustness: null,
+    });
+    const runs = [
+      run('eps=0.01', 0, 30),
+      run('eps=0.01', 1, 50),
+      run('eps=0.1', 0, 45),
+      run('eps=0.1', 1, 41),
+    ];
+    const md = buildReport(
+      { name: 'g', dir: '/g', runs, metric: 'AverageReturn' },
+      { reportDir: '/g', figures: [] },
+    );
+    expect(md).toContain('Best trpo-sr setting by mean final return: `eps=0.1` (43, 2 seeds).');
+    expect(md).toContain('| trpo-sr [eps=0.01] | 2 | 40 ± 14.14 |');
+  });
+});

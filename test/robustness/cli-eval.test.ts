@@ -1,0 +1,79 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
+import * as sr from '../../src/index.js';
+import { main } from '../../src/cli/index.js';
+import { saveSafetensors } from '../../src/nn/index.js';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+afterEach(() => vi.restoreAllMocks());
+
+function capture(): () => string {
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+  return () => [...log.mock.calls, ...error.mock.calls].map((c) => c.join(' ')).join('\n');
+}
+
+describe('sr2l eval', () => {
+  test('evaluates a run folder and writes the tables; bad flags are usage errors', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sr2l-cli-eval-'));
+    dirs.push(dir);
+    const gen = sr.rng(9);
+    await mkdir(join(dir, 'checkpoints'));
+    await saveSafetensors(
+      join(dir, 'checkpoints', 'policy.safetensors'),
+      new Map([
+        ['mean.0.weight', gen.randn([3, 16], { std: 0.5 })],
+        ['mean.0.bias', sr.zeros([16])],
+        ['mean.1.weight', gen.randn([16, 1], { std: 0.5 })],
+        ['mean.1.bias', sr.zeros([1])],
+        ['logStd', sr.zeros([1])],
+      ]),
+    );
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ env: 'Pendulum-v1', algo: 'trpo', seed: 4 }));
+    const out = capture();
+    const args = [
+      'eval',
+      dir,
+      '--attack',
+      'random,mad',
+      '--eps',
+      '0,0.05',
+      '--episodes',
+      '2',
+      '--pgd-steps',
+      '3',
+    ];
+    expect(await main([...args, '--eps-scale', 'obs-std', '--smoothness-states', '16'])).toBe(0);
+    expect(out()).toMatch(/ε in units of the clean-rollout observation std/);
+    const csv = (await readFile(join(dir, 'eval', 'robustness.csv'), 'utf8')).trim().split('\n');
+    expect(csv.map((l) => l.split(',').slice(0, 3).join(','))).toEqual([
+      'attack,eps,eps_scale',
+      'none,0,obs-std',
+      'random,0,obs-std',
+      'random,0.05,obs-std',
+      'mad,0,obs-std',
+      'mad,0.05,obs-std',
+    ]);
+    const json = JSON.parse(await readFile(join(dir, 'eval', 'robustness.json'), 'utf8')) as {
+      seed: number;
+      command: string;
+      pgd: { steps: number };
+    };
+    expect(json.seed).toBe(4);
+    expect(json.pgd.steps).toBe(3);
+    expect(json.command).toContain('--attack random,mad');
+
+    expect(await main([...args, '--attack', 'fgsm'])).toBe(2);
+    expect(out()).toMatch(/--attack: unknown attack 'fgsm'; allowed: none, random, mad, critic/);
+    expect(await main([...args, '--eps-scale', 'std'])).toBe(2);
+    expect(out()).toMatch(/--eps-scale must be one of raw, obs-std/);
+    expect(await main(['eval', dir, '--episodes', '0'])).toBe(2);
+    expect(await main([...args, '--attack', 'critic'])).toBe(2);
+    expect(out()).toMatch(/the 'critic' attack needs a critic/);
+  }, 60_000);
+});
