@@ -35,7 +35,7 @@ import { ddpgUpdate, type BatchTensors, type DdpgLearner, type UpdateSettings } 
 import { ExplorationNoise, type NoiseState } from './noise.js';
 import { hardUpdate } from './polyak.js';
 import { ReplayBuffer, type ReplayBufferState, type TransitionBatch } from './replay-buffer.js';
-import { backendFor } from './trpo.js';
+import { openBackend } from './compute-backend.js';
 
 /** One progress.csv row (names as TRPO's and garage's where one exists). NaN: not measured. */
 export interface DdpgStats {
@@ -139,15 +139,17 @@ export class DdpgTrainer {
   /** Builds the environment and networks; every random stream derives from config.seed. */
   static async create(partial: Partial<DdpgConfig> | DdpgConfig = {}): Promise<DdpgTrainer> {
     const config = resolveDdpgConfig(partial as Record<string, unknown>);
-    return new DdpgTrainer(config, await makeEnv(config.env, envOptions(config)));
+    const backend = await openBackend(config.backend);
+    return new DdpgTrainer(config, await makeEnv(config.env, envOptions(config)), backend);
   }
 
   constructor(
     readonly config: DdpgConfig,
     env: Env,
+    backend: Backend,
   ) {
     this.env = env;
-    this.backend = backendFor(config.backend);
+    this.backend = backend;
     this.obsDim = boxSize(env.observationSpace);
     this.actDim = boxSize(env.actionSpace);
     this.low = env.actionSpace.low;
@@ -215,13 +217,19 @@ export class DdpgTrainer {
   }
 
   /** μ(s) for one observation, clipped to the bounds; `explore` adds the noise (normalized units × half-range). */
-  act(obs: ArrayLike<number>, explore: boolean, out = new Float64Array(this.actDim)): Float64Array {
+  async act(
+    obs: ArrayLike<number>,
+    explore: boolean,
+    out = new Float64Array(this.actDim),
+  ): Promise<Float64Array> {
     const x = sr.tensor(Float64Array.from(obs), {
       shape: [1, this.obsDim],
       dtype: this.config.dtype,
       backend: this.backend,
     });
-    out.set(sr.noGrad(() => this.learner.actor.forward(x)).dataSync());
+    const mu = sr.noGrad(() => this.learner.actor.forward(x));
+    // the one readback per env step; asynchronous on the WebGPU backend
+    out.set(this.backend.synchronous ? mu.dataSync() : await mu.data());
     if (explore) this.noise.sample(this.noiseBuf);
     for (let i = 0; i < out.length; i++) {
       const v = explore ? out[i]! + this.halfRange[i]! * this.noiseBuf[i]! : out[i]!;
@@ -239,13 +247,13 @@ export class DdpgTrainer {
   }
 
   /** One environment step with exploration; returns the episode's return when it ended. */
-  private collectStep(): number | null {
+  private async collectStep(): Promise<number | null> {
     if (!this.obs) this.startEpisode();
     const obs = this.obs!;
     const action =
       this.config.randomWarmup && this.buffer.totalAdded < this.config.warmupSteps
         ? this.low.map((lo, i) => this.warmup.uniform(lo, this.high[i]!))
-        : this.act(obs, true);
+        : await this.act(obs, true);
     const r = this.env.step(action);
     const terminal = r.terminated || (r.truncated && this.config.timeLimitAsTerminal);
     this.buffer.add(obs, action, r.reward, r.obs, terminal);
@@ -298,7 +306,7 @@ export class DdpgTrainer {
     for (let cycle = 0; cycle < c.stepsPerIteration / c.stepsPerCycle; cycle++) {
       const t0 = performance.now();
       for (let k = 0; k < c.stepsPerCycle; k++) {
-        const ret = this.collectStep();
+        const ret = await this.collectStep();
         if (ret !== null) returns.push(ret);
       }
       const t1 = performance.now();
@@ -376,7 +384,7 @@ export class DdpgTrainer {
       for (let e = 0; e < episodes; e++) {
         let obs = env.reset({ seed: seeds.nextUint32() }).obs;
         for (;;) {
-          const r = env.step(this.act(obs, false, action));
+          const r = env.step(await this.act(obs, false, action));
           total += r.reward;
           if (r.terminated || r.truncated) break;
           obs = r.obs;
@@ -494,7 +502,7 @@ export class DdpgTrainer {
     if (state.buffer.size > 0) {
       const path = join(dir, f.replay);
       const { tensors } = await loadSafetensors(path);
-      for (const [k, t] of tensors) cols[k] = t.dataSync();
+      for (const [k, t] of tensors) cols[k] = await t.data();
     }
     this.buffer.load(state.buffer, cols, join(dir, f.replay));
     this.setState(state, statePath);

@@ -9,7 +9,8 @@ export {
   resolveConfig,
 } from './config.js';
 export { readConfigFile } from './config-file.js';
-export { type IterationStats, type GradNorms, type TrainerState, TrpoTrainer, backendFor } from './trpo.js';
+export { type IterationStats, type GradNorms, type TrainerState, TrpoTrainer } from './trpo.js';
+export { openBackend, describeBackend } from './compute-backend.js';
 export { type StepInputs, type TrpoObjective, trpoObjective } from './objective.js';
 export { GaussianMlpPolicy, type GaussianPolicyOptions, type PolicyParams } from './gaussian-policy.js';
 export { gaussianEntropy, gaussianKl, gaussianLogLikelihood, sharedStdJeffreys } from './distributions.js';

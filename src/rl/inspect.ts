@@ -12,7 +12,7 @@ import { GaussianMlpPolicy } from './gaussian-policy.js';
 import { trpoObjective } from './objective.js';
 import { checkpointDir, loadStepInputs } from './run/checkpoint.js';
 import { readRunRecord } from './run/train-run.js';
-import { backendFor } from './trpo.js';
+import { openBackend } from './compute-backend.js';
 
 export interface InspectedLoss {
   loss: Tensor;
@@ -35,7 +35,7 @@ export async function inspectLoss(runDir: string, iteration: number): Promise<In
   };
   const obs = need('obs');
   const actions = need('actions');
-  const backend = backendFor(config.backend);
+  const backend = await openBackend(config.backend);
   const policy = new GaussianMlpPolicy({
     obsDim: obs.shape[1]!,
     actDim: actions.shape[1]!,

@@ -18,8 +18,7 @@ import * as sr from '../autograd/index.js';
 import type { Tensor } from '../autograd/index.js';
 import { Generator } from '../autograd/index.js';
 import { type Env, NormalizeObservation, makeEnv } from '../envs/index.js';
-import { cpuBackend } from '../kernels/cpu/index.js';
-import type { Backend } from '../kernels/backend.js';
+import { openBackend } from './compute-backend.js';
 import { Rng, type RngState } from '../util/rng.js';
 import type { Baseline } from './baselines/baseline.js';
 import { LinearFeatureBaseline } from './baselines/linear-feature.js';
@@ -74,13 +73,6 @@ export interface TrainerState {
   perturbation: RngState;
 }
 
-export function backendFor(name: TrpoConfig['backend']): Backend {
-  if (name === 'cpu') return cpuBackend;
-  throw new Error(
-    `backend '${name}' is not available yet (the WebGPU backend is still being built); use --backend cpu`,
-  );
-}
-
 export class TrpoTrainer {
   iteration = 0;
   envSteps = 0;
@@ -101,7 +93,7 @@ export class TrpoTrainer {
 
   /** Builds env, policy, baseline and sampler; every random stream derives from config.seed. */
   static async create(config: TrpoConfig): Promise<TrpoTrainer> {
-    const backend = backendFor(config.backend);
+    const backend = await openBackend(config.backend);
     const root = new Rng(config.seed);
     const streams = {
       policy: root.fork('policy-init'),

@@ -55,11 +55,18 @@ describe('sr2l train: invalid settings stop before training', () => {
     });
   }
 
-  it('an unknown flag and the not-yet-available WebGPU backend', async () => {
+  it('an unknown flag, and a WebGPU backend that cannot be opened, stop before the run folder is touched', async () => {
     expect(await main(['train', '--learning-rate', '3'])).toBe(2);
     expect(errors.join('\n')).toMatch(/learning-rate/);
-    expect(await main(['train', ...tiny, '--backend', 'webgpu', '--out', join(root, 'gpu')])).toBe(2);
-    expect(errors.join('\n')).toMatch(/backend 'webgpu' is not available yet/);
+    const prev = process.env.SR2L_WEBGPU_BACKEND;
+    process.env.SR2L_WEBGPU_BACKEND = 'no-such-backend';
+    try {
+      expect(await main(['train', ...tiny, '--backend', 'webgpu', '--out', join(root, 'gpu')])).toBe(2);
+    } finally {
+      if (prev === undefined) delete process.env.SR2L_WEBGPU_BACKEND;
+      else process.env.SR2L_WEBGPU_BACKEND = prev;
+    }
+    expect(errors.join('\n')).toMatch(/no WebGPU adapter found.*no-such-backend/s);
     expect(existsSync(join(root, 'gpu'))).toBe(false);
   });
 

@@ -17,7 +17,7 @@ import {
   defaultOf,
 } from '../../rl/run/algorithms.js';
 import { planRun, readRunRecord, trainRun } from '../../rl/run/train-run.js';
-import { backendFor } from '../../rl/trpo.js';
+import { openBackend } from '../../rl/compute-backend.js';
 import { UsageError, type Command } from '../command.js';
 import { ProgressBar } from '../progress-bar.js';
 
@@ -89,7 +89,7 @@ export const train: Command = {
         config = await planRun<RunSettings>(out, requested, { force: v.force as boolean });
       }
       try {
-        backendFor(config.backend); // an unavailable backend stops here, before the run folder is touched
+        await openBackend(config.backend); // an unavailable backend stops here, before the run folder is touched
       } catch (e) {
         throw new UsageError((e as Error).message);
       }

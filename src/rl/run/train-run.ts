@@ -28,6 +28,7 @@ import {
 } from './algorithms.js';
 import { CHECKPOINTS, latestCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { CsvLog } from './csv-log.js';
+import { describeBackend } from '../compute-backend.js';
 
 /** TRPO's progress.csv columns (every algorithm's are in algorithms.ts). */
 export const PROGRESS_COLUMNS: readonly string[] = TRPO_ALGORITHM.progressColumns;
@@ -40,6 +41,8 @@ export interface RunRecord {
   package: { name: 'sr2l'; version: string };
   seed: number;
   createdAt: string;
+  /** the backend the run was started on: CPU kernel set or WebGPU adapter (backend, description, limits) */
+  compute?: Record<string, unknown>;
 }
 
 export interface TrainRunOptions {
@@ -159,6 +162,7 @@ export async function trainRun(config: RunSettings, opts: TrainRunOptions): Prom
         package: { name: 'sr2l', version },
         seed: config.seed,
         createdAt: new Date().toISOString(),
+        compute: await describeBackend(config.backend),
       };
       await writeFileAtomic(join(dir, CONFIG), text(JSON.stringify(record, null, 2) + '\n'));
       await progress.create();
