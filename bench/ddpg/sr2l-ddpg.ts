@@ -1,4 +1,4 @@
-/** The update as training runs it: src/rl/ddpg-update.ts on the CPU backend. */
+/** The update as training runs it: src/rl/ddpg-update.ts, on a given backend (default: the CPU backend). */
 import * as sr from '../../src/index.js';
 import { Critic, DeterministicActor } from '../../src/rl/ddpg-networks.js';
 import { ddpgUpdate, type DdpgLearner } from '../../src/rl/ddpg-update.js';
@@ -7,12 +7,13 @@ import { Adam } from '../../src/nn/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { ACT, BATCH, HIDDEN, HYPER, OBS, batchData, type BenchAlgo } from './setup.js';
 
-export function update(algo: BenchAlgo): () => void {
+export function update(algo: BenchAlgo, backend: sr.Backend = sr.cpuBackend): () => void {
   const rng = new Rng(0);
   const net = (name: string) => ({
     hidden: HIDDEN,
     activation: 'relu' as const,
     dtype: 'float32' as const,
+    backend,
     rng: rng.fork(name),
   });
   const low = new Array<number>(ACT).fill(-1);
@@ -49,11 +50,11 @@ export function update(algo: BenchAlgo): () => void {
   return () => {
     // a fresh upload per update, as training does
     const batch = {
-      obs: sr.tensor(d.obs, { shape: [BATCH, OBS] }),
-      action: sr.tensor(d.action, { shape: [BATCH, ACT] }),
-      reward: sr.tensor(d.reward, { shape: [BATCH] }),
-      nextObs: sr.tensor(d.nextObs, { shape: [BATCH, OBS] }),
-      terminal: sr.tensor(d.terminal, { shape: [BATCH] }),
+      obs: sr.tensor(d.obs, { shape: [BATCH, OBS], backend }),
+      action: sr.tensor(d.action, { shape: [BATCH, ACT], backend }),
+      reward: sr.tensor(d.reward, { shape: [BATCH], backend }),
+      nextObs: sr.tensor(d.nextObs, { shape: [BATCH, OBS], backend }),
+      terminal: sr.tensor(d.terminal, { shape: [BATCH], backend }),
     };
     ddpgUpdate(l, batch, settings);
   };
