@@ -36,6 +36,7 @@ import { ExplorationNoise, type NoiseState } from './noise.js';
 import { hardUpdate } from './polyak.js';
 import { ReplayBuffer, type ReplayBufferState, type TransitionBatch } from './replay-buffer.js';
 import { openBackend } from './compute-backend.js';
+import { evaluatePolicy } from './evaluate-policy.js';
 
 /** One progress.csv row (names as TRPO's and garage's where one exists). NaN: not measured. */
 export interface DdpgStats {
@@ -377,23 +378,8 @@ export class DdpgTrainer {
   /** Mean undiscounted return of the deterministic policy μ(s) on fresh episodes seeded from `seed`. */
   async evaluate(episodes: number, seed: number): Promise<number> {
     const env = await makeEnv(this.config.env, envOptions(this.config));
-    const seeds = new Rng(seed);
     const action = new Float64Array(this.actDim);
-    let total = 0;
-    try {
-      for (let e = 0; e < episodes; e++) {
-        let obs = env.reset({ seed: seeds.nextUint32() }).obs;
-        for (;;) {
-          const r = env.step(await this.act(obs, false, action));
-          total += r.reward;
-          if (r.terminated || r.truncated) break;
-          obs = r.obs;
-        }
-      }
-    } finally {
-      env.close();
-    }
-    return total / episodes;
+    return evaluatePolicy(env, episodes, seed, (obs) => this.act(obs, false, action));
   }
 
   getState(): DdpgState {

@@ -19,6 +19,7 @@ import type { Tensor } from '../autograd/index.js';
 import { Generator } from '../autograd/index.js';
 import { type Env, NormalizeObservation, makeEnv } from '../envs/index.js';
 import { openBackend } from './compute-backend.js';
+import { evaluatePolicy } from './evaluate-policy.js';
 import { Rng, type RngState } from '../util/rng.js';
 import type { Baseline } from './baselines/baseline.js';
 import { LinearFeatureBaseline } from './baselines/linear-feature.js';
@@ -319,30 +320,16 @@ export class TrpoTrainer {
   /** Mean undiscounted return of the deterministic policy (μ(s)) on fresh episodes. */
   async evaluate(episodes: number, seed: number): Promise<number> {
     const env = await makeEnv(this.config.env, envOptions(this.config));
-    const seeds = new Rng(seed);
     const obsNorm = new Float64Array(this.sampler.obsDim);
     const action = new Float64Array(this.sampler.actDim);
     const { low, high } = env.actionSpace;
-    let total = 0;
-    try {
-      for (let e = 0; e < episodes; e++) {
-        let obs = env.reset({ seed: seeds.int(0x100000000) }).obs;
-        for (;;) {
-          const input = this.normalizer ? this.normalizer.apply(obs, obsNorm) : obs;
-          await this.policy.meanAt(input, action);
-          if (this.config.clipActions)
-            for (let j = 0; j < action.length; j++)
-              action[j] = Math.min(high[j]!, Math.max(low[j]!, action[j]!));
-          const r = env.step(action);
-          total += r.reward;
-          if (r.terminated || r.truncated) break;
-          obs = r.obs;
-        }
-      }
-    } finally {
-      env.close();
-    }
-    return total / episodes;
+    return evaluatePolicy(env, episodes, seed, async (obs) => {
+      const input = this.normalizer ? this.normalizer.apply(obs, obsNorm) : obs;
+      await this.policy.meanAt(input, action);
+      if (this.config.clipActions)
+        for (let j = 0; j < action.length; j++) action[j] = Math.min(high[j]!, Math.max(low[j]!, action[j]!));
+      return action;
+    });
   }
 
   getState(): TrainerState {
