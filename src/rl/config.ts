@@ -13,12 +13,30 @@ export const BACKENDS = ['cpu', 'webgpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 export const DTYPES = ['float32', 'float64'] as const;
 
-export interface TrpoConfig {
-  algo: Algo;
+/**
+ * What every algorithm's config has: the run loop (run/train-run.ts), the CLI and the
+ * sweep read these and nothing else.
+ */
+export interface RunSettings {
+  algo: string;
   env: string;
   seed: number;
-  /** policy updates (paper §5: 500) */
+  /** iterations = policy updates = progress.csv rows (paper §5: 500) */
   iterations: number;
+  /** deterministic-policy evaluation every N iterations (0: never) */
+  evalEvery: number;
+  /** episodes per evaluation */
+  evalEpisodes: number;
+  /** checkpoint every N iterations (and always at the end) */
+  checkpointEvery: number;
+  backend: BackendName;
+  dtype: (typeof DTYPES)[number];
+  /** write per-parameter gradient norms to grads.csv */
+  logGrads: boolean;
+}
+
+export interface TrpoConfig extends RunSettings {
+  algo: Algo;
   /** environment steps per iteration (paper §5: 1K) */
   batchSize: number;
   /** episode time limit; null: the registry's (1000 for MuJoCo tasks) */
@@ -61,16 +79,6 @@ export interface TrpoConfig {
   pgdStepScale: number;
   /** TRPO-SR: 'sign' (ℓ∞ steepest ascent) or 'gradient' (Algorithm 1 as written) */
   pgdAscent: AscentRule;
-  /** deterministic-policy evaluation every N iterations (0: never) */
-  evalEvery: number;
-  /** episodes per evaluation */
-  evalEpisodes: number;
-  /** checkpoint every N iterations (and always at the end) */
-  checkpointEvery: number;
-  backend: BackendName;
-  dtype: (typeof DTYPES)[number];
-  /** write per-parameter gradient norms to grads.csv */
-  logGrads: boolean;
 }
 
 export const TRPO_DEFAULTS: TrpoConfig = {

@@ -10,7 +10,7 @@ import { ENV_IDS } from '../envs/index.js';
 import { ASCENT_RULES, type AscentRule } from './smoothness/index.js';
 import {
   BACKENDS,
-  type BackendName,
+  type RunSettings,
   ConfigError,
   DTYPES,
   bool,
@@ -25,12 +25,8 @@ import { NOISE_KINDS, type NoiseKind } from './noise.js';
 export const DDPG_ALGOS = ['ddpg', 'ddpg-sr-a', 'ddpg-sr-c'] as const;
 export type DdpgAlgo = (typeof DDPG_ALGOS)[number];
 
-export interface DdpgConfig {
+export interface DdpgConfig extends RunSettings {
   algo: DdpgAlgo;
-  env: string;
-  seed: number;
-  /** iterations = progress.csv rows (paper §5: 500) */
-  iterations: number;
   /** environment steps per iteration (paper §5: 1K) */
   stepsPerIteration: number;
   /** environment steps per sampling cycle (garage19 DDPG benchmark: 100) */
@@ -81,16 +77,6 @@ export interface DdpgConfig {
   pgdAscent: AscentRule;
   /** DDPG-SR-C: differentiate the clean Q(s, a) too (Algorithm 3 holds it fixed: false) */
   criticRegBothTerms: boolean;
-  /** deterministic-policy evaluation every N iterations (0: never) */
-  evalEvery: number;
-  /** episodes per evaluation */
-  evalEpisodes: number;
-  /** checkpoint every N iterations (and always at the end) */
-  checkpointEvery: number;
-  backend: BackendName;
-  dtype: (typeof DTYPES)[number];
-  /** write the actor's and critic's gradient norms to grads.csv */
-  logGrads: boolean;
 }
 
 /** garage19's DDPG benchmark settings with the paper's 2 × 64 networks and 500 × 1K-step budget. */

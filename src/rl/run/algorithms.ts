@@ -5,7 +5,7 @@
  * and the CLI are shared. Adding an algorithm = one entry here.
  */
 import {
-  type BackendName,
+  type RunSettings,
   CONFIG_KEYS,
   ConfigError,
   TRPO_DEFAULTS,
@@ -24,18 +24,7 @@ import { ALGOS } from '../config.js';
 import { TrpoTrainer } from '../trpo.js';
 import { loadTrpoCheckpoint, saveTrpoCheckpoint } from './checkpoint.js';
 
-/** The settings the run loop itself reads; every algorithm's config has them. */
-export interface RunSettings {
-  algo: string;
-  env: string;
-  seed: number;
-  iterations: number;
-  evalEvery: number;
-  evalEpisodes: number;
-  checkpointEvery: number;
-  logGrads: boolean;
-  backend: BackendName;
-}
+export type { RunSettings };
 
 /** What the run loop needs from a trainer. */
 export interface RunTrainer {
