@@ -98,15 +98,28 @@ export function percentileSpec(
   points: readonly PercentilePoint[],
   size = DEFAULT_SIZE,
 ): TopLevelSpec {
+  return pointLineSpec(
+    title,
+    points,
+    size,
+    { field: 'percentile', type: 'quantitative', title: 'percentile over seeds' },
+    { field: 'value', type: 'quantitative', title: 'final return', scale: { zero: false } },
+  );
+}
+
+/** A line with points per variant: the shape of Fig. 3 and of the smoothness figure. */
+function pointLineSpec(
+  title: string,
+  points: readonly object[],
+  size: FigureSize,
+  x: Record<string, unknown>,
+  y: Record<string, unknown>,
+): TopLevelSpec {
   return {
     ...frame(title, size),
     data: { values: points.slice() },
     mark: { type: 'line', point: true, strokeWidth: 2 },
-    encoding: {
-      x: { field: 'percentile', type: 'quantitative', title: 'percentile over seeds' },
-      y: { field: 'value', type: 'quantitative', title: 'final return', scale: { zero: false } },
-      color: variantColor,
-    },
+    encoding: { x, y, color: variantColor },
   } as TopLevelSpec;
 }
 
@@ -153,14 +166,11 @@ export function smoothnessSpec(
   points: readonly SmoothnessPoint[],
   size = DEFAULT_SIZE,
 ): TopLevelSpec {
-  return {
-    ...frame(title, size),
-    data: { values: points.slice() },
-    mark: { type: 'line', point: true, strokeWidth: 2 },
-    encoding: {
-      x: { field: 'eps', type: 'quantitative', title: 'ε' },
-      y: { field: 'lipschitz', type: 'quantitative', title: 'local Lipschitz ratio ‖Δμ‖₂ / ‖δ‖∞' },
-      color: variantColor,
-    },
-  } as TopLevelSpec;
+  return pointLineSpec(
+    title,
+    points,
+    size,
+    { field: 'eps', type: 'quantitative', title: 'ε' },
+    { field: 'lipschitz', type: 'quantitative', title: 'local Lipschitz ratio ‖Δμ‖₂ / ‖δ‖∞' },
+  );
 }

@@ -51,16 +51,14 @@ export function kernelsFromEnv(): CpuKernels {
   return v as CpuKernels;
 }
 
-function alive(s: Storage): TypedArray {
-  const c = cpu(s);
-  if (c.disposed) throw new Error('cpu backend: storage was disposed');
-  return c.data;
-}
-
 function live(s: Storage): CpuStorage {
   const c = cpu(s);
   if (c.disposed) throw new Error('cpu backend: storage was disposed');
   return c;
+}
+
+function alive(s: Storage): TypedArray {
+  return live(s).data;
 }
 
 export interface CpuBackendOptions {
