@@ -42,14 +42,18 @@ export function optionArgs(options: TrainOptions): string[] {
   );
 }
 
-/** Expands the product in a fixed order: env, algorithm, setting, seed. `root` anchors a relative `out`. */
+/**
+ * Expands the product seed-major (seed, then env, algorithm, setting), so a sweep stopped
+ * part way holds the same number of seeds for every cell rather than all seeds of the first
+ * envs. `root` anchors a relative `out`.
+ */
 export function planSweep(cfg: SweepConfig, command: readonly string[], root = process.cwd()): PlannedRun[] {
   const out = resolve(root, cfg.out);
   const runs: PlannedRun[] = [];
-  for (const env of cfg.envs)
-    for (const algo of cfg.algorithms)
-      for (const setting of cfg.settings)
-        for (const seed of cfg.seeds) {
+  for (const seed of cfg.seeds)
+    for (const env of cfg.envs)
+      for (const algo of cfg.algorithms)
+        for (const setting of cfg.settings) {
           const id = `${env}/${algo}/${setting.name}/seed-${seed}`;
           const dir = join(out, env, algo, setting.name, `seed-${seed}`);
           const options = { ...cfg.options, ...cfg.algorithmOptions[algo], ...setting.options };

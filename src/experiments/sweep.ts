@@ -1,10 +1,10 @@
 /**
  * `sr2l sweep`: runs a planned sweep as separate training processes, `workers` at a time.
  * Finished runs (sweep-done.json) are skipped; a run with a checkpoint is resumed from it
- * (`train --resume`), any other one starts fresh. Killing and restarting a sweep therefore
- * loses, per running run, the iterations since its last checkpoint (the trainer's
- * checkpointEvery; set it to 1 to lose at most the iteration in progress). A failing run is reported
- * with the tail of its log and the others go on. One sweep at a time per folder (sweep.lock).
+ * (`train --resume`), any other one starts fresh. The trainer checkpoints every iteration,
+ * so killing and restarting a sweep loses, per running run, at most the iteration in
+ * progress. A failing run is reported with the tail of its log and the others go on. One
+ * sweep at a time per folder (sweep.lock).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';

@@ -16,6 +16,7 @@
  * are replayed on resume to rebuild the environment's state: a resumed run continues
  * exactly as an uninterrupted one (on the CPU backend).
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as sr from '../autograd/index.js';
@@ -27,7 +28,7 @@ import type { Backend } from '../kernels/backend.js';
 import { writeFileAtomic } from '../nn/atomic-write.js';
 import { loadModule, loadOptimizer, saveModule, saveOptimizer } from '../nn/checkpoint.js';
 import { Adam } from '../nn/optim/adam.js';
-import { loadSafetensors, saveSafetensors } from '../nn/safetensors.js';
+import { loadSafetensors } from '../nn/safetensors.js';
 import { Rng, type RngState } from '../util/rng.js';
 import { resolveDdpgConfig, type DdpgConfig } from './ddpg-config.js';
 import { Critic, DeterministicActor, type NetworkOptions } from './ddpg-networks.js';
@@ -35,6 +36,7 @@ import { ddpgUpdate, type BatchTensors, type DdpgLearner, type UpdateSettings } 
 import { ExplorationNoise, type NoiseState } from './noise.js';
 import { hardUpdate } from './polyak.js';
 import { ReplayBuffer, type ReplayBufferState, type TransitionBatch } from './replay-buffer.js';
+import { readReplaySegments, writeReplaySegment } from './replay-segments.js';
 import { openBackend } from './compute-backend.js';
 import { evaluatePolicy } from './evaluate-policy.js';
 
@@ -78,6 +80,9 @@ const ACCUMULATED = {
   PerturbationL2: 'perturbationL2',
 } as const;
 
+/** The folder, beside a run's checkpoints, of its replay buffer segments. */
+export const REPLAY_FOLDER = 'replay';
+
 export const CHECKPOINT_FILES = {
   actor: 'actor.safetensors',
   critic: 'critic.safetensors',
@@ -85,6 +90,7 @@ export const CHECKPOINT_FILES = {
   targetCritic: 'target-critic.safetensors',
   actorOpt: 'actor-optimizer.safetensors',
   criticOpt: 'critic-optimizer.safetensors',
+  /** the whole buffer, in checkpoints written before replay segments (still read) */
   replay: 'replay-buffer.safetensors',
   state: 'state.json',
 } as const;
@@ -129,6 +135,8 @@ export class DdpgTrainer {
   private readonly halfRange: Float64Array;
   private readonly noiseBuf: Float64Array;
   private obs: Float64Array | null = null;
+  /** transitions already written to replay segments */
+  private replaySaved = 0;
   private episodeSeed = 0;
   private episodeActions: number[] = [];
   private episodeReturn = 0;
@@ -441,8 +449,11 @@ export class DdpgTrainer {
     }
   }
 
-  /** Writes networks, optimizers, replay buffer and state.json into `dir` (which exists). */
-  async save(dir: string): Promise<void> {
+  /**
+   * Writes networks, optimizers and state.json into `dir` (which exists) and the transitions
+   * added since the last save as a segment under `shared`/replay (replay-segments.ts).
+   */
+  async save(dir: string, shared: string): Promise<void> {
     const l = this.learner;
     const f = CHECKPOINT_FILES;
     const meta = { iteration: String(this.iteration), algo: this.config.algo, env: this.config.env };
@@ -452,17 +463,17 @@ export class DdpgTrainer {
     await saveModule(join(dir, f.targetCritic), l.targetCritic, meta);
     await saveOptimizer(join(dir, f.actorOpt), l.actorOpt);
     await saveOptimizer(join(dir, f.criticOpt), l.criticOpt);
-    if (this.buffer.size > 0) {
-      const tensors = Object.fromEntries(
-        Object.entries(this.buffer.columns()).map(([k, v]) => [k, sr.tensor(v, { shape: [v.length] })]),
-      );
-      await saveSafetensors(join(dir, f.replay), tensors, meta);
-    }
+    this.replaySaved = await writeReplaySegment(
+      join(shared, REPLAY_FOLDER),
+      this.buffer,
+      this.replaySaved,
+      meta,
+    );
     await writeFileAtomic(join(dir, f.state), new TextEncoder().encode(JSON.stringify(this.getState())));
   }
 
-  /** Restores a checkpoint folder written by save() into this trainer (built with the same config). */
-  async load(dir: string): Promise<void> {
+  /** Restores a checkpoint written by save(dir, shared) into this trainer (built with the same config). */
+  async load(dir: string, shared: string): Promise<void> {
     const f = CHECKPOINT_FILES;
     const statePath = join(dir, f.state);
     let state: DdpgState;
@@ -478,19 +489,17 @@ export class DdpgTrainer {
     await loadModule(join(dir, f.targetCritic), l.targetCritic);
     await loadOptimizer(join(dir, f.actorOpt), l.actorOpt);
     await loadOptimizer(join(dir, f.criticOpt), l.criticOpt);
-    const cols: Record<string, ArrayLike<number>> = {
-      obs: [],
-      action: [],
-      reward: [],
-      nextObs: [],
-      terminal: [],
-    };
-    if (state.buffer.size > 0) {
-      const path = join(dir, f.replay);
-      const { tensors } = await loadSafetensors(path);
+    const single = join(dir, f.replay);
+    if (existsSync(single)) {
+      // checkpoints written before replay segments held the whole buffer in row order
+      const { tensors } = await loadSafetensors(single);
+      const cols: Record<string, ArrayLike<number>> = {};
       for (const [k, t] of tensors) cols[k] = await t.data();
+      this.buffer.load(state.buffer, cols, single);
+    } else {
+      await readReplaySegments(join(shared, REPLAY_FOLDER), this.buffer, state.buffer);
     }
-    this.buffer.load(state.buffer, cols, join(dir, f.replay));
+    this.replaySaved = state.buffer.added;
     this.setState(state, statePath);
   }
 

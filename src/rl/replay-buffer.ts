@@ -20,6 +20,9 @@ export interface ReplayBufferOptions {
 
 type Floats = Float32Array | Float64Array;
 
+/** The stored arrays, one row per transition. */
+export type ReplayColumn = 'obs' | 'action' | 'reward' | 'nextObs' | 'terminal';
+
 /** One minibatch on the host, row-major: obs [B, obsDim], action [B, actDim], reward/terminal [B]. */
 export interface TransitionBatch {
   readonly size: number;
@@ -116,17 +119,7 @@ export class ReplayBuffer {
   /** Host arrays for minibatches of `size` rows, to pass to sampleInto again and again. */
   allocateBatch(size: number): TransitionBatch {
     checkPositiveInt('ReplayBuffer.allocateBatch', 'size', size);
-    const make = (n: number): Floats =>
-      this.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
-    return {
-      size,
-      obs: make(size * this.obsDim),
-      action: make(size * this.actDim),
-      reward: make(size),
-      nextObs: make(size * this.obsDim),
-      terminal: make(size),
-      indices: new Int32Array(size),
-    };
+    return { size, ...this.emptyColumns(size), indices: new Int32Array(size) };
   }
 
   /** Fills `out` with `out.size` rows drawn uniformly with replacement from the stored ones. */
@@ -164,8 +157,8 @@ export class ReplayBuffer {
     return { capacity, obsDim, actDim, position: this.position, size: this.filled, added: this.added };
   }
 
-  /** The filled rows of every column (views, not copies), for writing a checkpoint. */
-  columns(): Record<'obs' | 'action' | 'reward' | 'nextObs' | 'terminal', Floats> {
+  /** The filled rows of every column (views, not copies), in row order. */
+  columns(): Record<ReplayColumn, Floats> {
     const n = this.filled;
     return {
       obs: this.obs.subarray(0, n * this.obsDim),
@@ -176,9 +169,79 @@ export class ReplayBuffer {
     };
   }
 
-  /** Restores a state and its columns (as written by getState/columns); checks every size first. */
-  load(state: ReplayBufferState, cols: Record<string, ArrayLike<number>>, source = 'replay buffer'): void {
-    const who = `ReplayBuffer.load (${source})`;
+  /**
+   * Copies of transitions number `from` to `totalAdded - 1` (numbered from the first ever
+   * added), in that order: the part of the buffer a checkpoint has not written yet.
+   */
+  rowsSince(from: number): Record<ReplayColumn, Floats> {
+    const oldest = this.added - this.filled;
+    if (!Number.isInteger(from) || from < oldest || from > this.added)
+      throw new RangeError(
+        `ReplayBuffer.rowsSince: transition ${from} is not held (the buffer holds ${oldest} to ${this.added - 1})`,
+      );
+    const out = this.emptyColumns(this.added - from);
+    const held = this.rows();
+    for (let g = from; g < this.added; g++) this.copyRow(g % this.capacity, g - from, held, out);
+    return out;
+  }
+
+  /**
+   * Restores `state` from the transitions it holds given in the order they were added
+   * (numbers state.added − state.size to state.added − 1): each lands in the row it had,
+   * so sampling after a restore draws exactly what it would have drawn.
+   */
+  loadRows(
+    state: ReplayBufferState,
+    cols: Record<string, ArrayLike<number>>,
+    source = 'replay buffer',
+  ): void {
+    this.checkState(state, cols, `ReplayBuffer.loadRows (${source})`);
+    const first = state.added - state.size;
+    const src = cols as Record<ReplayColumn, ArrayLike<number>>;
+    const held = this.rows();
+    for (let k = 0; k < state.size; k++) this.copyRow(k, (first + k) % this.capacity, src, held);
+    this.position = state.position;
+    this.filled = state.size;
+    this.added = state.added;
+  }
+
+  /** The whole arrays (every row, filled or not). */
+  private rows(): Record<ReplayColumn, Floats> {
+    const { obs, action, reward, nextObs, terminal } = this;
+    return { obs, action, reward, nextObs, terminal };
+  }
+
+  private emptyColumns(n: number): Record<ReplayColumn, Floats> {
+    const make = (len: number): Floats =>
+      this.dtype === 'float32' ? new Float32Array(len) : new Float64Array(len);
+    return {
+      obs: make(n * this.obsDim),
+      action: make(n * this.actDim),
+      reward: make(n),
+      nextObs: make(n * this.obsDim),
+      terminal: make(n),
+    };
+  }
+
+  /** Row `from` of the columns `src` into row `to` of `dst` (either may be this buffer). */
+  private copyRow(
+    from: number,
+    to: number,
+    src: Readonly<Record<ReplayColumn, ArrayLike<number>>>,
+    dst: Record<ReplayColumn, Floats>,
+  ): void {
+    const { obsDim: o, actDim: a } = this;
+    for (let j = 0; j < o; j++) {
+      dst.obs[to * o + j] = src.obs[from * o + j]!;
+      dst.nextObs[to * o + j] = src.nextObs[from * o + j]!;
+    }
+    for (let j = 0; j < a; j++) dst.action[to * a + j] = src.action[from * a + j]!;
+    dst.reward[to] = src.reward[from]!;
+    dst.terminal[to] = src.terminal[from]!;
+  }
+
+  /** Checks a saved state against this buffer's shape and its columns against the state. */
+  private checkState(state: ReplayBufferState, cols: Record<string, ArrayLike<number>>, who: string): void {
     if (state.capacity !== this.capacity || state.obsDim !== this.obsDim || state.actDim !== this.actDim)
       throw new RangeError(
         `${who}: the state is for capacity ${state.capacity}, obsDim ${state.obsDim}, actDim ${state.actDim}; this buffer has ${this.capacity}, ${this.obsDim}, ${this.actDim}`,
@@ -188,6 +251,10 @@ export class ReplayBuffer {
       throw new RangeError(`${who}: size ${n} is outside [0, ${this.capacity}]`);
     if (!Number.isInteger(state.position) || state.position < 0 || state.position >= this.capacity)
       throw new RangeError(`${who}: position ${state.position} is outside [0, ${this.capacity})`);
+    if (!Number.isInteger(state.added) || state.added < n || state.position !== state.added % this.capacity)
+      throw new RangeError(
+        `${who}: added ${state.added} does not fit size ${n} and position ${state.position} (capacity ${this.capacity})`,
+      );
     const want = { obs: this.obsDim, action: this.actDim, reward: 1, nextObs: this.obsDim, terminal: 1 };
     for (const [name, width] of Object.entries(want)) {
       const c = cols[name];
@@ -196,6 +263,12 @@ export class ReplayBuffer {
           `${who}: column '${name}' must hold ${n * width} values, got ${c?.length ?? 'none'}`,
         );
     }
+  }
+
+  /** Restores a state and its columns (as written by getState/columns); checks every size first. */
+  load(state: ReplayBufferState, cols: Record<string, ArrayLike<number>>, source = 'replay buffer'): void {
+    this.checkState(state, cols, `ReplayBuffer.load (${source})`);
+    const n = state.size;
     this.obs.set(cols.obs!);
     this.action.set(cols.action!);
     this.reward.set(cols.reward!);

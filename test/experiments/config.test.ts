@@ -45,6 +45,8 @@ describe('sweep config validation', () => {
     ]);
     const runs = planSweep(cfg, ['sr2l', 'train'], '/r');
     expect(runs).toHaveLength(8);
+    // seed-major: every setting's seed 0 comes before any seed 1
+    expect(runs.map((r) => r.seed)).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
     expect(runs[0]!.dir).toBe('/r/runs/x/Hopper-v2/trpo-sr/eps=0.01,lambdaS=1/seed-0');
     expect(runs[0]!.argv.join(' ')).toBe(
       'sr2l train --algo trpo-sr --env Hopper-v2 --seed 0 --iterations 5 --batch-size 1000 --out /r/runs/x/Hopper-v2/trpo-sr/eps=0.01,lambdaS=1/seed-0 --force --eps 0.01 --lambda-s 1',

@@ -66,7 +66,10 @@ describe('sr2l train --algo ddpg-sr-a', () => {
     expect(rows[1]!.PerturbationLinf).toBeLessThanOrEqual(0.01 + 1e-6);
     const grads = parseCsv(readFileSync(join(out, 'grads.csv'), 'utf8'));
     expect(Object.keys(grads[0]!)).toContain('critic/rest.layers.0.weight');
-    expect(existsSync(join(out, 'checkpoints', 'iter-000002', 'replay-buffer.safetensors'))).toBe(true);
+    expect(existsSync(join(out, 'checkpoints', 'iter-000002', 'actor.safetensors'))).toBe(true);
+    expect(existsSync(join(out, 'checkpoints', 'replay', 'rows-0000000200-0000000400.safetensors'))).toBe(
+      true,
+    );
     expect(await main(['train', '--resume', out, '--iterations', '3', '--quiet'])).toBe(0);
     expect(parseCsv(readFileSync(join(out, 'progress.csv'), 'utf8')).map((r) => r.Iteration)).toEqual([
       1, 2, 3,

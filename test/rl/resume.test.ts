@@ -4,12 +4,14 @@
  * normalization and the MLP baseline, so every piece of saved state is exercised
  * (sampler episode replay, normalizer statistics, PGD and minibatch RNGs, Adam state).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/rl/config.js';
 import { readFlat } from '../../src/rl/params.js';
+import { progressRows } from '../../src/experiments/run-files.js';
 import { parseCsv } from '../../src/rl/run/csv-log.js';
 import { latestCheckpoint } from '../../src/rl/run/checkpoint.js';
 import { planRun, trainRun } from '../../src/rl/run/train-run.js';
@@ -89,5 +91,46 @@ describe('stopping', () => {
     expect(r.stopped).toBe(true);
     expect(r.trainer.iteration).toBe(3);
     expect(await latestCheckpoint(out)).toBe(3);
+    // every iteration was checkpointed; 1 and 2 (not multiples of 10) were superseded
+    expect(readdirSync(join(out, 'checkpoints')).sort()).toEqual(['iter-000003', 'latest.json']);
   }, 60_000);
+});
+
+describe('a killed training process', () => {
+  it('loses at most the iteration in progress, and resuming it matches an uninterrupted run', async () => {
+    const out = join(root, 'killed');
+    const args = ['--algo', 'trpo', '--env', 'Pendulum-v1', '--seed', '2', '--batch-size', '64'];
+    const rest = ['--checkpoint-every', '50', '--eval-every', '0', '--quiet'];
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'train', ...args, '--iterations', '1000', ...rest, '--out', out],
+      { stdio: 'ignore' },
+    );
+    const exited = new Promise((r) => child.once('exit', r));
+    const deadline = Date.now() + 60_000;
+    while ((await progressRows(out)) < 4 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGKILL');
+    await exited;
+    const rows = await progressRows(out);
+    const latest = (await latestCheckpoint(out))!;
+    expect(rows).toBeGreaterThanOrEqual(4);
+    expect(latest).toBeGreaterThanOrEqual(rows - 1);
+
+    const target = latest + 2;
+    const resumed = await planRun(out, null, { resume: true, overrides: { iterations: target } });
+    (await trainRun(resumed, { out, resume: true })).trainer.close();
+    const straight = join(root, 'unkilled');
+    const config = resolveConfig({
+      algo: 'trpo',
+      env: 'Pendulum-v1',
+      seed: 2,
+      batchSize: 64,
+      iterations: target,
+      checkpointEvery: 50,
+      evalEvery: 0,
+    });
+    (await trainRun(config, { out: straight })).trainer.close();
+    expect(await finalState(out)).toEqual(await finalState(straight));
+  }, 120_000);
 });

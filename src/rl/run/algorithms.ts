@@ -19,7 +19,7 @@ import {
   DDPG_RESUME_OVERRIDABLE,
   resolveDdpgConfig,
 } from '../ddpg-config.js';
-import { CHECKPOINT_FILES, DdpgTrainer } from '../ddpg.js';
+import { DdpgTrainer } from '../ddpg.js';
 import { ALGOS } from '../config.js';
 import { TrpoTrainer } from '../trpo.js';
 import { loadTrpoCheckpoint, saveTrpoCheckpoint } from './checkpoint.js';
@@ -37,11 +37,13 @@ export interface RunTrainer {
   /** grads.csv columns after 'Iteration', and the row of the last iteration (null: none yet) */
   gradColumns(): string[];
   gradRow(): Promise<Record<string, number> | null>;
-  /** writes the checkpoint's files into `dir` / restores them */
-  save(dir: string): Promise<void>;
-  load(dir: string): Promise<void>;
-  /** checkpoint files kept only in the newest checkpoint (large ones: a replay buffer) */
-  readonly latestOnly?: readonly string[];
+  /**
+   * Writes the checkpoint's files into `dir` / restores them. `shared` is a folder beside the
+   * checkpoints for data that grows by appending (DDPG's replay buffer), written incrementally
+   * rather than copied into every checkpoint.
+   */
+  save(dir: string, shared: string): Promise<void>;
+  load(dir: string, shared: string): Promise<void>;
   close(): void;
 }
 
@@ -99,8 +101,6 @@ class TrpoRun implements RunTrainer {
 
 /** DdpgTrainer already has the RunTrainer methods except the grads.csv row. */
 class DdpgRun implements RunTrainer {
-  /** a resumable copy of the buffer in every checkpoint would take GBs; older ones keep the networks */
-  readonly latestOnly = [CHECKPOINT_FILES.replay];
   constructor(readonly trainer: DdpgTrainer) {}
   get iteration(): number {
     return this.trainer.iteration;
@@ -117,11 +117,11 @@ class DdpgRun implements RunTrainer {
   gradRow(): Promise<Record<string, number> | null> {
     return this.trainer.gradNorms();
   }
-  save(dir: string): Promise<void> {
-    return this.trainer.save(dir);
+  save(dir: string, shared: string): Promise<void> {
+    return this.trainer.save(dir, shared);
   }
-  load(dir: string): Promise<void> {
-    return this.trainer.load(dir);
+  load(dir: string, shared: string): Promise<void> {
+    return this.trainer.load(dir, shared);
   }
   close(): void {
     this.trainer.close();

@@ -6,9 +6,14 @@
  *   state.json             iteration, env steps, sampler snapshot (episode seed and
  *                          actions, observation, normalizer statistics, RNG states) and
  *                          the perturbation RNG state
- * The folder is written under a temporary name and renamed into place, then
- * `checkpoints/latest.json` is replaced atomically: a crash leaves the previous
- * checkpoint intact and never a partial one.
+ * for DDPG the networks, optimizers and state.json, with the replay buffer appended to
+ * `checkpoints/replay/` (replay-segments.ts). The folder is written under a temporary name
+ * and renamed into place, then `checkpoints/latest.json` is replaced atomically: a crash
+ * leaves the previous checkpoint intact and never a partial one.
+ *
+ * The run loop checkpoints every iteration, so a killed run loses at most the iteration in
+ * progress; a checkpoint is kept when its iteration is a multiple of `keepEvery` (the
+ * `checkpointEvery` setting) and otherwise removed once the next one is in place.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
@@ -28,27 +33,24 @@ export function checkpointDir(runDir: string, iteration: number): string {
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /**
- * Writes `trainer`'s checkpoint for its current iteration (the folder protocol above);
- * files the trainer lists in `latestOnly` (DDPG's replay buffer) are then removed from
- * the previous checkpoint, so only the newest one carries them.
+ * Writes `trainer`'s checkpoint for its current iteration (the folder protocol above), then
+ * removes the previous one unless its iteration is a multiple of `keepEvery`.
  */
-export async function saveCheckpoint(runDir: string, trainer: RunTrainer): Promise<string> {
+export async function saveCheckpoint(runDir: string, trainer: RunTrainer, keepEvery = 1): Promise<string> {
   const final = checkpointDir(runDir, trainer.iteration);
   const tmp = `${final}.tmp-${process.pid}`;
   const previous = await latestCheckpoint(runDir);
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
-  await trainer.save(tmp);
+  await trainer.save(tmp, join(runDir, CHECKPOINTS));
   await rm(final, { recursive: true, force: true });
   await rename(tmp, final);
   await writeFileAtomic(
     join(runDir, CHECKPOINTS, LATEST),
     text(JSON.stringify({ iteration: trainer.iteration, dir: final.slice(runDir.length + 1) })),
   );
-  if (previous !== null && previous !== trainer.iteration) {
-    for (const f of trainer.latestOnly ?? [])
-      await rm(join(checkpointDir(runDir, previous), f), { force: true });
-  }
+  if (previous !== null && previous !== trainer.iteration && previous % keepEvery !== 0)
+    await rm(checkpointDir(runDir, previous), { recursive: true, force: true });
   return final;
 }
 
@@ -84,7 +86,7 @@ export async function latestCheckpoint(runDir: string): Promise<number | null> {
 export async function loadCheckpoint(runDir: string, trainer: RunTrainer, iteration: number): Promise<void> {
   const dir = checkpointDir(runDir, iteration);
   if (!existsSync(dir)) throw new Error(`checkpoint ${dir} does not exist`);
-  await trainer.load(dir);
+  await trainer.load(dir, join(runDir, CHECKPOINTS));
 }
 
 /** Restores policy, baseline and trainer state from the checkpoint folder `dir`. */

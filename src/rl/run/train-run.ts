@@ -3,11 +3,12 @@
  *   runs/<name>/config.json     every setting resolved, the package version and the seed
  *   runs/<name>/progress.csv    one row per iteration (IterationStats)
  *   runs/<name>/grads.csv       per-parameter gradient norms (with logGrads)
- *   runs/<name>/checkpoints/    every checkpointEvery iterations and at the end
+ *   runs/<name>/checkpoints/    the newest iteration, every checkpointEvery-th one and the last
  * A folder that already holds a run is refused unless `force` (start over) or `resume`
  * (continue from its last checkpoint with its own config; only `iterations` may change).
- * Stopping through `signal` finishes the current iteration and checkpoints it, so a
- * stopped run loses nothing when resumed.
+ * Every iteration is checkpointed (checkpoint.ts keeps only the newest besides every
+ * checkpointEvery-th), so a killed run loses at most the iteration in progress and one
+ * stopped through `signal` (which finishes the current iteration) loses nothing.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -182,13 +183,10 @@ export async function trainRun(config: RunSettings, opts: TrainRunOptions): Prom
       await progress.append(stats);
       const gradRow = config.logGrads ? await trainer.gradRow() : null;
       if (gradRow) await grads.append({ Iteration: k, ...gradRow });
-      const stopping = opts.signal?.aborted === true;
-      if (k % config.checkpointEvery === 0 || k === config.iterations || stopping)
-        await saveCheckpoint(dir, trainer);
+      await saveCheckpoint(dir, trainer, config.checkpointEvery);
       history.push(stats);
       opts.onIteration?.(stats);
-      if (stopping || opts.signal?.aborted) {
-        if (!stopping) await saveCheckpoint(dir, trainer);
+      if (opts.signal?.aborted) {
         return {
           dir,
           trainer: own(trainer),
