@@ -33,8 +33,11 @@ export function variantsOf(runs: readonly RunResult[], env: string): string[] {
   return unique(runs.filter((r) => r.env === env).map((r) => r.variant));
 }
 
+/** Final returns of the finished runs: a run still in progress would enter with an earlier iteration. */
 const finals = (runs: readonly RunResult[], env: string, variant: string): number[] =>
-  runs.filter((r) => r.env === env && r.variant === variant && r.final !== null).map((r) => r.final!);
+  runs
+    .filter((r) => r.env === env && r.variant === variant && r.finished && r.final !== null)
+    .map((r) => r.final!);
 
 export interface FinalRow {
   env: string;
@@ -42,7 +45,7 @@ export interface FinalRow {
   summary: Summary;
 }
 
-/** Final return over seeds per env and variant (runs with no logged iteration are left out). */
+/** Final return over seeds per env and variant (finished runs only). */
 export function finalReturnTable(runs: readonly RunResult[]): FinalRow[] {
   const rows: FinalRow[] = [];
   for (const env of envsOf(runs))

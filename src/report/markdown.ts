@@ -134,7 +134,8 @@ export function buildReport(results: SweepResults, opts: ReportOptions): string 
     `${runs.length} runs, ${finished} finished; folder \`${results.dir}\`.`,
     ...(opts.provenance?.length ? ['', ...opts.provenance.map((p) => `- ${p}`)] : []),
     '',
-    `Final return = \`${results.metric}\` of the last logged iteration of each run. Std is the sample std (n − 1); ` +
+    `Final return = \`${results.metric}\` of the last iteration of each finished run (runs still in progress ` +
+      `appear in the learning curves only). Std is the sample std (n − 1); ` +
       `percentiles interpolate linearly between order statistics (mathjs). Differences: mean(SR) − mean(baseline), ` +
       `95% percentile-bootstrap interval with ${opts.resamples ?? 10000} resamples of each group (seed ${opts.seed ?? 0}), ` +
       `two-sided Welch's t-test (@stdlib/stats-ttest2). Robustness: episodes of all evaluated policies pooled per ε; ` +
@@ -148,7 +149,7 @@ export function buildReport(results: SweepResults, opts: ReportOptions): string 
         .map((f) => `![${f.title}](${relative(opts.reportDir, f.png).split('\\').join('/')})`);
     lines.push('', `## ${env}`, '', '### Final return over seeds', '');
     const envFinals = finals.filter((r) => r.env === env);
-    lines.push(envFinals.length ? finalSection(envFinals) : '_no run has logged an iteration yet_');
+    lines.push(envFinals.length ? finalSection(envFinals) : '_no run has finished yet_');
     lines.push(
       ...bestSettings(
         runs.filter((r) => r.env === env),

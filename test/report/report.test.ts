@@ -169,6 +169,8 @@ describe('sr2l report', () => {
       run('eps=0.01', 1, 50),
       run('eps=0.1', 0, 45),
       run('eps=0.1', 1, 41),
+      // a run still in progress is left out of the final-return statistics
+      { ...run('eps=0.01', 2, 1000), finished: false },
     ];
     const md = buildReport(
       { name: 'g', dir: '/g', runs, metric: 'AverageReturn' },
