@@ -11,7 +11,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '../nn/atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import type { SweepConfig } from './config.js';
 import { type PlannedRun, planSweep } from './plan.js';
 import { RUN_DONE, RUN_INFO, RUN_LOG, SWEEP_INDEX, exists, logTail, progressRows } from './run-files.js';

@@ -21,4 +21,4 @@ export {
   type TensorMap,
 } from './safetensors.js';
 export { saveModule, loadModule, saveOptimizer, loadOptimizer } from './checkpoint.js';
-export { writeFileAtomic } from './atomic-write.js';
+export { writeFileAtomic } from '../util/atomic-write.js';

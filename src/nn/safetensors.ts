@@ -18,7 +18,7 @@ import { Tensor } from '../autograd/tensor.js';
 import type { Backend } from '../kernels/backend.js';
 import { arrayFor, bytesPerElement, type DType, type TypedArray } from '../kernels/dtype.js';
 import { fmtShape, sizeOf } from '../kernels/shape.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 
 export type SafetensorsDType = 'F32' | 'F64' | 'I32';
 const TO_FILE: Record<DType, SafetensorsDType> = { float32: 'F32', float64: 'F64', int32: 'I32' };

@@ -1,7 +1,7 @@
 /** `sr2l plot` and `sr2l report`: figures and the Markdown report of a sweep folder. */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../nn/atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import type { FigureSize } from './figures.js';
 import { type SweepFigure, writeSweepFigures } from './figure-set.js';
 import { buildReport } from './markdown.js';

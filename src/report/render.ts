@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { writeFileAtomic } from '../nn/atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 
 export type { TopLevelSpec };
 

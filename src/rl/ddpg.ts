@@ -25,7 +25,7 @@ import type { Env } from '../envs/core/env.js';
 import { boxSize } from '../envs/core/space.js';
 import { makeEnv } from '../envs/registry.js';
 import type { Backend } from '../kernels/backend.js';
-import { writeFileAtomic } from '../nn/atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { loadModule, loadOptimizer, saveModule, saveOptimizer } from '../nn/checkpoint.js';
 import { Adam } from '../nn/optim/adam.js';
 import { loadSafetensors } from '../nn/safetensors.js';

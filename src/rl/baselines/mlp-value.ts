@@ -13,7 +13,7 @@ import { Adam, MLP, loadModule, loadOptimizer, saveModule, saveOptimizer } from 
 import { Rng } from '../../util/rng.js';
 import type { Baseline } from './baseline.js';
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../../nn/index.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 
 export interface MlpValueOptions {
   hidden?: readonly number[];

@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../nn/atomic-write.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import type { RobustnessResult, RobustnessRow, SmoothnessRow } from './evaluate.js';
 
 export const ROBUSTNESS_COLUMNS = [

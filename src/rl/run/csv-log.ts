@@ -5,7 +5,7 @@
  */
 import { appendFile, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { writeFileAtomic } from '../../nn/index.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 
 export class CsvLog {
   constructor(

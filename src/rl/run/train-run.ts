@@ -13,7 +13,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '../../nn/index.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { version } from '../../version.js';
 import { Rng } from '../../util/rng.js';
 import { ConfigError, type TrpoConfig } from '../config.js';
