@@ -46,6 +46,26 @@ export interface SweepOptions {
   onEvent?: (e: SweepEvent) => void;
   /** seconds between progress events (default 2) */
   progressEvery?: number;
+  /**
+   * Run only the planned runs these lists allow (an absent list allows all), e.g. the
+   * first seeds of the envs that matter most; sweep.json still lists the whole plan.
+   */
+  only?: RunFilter;
+}
+
+export interface RunFilter {
+  envs?: readonly string[];
+  algorithms?: readonly string[];
+  seeds?: readonly number[];
+}
+
+/** Whether `run` passes `filter`. */
+export function selectedBy(filter: RunFilter | undefined, run: PlannedRun): boolean {
+  return (
+    (!filter?.envs || filter.envs.includes(run.env)) &&
+    (!filter?.algorithms || filter.algorithms.includes(run.algo)) &&
+    (!filter?.seeds || filter.seeds.includes(run.seed))
+  );
 }
 
 export interface SweepSummary {
@@ -66,7 +86,8 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
     throw new RangeError(`workers must be a positive integer, got ${workers}`);
   const root = opts.root ?? process.cwd();
   const out = resolve(root, cfg.out);
-  const runs = planSweep(cfg, cfg.command ?? opts.defaultCommand, root);
+  const plan = planSweep(cfg, cfg.command ?? opts.defaultCommand, root);
+  const runs = plan.filter((r) => selectedBy(opts.only, r));
   const emit = opts.onEvent ?? (() => {});
   await mkdir(out, { recursive: true });
   const lock = await takeLock(out);
@@ -82,7 +103,7 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
   try {
     await writeFileAtomic(
       join(out, SWEEP_INDEX),
-      enc.encode(JSON.stringify({ config: cfg, runs }, null, 2) + '\n'),
+      enc.encode(JSON.stringify({ config: cfg, runs: plan }, null, 2) + '\n'),
     );
     const summary: SweepSummary = { out, runs, skipped: [], completed: [], failed: [], interrupted: false };
     const queue: PlannedRun[] = [];

@@ -27,6 +27,28 @@ describe('sr2l sweep', () => {
     expect(out()).toMatch(
       /Ant-v2\/trpo-sr\/default\/seed-9\n.* train --algo trpo-sr --env Ant-v2 --seed 9 --iterations 500 --batch-size 1000 .* --force --eps 0\.01 --lambda-s 1/,
     );
+    // filters: only the listed envs and seeds run; a value the file does not plan is named
+    const before = out().length;
+    expect(
+      await main([
+        'sweep',
+        'experiments/paper-trpo.yaml',
+        '--envs',
+        'Hopper-v2,Swimmer-v2',
+        '--seeds',
+        '0,1',
+        '--dry-run',
+      ]),
+    ).toBe(0);
+    const listed = out().slice(before);
+    expect(listed).toMatch(/\n8 runs; config OK/);
+    expect(listed).not.toMatch(/HalfCheetah|seed-2/);
+    expect(await main(['sweep', 'experiments/paper-trpo.yaml', '--envs', 'Humanoid-v2', '--dry-run'])).toBe(
+      2,
+    );
+    expect(out()).toMatch(
+      /--envs: 'Humanoid-v2' is not in the sweep file; it plans Swimmer-v2, HalfCheetah-v2/,
+    );
     const bad = join(dir, 'bad.yaml');
     await writeFile(bad, 'name: x\nenvs: [Hopper-v2]\nalgorithms: [trpo, sac]\nseeds: 1\niterations: 2\n');
     expect(await main(['sweep', bad])).toBe(2);

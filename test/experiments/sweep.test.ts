@@ -135,4 +135,17 @@ describe('sweep', () => {
       left: 0,
     });
   }, 30_000);
+
+  test('a filtered sweep runs only the selected runs and still indexes the whole plan', async () => {
+    const out = await tempDir();
+    const s = await runSweep(config(out), {
+      workers: 2,
+      defaultCommand: [],
+      only: { algorithms: ['trpo-sr'] },
+    });
+    expect(s.completed).toEqual(['Pendulum-v1/trpo-sr/default/seed-3']);
+    expect(await progressRows(join(out, 'Pendulum-v1', 'trpo', 'default', 'seed-3'))).toBe(0);
+    const index = JSON.parse(await readFile(join(out, 'sweep.json'), 'utf8')) as { runs: unknown[] };
+    expect(index.runs).toHaveLength(2);
+  }, 30_000);
 });

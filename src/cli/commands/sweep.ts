@@ -1,10 +1,10 @@
 /** `sr2l sweep FILE.yaml`: run envs × algorithms × seeds × settings as parallel training processes. */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadSweepConfig } from '../../experiments/config.js';
+import { ConfigError, loadSweepConfig, type SweepConfig } from '../../experiments/config.js';
 import { planSweep } from '../../experiments/plan.js';
 import { formatEvent, formatStatus } from '../../experiments/progress.js';
-import { runSweep } from '../../experiments/sweep.js';
+import { runSweep, selectedBy, type RunFilter } from '../../experiments/sweep.js';
 import { UsageError, type Command } from '../command.js';
 
 /** This sr2l's own `train`, started the way this process was (node [--import tsx] main). */
@@ -14,10 +14,13 @@ function selfTrainCommand(): string[] {
 
 export const sweep: Command = {
   summary: 'run a grid of training runs (envs × algorithms × seeds × settings) in parallel',
-  usage: `sr2l sweep FILE.yaml [--workers N] [--dry-run]
+  usage: `sr2l sweep FILE.yaml [--workers N] [--envs A,B] [--algorithms A,B] [--seeds 0,1,2] [--dry-run]
 
-  --workers N   training processes at a time (default: number of cores, ${availableParallelism()} here)
-  --dry-run     validate the file and list the runs without starting any
+  --workers N      training processes at a time (default: number of cores, ${availableParallelism()} here)
+  --envs LIST      run only these of the file's envs (comma-separated; likewise --algorithms
+  --algorithms LIST  and --seeds); the others stay planned for a later, unfiltered start
+  --seeds LIST
+  --dry-run        validate the file and list the runs without starting any
 
 Finished runs are skipped and interrupted ones resume from their last checkpoint, so a
 sweep can be stopped (Ctrl-C) and restarted at any time. Failing runs are reported with
@@ -26,7 +29,13 @@ the end of their log; the others go on. Exit code 1 if any run failed.`,
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { workers: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
+      options: {
+        workers: { type: 'string' },
+        envs: { type: 'string' },
+        algorithms: { type: 'string' },
+        seeds: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+      },
     });
     if (positionals.length !== 1) throw new UsageError(`expected one sweep file, got ${positionals.length}`);
     const workers = values.workers === undefined ? undefined : Number(values.workers);
@@ -39,8 +48,9 @@ the end of their log; the others go on. Exit code 1 if any run failed.`,
       if (e instanceof ConfigError) throw new UsageError(e.message);
       throw e;
     }
+    const only = runFilter(cfg, values);
     if (values['dry-run']) {
-      const runs = planSweep(cfg, cfg.command ?? selfTrainCommand());
+      const runs = planSweep(cfg, cfg.command ?? selfTrainCommand()).filter((r) => selectedBy(only, r));
       for (const r of runs) console.log(`${r.id}\n    ${r.argv.join(' ')}`);
       console.log(`${runs.length} runs; config OK`);
       return 0;
@@ -49,6 +59,7 @@ the end of their log; the others go on. Exit code 1 if any run failed.`,
     let lastPrinted = 0;
     const summary = await runSweep(cfg, {
       workers,
+      only,
       defaultCommand: selfTrainCommand(),
       onEvent: (e) => {
         if (e.kind === 'progress') {
@@ -76,3 +87,27 @@ the end of their log; the others go on. Exit code 1 if any run failed.`,
     return summary.failed.length ? 1 : 0;
   },
 };
+
+/** --envs/--algorithms/--seeds, each checked against what the sweep file plans. */
+function runFilter(
+  cfg: SweepConfig,
+  values: { envs?: string; algorithms?: string; seeds?: string },
+): RunFilter {
+  const list = (
+    flag: string,
+    text: string | undefined,
+    allowed: readonly (string | number)[],
+  ): string[] | undefined => {
+    if (text === undefined) return undefined;
+    const items = text.split(',').map((x) => x.trim());
+    for (const x of items)
+      if (!allowed.map(String).includes(x))
+        throw new UsageError(`--${flag}: '${x}' is not in the sweep file; it plans ${allowed.join(', ')}`);
+    return items;
+  };
+  return {
+    envs: list('envs', values.envs, cfg.envs),
+    algorithms: list('algorithms', values.algorithms, cfg.algorithms),
+    seeds: list('seeds', values.seeds, cfg.seeds)?.map(Number),
+  };
+}
