@@ -25,7 +25,7 @@ describe('sr2l sweep', () => {
     expect(await main(['sweep', 'experiments/paper-trpo.yaml', '--dry-run'])).toBe(0);
     expect(out()).toMatch(/100 runs; config OK/);
     expect(out()).toMatch(
-      /Ant-v2\/trpo-sr\/default\/seed-9\n.* train --algo trpo-sr --env Ant-v2 --seed 9 --iterations 500 --batch-size 1000 .* --force --eps 0\.01 --lambda-s 1/,
+      /Ant-v2\/trpo-sr\/default\/seed-9\n.* train --algo trpo-sr --env Ant-v2 --seed 9 --iterations 500 --batch-size 1000 .* --force --eval-every 50 --eps 0\.001 --lambda-s 1/,
     );
     // filters: only the listed envs and seeds run; a value the file does not plan is named
     const before = out().length;
