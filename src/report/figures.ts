@@ -53,7 +53,10 @@ function frame(title: string, size: FigureSize): Omit<TopLevelSpec, 'mark' | 'la
     config: {
       font: 'DejaVu Sans',
       legend: {
+        // two columns of whole labels: grid-search variants are long ("trpo-sr [eps=0.001,lambdaS=10]")
         orient: 'bottom',
+        columns: 2,
+        labelLimit: 0,
         symbolType: 'stroke',
         symbolStrokeWidth: 3,
         symbolOpacity: 1,
@@ -64,7 +67,16 @@ function frame(title: string, size: FigureSize): Omit<TopLevelSpec, 'mark' | 'la
   } as Omit<TopLevelSpec, 'mark' | 'layer' | 'encoding'>;
 }
 
-const variantColor = { field: 'variant', type: 'nominal', title: null } as const;
+/** Colour by variant; past ten variants (a grid search) a 20-colour scheme so none repeats. */
+function variantColor(points: readonly object[]): Record<string, unknown> {
+  const n = new Set(points.map((p) => (p as { variant?: string }).variant)).size;
+  return {
+    field: 'variant',
+    type: 'nominal',
+    title: null,
+    scale: { scheme: n > 10 ? 'tableau20' : 'tableau10' },
+  };
+}
 
 /** Fig. 2: a line per variant with a ±std band. */
 export function learningCurveSpec(
@@ -77,7 +89,7 @@ export function learningCurveSpec(
     data: { values: points.map((p) => ({ ...p, low: p.mean - p.std, high: p.mean + p.std })) },
     encoding: {
       x: { field: 'iteration', type: 'quantitative', title: 'iteration', axis: { tickMinStep: 1 } },
-      color: variantColor,
+      color: variantColor(points),
     },
     layer: [
       {
@@ -119,7 +131,7 @@ function pointLineSpec(
     ...frame(title, size),
     data: { values: points.slice() },
     mark: { type: 'line', point: true, strokeWidth: 2 },
-    encoding: { x, y, color: variantColor },
+    encoding: { x, y, color: variantColor(points) },
   } as TopLevelSpec;
 }
 
@@ -134,7 +146,7 @@ export function robustnessSpec(
     data: { values: points.map((p) => ({ ...p, low: p.mean - p.std, high: p.mean + p.std })) },
     encoding: {
       x: { field: 'eps', type: 'quantitative', title: 'ε (perturbation strength)' },
-      color: variantColor,
+      color: variantColor(points),
     },
     layer: [
       {
