@@ -94,6 +94,15 @@ describe('forward values', () => {
     check(x.square(), (a) => a * a);
     check(x.clamp(-1, 1), (a) => Math.min(1, Math.max(-1, a)));
     check(x.pow(2), (a) => a ** 2);
+    // clamp without a gradient to carry (maximum/minimum kernels) gives the values of the
+    // tracked form (compare + where), bounds hit exactly and tensor bounds broadcast
+    const m = sr.tensor([-3, -1, -0.5, 0, 0.5, 1, 3, 2, -2], { shape: [3, 3], dtype: 'float32' });
+    const lo = sr.tensor([-1, -0.5, 0], { dtype: 'float32' });
+    const hi = sr.tensor([1, 0.5, 2], { dtype: 'float32' });
+    const tracked = m.detach().requireGrad(true);
+    expect(sr.noGrad(() => m.clamp(lo, hi)).toArray()).toEqual(tracked.clamp(lo, hi).toArray());
+    expect(m.clamp(-1, 1).toArray()).toEqual(tracked.clamp(-1, 1).toArray());
+    expect(m.clamp(undefined, 0).toArray()).toEqual(tracked.clamp(undefined, 0).toArray());
     // stable sigmoid/softplus at extremes
     expect(sr.tensor([-800, 800], { dtype: 'float64' }).sigmoid().toArray()).toEqual([0, 1]);
     expect(sr.tensor([800], { dtype: 'float64' }).softplus().item()).toBe(800);
