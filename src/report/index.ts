@@ -10,6 +10,7 @@ import { loadSweepResults } from './sweep-data.js';
 export * from './stats.js';
 export * from './figures.js';
 export * from './aggregate.js';
+export * from './claims.js';
 export { renderSvg, svgToPng, writeFigure, type WrittenFigure } from './render.js';
 export {
   FIGURE_KINDS,

@@ -13,6 +13,7 @@ import {
   finalReturnTable,
   robustnessCurves,
 } from './aggregate.js';
+import { type ClaimRow, claimTable } from './claims.js';
 import type { SweepFigure } from './figure-set.js';
 import type { RunResult, SweepResults } from './sweep-data.js';
 
@@ -101,6 +102,65 @@ function robustnessSection(curves: readonly RobustnessCurve[]): string {
   );
 }
 
+const VERDICT: Record<ClaimRow['verdict'], string> = {
+  held: 'held',
+  reversed: 'reversed',
+  unclear: 'no clear difference',
+};
+
+function claimEffect(r: ClaimRow): string {
+  const op = r.kind === 'spread' ? '×' : r.effect.value >= 0 ? '+' : '';
+  return `${op}${fmt(r.effect.value)} [${fmt(r.effect.ciLow)}, ${fmt(r.effect.ciHigh)}]`;
+}
+
+function claimSection(rows: readonly ClaimRow[]): string {
+  return table(
+    [
+      'comparison',
+      'claim',
+      'measure',
+      'SR',
+      'baseline',
+      'SR − baseline (spread: SR / baseline) [95% CI]',
+      'seeds',
+      'verdict',
+    ],
+    rows.map((r) => [
+      `${r.variant} vs ${r.baseline}`,
+      r.kind,
+      r.measure,
+      fmt(r.sr),
+      fmt(r.base),
+      claimEffect(r),
+      `${r.n} vs ${r.nBase}`,
+      VERDICT[r.verdict],
+    ]),
+    3,
+  );
+}
+
+/** One line per env and SR variant, one column per claim: the verdicts at a glance. */
+function claimsAtAGlance(rows: readonly ClaimRow[]): string {
+  const columns = [...new Set(rows.map((r) => (r.kind === 'decline' ? r.measure : r.kind)))];
+  const keys = [...new Set(rows.map((r) => `${r.env}\u0000${r.variant}\u0000${r.baseline}`))];
+  return table(
+    ['env', 'comparison', ...columns],
+    keys.map((k) => {
+      const [env, variant, baseline] = k.split('\u0000') as [string, string, string];
+      const mine = rows.filter((r) => r.env === env && r.variant === variant);
+      return [
+        env,
+        `${variant} vs ${baseline}`,
+        ...columns.map((c) => {
+          const r = mine.find((x) => (x.kind === 'decline' ? x.measure : x.kind) === c);
+          return r ? `${VERDICT[r.verdict]} (${claimEffect(r)})` : '–';
+        }),
+      ];
+    }),
+    2,
+  );
+}
+
 /** With several settings (a grid search): per algorithm, the setting with the best mean final return. */
 function bestSettings(runs: readonly RunResult[], finals: readonly FinalRow[]): string[] {
   const out: string[] = [];
@@ -126,6 +186,7 @@ export function buildReport(results: SweepResults, opts: ReportOptions): string 
   const finals = finalReturnTable(runs);
   const comparisons = comparisonTable(runs, { resamples: opts.resamples ?? 10000, seed: opts.seed ?? 0 });
   const curves = robustnessCurves(runs);
+  const claims = claimTable(runs, { resamples: opts.resamples ?? 10000, seed: opts.seed ?? 0 });
   const finished = runs.filter((r) => r.finished).length;
   const epsScales = [...new Set(runs.flatMap((r) => (r.robustness ? [r.robustness.epsScale] : [])))];
   const lines: string[] = [
@@ -141,6 +202,18 @@ export function buildReport(results: SweepResults, opts: ReportOptions): string 
       `two-sided Welch's t-test (@stdlib/stats-ttest2). Robustness: episodes of all evaluated policies pooled per ε; ` +
       `area under the mean-return curve by the trapezoid rule${epsScales.length ? ` (ε scale: ${epsScales.join(', ')})` : ''}.`,
   ];
+  if (claims.length)
+    lines.push(
+      '',
+      "## The paper's claims at a glance",
+      '',
+      'SR beats its baseline in mean final return (mean), varies less across seeds (spread), has a higher ' +
+        '10th percentile (worst case) and loses less return under perturbation (decline: per policy, clean return ' +
+        'minus the return at the largest ε). A claim reads "held" or "reversed" only when its 95% bootstrap ' +
+        'interval over seeds excludes no difference.',
+      '',
+      claimsAtAGlance(claims),
+    );
   for (const env of envsOf(runs)) {
     const figs = opts.figures.filter((f) => f.env === env);
     const fig = (kind: string): string[] =>
@@ -159,6 +232,8 @@ export function buildReport(results: SweepResults, opts: ReportOptions): string 
     const envComparisons = comparisons.filter((r) => r.env === env);
     if (envComparisons.length)
       lines.push('', '### SR variant minus baseline', '', comparisonSection(envComparisons));
+    const envClaims = claims.filter((r) => r.env === env);
+    if (envClaims.length) lines.push('', "### The paper's claims", '', claimSection(envClaims));
     lines.push('', ...fig('learning'), '', ...fig('percentiles'));
     const envCurves = curves.filter((c) => c.env === env);
     if (envCurves.length) {

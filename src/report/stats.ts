@@ -71,45 +71,80 @@ export interface CompareOptions {
   seed?: number;
 }
 
-/** Difference of means with a percentile-bootstrap CI (each group resampled on its own) and Welch's test. */
+export interface Interval {
+  /** the statistic on the samples themselves */
+  value: number;
+  /** percentile bootstrap interval (each group resampled on its own) */
+  ciLow: number;
+  ciHigh: number;
+}
+
+/**
+ * A two-sample statistic (difference of means, ratio of standard deviations, difference of
+ * 10th percentiles…) with its percentile-bootstrap interval: each group is resampled with
+ * replacement on its own, `resamples` times, from a seeded generator.
+ */
+export function bootstrapInterval(
+  treatment: readonly number[],
+  baseline: readonly number[],
+  statistic: (treatment: readonly number[], baseline: readonly number[]) => number,
+  opts: CompareOptions = {},
+  where = 'bootstrapInterval',
+): Interval {
+  checkSample(`${where} (treatment)`, treatment);
+  checkSample(`${where} (baseline)`, baseline);
+  const resamples = opts.resamples ?? 10000;
+  const level = opts.level ?? 0.95;
+  if (!(Number.isInteger(resamples) && resamples > 0))
+    throw new RangeError(`${where}: resamples must be a positive integer, got ${resamples}`);
+  if (!(level > 0 && level < 1)) throw new RangeError(`${where}: level must be in (0, 1), got ${level}`);
+  const rng = new Rng(opts.seed ?? 0);
+  const a = new Array<number>(treatment.length);
+  const b = new Array<number>(baseline.length);
+  const values: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < a.length; i++) a[i] = treatment[rng.int(treatment.length)]!;
+    for (let i = 0; i < b.length; i++) b[i] = baseline[rng.int(baseline.length)]!;
+    const v = statistic(a, b);
+    // a resample with no spread makes a ratio of spreads undefined; it carries no information
+    if (Number.isFinite(v)) values.push(v);
+  }
+  const alpha = 1 - level;
+  return {
+    value: statistic(treatment, baseline),
+    ciLow: values.length ? percentile(values, alpha / 2) : NaN,
+    ciHigh: values.length ? percentile(values, 1 - alpha / 2) : NaN,
+  };
+}
+
+const meanOf = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+/** Difference of means with a percentile-bootstrap CI and Welch's test. */
 export function compareMeans(
   treatment: readonly number[],
   baseline: readonly number[],
   opts: CompareOptions = {},
 ): Comparison {
-  checkSample('compareMeans (treatment)', treatment);
-  checkSample('compareMeans (baseline)', baseline);
-  const resamples = opts.resamples ?? 10000;
-  const level = opts.level ?? 0.95;
-  if (!(Number.isInteger(resamples) && resamples > 0))
-    throw new RangeError(`compareMeans: resamples must be a positive integer, got ${resamples}`);
-  if (!(level > 0 && level < 1)) throw new RangeError(`compareMeans: level must be in (0, 1), got ${level}`);
-  const rng = new Rng(opts.seed ?? 0);
-  const resampledMean = (xs: readonly number[]): number => {
-    let s = 0;
-    for (let i = 0; i < xs.length; i++) s += xs[rng.int(xs.length)]!;
-    return s / xs.length;
-  };
-  const diffs = new Array<number>(resamples);
-  for (let b = 0; b < resamples; b++) diffs[b] = resampledMean(treatment) - resampledMean(baseline);
-  const alpha = 1 - level;
+  const ci = bootstrapInterval(treatment, baseline, (a, b) => meanOf(a) - meanOf(b), opts, 'compareMeans');
   let pValue = NaN;
   let df = NaN;
   if (treatment.length > 1 && baseline.length > 1) {
-    const t = ttest2(treatment.slice(), baseline.slice(), { variance: 'unequal', alpha });
+    const t = ttest2(treatment.slice(), baseline.slice(), {
+      variance: 'unequal',
+      alpha: 1 - (opts.level ?? 0.95),
+    });
     pValue = t.pValue;
     df = t.df;
   }
   return {
     difference: (mean(treatment.slice()) as number) - (mean(baseline.slice()) as number),
-    ciLow: percentile(diffs, alpha / 2),
-    ciHigh: percentile(diffs, 1 - alpha / 2),
+    ciLow: ci.ciLow,
+    ciHigh: ci.ciHigh,
     pValue,
     df,
   };
 }
 
-/** Area under a piecewise-linear curve y(x) by the trapezoid rule; points are sorted by x first. */
 export function trapezoidArea(xs: readonly number[], ys: readonly number[]): number {
   if (xs.length !== ys.length)
     throw new RangeError(`trapezoidArea: ${xs.length} x values but ${ys.length} y values`);

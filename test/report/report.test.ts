@@ -13,6 +13,8 @@ import {
   svgToPng,
   robustnessSpec,
 } from '../../src/report/index.js';
+import { claimTable } from '../../src/report/claims.js';
+import { loadSweepResults } from '../../src/report/sweep-data.js';
 import type { RobustnessResult } from '../../src/rl/robustness/index.js';
 
 // Synthetic sweep: Hopper-v2, TRPO vs TRPO-SR, 5 seeds each, 3 iterations; known final returns.
@@ -111,7 +113,56 @@ describe('sr2l report', () => {
       'smoothness',
     ]);
     for (const f of figures) expect(md).toContain(`](figures/Hopper-v2-${f.kind}.png)`);
+
+    // the claims: mean +140 (the CI above excludes 0), spread 31.62 / 158.1 = 0.2, 10th
+    // percentile 408 − 140 = 268; declines per policy at ε=0.1: mad 100 (SR) vs 300, random
+    // 50 vs 150, identical across seeds, so every resample gives the same difference
+    expect(md).toContain("## The paper's claims at a glance");
+    const rows = claimTable((await loadSweepResults(root)).runs, { resamples: 2000, seed: 0 });
+    const by = (measure: string) => rows.find((r) => r.measure === measure)!;
+    expect(by('mean final return')).toMatchObject({ sr: 440, base: 300, verdict: 'held', n: 5, nBase: 5 });
+    expect(by('mean final return').effect).toMatchObject({ value: 140, ciLow: c.ciLow, ciHigh: c.ciHigh });
+    expect(by('std of final return over seeds').effect.value).toBeCloseTo(0.2, 12);
+    expect(by('10th percentile of final return')).toMatchObject({ sr: 408, base: 140, verdict: 'held' });
+    expect(by('10th percentile of final return').effect.value).toBe(268);
+    expect(by('return lost to mad at ε=0.1')).toMatchObject({
+      sr: 100,
+      base: 300,
+      n: 2,
+      effect: { value: -200, ciLow: -200, ciHigh: -200 },
+      verdict: 'held',
+    });
+    expect(by('return lost to random at ε=0.1').effect.value).toBe(-100);
+    expect(md).toContain('| Hopper-v2 | trpo-sr vs trpo | held (+140 [');
+    expect(md).toContain('held (-200 [-200, -200])');
   }, 30_000);
+
+  test('a claim the data cannot settle reads "no clear difference", one that points the other way "reversed"', () => {
+    const run = (algo: string, seed: number, final: number): RunResult => ({
+      id: `${algo}/${seed}`,
+      dir: '',
+      env: 'Swimmer-v2',
+      algo,
+      setting: 'default',
+      seed,
+      variant: algo,
+      finished: true,
+      curve: [],
+      final,
+      robustness: null,
+    });
+    const overlapping = [
+      ...[10, 30, 50, 70].map((f, i) => run('trpo', i, f)),
+      ...[20, 40, 60, 80].map((f, i) => run('trpo-sr', i, f)),
+    ];
+    const mean = claimTable(overlapping, { resamples: 2000 }).find((r) => r.kind === 'mean')!;
+    expect(mean.verdict).toBe('unclear');
+    const worse = [
+      ...[100, 101, 102, 103].map((f, i) => run('trpo', i, f)),
+      ...[10, 11, 12, 13].map((f, i) => run('trpo-sr', i, f)),
+    ];
+    expect(claimTable(worse, { resamples: 2000 }).find((r) => r.kind === 'mean')!.verdict).toBe('reversed');
+  });
 
   test('figures are valid SVG and PNG files of the stated size', async () => {
     const { figures } = await reportSweep(root, {
