@@ -148,7 +148,7 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
         for (let run = queue.shift(); run && !stopping; run = queue.shift()) {
           running.add(run);
           try {
-            const result = await launch(run, children, emit, () => stopping);
+            const result = await launch(run, cfg.iterations, children, emit, () => stopping);
             if (result.ok) summary.completed.push(run.id);
             else if (!stopping) summary.failed.push(run.id);
           } finally {
@@ -172,6 +172,7 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
 
 async function launch(
   run: PlannedRun,
+  iterations: number,
   children: Set<ChildProcess>,
   emit: (e: SweepEvent) => void,
   stopping: () => boolean,
@@ -200,7 +201,8 @@ async function launch(
   children.delete(child);
   await new Promise<void>((res) => log.end(res));
   const wallSeconds = (performance.now() - t0) / 1000;
-  if (code === 0) {
+  // done means every iteration is logged, whatever the exit code said
+  if (code === 0 && (await progressRows(run.dir)) >= iterations) {
     await writeFileAtomic(
       join(run.dir, RUN_DONE),
       enc.encode(JSON.stringify({ exitCode: 0, wallSeconds, finishedAt: new Date().toISOString() }) + '\n'),
@@ -209,6 +211,14 @@ async function launch(
     return { ok: true };
   }
   if (stopping()) emit({ kind: 'stopped', run });
+  else if (code === 0)
+    emit({
+      kind: 'fail',
+      run,
+      exitCode: code,
+      signal,
+      log: `the trainer exited with 0 before logging iteration ${iterations}\n${await logTail(run.dir)}`,
+    });
   else emit({ kind: 'fail', run, exitCode: code, signal, log: await logTail(run.dir) });
   return { ok: false };
 }

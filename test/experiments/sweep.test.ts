@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { validateSweepConfig, type SweepConfig } from '../../src/experiments/config.js';
-import { progressRows } from '../../src/experiments/run-files.js';
+import { exists, progressRows } from '../../src/experiments/run-files.js';
 import { runSweep, type SweepEvent } from '../../src/experiments/sweep.js';
 
 const fake = resolve('test/experiments/fixtures/fake-train.mjs');
@@ -147,5 +147,18 @@ describe('sweep', () => {
     expect(await progressRows(join(out, 'Pendulum-v1', 'trpo', 'default', 'seed-3'))).toBe(0);
     const index = JSON.parse(await readFile(join(out, 'sweep.json'), 'utf8')) as { runs: unknown[] };
     expect(index.runs).toHaveLength(2);
+  }, 30_000);
+
+  test('a trainer that exits 0 before its last iteration is a failure, not a finished run', async () => {
+    const out = await tempDir();
+    const s = await runSweep(config(out, { options: { quitAt: 2 }, algorithms: ['trpo'] }), {
+      workers: 1,
+      defaultCommand: [],
+    });
+    expect(s.completed).toEqual([]);
+    expect(s.failed).toEqual(['Pendulum-v1/trpo/default/seed-3']);
+    expect(await exists(join(out, 'Pendulum-v1', 'trpo', 'default', 'seed-3', 'sweep-done.json'))).toBe(
+      false,
+    );
   }, 30_000);
 });

@@ -133,4 +133,38 @@ describe('a killed training process', () => {
     (await trainRun(config, { out: straight })).trainer.close();
     expect(await finalState(out)).toEqual(await finalState(straight));
   }, 120_000);
+
+  it('SIGTERM finishes the iteration, checkpoints it and exits 130 (unfinished)', async () => {
+    const out = join(root, 'terminated');
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'train',
+        '--algo',
+        'trpo',
+        '--env',
+        'Pendulum-v1',
+        '--batch-size',
+        '64',
+        '--iterations',
+        '1000',
+        '--eval-every',
+        '0',
+        '--quiet',
+        '--out',
+        out,
+      ],
+      { stdio: 'ignore' },
+    );
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const deadline = Date.now() + 60_000;
+    while ((await progressRows(out)) < 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(130);
+    expect(await latestCheckpoint(out)).toBe(await progressRows(out));
+  }, 120_000);
 });

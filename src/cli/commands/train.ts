@@ -158,7 +158,8 @@ async function runTraining(
   console.log(
     `outputs: ${result.dir} (config.json, progress.csv, checkpoints/${config.logGrads ? ', grads.csv' : ''})`,
   );
-  return 0;
+  // a stopped run is unfinished: 130 (as for Ctrl-C) tells a caller such as `sr2l sweep`
+  return result.stopped ? 130 : 0;
 }
 
 const fmt = (x: number): string => (Number.isNaN(x) ? 'n/a' : x.toFixed(1));
