@@ -34,7 +34,7 @@ step_report() {
   commit="$(git rev-parse --short HEAD)"
   for sweep in grid-search-trpo paper-trpo paper-ddpg; do
     [ -f "runs/$sweep/sweep.json" ] || continue
-    $SR2L report "runs/$sweep" --out "$OUT/$sweep" \
+    $SR2L report "runs/$sweep" --out "$OUT/$sweep" --final-window 10 \
       --note "report written at commit $commit; training commits are in each run's config.json (package) and in $OUT/README.md" \
       --note "commands: experiments/reproduce.sh (sweep, eval: $EVAL)"
   done

@@ -34,6 +34,8 @@ export interface SweepReportOptions {
   /** default `<sweepDir>/report` */
   outDir?: string;
   metric?: string;
+  /** iterations averaged into each run's final return (default 1: the last) */
+  finalWindow?: number;
   size?: FigureSize;
   pngScale?: number;
   resamples?: number;
@@ -43,7 +45,7 @@ export interface SweepReportOptions {
 
 /** Figures only, into `<outDir>/figures`. */
 export async function plotSweep(sweepDir: string, opts: SweepReportOptions = {}): Promise<SweepFigure[]> {
-  const results = await loadSweepResults(sweepDir, opts.metric);
+  const results = await loadSweepResults(sweepDir, opts.metric, opts.finalWindow);
   const outDir = opts.outDir ?? join(sweepDir, 'report');
   return writeSweepFigures(results.runs, join(outDir, 'figures'), opts);
 }
@@ -53,7 +55,7 @@ export async function reportSweep(
   sweepDir: string,
   opts: SweepReportOptions = {},
 ): Promise<{ report: string; figures: SweepFigure[] }> {
-  const results = await loadSweepResults(sweepDir, opts.metric);
+  const results = await loadSweepResults(sweepDir, opts.metric, opts.finalWindow);
   const outDir = opts.outDir ?? join(sweepDir, 'report');
   await mkdir(outDir, { recursive: true });
   const figures = await writeSweepFigures(results.runs, join(outDir, 'figures'), opts);

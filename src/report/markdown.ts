@@ -195,7 +195,7 @@ export function buildReport(results: SweepResults, opts: ReportOptions): string 
     `${runs.length} runs, ${finished} finished; folder \`${results.dir}\`.`,
     ...(opts.provenance?.length ? ['', ...opts.provenance.map((p) => `- ${p}`)] : []),
     '',
-    `Final return = \`${results.metric}\` of the last iteration of each finished run (runs still in progress ` +
+    `Final return = ${results.finalWindow > 1 ? `mean of \`${results.metric}\` over the last ${results.finalWindow} iterations` : `\`${results.metric}\` of the last iteration`} of each finished run (runs still in progress ` +
       `appear in the learning curves only). Std is the sample std (n − 1); ` +
       `percentiles interpolate linearly between order statistics (mathjs). Differences: mean(SR) − mean(baseline), ` +
       `95% percentile-bootstrap interval with ${opts.resamples ?? 10000} resamples of each group (seed ${opts.seed ?? 0}), ` +

@@ -36,7 +36,7 @@ export interface RunResult {
   variant: string;
   finished: boolean;
   curve: CurvePoint[];
-  /** the return of the last logged iteration (null before the first one) */
+  /** the mean return of the last finalWindow logged iterations (null before the first one) */
   final: number | null;
   robustness: RobustnessResult | null;
 }
@@ -46,6 +46,8 @@ export interface SweepResults {
   dir: string;
   runs: RunResult[];
   metric: string;
+  /** iterations averaged into a run's final return */
+  finalWindow: number;
 }
 
 export function parseCsv(text: string, source: string): { header: string[]; rows: string[][] } {
@@ -84,7 +86,13 @@ export function readCurve(
   return { metric: col!, curve };
 }
 
-export async function loadSweepResults(dir: string, metric?: string): Promise<SweepResults> {
+/**
+ * Reads a sweep folder. A run's final return is the mean of its last `finalWindow`
+ * logged values (1: the last iteration's; more smooths the noise of one batch).
+ */
+export async function loadSweepResults(dir: string, metric?: string, finalWindow = 1): Promise<SweepResults> {
+  if (!(Number.isInteger(finalWindow) && finalWindow >= 1))
+    throw new RangeError(`finalWindow must be an integer ≥ 1, got ${finalWindow}`);
   const indexFile = join(dir, SWEEP_INDEX);
   let index: { config: { name: string }; runs: PlannedRun[] };
   try {
@@ -119,9 +127,14 @@ export async function loadSweepResults(dir: string, metric?: string): Promise<Sw
       variant: settings.size > 1 ? `${r.algo} [${r.setting}]` : r.algo,
       finished: await exists(join(r.dir, RUN_DONE)),
       curve,
-      final: curve.length ? curve[curve.length - 1]!.value : null,
+      final: curve.length ? meanOfLast(curve, finalWindow) : null,
       robustness,
     });
   }
-  return { name: index.config.name, dir, runs, metric: usedMetric || RETURN_COLUMNS[0] };
+  return { name: index.config.name, dir, runs, metric: usedMetric || RETURN_COLUMNS[0], finalWindow };
+}
+
+function meanOfLast(curve: readonly CurvePoint[], k: number): number {
+  const tail = curve.slice(-k);
+  return tail.reduce((s, p) => s + p.value, 0) / tail.length;
 }

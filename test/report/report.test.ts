@@ -193,6 +193,16 @@ describe('sr2l report', () => {
       expect(await main(['report', root, '--resamples', '100'])).toBe(0);
       expect(out.join('\n')).toContain(join(root, 'report', 'report.md'));
       expect(await main(['plot', root])).toBe(0);
+      // --final-window 2: the mean of the last two iterations, (f/2 + f)/2 = 0.75 f → TRPO 75..375
+      const windowed = join(root, 'windowed');
+      expect(
+        await main(['report', root, '--final-window', '2', '--resamples', '10', '--out', windowed]),
+      ).toBe(0);
+      const md = await readFile(join(windowed, 'report.md'), 'utf8');
+      expect(md).toContain('| trpo | 5 | 225 ± 118.6 | 225 | 105 | 345 | 75 | 375 |');
+      expect(md).toContain('mean of `AverageReturn` over the last 2 iterations');
+      expect(await main(['report', root, '--final-window', '0'])).toBe(2);
+      expect(out.join('\n')).toMatch(/--final-window must be an integer > 0, got '0'/);
       expect(await main(['report', join(root, 'nope')])).toBe(2);
       expect(out.join('\n')).toMatch(/not a sweep folder/);
     } finally {
@@ -224,7 +234,7 @@ describe('sr2l report', () => {
       { ...run('eps=0.01', 2, 1000), finished: false },
     ];
     const md = buildReport(
-      { name: 'g', dir: '/g', runs, metric: 'AverageReturn' },
+      { name: 'g', dir: '/g', runs, metric: 'AverageReturn', finalWindow: 1 },
       { reportDir: '/g', figures: [] },
     );
     expect(md).toContain('Best trpo-sr setting by mean final return: `eps=0.1` (43, 2 seeds).');

@@ -5,6 +5,7 @@ import { UsageError } from '../command.js';
 export const REPORT_FLAGS = {
   out: { type: 'string' },
   metric: { type: 'string' },
+  'final-window': { type: 'string', default: '1' },
   width: { type: 'string', default: '560' },
   height: { type: 'string', default: '360' },
   scale: { type: 'string', default: '2' },
@@ -13,6 +14,7 @@ export const REPORT_FLAGS = {
 export const REPORT_FLAGS_HELP = `  --out DIR       output folder (default SWEEP_DIR/report)
   --metric COL    progress.csv column of the return (default: the first of AverageReturn,
                   Evaluation/AverageReturn, average_return, ... that exists)
+  --final-window K  a run's final return = mean over its last K iterations (default 1)
   --width W --height H   figure size in CSS pixels (default 560 × 360)
   --scale S       PNG pixels per CSS pixel (default 2)`;
 
@@ -25,6 +27,7 @@ function posNumber(flag: string, v: string): number {
 export function reportOptions(v: {
   out?: string;
   metric?: string;
+  'final-window': string;
   width: string;
   height: string;
   scale: string;
@@ -32,9 +35,16 @@ export function reportOptions(v: {
   return {
     ...(v.out ? { outDir: v.out } : {}),
     ...(v.metric ? { metric: v.metric } : {}),
+    finalWindow: posInt('final-window', v['final-window']),
     size: { width: posNumber('width', v.width), height: posNumber('height', v.height) },
     pngScale: posNumber('scale', v.scale),
   };
+}
+
+function posInt(flag: string, v: string): number {
+  const x = Number(v);
+  if (!(Number.isInteger(x) && x > 0)) throw new UsageError(`--${flag} must be an integer > 0, got '${v}'`);
+  return x;
 }
 
 /** A sweep folder that cannot be read is the user's error (exit 2), not a crash. */
