@@ -107,25 +107,28 @@ export async function loadSweepResults(dir: string, metric?: string, finalWindow
   const runs: RunResult[] = [];
   for (const r of index.runs) {
     let curve: CurvePoint[] = [];
-    const progress = join(r.dir, PROGRESS);
+    // the run's folder inside this sweep folder (its id is that relative path), not the
+    // absolute path the sweep recorded: the folder may have been moved or copied since
+    const runDir = join(dir, r.id);
+    const progress = join(runDir, PROGRESS);
     if (await exists(progress)) {
       const c = readCurve(await readFile(progress, 'utf8'), progress, metric);
       curve = c.curve;
       usedMetric ||= c.metric;
     }
-    const evalFile = join(r.dir, 'eval', 'robustness.json');
+    const evalFile = join(runDir, 'eval', 'robustness.json');
     const robustness = (await exists(evalFile))
       ? (JSON.parse(await readFile(evalFile, 'utf8')) as RobustnessResult)
       : null;
     runs.push({
       id: r.id,
-      dir: r.dir,
+      dir: runDir,
       env: r.env,
       algo: r.algo,
       setting: r.setting,
       seed: r.seed,
       variant: settings.size > 1 ? `${r.algo} [${r.setting}]` : r.algo,
-      finished: await exists(join(r.dir, RUN_DONE)),
+      finished: await exists(join(runDir, RUN_DONE)),
       curve,
       final: curve.length ? meanOfLast(curve, finalWindow) : null,
       robustness,

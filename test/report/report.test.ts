@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import {
@@ -118,6 +118,13 @@ describe('sr2l report', () => {
     // percentile 408 − 140 = 268; declines per policy at ε=0.1: mad 100 (SR) vs 300, random
     // 50 vs 150, identical across seeds, so every resample gives the same difference
     expect(md).toContain("## The paper's claims at a glance");
+    // a sweep folder copied elsewhere reads the same (runs are found by their ids, not the
+    // absolute paths the sweep recorded)
+    const moved = join(await mkdtemp(join(tmpdir(), 'sr2l-report-moved-')), 'sweep');
+    await cp(root, moved, { recursive: true });
+    const finals = (await loadSweepResults(moved)).runs.map((r) => [r.dir.startsWith(moved), r.final]);
+    expect(finals).toEqual([...FINAL.trpo, ...FINAL['trpo-sr']].map((f) => [true, f]));
+    await rm(dirname(moved), { recursive: true, force: true });
     const rows = claimTable((await loadSweepResults(root)).runs, { resamples: 2000, seed: 0 });
     const by = (measure: string) => rows.find((r) => r.measure === measure)!;
     expect(by('mean final return')).toMatchObject({ sr: 440, base: 300, verdict: 'held', n: 5, nBase: 5 });
