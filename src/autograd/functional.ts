@@ -167,3 +167,41 @@ export function hvp(
   if (!s || !(s as Tensor).requiresGrad) return primals.map((p) => zerosLike(p));
   return gradients([s], [onesLike(s)], vars, outer);
 }
+
+/**
+ * hvpAt(f, primals) → v ↦ H·v at fixed primals. The forward pass and the first (recorded)
+ * backward pass run once; each product then costs one reverse pass through ∇f, instead of
+ * the forward + two reverse passes of hvp(). For loops of many products at one point, such
+ * as conjugate gradient on TRPO's Fisher matrix. The primals must not change between calls.
+ */
+export function hvpAt(
+  f: Fn,
+  primals: readonly Tensor[],
+  opts: TransformOptions = {},
+): (tangents: readonly Tensor[]) => Tensor[] {
+  const vars = primals.map(variable);
+  const y = scalarOut(
+    'hvpAt',
+    enableGrad(() => f(...vars)),
+  );
+  const g = gradients([y], [onesLike(y)], vars, true);
+  return (tangents) => {
+    if (tangents.length !== primals.length)
+      throw new RangeError(`hvpAt: ${primals.length} primals but ${tangents.length} tangents`);
+    tangents.forEach((t, i) => {
+      if (!shapesEqual(t.shape, primals[i]!.shape))
+        throw new RangeError(
+          `hvpAt: tangent ${i} has shape ${fmtShape(t.shape)}, primal ${fmtShape(primals[i]!.shape)}`,
+        );
+    });
+    let s: Tensor | null = null;
+    enableGrad(() =>
+      g.forEach((gi, i) => {
+        const term = sum(mul(gi, tangents[i]!));
+        s = s ? add(s, term) : term;
+      }),
+    );
+    if (!s || !(s as Tensor).requiresGrad) return primals.map((p) => zerosLike(p));
+    return gradients([s], [onesLike(s)], vars, wantsGraph([...primals, ...tangents], opts));
+  };
+}

@@ -21,7 +21,7 @@ export {
   type TensorOptions,
 } from './creation.js';
 export { noGrad, enableGrad, isGradEnabled } from './grad-mode.js';
-export { grad, valueAndGrad, vjp, jvp, hvp, type TransformOptions } from './functional.js';
+export { grad, valueAndGrad, vjp, jvp, hvp, hvpAt, type TransformOptions } from './functional.js';
 export { gradcheck, gradgradcheck, type GradcheckOptions, type GradcheckReport } from './gradcheck.js';
 export { exportGraph, toDot, type GraphJson, type GraphNode } from './graph-export.js';
 export { detectAnomaly, setAnomalyMode, isAnomalyMode, AnomalyError } from './anomaly.js';

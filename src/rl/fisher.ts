@@ -17,15 +17,20 @@ export function meanKlFromCurrent(policy: GaussianMlpPolicy, obs: Tensor): (...p
     gaussianKl(old.mean, old.logStd, policy.mean(obs, ps), policy.logStdOf(ps)).mean();
 }
 
-/** v ↦ F·v + damping·v on host vectors, at the policy's current parameters. */
+/**
+ * v ↦ F·v + damping·v on host vectors, at the policy's current parameters (which must not
+ * change while it is used: the KL's forward and first backward pass are built once, by
+ * sr.hvpAt, and every product reuses them).
+ */
 export function fisherVectorProduct(
   policy: GaussianMlpPolicy,
   meanKl: (...ps: Tensor[]) => Tensor,
   damping: number,
 ): (v: Float64Array) => Promise<Float64Array> {
   const params = policy.paramList();
+  const fisherTimes = sr.hvpAt(meanKl, params);
   return async (v) => {
-    const hv = await readFlat(sr.hvp(meanKl, params, splitFlat(params, v)));
+    const hv = await readFlat(fisherTimes(splitFlat(params, v)));
     for (let i = 0; i < hv.length; i++) hv[i] = hv[i]! + damping * v[i]!;
     return hv;
   };

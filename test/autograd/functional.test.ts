@@ -46,6 +46,26 @@ describe('functional transforms', () => {
     }
   });
 
+  test('hvpAt: many products at one point equal hvp, bit for bit, and reject wrong tangents', () => {
+    const x = randF64([4, 3], 12);
+    const w = randF64([3, 2], 13);
+    const at = sr.hvpAt(f, [x, w]);
+    for (let k = 0; k < 3; k++) {
+      const v = [randF64([4, 3], 20 + k), randF64([3, 2], 30 + k)];
+      const a = at(v);
+      const b = sr.hvp(f, [x, w], v);
+      for (let i = 0; i < 2; i++) expect(Array.from(a[i]!.dataSync())).toEqual(Array.from(b[i]!.dataSync()));
+    }
+    // symmetric: vᵀ(H u) = uᵀ(H v)
+    const u = [randF64([4, 3], 40), randF64([3, 2], 41)];
+    const v = [randF64([4, 3], 42), randF64([3, 2], 43)];
+    expect(dot(v, at(u))).toBeCloseTo(dot(u, at(v)), 10);
+    expect(() => at([randF64([3, 2], 1), randF64([3, 2], 2)])).toThrow(
+      /hvpAt: tangent 0 has shape \[3, 2\], primal \[4, 3\]/,
+    );
+    expect(() => at([u[0]!])).toThrow(/hvpAt: 2 primals but 1 tangents/);
+  });
+
   test('jvp and vjp agree: uᵀ(Jv) = (Jᵀu)ᵀv', () => {
     const g = (x: sr.Tensor, w: sr.Tensor): sr.Tensor => sr.linear(x, w, null, 'sigmoid').mul(x.sum(1, true));
     const x = randF64([4, 3], 7);
