@@ -16,7 +16,6 @@
  * are replayed on resume to rebuild the environment's state: a resumed run continues
  * exactly as an uninterrupted one (on the CPU backend).
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as sr from '../autograd/index.js';
@@ -28,7 +27,6 @@ import type { Backend } from '../kernels/backend.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { loadModule, loadOptimizer, saveModule, saveOptimizer } from '../nn/checkpoint.js';
 import { Adam } from '../nn/optim/adam.js';
-import { loadSafetensors } from '../nn/safetensors.js';
 import { Rng, type RngState } from '../util/rng.js';
 import { resolveDdpgConfig, type DdpgConfig } from './ddpg-config.js';
 import { Critic, DeterministicActor, type NetworkOptions } from './ddpg-networks.js';
@@ -90,8 +88,6 @@ export const CHECKPOINT_FILES = {
   targetCritic: 'target-critic.safetensors',
   actorOpt: 'actor-optimizer.safetensors',
   criticOpt: 'critic-optimizer.safetensors',
-  /** the whole buffer, in checkpoints written before replay segments (still read) */
-  replay: 'replay-buffer.safetensors',
   state: 'state.json',
 } as const;
 
@@ -489,16 +485,7 @@ export class DdpgTrainer {
     await loadModule(join(dir, f.targetCritic), l.targetCritic);
     await loadOptimizer(join(dir, f.actorOpt), l.actorOpt);
     await loadOptimizer(join(dir, f.criticOpt), l.criticOpt);
-    const single = join(dir, f.replay);
-    if (existsSync(single)) {
-      // checkpoints written before replay segments held the whole buffer in row order
-      const { tensors } = await loadSafetensors(single);
-      const cols: Record<string, ArrayLike<number>> = {};
-      for (const [k, t] of tensors) cols[k] = await t.data();
-      this.buffer.load(state.buffer, cols, single);
-    } else {
-      await readReplaySegments(join(shared, REPLAY_FOLDER), this.buffer, state.buffer);
-    }
+    await readReplaySegments(join(shared, REPLAY_FOLDER), this.buffer, state.buffer);
     this.replaySaved = state.buffer.added;
     this.setState(state, statePath);
   }
