@@ -150,22 +150,7 @@ export function hvp(
 ): Tensor[] {
   if (primals.length !== tangents.length)
     throw new RangeError(`hvp: ${primals.length} primals but ${tangents.length} tangents`);
-  const outer = wantsGraph([...primals, ...tangents], opts);
-  const vars = primals.map(variable);
-  const y = scalarOut(
-    'hvp',
-    enableGrad(() => f(...vars)),
-  );
-  const g = gradients([y], [onesLike(y)], vars, true);
-  let s: Tensor | null = null;
-  enableGrad(() =>
-    g.forEach((gi, i) => {
-      const term = sum(mul(gi, tangents[i]!));
-      s = s ? add(s, term) : term;
-    }),
-  );
-  if (!s || !(s as Tensor).requiresGrad) return primals.map((p) => zerosLike(p));
-  return gradients([s], [onesLike(s)], vars, outer);
+  return hvpAt(f, primals, opts)(tangents);
 }
 
 /**
