@@ -142,9 +142,14 @@ function claimSection(rows: readonly ClaimRow[]): string {
 /** One line per env and SR variant, one column per claim: the verdicts at a glance. */
 function claimsAtAGlance(rows: readonly ClaimRow[]): string {
   const columns = [...new Set(rows.map((r) => (r.kind === 'decline' ? r.measure : r.kind)))];
+  // which way each claim points, so a reader can tell a gain from a loss in the effect
+  const claimed = (c: string): string =>
+    c === 'spread'
+      ? `${c} (SR / base; claim < 1)`
+      : `${c} (SR − base; claim ${c.startsWith('return lost') ? '<' : '>'} 0)`;
   const keys = [...new Set(rows.map((r) => `${r.env}\u0000${r.variant}\u0000${r.baseline}`))];
   return table(
-    ['env', 'comparison', ...columns],
+    ['env', 'comparison', ...columns.map(claimed)],
     keys.map((k) => {
       const [env, variant, baseline] = k.split('\u0000') as [string, string, string];
       const mine = rows.filter((r) => r.env === env && r.variant === variant);
