@@ -56,11 +56,14 @@ describe('sweep config validation', () => {
     );
   });
 
-  test.each(['paper-trpo.yaml', 'paper-ddpg.yaml', 'grid-search.yaml'])(
-    'experiments/%s is valid',
-    async (f) => {
-      const cfg = await loadSweepConfig(resolve('experiments', f));
-      expect(planSweep(cfg, ['sr2l', 'train']).length).toBeGreaterThan(0);
-    },
-  );
+  test.each([
+    'paper-trpo.yaml',
+    'paper-ddpg.yaml',
+    'grid-search.yaml',
+    'grid-search-trpo.yaml',
+    'ablation-trpo-sr-eps.yaml',
+  ])('experiments/%s is valid', async (f) => {
+    const cfg = await loadSweepConfig(resolve('experiments', f));
+    expect(planSweep(cfg, ['sr2l', 'train']).length).toBeGreaterThan(0);
+  });
 });
