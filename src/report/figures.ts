@@ -183,6 +183,6 @@ export function smoothnessSpec(
     points,
     size,
     { field: 'eps', type: 'quantitative', title: 'ε' },
-    { field: 'lipschitz', type: 'quantitative', title: 'local Lipschitz ratio ‖Δμ‖₂ / ‖δ‖∞' },
+    { field: 'lipschitz', type: 'quantitative', title: '‖Δμ‖₂ / ‖δ‖∞' },
   );
 }
