@@ -78,9 +78,11 @@ export async function readReplaySegments(
     nextObs: buffer.obsDim,
     terminal: 1,
   };
+  // the buffer's own element type: a million HalfCheetah transitions are 168 MB in float32
+  const Floats = buffer.dtype === 'float32' ? Float32Array : Float64Array;
   const cols = Object.fromEntries(
-    Object.entries(widths).map(([k, w]) => [k, new Float64Array(state.size * w)]),
-  ) as Record<ReplayColumn, Float64Array>;
+    Object.entries(widths).map(([k, w]) => [k, new Floats(state.size * w)]),
+  ) as Record<ReplayColumn, Float32Array | Float64Array>;
   let next = first;
   for (const s of await segments(folder)) {
     if (next >= state.added) break;
