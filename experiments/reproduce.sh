@@ -47,7 +47,7 @@ step_eval() {
   done
 }
 step_report() {
-  commit="$(git rev-parse --short HEAD)"
+  commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
   for sweep in grid-search-trpo paper-trpo ablation-trpo-sr-eps paper-ddpg; do
     [ -f "runs/$sweep/sweep.json" ] || continue
     $SR2L report "runs/$sweep" --out "$OUT/$sweep" --final-window 10 \
