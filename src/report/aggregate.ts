@@ -34,7 +34,7 @@ export function variantsOf(runs: readonly RunResult[], env: string): string[] {
 }
 
 /** Final returns of the finished runs: a run still in progress would enter with an earlier iteration. */
-const finals = (runs: readonly RunResult[], env: string, variant: string): number[] =>
+export const finals = (runs: readonly RunResult[], env: string, variant: string): number[] =>
   runs
     .filter((r) => r.env === env && r.variant === variant && r.finished && r.final !== null)
     .map((r) => r.final!);
@@ -65,9 +65,19 @@ export interface ComparisonRow {
   comparison: Comparison;
 }
 
-/** Each SR variant minus its baseline (same setting, or the baseline's only setting). */
-export function comparisonTable(runs: readonly RunResult[], opts: CompareOptions = {}): ComparisonRow[] {
-  const rows: ComparisonRow[] = [];
+export interface BaselinePair {
+  env: string;
+  variant: string;
+  baseline: string;
+}
+
+/**
+ * Each SR variant and the baseline variant it is compared with: the baseline algorithm's
+ * runs with the same setting, or its only setting when it has one (a grid over SR's
+ * settings against one baseline). The comparisons and the claims both use these pairs.
+ */
+export function baselinePairs(runs: readonly RunResult[]): BaselinePair[] {
+  const pairs: BaselinePair[] = [];
   for (const env of envsOf(runs)) {
     const inEnv = runs.filter((r) => r.env === env);
     for (const variant of variantsOf(runs, env)) {
@@ -81,19 +91,26 @@ export function comparisonTable(runs: readonly RunResult[], opts: CompareOptions
         : unique(baseRuns.map((r) => r.setting)).length === 1
           ? baseRuns
           : [];
-      if (!pool.length) continue;
-      const baseline = pool[0]!.variant;
-      const [a, b] = [finals(runs, env, variant), finals(runs, env, baseline)];
-      if (!a.length || !b.length) continue;
-      rows.push({
-        env,
-        variant,
-        baseline,
-        n: a.length,
-        nBaseline: b.length,
-        comparison: compareMeans(a, b, opts),
-      });
+      if (pool.length) pairs.push({ env, variant, baseline: pool[0]!.variant });
     }
+  }
+  return pairs;
+}
+
+/** Each SR variant minus its baseline (baselinePairs). */
+export function comparisonTable(runs: readonly RunResult[], opts: CompareOptions = {}): ComparisonRow[] {
+  const rows: ComparisonRow[] = [];
+  for (const { env, variant, baseline } of baselinePairs(runs)) {
+    const [a, b] = [finals(runs, env, variant), finals(runs, env, baseline)];
+    if (!a.length || !b.length) continue;
+    rows.push({
+      env,
+      variant,
+      baseline,
+      n: a.length,
+      nBaseline: b.length,
+      comparison: compareMeans(a, b, opts),
+    });
   }
   return rows;
 }

@@ -9,8 +9,15 @@
  * way the interval points only when it excludes "no difference", so a claim that the data
  * cannot separate from chance reads "no clear difference", never "held".
  */
-import { BASELINE_OF, envsOf, variantsOf } from './aggregate.js';
-import { type CompareOptions, type Interval, bootstrapInterval, percentile } from './stats.js';
+import { baselinePairs, finals } from './aggregate.js';
+import {
+  type CompareOptions,
+  type Interval,
+  bootstrapInterval,
+  meanOf as mean,
+  percentile,
+  sampleStd as sd,
+} from './stats.js';
 import type { RunResult } from './sweep-data.js';
 
 export type ClaimKind = 'mean' | 'spread' | 'worst case' | 'decline';
@@ -34,12 +41,6 @@ export interface ClaimRow {
   nBase: number;
 }
 
-const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
-const sd = (xs: readonly number[]): number => {
-  const m = mean(xs);
-  return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
-};
-
 /** 'held' when the interval lies wholly on the claimed side of `none`. */
 function verdict(effect: Interval, none: number, claimedAbove: boolean): ClaimRow['verdict'] {
   if (!(Number.isFinite(effect.ciLow) && Number.isFinite(effect.ciHigh))) return 'unclear';
@@ -47,9 +48,6 @@ function verdict(effect: Interval, none: number, claimedAbove: boolean): ClaimRo
   if (effect.ciHigh < none) return claimedAbove ? 'reversed' : 'held';
   return 'unclear';
 }
-
-const finalsOf = (runs: readonly RunResult[]): number[] =>
-  runs.filter((r) => r.finished && r.final !== null).map((r) => r.final!);
 
 /** Per policy: mean clean return minus mean return under `attack` at the largest ε it was evaluated at. */
 function declines(runs: readonly RunResult[], attack: string, eps: number): number[] {
@@ -65,61 +63,46 @@ function declines(runs: readonly RunResult[], attack: string, eps: number): numb
 
 export function claimTable(runs: readonly RunResult[], opts: CompareOptions = {}): ClaimRow[] {
   const rows: ClaimRow[] = [];
-  for (const env of envsOf(runs)) {
-    const inEnv = runs.filter((r) => r.env === env);
-    for (const variant of variantsOf(runs, env)) {
-      const sr = inEnv.filter((r) => r.variant === variant);
-      const baseAlgo = BASELINE_OF[sr[0]!.algo];
-      if (!baseAlgo) continue;
-      const base = inEnv.filter((r) => r.algo === baseAlgo && r.setting === sr[0]!.setting);
-      const baseline = base[0]?.variant;
-      if (!baseline) continue;
-      const add = (
-        kind: ClaimKind,
-        measure: string,
-        a: readonly number[],
-        b: readonly number[],
-        stat: (x: readonly number[], y: readonly number[]) => number,
-        one: (x: readonly number[]) => number,
-        none: number,
-        claimedAbove: boolean,
-      ): void => {
-        if (a.length < 2 || b.length < 2) return;
-        const effect = bootstrapInterval(a, b, stat, opts, `claims (${env}, ${variant})`);
-        rows.push({
-          env,
-          variant,
-          baseline,
-          kind,
-          measure,
-          sr: one(a),
-          base: one(b),
-          effect,
-          verdict: verdict(effect, none, claimedAbove),
-          n: a.length,
-          nBase: b.length,
-        });
-      };
-      const [fa, fb] = [finalsOf(sr), finalsOf(base)];
-      add('mean', 'mean final return', fa, fb, (x, y) => mean(x) - mean(y), mean, 0, true);
-      add('spread', 'std of final return over seeds', fa, fb, (x, y) => sd(x) / sd(y), sd, 1, false);
-      const p10 = (x: readonly number[]): number => percentile(x, 0.1);
-      add('worst case', '10th percentile of final return', fa, fb, (x, y) => p10(x) - p10(y), p10, 0, true);
-      const evaluated = [...sr, ...base].flatMap((r) => r.robustness?.rows ?? []);
-      for (const attack of [...new Set(evaluated.map((x) => x.attack))].filter((a) => a !== 'none')) {
-        const eps = Math.max(...evaluated.filter((x) => x.attack === attack).map((x) => x.eps));
-        const [da, db] = [declines(sr, attack, eps), declines(base, attack, eps)];
-        add(
-          'decline',
-          `return lost to ${attack} at ε=${eps}`,
-          da,
-          db,
-          (x, y) => mean(x) - mean(y),
-          mean,
-          0,
-          false,
-        );
-      }
+  for (const { env, variant, baseline } of baselinePairs(runs)) {
+    const sr = runs.filter((r) => r.env === env && r.variant === variant);
+    const base = runs.filter((r) => r.env === env && r.variant === baseline);
+    const add = (
+      kind: ClaimKind,
+      measure: string,
+      a: readonly number[],
+      b: readonly number[],
+      stat: (x: readonly number[], y: readonly number[]) => number,
+      one: (x: readonly number[]) => number,
+      none: number,
+      claimedAbove: boolean,
+    ): void => {
+      if (a.length < 2 || b.length < 2) return;
+      const effect = bootstrapInterval(a, b, stat, opts, `claims (${env}, ${variant})`);
+      rows.push({
+        env,
+        variant,
+        baseline,
+        kind,
+        measure,
+        sr: one(a),
+        base: one(b),
+        effect,
+        verdict: verdict(effect, none, claimedAbove),
+        n: a.length,
+        nBase: b.length,
+      });
+    };
+    const [fa, fb] = [finals(runs, env, variant), finals(runs, env, baseline)];
+    const difference = (x: readonly number[], y: readonly number[]): number => mean(x) - mean(y);
+    add('mean', 'mean final return', fa, fb, difference, mean, 0, true);
+    add('spread', 'std of final return over seeds', fa, fb, (x, y) => sd(x) / sd(y), sd, 1, false);
+    const p10 = (x: readonly number[]): number => percentile(x, 0.1);
+    add('worst case', '10th percentile of final return', fa, fb, (x, y) => p10(x) - p10(y), p10, 0, true);
+    const evaluated = [...sr, ...base].flatMap((r) => r.robustness?.rows ?? []);
+    for (const attack of [...new Set(evaluated.map((x) => x.attack))].filter((a) => a !== 'none')) {
+      const eps = Math.max(...evaluated.filter((x) => x.attack === attack).map((x) => x.eps));
+      const [da, db] = [declines(sr, attack, eps), declines(base, attack, eps)];
+      add('decline', `return lost to ${attack} at ε=${eps}`, da, db, difference, mean, 0, false);
     }
   }
   return rows;

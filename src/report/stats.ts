@@ -117,7 +117,12 @@ export function bootstrapInterval(
   };
 }
 
-const meanOf = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+/** Plain-loop mean and sample std (n − 1): the bootstrap calls them thousands of times per table. */
+export const meanOf = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+export function sampleStd(xs: readonly number[]): number {
+  const m = meanOf(xs);
+  return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
+}
 
 /** Difference of means with a percentile-bootstrap CI and Welch's test. */
 export function compareMeans(

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { PlannedRun } from '../experiments/plan.js';
 import { PROGRESS, RUN_DONE, SWEEP_INDEX, exists } from '../experiments/run-files.js';
 import type { RobustnessResult } from '../rl/robustness/evaluate.js';
+import { meanOf } from './stats.js';
 
 /** Column names a trainer may use for the average episode return (garage, SB3, ours). */
 export const RETURN_COLUMNS = [
@@ -137,7 +138,5 @@ export async function loadSweepResults(dir: string, metric?: string, finalWindow
   return { name: index.config.name, dir, runs, metric: usedMetric || RETURN_COLUMNS[0], finalWindow };
 }
 
-function meanOfLast(curve: readonly CurvePoint[], k: number): number {
-  const tail = curve.slice(-k);
-  return tail.reduce((s, p) => s + p.value, 0) / tail.length;
-}
+const meanOfLast = (curve: readonly CurvePoint[], k: number): number =>
+  meanOf(curve.slice(-k).map((p) => p.value));

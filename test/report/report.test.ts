@@ -9,6 +9,7 @@ import {
   type RunResult,
   summarize,
   compareMeans,
+  comparisonTable,
   renderSvg,
   svgToPng,
   robustnessSpec,
@@ -169,6 +170,18 @@ describe('sr2l report', () => {
       ...[10, 11, 12, 13].map((f, i) => run('trpo-sr', i, f)),
     ];
     expect(claimTable(worse, { resamples: 2000 }).find((r) => r.kind === 'mean')!.verdict).toBe('reversed');
+    // a grid of SR settings against one baseline setting: claims pair as the comparisons do
+    const grid = [
+      ...[10, 30, 50, 70].map((f, i) => run('trpo', i, f)),
+      ...[20, 40, 60, 80].map((f, i) => ({
+        ...run('trpo-sr', i, f),
+        setting: 'eps=0.1',
+        variant: 'trpo-sr [eps=0.1]',
+      })),
+    ];
+    const pairs = claimTable(grid, { resamples: 200 }).map((r) => `${r.variant} vs ${r.baseline}`);
+    expect(new Set(pairs)).toEqual(new Set(['trpo-sr [eps=0.1] vs trpo']));
+    expect(comparisonTable(grid, { resamples: 200 }).map((r) => r.baseline)).toEqual(['trpo']);
   });
 
   test('figures are valid SVG and PNG files of the stated size', async () => {
