@@ -70,13 +70,17 @@ export class ReplayBuffer {
     this.dtype = opts.dtype ?? 'float32';
     if (this.dtype !== 'float32' && this.dtype !== 'float64')
       throw new RangeError(`ReplayBuffer: dtype must be 'float32' or 'float64', got '${String(this.dtype)}'`);
-    const make = (n: number): Floats =>
-      this.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
-    this.obs = make(this.capacity * this.obsDim);
-    this.action = make(this.capacity * this.actDim);
-    this.reward = make(this.capacity);
-    this.nextObs = make(this.capacity * this.obsDim);
-    this.terminal = make(this.capacity);
+    const c = this.emptyColumns(this.capacity);
+    this.obs = c.obs;
+    this.action = c.action;
+    this.reward = c.reward;
+    this.nextObs = c.nextObs;
+    this.terminal = c.terminal;
+  }
+
+  /** Values per transition in each column. */
+  get widths(): Record<ReplayColumn, number> {
+    return { obs: this.obsDim, action: this.actDim, reward: 1, nextObs: this.obsDim, terminal: 1 };
   }
 
   /** Rows holding data. */
@@ -211,15 +215,17 @@ export class ReplayBuffer {
     return { obs, action, reward, nextObs, terminal };
   }
 
-  private emptyColumns(n: number): Record<ReplayColumn, Floats> {
+  /** Zeroed columns for `n` transitions, in the buffer's element type. */
+  emptyColumns(n: number): Record<ReplayColumn, Floats> {
     const make = (len: number): Floats =>
       this.dtype === 'float32' ? new Float32Array(len) : new Float64Array(len);
+    const w = this.widths;
     return {
-      obs: make(n * this.obsDim),
-      action: make(n * this.actDim),
-      reward: make(n),
-      nextObs: make(n * this.obsDim),
-      terminal: make(n),
+      obs: make(n * w.obs),
+      action: make(n * w.action),
+      reward: make(n * w.reward),
+      nextObs: make(n * w.nextObs),
+      terminal: make(n * w.terminal),
     };
   }
 
@@ -255,27 +261,12 @@ export class ReplayBuffer {
       throw new RangeError(
         `${who}: added ${state.added} does not fit size ${n} and position ${state.position} (capacity ${this.capacity})`,
       );
-    const want = { obs: this.obsDim, action: this.actDim, reward: 1, nextObs: this.obsDim, terminal: 1 };
-    for (const [name, width] of Object.entries(want)) {
+    for (const [name, width] of Object.entries(this.widths)) {
       const c = cols[name];
       if (!c || c.length !== n * width)
         throw new RangeError(
           `${who}: column '${name}' must hold ${n * width} values, got ${c?.length ?? 'none'}`,
         );
     }
-  }
-
-  /** Restores a state and its columns (as written by getState/columns); checks every size first. */
-  load(state: ReplayBufferState, cols: Record<string, ArrayLike<number>>, source = 'replay buffer'): void {
-    this.checkState(state, cols, `ReplayBuffer.load (${source})`);
-    const n = state.size;
-    this.obs.set(cols.obs!);
-    this.action.set(cols.action!);
-    this.reward.set(cols.reward!);
-    this.nextObs.set(cols.nextObs!);
-    this.terminal.set(cols.terminal!);
-    this.position = state.position;
-    this.filled = n;
-    this.added = state.added;
   }
 }

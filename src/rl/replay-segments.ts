@@ -71,18 +71,8 @@ export async function readReplaySegments(
   state: ReplayBufferState,
 ): Promise<void> {
   const first = state.added - state.size;
-  const widths: Record<ReplayColumn, number> = {
-    obs: buffer.obsDim,
-    action: buffer.actDim,
-    reward: 1,
-    nextObs: buffer.obsDim,
-    terminal: 1,
-  };
-  // the buffer's own element type: a million HalfCheetah transitions are 168 MB in float32
-  const Floats = buffer.dtype === 'float32' ? Float32Array : Float64Array;
-  const cols = Object.fromEntries(
-    Object.entries(widths).map(([k, w]) => [k, new Floats(state.size * w)]),
-  ) as Record<ReplayColumn, Float32Array | Float64Array>;
+  const widths = buffer.widths;
+  const cols = buffer.emptyColumns(state.size);
   let next = first;
   for (const s of await segments(folder)) {
     if (next >= state.added) break;

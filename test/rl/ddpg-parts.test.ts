@@ -76,11 +76,12 @@ describe('ReplayBuffer', () => {
     const b = new ReplayBuffer({ capacity: 4, obsDim: 2, actDim: 1 });
     for (let k = 0; k < 6; k++) add(b, k);
     const c = new ReplayBuffer({ capacity: 4, obsDim: 2, actDim: 1 });
-    c.load(b.getState(), b.columns());
+    const held = b.rowsSince(b.totalAdded - b.size);
+    c.loadRows(b.getState(), held);
     expect(c.getState()).toEqual(b.getState());
     for (let i = 0; i < 4; i++) expect(c.row(i)).toEqual(b.row(i));
     expect(() =>
-      new ReplayBuffer({ capacity: 5, obsDim: 2, actDim: 1 }).load(b.getState(), b.columns()),
+      new ReplayBuffer({ capacity: 5, obsDim: 2, actDim: 1 }).loadRows(b.getState(), held),
     ).toThrow(/capacity 4.*this buffer has 5/);
   });
 });

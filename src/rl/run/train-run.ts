@@ -186,17 +186,10 @@ export async function trainRun(config: RunSettings, opts: TrainRunOptions): Prom
       await saveCheckpoint(dir, trainer, config.checkpointEvery);
       history.push(stats);
       opts.onIteration?.(stats);
-      if (opts.signal?.aborted) {
-        return {
-          dir,
-          trainer: own(trainer),
-          history,
-          resumedFrom,
-          stopped: trainer.iteration < config.iterations,
-        };
-      }
+      if (opts.signal?.aborted) break;
     }
-    return { dir, trainer: own(trainer), history, resumedFrom, stopped: false };
+    const stopped = trainer.iteration < config.iterations;
+    return { dir, trainer: own(trainer), history, resumedFrom, stopped };
   } catch (e) {
     trainer?.close();
     throw e;
