@@ -4,7 +4,8 @@
  * all episodes instead of one per episode), the policy acts on the perturbed observations,
  * and each environment steps with its action. The environments only ever receive actions,
  * so the physics always evolves from the true state, as with the PerturbObservation
- * wrapper. Each episode has its own reset seed and (stochastic rollouts) its own noise
+ * wrapper (test/robustness/rollout.test.ts: an attacked episode run through the wrapper
+ * returns exactly what it returns here). Each episode has its own reset seed and (stochastic rollouts) its own noise
  * stream, so an episode's return does not depend on which others share its batch.
  */
 import * as sr from '../../autograd/index.js';
