@@ -9,8 +9,11 @@ SR2L="node dist/cli/main.js"
 WORKERS="${WORKERS:-2}"
 OUT="${OUT:-docs/results/2026-11-25-reproduction}"
 # Figure 4: random and adversarial (mad) observation perturbations, the paper's 10
-# stochastic rollouts per policy (DDPG's policies are deterministic), six values of ε.
-EVAL="--attack random,mad --eps 0,0.02,0.05,0.1,0.2,0.3 --episodes 10"
+# stochastic rollouts per policy (DDPG's policies are deterministic), six values of ε;
+# DDPG's policies also face the critic attack (δ minimizing Q(s, μ(s + δ))).
+EPS="--eps 0,0.02,0.05,0.1,0.2,0.3 --episodes 10"
+EVAL="--attack random,mad $EPS"
+EVAL_DDPG="--attack random,mad,critic $EPS"
 ROBUST_ENVS="Swimmer-v2 HalfCheetah-v2 Hopper-v2"
 
 step_grid() { $SR2L sweep experiments/grid-search-trpo.yaml --workers "$WORKERS"; }
@@ -43,7 +46,7 @@ step_eval() {
       runs/ablation-trpo-sr-eps/"$env"/trpo-sr/default/seed-*/sweep-done.json 2>/dev/null |
       xargs -r -n 1 dirname | xargs -r -P "$WORKERS" -n 1 $SR2L eval $EVAL --stochastic >/dev/null
     ls -d runs/paper-ddpg/"$env"/*/default/seed-*/sweep-done.json 2>/dev/null | xargs -r -n 1 dirname |
-      xargs -r -P "$WORKERS" -n 1 $SR2L eval $EVAL >/dev/null
+      xargs -r -P "$WORKERS" -n 1 $SR2L eval $EVAL_DDPG >/dev/null
   done
 }
 step_report() {
@@ -52,7 +55,7 @@ step_report() {
     [ -f "runs/$sweep/sweep.json" ] || continue
     $SR2L report "runs/$sweep" --out "$OUT/$sweep" --final-window 10 \
       --note "report written at commit $commit; training commits are in each run's config.json (package) and in $OUT/README.md" \
-      --note "commands: experiments/reproduce.sh (sweep, eval: $EVAL)"
+      --note "commands: experiments/reproduce.sh (sweep; eval: $EVAL, --stochastic for TRPO, critic added for DDPG)"
   done
 }
 
