@@ -64,18 +64,37 @@ export interface Algorithm {
 
 const fmt = (x: number): string => (Number.isNaN(x) ? 'n/a' : x.toFixed(1));
 
-/** TRPO's trainer seen through RunTrainer (its checkpoint contents live in checkpoint.ts). */
-class TrpoRun implements RunTrainer {
-  constructor(readonly trainer: TrpoTrainer) {}
+/** What both trainers already share: iteration count, iterate, evaluate, close. */
+interface CoreTrainer {
+  readonly iteration: number;
+  iterate(): Promise<object>;
+  evaluate(episodes: number, seed: number): Promise<number>;
+  close(): void;
+}
+
+/** The RunTrainer methods every trainer serves the same way; subclasses add grads and checkpoints. */
+abstract class DelegatingRun<T extends CoreTrainer> implements RunTrainer {
+  constructor(readonly trainer: T) {}
   get iteration(): number {
     return this.trainer.iteration;
   }
   async iterate(): Promise<Record<string, number>> {
-    return (await this.trainer.iterate()) as unknown as Record<string, number>;
+    return (await this.trainer.iterate()) as Record<string, number>;
   }
   evaluate(episodes: number, seed: number): Promise<number> {
     return this.trainer.evaluate(episodes, seed);
   }
+  close(): void {
+    this.trainer.close();
+  }
+  abstract gradColumns(): string[];
+  abstract gradRow(): Promise<Record<string, number> | null>;
+  abstract save(dir: string, shared: string): Promise<void>;
+  abstract load(dir: string, shared: string): Promise<void>;
+}
+
+/** TRPO's trainer seen through RunTrainer (its checkpoint contents live in checkpoint.ts). */
+class TrpoRun extends DelegatingRun<TrpoTrainer> {
   gradColumns(): string[] {
     const names = this.trainer.policy.paramNames();
     return [...names.map((n) => `surrogate/${n}`), ...names.map((n) => `regularizer/${n}`)];
@@ -94,23 +113,10 @@ class TrpoRun implements RunTrainer {
   load(dir: string): Promise<void> {
     return loadTrpoCheckpoint(dir, this.trainer);
   }
-  close(): void {
-    this.trainer.close();
-  }
 }
 
 /** DdpgTrainer already has the RunTrainer methods except the grads.csv row. */
-class DdpgRun implements RunTrainer {
-  constructor(readonly trainer: DdpgTrainer) {}
-  get iteration(): number {
-    return this.trainer.iteration;
-  }
-  async iterate(): Promise<Record<string, number>> {
-    return (await this.trainer.iterate()) as unknown as Record<string, number>;
-  }
-  evaluate(episodes: number, seed: number): Promise<number> {
-    return this.trainer.evaluate(episodes, seed);
-  }
+class DdpgRun extends DelegatingRun<DdpgTrainer> {
   gradColumns(): string[] {
     return this.trainer.gradColumns();
   }
@@ -122,9 +128,6 @@ class DdpgRun implements RunTrainer {
   }
   load(dir: string, shared: string): Promise<void> {
     return this.trainer.load(dir, shared);
-  }
-  close(): void {
-    this.trainer.close();
   }
 }
 
