@@ -1,15 +1,7 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { version } from '../../src/index.js';
-
-function capture(): { out: () => string; err: () => string } {
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-  return {
-    out: () => log.mock.calls.map((c) => c.join(' ')).join('\n'),
-    err: () => error.mock.calls.map((c) => c.join(' ')).join('\n'),
-  };
-}
+import { captureConsole as capture } from '../helpers/cli.js';
 
 afterEach(() => vi.restoreAllMocks());
 

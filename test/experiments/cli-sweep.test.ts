@@ -1,26 +1,18 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { formatDuration, formatStatus } from '../../src/experiments/progress.js';
+import { captureConsole, tempDirs } from '../helpers/cli.js';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('sr2l-cli-sweep-');
 afterEach(() => vi.restoreAllMocks());
 
-function capture(): () => string {
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-  return () => [...log.mock.calls, ...error.mock.calls].map((c) => c.join(' ')).join('\n');
-}
+const capture = () => captureConsole().all;
 
 describe('sr2l sweep', () => {
   test('--dry-run validates and lists the product; a bad file names the key and the allowed values', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sr2l-cli-sweep-'));
-    dirs.push(dir);
+    const dir = await tempDir();
     const out = capture();
     expect(await main(['sweep', 'experiments/paper-trpo.yaml', '--dry-run'])).toBe(0);
     expect(out()).toMatch(/100 runs; config OK/);

@@ -1,27 +1,19 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import * as sr from '../../src/index.js';
 import { main } from '../../src/cli/index.js';
 import { saveSafetensors } from '../../src/nn/index.js';
+import { captureConsole, tempDirs } from '../helpers/cli.js';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('sr2l-cli-eval-');
 afterEach(() => vi.restoreAllMocks());
 
-function capture(): () => string {
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-  return () => [...log.mock.calls, ...error.mock.calls].map((c) => c.join(' ')).join('\n');
-}
+const capture = () => captureConsole().all;
 
 describe('sr2l eval', () => {
   test('evaluates a run folder and writes the tables; bad flags are usage errors', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sr2l-cli-eval-'));
-    dirs.push(dir);
+    const dir = await tempDir();
     const gen = sr.rng(9);
     await mkdir(join(dir, 'checkpoints'));
     await saveSafetensors(
