@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { version } from '../../src/index.js';
-import { captureConsole as capture } from '../helpers/cli.js';
+import { captureConsole as capture } from '../helpers/console.js';
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { formatDuration, formatStatus } from '../../src/experiments/progress.js';
-import { captureConsole, tempDirs } from '../helpers/cli.js';
+import { captureConsole } from '../helpers/console.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 
 const tempDir = tempDirs('sr2l-cli-sweep-');
 afterEach(() => vi.restoreAllMocks());

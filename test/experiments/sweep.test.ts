@@ -1,23 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { validateSweepConfig, type SweepConfig } from '../../src/experiments/config.js';
 import { exists, progressRows } from '../../src/experiments/run-files.js';
 import { runSweep, type SweepEvent } from '../../src/experiments/sweep.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 
 const fake = resolve('test/experiments/fixtures/fake-train.mjs');
 const command = [process.execPath, fake];
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'sr2l-sweep-'));
-  dirs.push(d);
-  return d;
-}
+const tempDir = tempDirs('sr2l-sweep-');
 
 function config(out: string, extra: Record<string, unknown> = {}): SweepConfig {
   return validateSweepConfig({

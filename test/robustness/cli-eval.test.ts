@@ -4,7 +4,8 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import * as sr from '../../src/index.js';
 import { main } from '../../src/cli/index.js';
 import { saveSafetensors } from '../../src/nn/index.js';
-import { captureConsole, tempDirs } from '../helpers/cli.js';
+import { captureConsole } from '../helpers/console.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 
 const tempDir = tempDirs('sr2l-cli-eval-');
 afterEach(() => vi.restoreAllMocks());

@@ -1,7 +1,6 @@
-import { mkdtemp, readFile, rm, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import * as sr from '../../src/index.js';
 import { saveSafetensors } from '../../src/nn/index.js';
 import {
@@ -11,6 +10,7 @@ import {
   loadAgent,
   writeRobustness,
 } from '../../src/rl/robustness/index.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 import { quadraticCritic, randomPolicy, randomStates } from './helpers.js';
 
 // Pendulum-v1 (pure TypeScript, 200 steps): obs 3, action 1
@@ -25,10 +25,7 @@ const base: RobustnessOptions = {
   seed: 5,
   smoothnessStates: 32,
 };
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('sr2l-eval-');
 
 describe('evaluateRobustness', () => {
   test('ε = 0 equals the clean evaluation exactly; reruns are identical; attacks change returns', async () => {
@@ -83,8 +80,7 @@ describe('evaluateRobustness', () => {
   });
 
   test('writes robustness.csv / smoothness.csv / robustness.json; a checkpoint round-trips through loadAgent', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sr2l-eval-'));
-    dirs.push(dir);
+    const dir = await tempDir();
     // a run folder in the default MLP checkpoint format
     const gen = sr.rng(3);
     const t = (shape: number[]) => gen.randn(shape, { dtype: 'float32', std: 0.5 });

@@ -1,7 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import * as sr from '../../src/index.js';
 import { resolveConfig } from '../../src/rl/config.js';
 import { resolveDdpgConfig } from '../../src/rl/ddpg-config.js';
@@ -9,18 +6,15 @@ import type { DdpgTrainer } from '../../src/rl/ddpg.js';
 import { evaluateRobustness, loadAgent } from '../../src/rl/robustness/index.js';
 import { trainRun } from '../../src/rl/run/train-run.js';
 import type { TrpoTrainer } from '../../src/rl/trpo.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('sr2l-run-');
 const states = sr.rng(4).randn([5, 3], { dtype: 'float32', std: 2 });
 const rows = (t: sr.Tensor) => (t.toArray() as number[][]).flat();
 
 describe('agents of run folders written by sr2l train', () => {
   test('TRPO-SR with observation normalization: the loaded policy is the trained one', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'sr2l-trpo-run-'));
-    dirs.push(out);
+    const out = await tempDir('sr2l-trpo-run-');
     const config = resolveConfig({
       algo: 'trpo-sr',
       env: 'Pendulum-v1',
@@ -46,8 +40,7 @@ describe('agents of run folders written by sr2l train', () => {
   }, 60_000);
 
   test('DDPG-SR-C: actor and critic load, and the critic attack runs on them', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'sr2l-ddpg-run-'));
-    dirs.push(out);
+    const out = await tempDir('sr2l-ddpg-run-');
     const config = resolveDdpgConfig({ algo: 'ddpg-sr-c', env: 'Pendulum-v1', iterations: 1, evalEvery: 0 });
     const { trainer } = (await trainRun(config, { out, resume: false, force: false })) as unknown as {
       trainer: DdpgTrainer;
