@@ -5,6 +5,11 @@
  * so killing and restarting a sweep loses, per running run, at most the iteration in
  * progress. A failing run is reported with the tail of its log and the others go on. One
  * sweep at a time per folder (sweep.lock).
+ *
+ * A trainer that stops making progress without exiting (no new progress.csv row for
+ * `stallSeconds`; seen once in ~100 real runs as a Node process idle forever on an fs
+ * request that never completed) is killed and resumed from its last checkpoint, up to
+ * `stallRestarts` times, so an unattended sweep does not wait on it forever.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -22,6 +27,7 @@ export type SweepEvent =
   | { kind: 'done'; run: PlannedRun; wallSeconds: number }
   | { kind: 'fail'; run: PlannedRun; exitCode: number | null; signal: string | null; log: string }
   | { kind: 'stopped'; run: PlannedRun }
+  | { kind: 'stalled'; run: PlannedRun; seconds: number; iteration: number; restart: boolean }
   | { kind: 'progress'; status: SweepStatus };
 
 export interface SweepStatus {
@@ -46,6 +52,14 @@ export interface SweepOptions {
   onEvent?: (e: SweepEvent) => void;
   /** seconds between progress events (default 2) */
   progressEvery?: number;
+  /**
+   * Seconds without a new progress.csv row after which a trainer counts as stalled, is
+   * killed and resumed (default 900: far above any iteration of the paper's settings;
+   * 0 turns the watchdog off).
+   */
+  stallSeconds?: number;
+  /** restarts of a stalled run before it is reported as failed (default 2) */
+  stallRestarts?: number;
   /**
    * Run only the planned runs these lists allow (an absent list allows all), e.g. the
    * first seeds of the envs that matter most; sweep.json still lists the whole plan.
@@ -84,6 +98,12 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
   const workers = opts.workers ?? availableParallelism();
   if (!(Number.isInteger(workers) && workers > 0))
     throw new RangeError(`workers must be a positive integer, got ${workers}`);
+  const stallSeconds = opts.stallSeconds ?? DEFAULT_STALL_SECONDS;
+  if (!(Number.isFinite(stallSeconds) && stallSeconds >= 0))
+    throw new RangeError(`stall timeout must be a number of seconds ≥ 0, got ${stallSeconds}`);
+  const stallRestarts = opts.stallRestarts ?? 2;
+  if (!(Number.isInteger(stallRestarts) && stallRestarts >= 0))
+    throw new RangeError(`stall restarts must be an integer ≥ 0, got ${stallRestarts}`);
   const root = opts.root ?? process.cwd();
   const out = resolve(root, cfg.out);
   const plan = planSweep(cfg, cfg.command ?? opts.defaultCommand, root);
@@ -148,7 +168,8 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
         for (let run = queue.shift(); run && !stopping; run = queue.shift()) {
           running.add(run);
           try {
-            const result = await launch(run, cfg.iterations, children, emit, () => stopping);
+            const watch = { seconds: stallSeconds, restarts: stallRestarts };
+            const result = await launch(run, cfg.iterations, children, emit, () => stopping, watch);
             if (result.ok) summary.completed.push(run.id);
             else if (!stopping) summary.failed.push(run.id);
           } finally {
@@ -170,13 +191,52 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
   }
 }
 
+export const DEFAULT_STALL_SECONDS = 900;
+
+/** Runs `run`'s trainer until it finishes or fails, resuming it after each stall (at most `watch.restarts` times). */
 async function launch(
   run: PlannedRun,
   iterations: number,
   children: Set<ChildProcess>,
   emit: (e: SweepEvent) => void,
   stopping: () => boolean,
+  watch: { seconds: number; restarts: number },
 ): Promise<{ ok: boolean }> {
+  for (let restarts = 0; ; restarts++) {
+    const attempt = await launchOnce(run, iterations, children, emit, stopping, watch.seconds);
+    if (attempt.stalledAt === null) return attempt;
+    const restart = restarts < watch.restarts && !stopping();
+    emit({ kind: 'stalled', run, seconds: watch.seconds, iteration: attempt.stalledAt, restart });
+    if (!restart) {
+      if (stopping()) {
+        emit({ kind: 'stopped', run });
+        return { ok: false };
+      }
+      emit({
+        kind: 'fail',
+        run,
+        exitCode: null,
+        signal: 'SIGKILL',
+        log: `stalled ${restarts + 1} times (no progress row for ${watch.seconds} s); last stall after iteration ${attempt.stalledAt}\n${await logTail(run.dir)}`,
+      });
+      return { ok: false };
+    }
+  }
+}
+
+/**
+ * One trainer process for `run`. A watchdog reads progress.csv every few seconds and kills
+ * the process when no row was added for `stallSeconds` (0: never); `stalledAt` is then the
+ * number of rows it had, else null.
+ */
+async function launchOnce(
+  run: PlannedRun,
+  iterations: number,
+  children: Set<ChildProcess>,
+  emit: (e: SweepEvent) => void,
+  stopping: () => boolean,
+  stallSeconds: number,
+): Promise<{ ok: boolean; stalledAt: number | null }> {
   await mkdir(run.dir, { recursive: true });
   await writeFileAtomic(join(run.dir, RUN_INFO), enc.encode(JSON.stringify(run, null, 2) + '\n'));
   const resume = await exists(join(run.dir, 'checkpoints', 'latest.json'));
@@ -191,6 +251,27 @@ async function launch(
   children.add(child);
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
+  let stalledAt: number | null = null;
+  let rows = resumedAt;
+  let lastRowAt = performance.now();
+  const watchdog =
+    stallSeconds > 0
+      ? setInterval(
+          () =>
+            void progressRows(run.dir).then((n) => {
+              const now = performance.now();
+              if (n !== rows) [rows, lastRowAt] = [n, now];
+              else if (stalledAt === null && now - lastRowAt > stallSeconds * 1000) {
+                stalledAt = n;
+                log.write(
+                  `\n=== ${new Date().toISOString()} stalled: no new progress row for ${stallSeconds} s after iteration ${n}; killed (SIGKILL)\n`,
+                );
+                child.kill('SIGKILL');
+              }
+            }),
+          Math.min(30, stallSeconds / 4) * 1000,
+        )
+      : null;
   const { code, signal } = await new Promise<{ code: number | null; signal: string | null }>((res) => {
     child.on('error', (e) => {
       log.write(`cannot start ${cmd}: ${e.message}\n`);
@@ -198,8 +279,10 @@ async function launch(
     });
     child.on('close', (c, s) => res({ code: c, signal: s }));
   });
+  if (watchdog) clearInterval(watchdog);
   children.delete(child);
   await new Promise<void>((res) => log.end(res));
+  if (stalledAt !== null) return { ok: false, stalledAt };
   const wallSeconds = (performance.now() - t0) / 1000;
   // done means every iteration is logged, whatever the exit code said
   if (code === 0 && (await progressRows(run.dir)) >= iterations) {
@@ -208,7 +291,7 @@ async function launch(
       enc.encode(JSON.stringify({ exitCode: 0, wallSeconds, finishedAt: new Date().toISOString() }) + '\n'),
     );
     emit({ kind: 'done', run, wallSeconds });
-    return { ok: true };
+    return { ok: true, stalledAt: null };
   }
   if (stopping()) emit({ kind: 'stopped', run });
   else if (code === 0)
@@ -220,7 +303,7 @@ async function launch(
       log: `the trainer exited with 0 before logging iteration ${iterations}\n${await logTail(run.dir)}`,
     });
   else emit({ kind: 'fail', run, exitCode: code, signal, log: await logTail(run.dir) });
-  return { ok: false };
+  return { ok: false, stalledAt: null };
 }
 
 /** `<out>/sweep.lock` holds the pid of the sweep using the folder; a dead holder's lock is taken over. */

@@ -51,6 +51,8 @@ describe('sr2l sweep', () => {
     expect(await main(['sweep', join(dir, 'missing.yaml')])).toBe(2);
     expect(out()).toMatch(/missing\.yaml: cannot read the file/);
     expect(await main(['sweep', 'experiments/paper-trpo.yaml', '--workers', '0'])).toBe(2);
+    expect(await main(['sweep', 'experiments/paper-trpo.yaml', '--stall-timeout', 'soon'])).toBe(2);
+    expect(out()).toMatch(/--stall-timeout must be a number of seconds ≥ 0, got 'soon'/);
   });
 
   test('the status line shows runs done/running/left, failures and ETA', () => {

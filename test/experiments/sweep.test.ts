@@ -153,4 +153,45 @@ describe('sweep', () => {
       false,
     );
   }, 30_000);
+
+  test('a stalled trainer is killed and resumed, and the run ends as an uninterrupted one; one that keeps stalling fails', async () => {
+    const straight = await tempDir();
+    await runSweep(config(straight, { options: { sleepMs: 0 } }), { workers: 2, defaultCommand: [] });
+    const expected = await readProgress(straight);
+
+    const out = await tempDir();
+    const events: SweepEvent[] = [];
+    const s = await runSweep(config(out, { options: { sleepMs: 0, hangAt: 3 } }), {
+      workers: 2,
+      defaultCommand: [],
+      stallSeconds: 2,
+      onEvent: (e) => events.push(e),
+    });
+    expect(s.completed.sort()).toEqual(s.runs.map((r) => r.id).sort());
+    expect(await readProgress(out)).toEqual(expected);
+    const stalls = events.filter((e) => e.kind === 'stalled');
+    expect(stalls).toHaveLength(2);
+    expect(stalls.every((e) => e.kind === 'stalled' && e.iteration === 3 && e.restart)).toBe(true);
+    const resumed = events.filter((e) => e.kind === 'start' && e.resumedAt === 3);
+    expect(resumed).toHaveLength(2);
+    const log = await readFile(join(out, 'Pendulum-v1', 'trpo', 'default', 'seed-3', 'train.log'), 'utf8');
+    expect(log).toMatch(/stalled: no new progress row for 2 s after iteration 3; killed \(SIGKILL\)/);
+
+    const stuck = await tempDir();
+    const failed: SweepEvent[] = [];
+    const f = await runSweep(
+      config(stuck, { algorithms: ['trpo'], options: { sleepMs: 0, hangAt: 2, hangTimes: 9 } }),
+      { workers: 1, defaultCommand: [], stallSeconds: 2, stallRestarts: 1, onEvent: (e) => failed.push(e) },
+    );
+    expect(f.failed).toEqual(['Pendulum-v1/trpo/default/seed-3']);
+    expect(failed.filter((e) => e.kind === 'stalled').map((e) => e.kind === 'stalled' && e.restart)).toEqual([
+      true,
+      false,
+    ]);
+    const fail = failed.find((e) => e.kind === 'fail');
+    expect(fail && fail.kind === 'fail' && fail.log).toMatch(/stalled 2 times \(no progress row for 2 s\)/);
+    await expect(runSweep(config(stuck), { defaultCommand: [], stallSeconds: -1 })).rejects.toThrow(
+      /stall timeout must be a number of seconds ≥ 0, got -1/,
+    );
+  }, 30_000);
 });

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadSweepConfig, type SweepConfig } from '../../experiments/config.js';
 import { planSweep } from '../../experiments/plan.js';
 import { formatEvent, formatStatus } from '../../experiments/progress.js';
-import { runSweep, selectedBy, type RunFilter } from '../../experiments/sweep.js';
+import { DEFAULT_STALL_SECONDS, runSweep, selectedBy, type RunFilter } from '../../experiments/sweep.js';
 import { UsageError, type Command } from '../command.js';
 
 /** This sr2l's own `train`, started the way this process was (node [--import tsx] main). */
@@ -14,12 +14,15 @@ function selfTrainCommand(): string[] {
 
 export const sweep: Command = {
   summary: 'run a grid of training runs (envs × algorithms × seeds × settings) in parallel',
-  usage: `sr2l sweep FILE.yaml [--workers N] [--envs A,B] [--algorithms A,B] [--seeds 0,1,2] [--dry-run]
+  usage: `sr2l sweep FILE.yaml [--workers N] [--envs A,B] [--algorithms A,B] [--seeds 0,1,2]
+                  [--stall-timeout S] [--dry-run]
 
   --workers N      training processes at a time (default: number of cores, ${availableParallelism()} here)
   --envs LIST      run only these of the file's envs (comma-separated; likewise --algorithms
   --algorithms LIST  and --seeds); the others stay planned for a later, unfiltered start
   --seeds LIST
+  --stall-timeout S  a trainer that logs no iteration for S seconds is killed and resumed from
+                   its last checkpoint, twice at most (default ${DEFAULT_STALL_SECONDS}; 0: never)
   --dry-run        validate the file and list the runs without starting any
 
 Finished runs are skipped and interrupted ones resume from their last checkpoint, so a
@@ -34,6 +37,7 @@ the end of their log; the others go on. Exit code 1 if any run failed.`,
         envs: { type: 'string' },
         algorithms: { type: 'string' },
         seeds: { type: 'string' },
+        'stall-timeout': { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
       },
     });
@@ -41,6 +45,13 @@ the end of their log; the others go on. Exit code 1 if any run failed.`,
     const workers = values.workers === undefined ? undefined : Number(values.workers);
     if (workers !== undefined && !(Number.isInteger(workers) && workers > 0))
       throw new UsageError(`--workers must be a positive integer, got '${values.workers}'`);
+    const stall = values['stall-timeout'];
+    const stallSeconds = stall === undefined ? undefined : Number(stall);
+    if (
+      stallSeconds !== undefined &&
+      !(stall!.trim() !== '' && Number.isFinite(stallSeconds) && stallSeconds >= 0)
+    )
+      throw new UsageError(`--stall-timeout must be a number of seconds ≥ 0, got '${stall}'`);
     let cfg;
     try {
       cfg = await loadSweepConfig(positionals[0]!);
@@ -59,6 +70,7 @@ the end of their log; the others go on. Exit code 1 if any run failed.`,
     let lastPrinted = 0;
     const summary = await runSweep(cfg, {
       workers,
+      stallSeconds,
       only,
       defaultCommand: selfTrainCommand(),
       onEvent: (e) => {
