@@ -4,11 +4,17 @@
  * both keeps every `data` access monomorphic; for arena blocks the view is re-made when
  * the arena's memory has grown since it was taken (growing detaches old views).
  */
-import { arrayFor, dtypeOfArray, type DType, type TypedArray } from '../dtype.js';
+import { dtypeOfArray, type DType, type TypedArray } from '../dtype.js';
 import type { Storage } from '../backend.js';
 import type { Arena } from './wasm/arena.js';
 
 const EMPTY = new Float32Array(0);
+// what a released storage shows: one shared empty array per dtype, not an allocation per release
+const RELEASED: Record<DType, TypedArray> = {
+  float32: EMPTY,
+  float64: new Float64Array(0),
+  int32: new Int32Array(0),
+};
 
 export class CpuStorage implements Storage {
   readonly dtype: DType;
@@ -62,7 +68,7 @@ export class CpuStorage implements Storage {
       a.release(this.ptr, this.size * 4);
       this.arena = null;
     }
-    this.view = arrayFor(this.dtype, 0);
+    this.view = RELEASED[this.dtype];
   }
 }
 
