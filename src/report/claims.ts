@@ -7,7 +7,10 @@
  *              return at the largest ε evaluated, one value per seed, per attack)
  * Each comes with a 95% percentile-bootstrap interval over seeds; the verdict says which
  * way the interval points only when it excludes "no difference", so a claim that the data
- * cannot separate from chance reads "no clear difference", never "held".
+ * cannot separate from chance reads "no clear difference", never "held". With fewer than
+ * MIN_SEEDS_FOR_VERDICT seeds in a group the percentile bootstrap is no guide (two seeds
+ * resample to a spread of 0 half the time, so "smaller spread" would always "hold"): the
+ * interval is still shown, the verdict reads "too few seeds".
  */
 import { baselinePairs, finals } from './aggregate.js';
 import {
@@ -22,6 +25,9 @@ import type { RunResult } from './sweep-data.js';
 
 export type ClaimKind = 'mean' | 'spread' | 'worst case' | 'decline';
 
+/** Seeds (policies) each group needs before a claim gets a verdict. */
+export const MIN_SEEDS_FOR_VERDICT = 5;
+
 export interface ClaimRow {
   env: string;
   variant: string;
@@ -34,8 +40,8 @@ export interface ClaimRow {
   base: number;
   /** SR − baseline (ratio SR / baseline for spread) with its interval */
   effect: Interval;
-  /** 'held', 'reversed' (significantly the other way) or 'unclear' */
-  verdict: 'held' | 'reversed' | 'unclear';
+  /** 'held', 'reversed' (significantly the other way), 'unclear', or 'too few' seeds to say */
+  verdict: 'held' | 'reversed' | 'unclear' | 'too few';
   /** seeds (policies) per group */
   n: number;
   nBase: number;
@@ -87,7 +93,10 @@ export function claimTable(runs: readonly RunResult[], opts: CompareOptions = {}
         sr: one(a),
         base: one(b),
         effect,
-        verdict: verdict(effect, none, claimedAbove),
+        verdict:
+          Math.min(a.length, b.length) < MIN_SEEDS_FOR_VERDICT
+            ? 'too few'
+            : verdict(effect, none, claimedAbove),
         n: a.length,
         nBase: b.length,
       });

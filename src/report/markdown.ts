@@ -13,7 +13,7 @@ import {
   finalReturnTable,
   robustnessCurves,
 } from './aggregate.js';
-import { type ClaimRow, claimTable } from './claims.js';
+import { type ClaimRow, MIN_SEEDS_FOR_VERDICT, claimTable } from './claims.js';
 import type { SweepFigure } from './figure-set.js';
 import type { RunResult, SweepResults } from './sweep-data.js';
 
@@ -106,6 +106,7 @@ const VERDICT: Record<ClaimRow['verdict'], string> = {
   held: 'held',
   reversed: 'reversed',
   unclear: 'no clear difference',
+  'too few': `too few seeds (< ${MIN_SEEDS_FOR_VERDICT})`,
 };
 
 function claimEffect(r: ClaimRow): string {
@@ -215,7 +216,7 @@ export function buildReport(results: SweepResults, opts: ReportOptions): string 
       'SR beats its baseline in mean final return (mean), varies less across seeds (spread), has a higher ' +
         '10th percentile (worst case) and loses less return under perturbation (decline: per policy, clean return ' +
         'minus the return at the largest ε). A claim reads "held" or "reversed" only when its 95% bootstrap ' +
-        'interval over seeds excludes no difference.',
+        `interval over seeds excludes no difference, and only with at least ${MIN_SEEDS_FOR_VERDICT} seeds per group.`,
       '',
       claimsAtAGlance(claims),
     );
