@@ -1,8 +1,8 @@
-/** The update as training runs it: src/rl/ddpg-update.ts, on a given backend (default: the CPU backend). */
+/** The update as training runs it: src/rl/ddpg/update.ts, on a given backend (default: the CPU backend). */
 import * as sr from '../../src/index.js';
-import { Critic, DeterministicActor } from '../../src/rl/ddpg-networks.js';
-import { ddpgUpdate, type DdpgLearner } from '../../src/rl/ddpg-update.js';
-import { hardUpdate } from '../../src/rl/polyak.js';
+import { Critic, DeterministicActor } from '../../src/rl/ddpg/networks.js';
+import { ddpgUpdate, type DdpgLearner } from '../../src/rl/ddpg/update.js';
+import { hardUpdate } from '../../src/rl/ddpg/polyak.js';
 import { Adam } from '../../src/nn/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { ACT, BATCH, HIDDEN, HYPER, OBS, batchData, type BenchAlgo } from './setup.js';

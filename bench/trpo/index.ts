@@ -9,8 +9,8 @@
  *   npm run bench -- trpo [--iterations=8] [--env=HalfCheetah-v2] [--json]
  */
 import { parseArgs } from 'node:util';
-import { resolveConfig } from '../../src/rl/config.js';
-import { TrpoTrainer } from '../../src/rl/trpo.js';
+import { resolveConfig } from '../../src/rl/trpo/config.js';
+import { TrpoTrainer } from '../../src/rl/trpo/trpo.js';
 
 const { values } = parseArgs({
   options: {

@@ -6,7 +6,7 @@
 import type { Backend } from '../kernels/backend.js';
 import { cpuBackend } from '../kernels/cpu/index.js';
 import { createWebGPUBackend, webgpuInfo, type WebGPUBackend } from '../kernels/webgpu/index.js';
-import type { BackendName } from './config.js';
+import type { BackendName } from './settings.js';
 
 let gpu: Promise<WebGPUBackend> | null = null;
 

@@ -2,26 +2,31 @@
 export {
   type Algo,
   ALGOS,
-  ConfigError,
   CONFIG_KEYS,
   TRPO_DEFAULTS,
   type TrpoConfig,
   resolveConfig,
-} from './config.js';
+} from './trpo/config.js';
+export { ConfigError } from './settings.js';
 export { readConfigFile } from './config-file.js';
-export { type IterationStats, type GradNorms, type TrainerState, TrpoTrainer } from './trpo.js';
+export { type IterationStats, type GradNorms, type TrainerState, TrpoTrainer } from './trpo/trpo.js';
 export { openBackend, describeBackend } from './compute-backend.js';
-export { type StepInputs, type TrpoObjective, trpoObjective } from './objective.js';
-export { GaussianMlpPolicy, type GaussianPolicyOptions, type PolicyParams } from './gaussian-policy.js';
-export { gaussianEntropy, gaussianKl, gaussianLogLikelihood, sharedStdJeffreys } from './distributions.js';
-export { fisherVectorProduct, meanKlFromCurrent } from './fisher.js';
-export { type CgResult, conjugateGradient } from './conjugate-gradient.js';
-export { type LineSearchOptions, type LineSearchResult, backtrackingLineSearch } from './line-search.js';
-export { centered, gae, type GaeResult } from './gae.js';
-export { type Batch, OnPolicySampler, type SamplerSnapshot, type Segment } from './sampler.js';
-export { type Baseline, BASELINE_KINDS, type BaselineKind } from './baselines/baseline.js';
-export { LinearFeatureBaseline } from './baselines/linear-feature.js';
-export { MlpValueBaseline, type MlpValueOptions } from './baselines/mlp-value.js';
+export { type StepInputs, type TrpoObjective, trpoObjective } from './trpo/objective.js';
+export { GaussianMlpPolicy, type GaussianPolicyOptions, type PolicyParams } from './trpo/gaussian-policy.js';
+export {
+  gaussianEntropy,
+  gaussianKl,
+  gaussianLogLikelihood,
+  sharedStdJeffreys,
+} from './trpo/distributions.js';
+export { fisherVectorProduct, meanKlFromCurrent } from './trpo/fisher.js';
+export { type CgResult, conjugateGradient } from './trpo/conjugate-gradient.js';
+export { type LineSearchOptions, type LineSearchResult, backtrackingLineSearch } from './trpo/line-search.js';
+export { centered, gae, type GaeResult } from './trpo/gae.js';
+export { type Batch, OnPolicySampler, type SamplerSnapshot, type Segment } from './trpo/sampler.js';
+export { type Baseline, BASELINE_KINDS, type BaselineKind } from './trpo/baselines/baseline.js';
+export { LinearFeatureBaseline } from './trpo/baselines/linear-feature.js';
+export { MlpValueBaseline, type MlpValueOptions } from './trpo/baselines/mlp-value.js';
 export * from './smoothness/index.js';
 export {
   PROGRESS_COLUMNS,
@@ -32,7 +37,7 @@ export {
   trainRun,
 } from './run/train-run.js';
 export { checkpointDir, latestCheckpoint, loadCheckpoint, saveCheckpoint } from './run/checkpoint.js';
-export { inspectLoss, type InspectedLoss } from './inspect.js';
+export { inspectLoss, type InspectedLoss } from './trpo/inspect.js';
 // DDPG / DDPG-SR-A / DDPG-SR-C and the algorithm registry the run loop and CLI dispatch through
 export {
   DDPG_ALGOS,
@@ -41,9 +46,9 @@ export {
   type DdpgAlgo,
   type DdpgConfig,
   resolveDdpgConfig,
-} from './ddpg-config.js';
-export { DdpgTrainer, type DdpgStats, type DdpgState } from './ddpg.js';
-export { DeterministicActor, Critic, type NetworkOptions } from './ddpg-networks.js';
+} from './ddpg/config.js';
+export { DdpgTrainer, type DdpgStats, type DdpgState } from './ddpg/ddpg.js';
+export { DeterministicActor, Critic, type NetworkOptions } from './ddpg/networks.js';
 export {
   criticTarget,
   ddpgUpdate,
@@ -51,7 +56,7 @@ export {
   type DdpgLearner,
   type UpdateSettings,
   type UpdateStats,
-} from './ddpg-update.js';
+} from './ddpg/update.js';
 export {
   actorDivergence,
   actorSmoothnessPenalty,
@@ -59,21 +64,21 @@ export {
   criticSmoothnessPenalty,
   type PerturbationOptions,
   type SmoothnessPenalty,
-} from './ddpg-smoothness.js';
+} from './ddpg/smoothness.js';
 export {
   ReplayBuffer,
   type ReplayBufferOptions,
   type ReplayBufferState,
   type TransitionBatch,
-} from './replay-buffer.js';
+} from './ddpg/replay-buffer.js';
 export {
   ExplorationNoise,
   NOISE_KINDS,
   type NoiseKind,
   type NoiseOptions,
   type NoiseState,
-} from './noise.js';
-export { hardUpdate, polyakUpdate } from './polyak.js';
+} from './ddpg/noise.js';
+export { hardUpdate, polyakUpdate } from './ddpg/polyak.js';
 export {
   ALGORITHMS,
   ALGO_NAMES,

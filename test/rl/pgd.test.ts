@@ -1,9 +1,9 @@
 /** The PGD inner maximization: stays in the ℓ∞ ball, beats random points, ε = 0 gives a zero regularizer. */
 import { describe, expect, it } from 'vitest';
 import * as sr from '../../src/index.js';
-import { sharedStdJeffreys } from '../../src/rl/distributions.js';
-import { GaussianMlpPolicy } from '../../src/rl/gaussian-policy.js';
-import { trpoObjective } from '../../src/rl/objective.js';
+import { sharedStdJeffreys } from '../../src/rl/trpo/distributions.js';
+import { GaussianMlpPolicy } from '../../src/rl/trpo/gaussian-policy.js';
+import { trpoObjective } from '../../src/rl/trpo/objective.js';
 import { pgdMaximize } from '../../src/rl/smoothness/index.js';
 
 const B = 64;

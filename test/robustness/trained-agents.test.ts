@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import * as sr from '../../src/index.js';
-import { resolveConfig } from '../../src/rl/config.js';
-import { resolveDdpgConfig } from '../../src/rl/ddpg-config.js';
-import type { DdpgTrainer } from '../../src/rl/ddpg.js';
+import { resolveConfig } from '../../src/rl/trpo/config.js';
+import { resolveDdpgConfig } from '../../src/rl/ddpg/config.js';
+import type { DdpgTrainer } from '../../src/rl/ddpg/ddpg.js';
 import { evaluateRobustness, loadAgent } from '../../src/rl/robustness/index.js';
 import { trainRun } from '../../src/rl/run/train-run.js';
-import type { TrpoTrainer } from '../../src/rl/trpo.js';
+import type { TrpoTrainer } from '../../src/rl/trpo/trpo.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 
 const tempDir = tempDirs('sr2l-run-');

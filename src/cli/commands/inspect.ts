@@ -1,6 +1,6 @@
 /** `sr2l inspect`: the policy-loss graph of a checkpoint, with shapes and gradient norms. */
 import { parseArgs } from 'node:util';
-import { inspectLoss } from '../../rl/inspect.js';
+import { inspectLoss } from '../../rl/trpo/inspect.js';
 import { latestCheckpoint } from '../../rl/run/checkpoint.js';
 import { UsageError, type Command } from '../command.js';
 

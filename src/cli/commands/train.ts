@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { ConfigError } from '../../rl/config.js';
+import { ConfigError } from '../../rl/settings.js';
 import { kebab, parseFlagValue, readConfigFile } from '../../rl/config-file.js';
 import {
   ALGORITHMS,

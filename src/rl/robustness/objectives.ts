@@ -3,7 +3,7 @@
  * of the shared PGD (src/rl/smoothness): D(S, S + δ) → [B].
  */
 import type { Tensor } from '../../autograd/index.js';
-import { sharedStdJeffreys } from '../distributions.js';
+import { sharedStdJeffreys } from '../trpo/distributions.js';
 import type { Divergence } from '../smoothness/index.js';
 import type { Critic, EvalPolicy } from './policy.js';
 

@@ -4,24 +4,18 @@
  * build a trainer; the run loop (train-run.ts), the checkpoint folders (checkpoint.ts)
  * and the CLI are shared. Adding an algorithm = one entry here.
  */
-import {
-  type RunSettings,
-  CONFIG_KEYS,
-  ConfigError,
-  TRPO_DEFAULTS,
-  resolveConfig,
-  type TrpoConfig,
-} from '../config.js';
+import { ConfigError, type RunSettings } from '../settings.js';
+import { CONFIG_KEYS, TRPO_DEFAULTS, resolveConfig, type TrpoConfig } from '../trpo/config.js';
 import {
   DDPG_ALGOS,
   DDPG_CONFIG_KEYS,
   DDPG_DEFAULTS,
   DDPG_RESUME_OVERRIDABLE,
   resolveDdpgConfig,
-} from '../ddpg-config.js';
-import { DdpgTrainer } from '../ddpg.js';
-import { ALGOS } from '../config.js';
-import { TrpoTrainer } from '../trpo.js';
+} from '../ddpg/config.js';
+import { DdpgTrainer } from '../ddpg/ddpg.js';
+import { ALGOS } from '../trpo/config.js';
+import { TrpoTrainer } from '../trpo/trpo.js';
 import { loadTrpoCheckpoint, saveTrpoCheckpoint } from './checkpoint.js';
 
 export type { RunSettings };

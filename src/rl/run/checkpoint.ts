@@ -7,7 +7,7 @@
  *                          actions, observation, normalizer statistics, RNG states) and
  *                          the perturbation RNG state
  * for DDPG the networks, optimizers and state.json, with the replay buffer appended to
- * `checkpoints/replay/` (replay-segments.ts). The folder is written under a temporary name
+ * `checkpoints/replay/` (ddpg/replay-segments.ts). The folder is written under a temporary name
  * and renamed into place, then `checkpoints/latest.json` is replaced atomically: a crash
  * leaves the previous checkpoint intact and never a partial one.
  *
@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import type { Tensor } from '../../autograd/index.js';
 import { loadModule, loadSafetensors, saveModule, saveSafetensors } from '../../nn/index.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import type { TrainerState, TrpoTrainer } from '../trpo.js';
+import type { TrainerState, TrpoTrainer } from '../trpo/trpo.js';
 import type { RunTrainer } from './algorithms.js';
 
 export const CHECKPOINTS = 'checkpoints';

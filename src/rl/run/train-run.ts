@@ -16,10 +16,11 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { version } from '../../version.js';
 import { Rng } from '../../util/rng.js';
-import { ConfigError, type TrpoConfig } from '../config.js';
-import type { DdpgConfig } from '../ddpg-config.js';
-import type { DdpgTrainer } from '../ddpg.js';
-import type { TrpoTrainer } from '../trpo.js';
+import { ConfigError } from '../settings.js';
+import type { TrpoConfig } from '../trpo/config.js';
+import type { DdpgConfig } from '../ddpg/config.js';
+import type { DdpgTrainer } from '../ddpg/ddpg.js';
+import type { TrpoTrainer } from '../trpo/trpo.js';
 import {
   TRPO_ALGORITHM,
   algorithmFor,

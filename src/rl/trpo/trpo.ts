@@ -1,0 +1,358 @@
+/**
+ * TRPO (Schulman et al. 2015) and TRPO-SR (SR²L, paper §3.1 eq. 8 and Algorithm 1),
+ * as garage runs TRPO (rl-anchors §2.1). Read top to bottom, one iteration is:
+ *
+ *   1. sample exactly batchSize steps with the stochastic policy (sampler.ts)
+ *   2. advantages by GAE(γ, λ) from the baseline's values, then centered
+ *   3. TRPO-SR only: a worst-case perturbation δ per state by PGD in the ℓ∞ ball
+ *   4. the policy step: minimize L(θ) = −surrogate(θ) + λ_s·mean D_J(θ) subject to
+ *      mean KL(π_old ‖ π_θ) ≤ δ_KL: direction x = F⁻¹(−∇L) by conjugate gradient on
+ *      Fisher-vector products (the engine's Hessian-vector product of the mean KL),
+ *      scaled to the trust-region boundary, then a backtracking line search that keeps
+ *      only an improving step inside the KL bound
+ *   5. fit the baseline to the λ-returns (after the policy step, as garage does)
+ *
+ * Every hyperparameter, its default and its source is in config.ts (TRPO_DEFAULTS).
+ */
+import * as sr from '../../autograd/index.js';
+import type { Tensor } from '../../autograd/index.js';
+import { Generator } from '../../autograd/index.js';
+import { type Env, NormalizeObservation, makeEnv } from '../../envs/index.js';
+import { openBackend } from '../compute-backend.js';
+import { evaluatePolicy } from '../evaluate-policy.js';
+import { Rng, type RngState } from '../../util/rng.js';
+import type { Baseline } from './baselines/baseline.js';
+import { LinearFeatureBaseline } from './baselines/linear-feature.js';
+import { MlpValueBaseline } from './baselines/mlp-value.js';
+import type { TrpoConfig } from './config.js';
+import { conjugateGradient } from './conjugate-gradient.js';
+import { gaussianEntropy, sharedStdJeffreys } from './distributions.js';
+import { centered, gae } from './gae.js';
+import { GaussianMlpPolicy, type PolicyParams } from './gaussian-policy.js';
+import { backtrackingLineSearch } from './line-search.js';
+import { dot, readFlat } from '../params.js';
+import { fisherVectorProduct, meanKlFromCurrent } from './fisher.js';
+import { type Batch, OnPolicySampler, type SamplerSnapshot } from './sampler.js';
+import { pgdMaximize } from '../smoothness/index.js';
+import { type StepInputs, trpoObjective } from './objective.js';
+
+export type { StepInputs } from './objective.js';
+
+/** One row of progress.csv. */
+export interface IterationStats {
+  Iteration: number;
+  EnvSteps: number;
+  AverageReturn: number;
+  StdReturn: number;
+  MinReturn: number;
+  MaxReturn: number;
+  NumEpisodes: number;
+  EvalReturn: number;
+  Entropy: number;
+  MeanKL: number;
+  SurrogateBefore: number;
+  SurrogateAfter: number;
+  SmoothnessReg: number;
+  PerturbationLinf: number;
+  LineSearchSteps: number;
+  CGResidual: number;
+  TimeSampling: number;
+  TimeOptimize: number;
+}
+
+/** Per-parameter gradient norms of one iteration (grads.csv). */
+export interface GradNorms {
+  surrogate: Record<string, number>;
+  regularizer: Record<string, number>;
+}
+
+/** The host-side state a checkpoint needs besides the tensors. */
+export interface TrainerState {
+  iteration: number;
+  envSteps: number;
+  sampler: SamplerSnapshot;
+  perturbation: RngState;
+}
+
+export class TrpoTrainer {
+  iteration = 0;
+  envSteps = 0;
+  /** set by each iteration when logGrads is on */
+  lastGradNorms: GradNorms | null = null;
+  /** the last policy step's inputs */
+  lastStepInputs: StepInputs | null = null;
+
+  private constructor(
+    readonly config: TrpoConfig,
+    readonly env: Env,
+    readonly normalizer: NormalizeObservation | null,
+    readonly policy: GaussianMlpPolicy,
+    readonly baseline: Baseline,
+    readonly sampler: OnPolicySampler,
+    readonly perturbation: Generator,
+  ) {}
+
+  /** Builds env, policy, baseline and sampler; every random stream derives from config.seed. */
+  static async create(config: TrpoConfig): Promise<TrpoTrainer> {
+    const backend = await openBackend(config.backend);
+    const root = new Rng(config.seed);
+    const streams = {
+      policy: root.fork('policy-init'),
+      baseline: root.fork('baseline').nextUint32(),
+      sampler: root.fork('sampler').nextUint32(),
+      perturbation: root.fork('perturbation'),
+    };
+    const raw = await makeEnv(config.env, envOptions(config));
+    const normalizer = config.normalizeObs ? new NormalizeObservation(raw) : null;
+    const env = normalizer ?? raw;
+    const obsDim = env.observationSpace.shape[0]!;
+    const actDim = env.actionSpace.shape[0]!;
+    const policy = new GaussianMlpPolicy({
+      obsDim,
+      actDim,
+      hidden: config.hidden,
+      initStd: config.initStd,
+      dtype: config.dtype,
+      backend,
+      rng: streams.policy,
+    });
+    const baseline: Baseline =
+      config.baseline === 'linear'
+        ? new LinearFeatureBaseline(obsDim)
+        : new MlpValueBaseline(obsDim, { dtype: config.dtype, backend, seed: streams.baseline });
+    const sampler = new OnPolicySampler(env, normalizer, streams.sampler, config.clipActions);
+    return new TrpoTrainer(
+      config,
+      env,
+      normalizer,
+      policy,
+      baseline,
+      sampler,
+      new Generator(streams.perturbation),
+    );
+  }
+
+  /** One TRPO / TRPO-SR iteration; returns its progress row (EvalReturn NaN unless evaluated). */
+  async iterate(): Promise<IterationStats> {
+    const c = this.config;
+    const t0 = performance.now();
+
+    // 1. sample
+    const batch = await this.sampler.sample(this.policy, c.batchSize);
+    const t1 = performance.now();
+
+    // 2. advantages (the baseline is the one fitted at the end of the previous iteration)
+    const values = await this.baseline.predict(batch.obs, batch.t, batch.size);
+    const bootstrap = await this.bootstrapValues(batch);
+    const { advantages, returns } = gae(
+      batch.rewards,
+      values,
+      batch.segments,
+      bootstrap,
+      c.discount,
+      c.gaeLambda,
+    );
+    const adv = c.centerAdvantages ? centered(advantages) : advantages;
+
+    // 3 + 4. the policy step
+    const step = await this.policyStep(batch, adv);
+
+    // 5. baseline
+    await this.baseline.fit(batch.obs, batch.t, returns, batch.size);
+    const t2 = performance.now();
+
+    this.iteration++;
+    this.envSteps += batch.size;
+    const rets = batch.episodeReturns;
+    const mean = rets.length ? rets.reduce((a, b) => a + b, 0) / rets.length : NaN;
+    return {
+      Iteration: this.iteration,
+      EnvSteps: this.envSteps,
+      AverageReturn: mean,
+      StdReturn: rets.length ? Math.sqrt(rets.reduce((a, r) => a + (r - mean) ** 2, 0) / rets.length) : NaN,
+      MinReturn: rets.length ? Math.min(...rets) : NaN,
+      MaxReturn: rets.length ? Math.max(...rets) : NaN,
+      NumEpisodes: rets.length,
+      EvalReturn: NaN,
+      ...step,
+      TimeSampling: (t1 - t0) / 1000,
+      TimeOptimize: (t2 - t1) / 1000,
+    };
+  }
+
+  private async bootstrapValues(batch: Batch): Promise<number[]> {
+    const open = batch.segments.filter((s) => s.nextObs !== null);
+    if (open.length === 0) return batch.segments.map(() => 0);
+    const obs = new Float64Array(open.length * batch.obsDim);
+    open.forEach((s, i) => obs.set(s.nextObs!, i * batch.obsDim));
+    const v = await this.baseline.predict(
+      obs,
+      open.map((s) => s.nextT),
+      open.length,
+    );
+    let k = 0;
+    return batch.segments.map((s) => (s.nextObs !== null ? v[k++]! : 0));
+  }
+
+  private async policyStep(
+    batch: Batch,
+    adv: Float64Array,
+  ): Promise<
+    Pick<
+      IterationStats,
+      | 'Entropy'
+      | 'MeanKL'
+      | 'SurrogateBefore'
+      | 'SurrogateAfter'
+      | 'SmoothnessReg'
+      | 'PerturbationLinf'
+      | 'LineSearchSteps'
+      | 'CGResidual'
+    >
+  > {
+    const c = this.config;
+    const policy = this.policy;
+    const params = policy.paramList();
+    const obs = policy.toTensor(batch.obs, batch.size);
+    const actions = policy.toTensor(batch.actions, batch.size);
+    const advantages = policy.toTensor(adv, batch.size).reshape([batch.size]);
+
+    // π_old = the current policy, held fixed for this iteration
+    const oldLogLik = sr.noGrad(() => policy.logLikelihood(obs, actions));
+    const meanKl = meanKlFromCurrent(policy, obs);
+
+    // 3. TRPO-SR: s̃ = s + δ, δ maximizing D_J(π_old(·|s), π_old(·|s + δ)) in the ℓ∞ ball
+    const useSr = c.algo === 'trpo-sr';
+    let perturbedObs: Tensor | null = null;
+    let smoothness = NaN;
+    let perturbationLinf = NaN;
+    if (useSr) {
+      const frozen = params.map((p) => p.detach());
+      // μ(s) does not depend on δ: computed once, not at every ascent step
+      const meanAtS = sr.noGrad(() => policy.mean(obs, frozen));
+      const pgd = pgdMaximize(
+        obs,
+        (_s, sp) => sharedStdJeffreys(meanAtS, policy.mean(sp, frozen), policy.logStdOf(frozen)),
+        {
+          eps: c.eps,
+          steps: c.pgdSteps,
+          stepSize: c.pgdStepScale * c.eps,
+          ascent: c.pgdAscent,
+          generator: this.perturbation,
+        },
+      );
+      perturbedObs = sr.noGrad(() => obs.add(pgd.delta));
+      smoothness = (await pgd.divergence.mean().data())[0]!;
+      perturbationLinf = (await pgd.delta.abs().max(-1).mean().data())[0]!;
+    }
+    this.lastStepInputs = { obs, actions, advantages, oldLogLik, perturbedObs };
+    const { surrogate, regularizer, loss } = trpoObjective(policy, this.lastStepInputs, c.lambdaS);
+
+    // ∇L at θ_k (and, for --log-grads, the two parts separately)
+    const [lossBeforeT, gradsT] = sr.valueAndGrad(
+      loss,
+      params.map((_, i) => i),
+    )(...params) as [Tensor, Tensor[]];
+    const lossBefore = (await lossBeforeT.data())[0]!;
+    const g = await readFlat(gradsT);
+    if (c.logGrads) this.lastGradNorms = await this.gradNorms(params, surrogate, regularizer);
+
+    // F·v + damping·v, F = ∇²θ mean KL(π_old ‖ π_θ) at θ = θ_k (the engine's hvp: grad of grad·v)
+    const fvp = fisherVectorProduct(policy, meanKl, c.cgDamping);
+    const negG = g.map((x) => -x);
+    const cg = await conjugateGradient(fvp, negG, c.cgIters, c.cgResidualTol);
+
+    // step to the trust-region boundary: ½ βxᵀFx·β = δ ⇒ β = √(2δ / xᵀFx) (garage adds 1e-8)
+    const xFx = dot(cg.x, await fvp(cg.x));
+    const beta = Math.sqrt((2 * c.maxKl) / (xFx + 1e-8));
+    const fullStep = cg.x.map((x) => beta * x);
+
+    const evaluate = async (): Promise<[number, number]> => {
+      const [l, k] = sr.noGrad(() => [loss(...params), meanKl(...params)]);
+      return [(await l!.data())[0]!, (await k!.data())[0]!];
+    };
+    const ls = await backtrackingLineSearch(params, fullStep, lossBefore, evaluate, {
+      backtrackRatio: c.backtrackRatio,
+      maxBacktracks: c.maxBacktracks,
+      maxKl: c.maxKl,
+    });
+
+    const [surrBefore, surrAfter, entropy] = await Promise.all([
+      sr.noGrad(() => advantages.mean()).data(), // the ratio is 1 at θ_old
+      sr.noGrad(() => surrogate(params)).data(),
+      sr.noGrad(() => gaussianEntropy(policy.logStd)).data(),
+    ]);
+    return {
+      Entropy: entropy[0]!,
+      MeanKL: ls.kl,
+      SurrogateBefore: surrBefore[0]!,
+      SurrogateAfter: surrAfter[0]!,
+      SmoothnessReg: smoothness,
+      PerturbationLinf: perturbationLinf,
+      LineSearchSteps: ls.accepted ? ls.steps : -ls.steps,
+      CGResidual: cg.residual,
+    };
+  }
+
+  private async gradNorms(
+    params: Tensor[],
+    surrogate: (ps: PolicyParams) => Tensor,
+    regularizer: ((ps: PolicyParams) => Tensor) | null,
+  ): Promise<GradNorms> {
+    const names = this.policy.paramNames();
+    const norms = async (f: (ps: PolicyParams) => Tensor): Promise<Record<string, number>> => {
+      const gs = sr.grad(
+        (...ps: Tensor[]) => f(ps),
+        params.map((_, i) => i),
+      )(...params) as Tensor[];
+      const out: Record<string, number> = {};
+      for (let i = 0; i < gs.length; i++) {
+        out[names[i]!] = Math.sqrt((await gs[i]!.square().sum().data())[0]!);
+      }
+      return out;
+    };
+    return {
+      surrogate: await norms((ps) => surrogate(ps).neg()),
+      regularizer: regularizer ? await norms(regularizer) : {},
+    };
+  }
+
+  /** Mean undiscounted return of the deterministic policy (μ(s)) on fresh episodes. */
+  async evaluate(episodes: number, seed: number): Promise<number> {
+    const env = await makeEnv(this.config.env, envOptions(this.config));
+    const obsNorm = new Float64Array(this.sampler.obsDim);
+    const action = new Float64Array(this.sampler.actDim);
+    const { low, high } = env.actionSpace;
+    return evaluatePolicy(env, episodes, seed, async (obs) => {
+      const input = this.normalizer ? this.normalizer.apply(obs, obsNorm) : obs;
+      await this.policy.meanAt(input, action);
+      if (this.config.clipActions)
+        for (let j = 0; j < action.length; j++) action[j] = Math.min(high[j]!, Math.max(low[j]!, action[j]!));
+      return action;
+    });
+  }
+
+  getState(): TrainerState {
+    return {
+      iteration: this.iteration,
+      envSteps: this.envSteps,
+      sampler: this.sampler.snapshot(),
+      perturbation: this.perturbation.getState(),
+    };
+  }
+
+  setState(s: TrainerState): void {
+    this.sampler.restore(s.sampler);
+    this.perturbation.setState(s.perturbation);
+    this.iteration = s.iteration;
+    this.envSteps = s.envSteps;
+  }
+
+  close(): void {
+    this.env.close();
+  }
+}
+
+function envOptions(c: TrpoConfig): { maxEpisodeSteps?: number } {
+  return c.maxEpisodeSteps === null ? {} : { maxEpisodeSteps: c.maxEpisodeSteps };
+}
