@@ -7,7 +7,16 @@
  * logGrads) have the same names, checks and CLI flags.
  */
 import { ENV_IDS } from '../../envs/index.js';
-import { ASCENT_RULES, type AscentRule } from '../smoothness/index.js';
+import {
+  ASCENT_RULES,
+  EPS_SCALES,
+  REGULARIZER_FORMS,
+  type AscentRule,
+  type EpsScale,
+  type RegularizerForm,
+} from '../smoothness/index.js';
+import { type PresetName, overlayPreset, presetRule } from '../presets.js';
+import { DDPG_PRESETS } from './presets.js';
 import {
   BACKENDS,
   type RunSettings,
@@ -77,6 +86,14 @@ export interface DdpgConfig extends RunSettings {
   pgdAscent: AscentRule;
   /** DDPG-SR-C: differentiate the clean Q(s, a) too (Algorithm 3 holds it fixed: false) */
   criticRegBothTerms: boolean;
+  /** SR: ε in raw observation units, or 'obs-std': times each dimension's std over the minibatch (SA-MDP's convention) */
+  epsScale: EpsScale;
+  /** DDPG-SR-A: 'ball' (eq. 7, max over the ε ball) or 'wasserstein' (§4, the penalized dual: max D − γ‖δ‖²) */
+  regularizerForm: RegularizerForm;
+  /** DDPG-SR-A, wasserstein form: the transport-cost weight γ (Sinha et al. 2018); larger γ, smaller δ */
+  wassersteinGamma: number;
+  /** the preset overlaid on the defaults before the user's settings (presets.ts); null: none */
+  preset: PresetName | null;
 }
 
 /** garage19's DDPG benchmark settings with the paper's 2 × 64 networks and 500 × 1K-step budget. */
@@ -111,6 +128,10 @@ export const DDPG_DEFAULTS: DdpgConfig = {
   pgdStepScale: 0.2,
   pgdAscent: 'sign',
   criticRegBothTerms: false,
+  epsScale: 'raw',
+  regularizerForm: 'ball',
+  wassersteinGamma: 10,
+  preset: null,
   evalEvery: 10,
   evalEpisodes: 5,
   checkpointEvery: 10,
@@ -152,6 +173,10 @@ const RULES: { [K in keyof DdpgConfig]: Rule } = {
   pgdStepScale: num(0, Infinity),
   pgdAscent: oneOf(ASCENT_RULES),
   criticRegBothTerms: bool,
+  epsScale: oneOf(EPS_SCALES),
+  regularizerForm: oneOf(REGULARIZER_FORMS),
+  wassersteinGamma: num(0, Infinity, { min: true }),
+  preset: presetRule,
   evalEvery: int(0),
   evalEpisodes: int(1),
   checkpointEvery: int(1),
@@ -167,7 +192,7 @@ export const DDPG_RESUME_OVERRIDABLE: readonly (keyof DdpgConfig)[] = ['iteratio
 
 /** Defaults overlaid with `partial`; throws ConfigError naming the first bad or unknown setting. */
 export function resolveDdpgConfig(partial: Record<string, unknown> = {}, source = 'config'): DdpgConfig {
-  const c = resolveSettings(RULES, DDPG_DEFAULTS, partial, source);
+  const c = resolveSettings(RULES, DDPG_DEFAULTS, overlayPreset(DDPG_PRESETS, partial, source), source);
   if (c.stepsPerIteration % c.stepsPerCycle !== 0)
     throw new ConfigError(
       `${source}: stepsPerIteration = ${c.stepsPerIteration} must be a multiple of stepsPerCycle = ${c.stepsPerCycle}`,

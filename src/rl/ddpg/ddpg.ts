@@ -37,6 +37,7 @@ import { ReplayBuffer, type ReplayBufferState, type TransitionBatch } from './re
 import { readReplaySegments, writeReplaySegment } from './replay-segments.js';
 import { openBackend } from '../compute-backend.js';
 import { evaluatePolicy } from '../evaluate-policy.js';
+import { innerMaxSettings } from '../smoothness/index.js';
 
 /** One progress.csv row (names as TRPO's and garage's where one exists). NaN: not measured. */
 export interface DdpgStats {
@@ -211,13 +212,7 @@ export class DdpgTrainer {
       tau: config.tau,
       lambda: config.lambdaS,
       criticRegBothTerms: config.criticRegBothTerms,
-      perturbation: {
-        eps: config.eps,
-        steps: config.pgdSteps,
-        stepSize: config.pgdStepScale * config.eps,
-        ascent: config.pgdAscent,
-        generator: this.perturb,
-      },
+      perturbation: innerMaxSettings(config, this.perturb),
     };
   }
 

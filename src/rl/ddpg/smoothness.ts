@@ -4,22 +4,16 @@
  *  - actor (DDPG-SR-A, eq. 7): R = mean_i ‖μ(s_i) − μ(s̃_i)‖², s̃_i maximizing the same distance;
  *  - critic (DDPG-SR-C): R = mean_i (Q(s_i, a_i) − Q(s̃_i, a_i))², s̃_i maximizing it, with the
  *    clean value Q(s_i, a_i) a constant (the parameters before the update) unless asked otherwise.
- * The PGD finds s̃ with gradients w.r.t. δ only; the returned penalty is then differentiable
+ * The inner maximization (the ε ball, or §4's Wasserstein dual) finds s̃ with gradients w.r.t. δ only; the returned penalty is then differentiable
  * w.r.t. the network's parameters. Nothing is read back to the host.
  */
 import * as sr from '../../autograd/index.js';
-import type { Generator, Tensor } from '../../autograd/index.js';
+import type { Tensor } from '../../autograd/index.js';
 import type { Critic, DeterministicActor } from './networks.js';
-import { pgdMaximize, type AscentRule, type Divergence } from '../smoothness/index.js';
+import { type Divergence, type InnerMaxSettings, findPerturbation } from '../smoothness/index.js';
 
-export interface PerturbationOptions {
-  eps: number;
-  steps: number;
-  /** PGD step size (paper: 0.2ε) */
-  stepSize: number;
-  ascent: AscentRule;
-  generator: Generator;
-}
+/** How the inner maximization runs: ball or Wasserstein form, ε raw or per-dimension std. */
+export type PerturbationOptions = InnerMaxSettings;
 
 export interface SmoothnessPenalty {
   /** mean divergence at s̃, differentiable w.r.t. the network's parameters (unweighted by λ) */
@@ -62,7 +56,7 @@ export function actorSmoothnessPenalty(
   cleanAction: Tensor,
   opts: PerturbationOptions,
 ): SmoothnessPenalty {
-  const { delta } = pgdMaximize(obs, actorDivergence(actor, cleanAction), opts);
+  const { delta } = findPerturbation(obs, actorDivergence(actor, cleanAction), opts);
   const penalty = rowSquaredDistance(cleanAction, actor.forward(obs.add(delta))).mean();
   return { penalty, perturbation: meanRowNorms(delta) };
 }
@@ -79,7 +73,7 @@ export function criticSmoothnessPenalty(
   bothTerms: boolean,
   opts: PerturbationOptions,
 ): SmoothnessPenalty {
-  const { delta } = pgdMaximize(obs, criticDivergence(critic, actions, cleanQ), opts);
+  const { delta } = findPerturbation(obs, criticDivergence(critic, actions, cleanQ), opts);
   const clean = bothTerms ? cleanQ : cleanQ.detach();
   const penalty = clean
     .sub(critic.forward(obs.add(delta), actions))

@@ -9,7 +9,7 @@ import * as sr from '../../autograd/index.js';
 import { type Env, type MakeEnvOptions, makeEnv } from '../../envs/index.js';
 import { percentile, summarize } from '../../report/stats.js';
 import { Rng } from '../../util/rng.js';
-import { pgdMaximize } from '../smoothness/index.js';
+import { type EpsScale, EPS_SCALES, pgdMaximize } from '../smoothness/index.js';
 import {
   type AttackName,
   type PgdSettings,
@@ -23,8 +23,7 @@ import { actionChange, inScaledBall, lipschitzRatio, policyDivergence } from './
 import type { EvalAgent } from './policy.js';
 import { runEpisodes, type EpisodeBatchResult } from './rollout.js';
 
-export const EPS_SCALES = ['raw', 'obs-std'] as const;
-export type EpsScale = (typeof EPS_SCALES)[number];
+export { EPS_SCALES, type EpsScale } from '../smoothness/index.js';
 
 export interface RobustnessOptions {
   envId: string;

@@ -42,12 +42,5 @@ export function lipschitzRatio(policy: EvalPolicy, scale: Tensor | null): Diverg
   };
 }
 
-/**
- * An objective over a per-dimension scaled ball: the PGD searches u with ‖u‖∞ ≤ ε and the
- * objective sees δ = scale ⊙ u. With scale = the observation std this is the SA-MDP
- * convention of ε in units of each dimension's std.
- */
-export function inScaledBall(objective: Divergence, scale: Tensor | null): Divergence {
-  if (!scale) return objective;
-  return (s, p) => objective(s, s.add(p.sub(s).mul(scale)));
-}
+/** (the scaled ball lives with the shared ascent code) */
+export { inScaledBall } from '../smoothness/index.js';

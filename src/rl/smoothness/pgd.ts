@@ -53,22 +53,54 @@ export function checkPgdOptions(opts: PgdOptions): Required<Omit<PgdOptions, 'ge
   return { eps: opts.eps, steps, stepSize, ascent };
 }
 
+/**
+ * The ascent loop both forms of the inner maximization share: from `start`, `steps` times
+ * δ ← update(δ, ∇δ Σ_i f(S, S + δ)_i). Rows are independent (δ_i only affects f_i), so the
+ * gradient of the sum gives every row its own ascent direction. With `keepBest` each row
+ * returns its best iterate (start included) rather than the last: a fixed step can
+ * overshoot on a non-concave objective. Returns δ, detached.
+ */
+export function ascend(
+  states: Tensor,
+  objective: Divergence,
+  start: Tensor,
+  steps: number,
+  update: (delta: Tensor, grad: Tensor) => Tensor,
+  keepBest = false,
+): Tensor {
+  const s = states.detach();
+  const total = sr.grad((d: Tensor) => objective(s, s.add(d)).sum());
+  const valueAt = (d: Tensor): Tensor => sr.noGrad(() => objective(s, s.add(d)));
+  let delta = start;
+  let best = delta;
+  let bestValue = keepBest ? valueAt(delta) : null;
+  for (let k = 0; k < steps; k++) {
+    const g = total(delta) as Tensor;
+    delta = sr.noGrad(() => update(delta, g));
+    if (bestValue) {
+      const value = valueAt(delta);
+      const [b, v] = sr.noGrad(() => {
+        // ≥: among equal values (the flat top of a maximum) the later iterate is the closer one
+        const better = value.ge(bestValue!);
+        const rowMask = better.reshape([better.shape[0]!, 1]);
+        return [best.add(delta.sub(best).mul(rowMask)), bestValue!.add(value.sub(bestValue!).mul(better))];
+      });
+      best = b!;
+      bestValue = v!;
+    }
+  }
+  return keepBest ? best : delta;
+}
+
 /** Projected gradient ascent on D(S, S + δ) over ‖δ‖∞ ≤ ε, batched over the rows of S. */
 export function pgdMaximize(states: Tensor, divergence: Divergence, opts: PgdOptions): PgdResult {
   const { eps, steps, stepSize, ascent } = checkPgdOptions(opts);
   if (states.ndim !== 2) throw new RangeError(`pgd: states must be [B, n], got [${states.shape.join(', ')}]`);
   const s = states.detach();
-  const like = { dtype: s.dtype, backend: s.backend };
-  let delta = opts.generator.uniform(s.shape, -eps, eps, like);
-  // δ_i only affects D_i, so the gradient of Σ_i D_i gives every row its own ascent direction
-  const total = sr.grad((d: Tensor) => divergence(s, s.add(d)).sum());
-  for (let k = 0; k < steps && eps > 0; k++) {
-    const g = total(delta) as Tensor;
-    delta = sr.noGrad(() => {
-      const dir = ascent === 'sign' ? g.sign() : g;
-      return delta.add(dir.mul(stepSize)).clamp(-eps, eps);
-    });
-  }
+  const start = opts.generator.uniform(s.shape, -eps, eps, { dtype: s.dtype, backend: s.backend });
+  const delta = ascend(s, divergence, start, eps > 0 ? steps : 0, (d, g) =>
+    d.add((ascent === 'sign' ? g.sign() : g).mul(stepSize)).clamp(-eps, eps),
+  );
   const value = sr.noGrad(() => divergence(s, s.add(delta)));
   return { delta, divergence: value };
 }

@@ -5,7 +5,16 @@
  */
 import { ENV_IDS } from '../../envs/index.js';
 import { BASELINE_KINDS, type BaselineKind } from './baselines/baseline.js';
-import { ASCENT_RULES, type AscentRule } from '../smoothness/index.js';
+import {
+  ASCENT_RULES,
+  EPS_SCALES,
+  REGULARIZER_FORMS,
+  type AscentRule,
+  type EpsScale,
+  type RegularizerForm,
+} from '../smoothness/index.js';
+import { type PresetName, overlayPreset, presetRule } from '../presets.js';
+import { TRPO_PRESETS } from './presets.js';
 import {
   BACKENDS,
   DTYPES,
@@ -64,6 +73,14 @@ export interface TrpoConfig extends RunSettings {
   pgdStepScale: number;
   /** TRPO-SR: 'sign' (ℓ∞ steepest ascent) or 'gradient' (Algorithm 1 as written) */
   pgdAscent: AscentRule;
+  /** TRPO-SR: ε in raw observation units, or 'obs-std': times each dimension's std over the batch (SA-MDP's convention) */
+  epsScale: EpsScale;
+  /** TRPO-SR: 'ball' (eq. 5, max over the ε ball) or 'wasserstein' (§4, the penalized dual: max D − γ‖δ‖²) */
+  regularizerForm: RegularizerForm;
+  /** TRPO-SR, wasserstein form: the transport-cost weight γ (Sinha et al. 2018); larger γ, smaller δ */
+  wassersteinGamma: number;
+  /** the preset overlaid on the defaults before the user's settings (presets.ts); null: none */
+  preset: PresetName | null;
 }
 
 export const TRPO_DEFAULTS: TrpoConfig = {
@@ -92,6 +109,10 @@ export const TRPO_DEFAULTS: TrpoConfig = {
   pgdSteps: 10,
   pgdStepScale: 0.2,
   pgdAscent: 'sign',
+  epsScale: 'raw',
+  regularizerForm: 'ball',
+  wassersteinGamma: 10,
+  preset: null,
   evalEvery: 10,
   evalEpisodes: 5,
   checkpointEvery: 10,
@@ -129,6 +150,10 @@ const RULES: { [K in keyof TrpoConfig]: Rule } = {
   pgdSteps: int(0),
   pgdStepScale: num(0, Infinity),
   pgdAscent: oneOf(ASCENT_RULES),
+  epsScale: oneOf(EPS_SCALES),
+  regularizerForm: oneOf(REGULARIZER_FORMS),
+  wassersteinGamma: num(0, Infinity, { min: true }),
+  preset: presetRule,
   evalEvery: int(0),
   evalEpisodes: int(1),
   checkpointEvery: int(1),
@@ -141,5 +166,5 @@ export const CONFIG_KEYS = Object.keys(RULES) as (keyof TrpoConfig)[];
 
 /** Defaults overlaid with `partial`; throws ConfigError naming the first bad or unknown setting. */
 export function resolveConfig(partial: Record<string, unknown>, source = 'config'): TrpoConfig {
-  return resolveSettings(RULES, TRPO_DEFAULTS, partial, source);
+  return resolveSettings(RULES, TRPO_DEFAULTS, overlayPreset(TRPO_PRESETS, partial, source), source);
 }

@@ -33,7 +33,7 @@ import { backtrackingLineSearch } from './line-search.js';
 import { dot, readFlat } from '../params.js';
 import { fisherVectorProduct, meanKlFromCurrent } from './fisher.js';
 import { type Batch, OnPolicySampler, type SamplerSnapshot } from './sampler.js';
-import { pgdMaximize } from '../smoothness/index.js';
+import { findPerturbation, innerMaxSettings } from '../smoothness/index.js';
 import { type StepInputs, trpoObjective } from './objective.js';
 
 export type { StepInputs } from './objective.js';
@@ -222,6 +222,7 @@ export class TrpoTrainer {
     const meanKl = meanKlFromCurrent(policy, obs);
 
     // 3. TRPO-SR: s̃ = s + δ, δ maximizing D_J(π_old(·|s), π_old(·|s + δ)) in the ℓ∞ ball
+    //    (or D_J − γ‖δ‖², the Wasserstein form)
     const useSr = c.algo === 'trpo-sr';
     let perturbedObs: Tensor | null = null;
     let smoothness = NaN;
@@ -230,19 +231,13 @@ export class TrpoTrainer {
       const frozen = params.map((p) => p.detach());
       // μ(s) does not depend on δ: computed once, not at every ascent step
       const meanAtS = sr.noGrad(() => policy.mean(obs, frozen));
-      const pgd = pgdMaximize(
+      const pgd = findPerturbation(
         obs,
         (_s, sp) => sharedStdJeffreys(meanAtS, policy.mean(sp, frozen), policy.logStdOf(frozen)),
-        {
-          eps: c.eps,
-          steps: c.pgdSteps,
-          stepSize: c.pgdStepScale * c.eps,
-          ascent: c.pgdAscent,
-          generator: this.perturbation,
-        },
+        innerMaxSettings(c, this.perturbation),
       );
       perturbedObs = sr.noGrad(() => obs.add(pgd.delta));
-      smoothness = (await pgd.divergence.mean().data())[0]!;
+      smoothness = (await pgd.value.mean().data())[0]!;
       perturbationLinf = (await pgd.delta.abs().max(-1).mean().data())[0]!;
     }
     this.lastStepInputs = { obs, actions, advantages, oldLogLik, perturbedObs };

@@ -1,0 +1,160 @@
+/**
+ * `--preset garage-benchmark`: the resolved values (garage v2019.10.3's benchmark harness,
+ * docs/presets.md), the user's settings win over the preset, an unknown preset is a
+ * usage error naming the choices, `sr2l train --help` lists it, config.json records it.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/index.js';
+import { resolveConfig, TRPO_DEFAULTS } from '../../src/rl/trpo/config.js';
+import { resolveDdpgConfig, DDPG_DEFAULTS } from '../../src/rl/ddpg/config.js';
+import { ConfigError } from '../../src/rl/settings.js';
+
+const root = mkdtempSync(join(tmpdir(), 'sr2l-preset-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let errors: string[] = [];
+let logs: string[] = [];
+beforeEach(() => {
+  errors = [];
+  logs = [];
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errors.push(a.join(' ')));
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void logs.push(a.join(' ')));
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe('garage-benchmark preset, TRPO family', () => {
+  it('resolves to the harness values (100-step episodes, 1024 steps per iteration, MLP baseline)', () => {
+    const c = resolveConfig({ algo: 'trpo-sr', preset: 'garage-benchmark' });
+    expect(c).toMatchObject({
+      preset: 'garage-benchmark',
+      maxEpisodeSteps: 100,
+      batchSize: 1024,
+      iterations: 500,
+      discount: 0.99,
+      gaeLambda: 0.98,
+      maxKl: 0.01,
+      hidden: [64, 64],
+      baseline: 'mlp',
+      normalizeObs: false,
+      clipActions: true,
+      centerAdvantages: true,
+      initStd: 1,
+    });
+    // settings the harness does not touch keep their defaults (SR²L's among them)
+    expect(c.eps).toBe(TRPO_DEFAULTS.eps);
+    expect(c.pgdSteps).toBe(TRPO_DEFAULTS.pgdSteps);
+    // and without a preset nothing changes
+    expect(resolveConfig({}).maxEpisodeSteps).toBeNull();
+    expect(resolveConfig({}).preset).toBeNull();
+  });
+
+  it("the user's settings win over the preset", () => {
+    const c = resolveConfig({
+      preset: 'garage-benchmark',
+      hidden: [32, 32],
+      batchSize: 2048,
+      maxEpisodeSteps: null,
+    });
+    expect(c.hidden).toEqual([32, 32]);
+    expect(c.batchSize).toBe(2048);
+    expect(c.maxEpisodeSteps).toBeNull();
+    expect(c.baseline).toBe('mlp');
+  });
+
+  it('an unknown preset names the value and the choices', () => {
+    expect(() => resolveConfig({ preset: 'garage' }, 'flags')).toThrow(ConfigError);
+    expect(() => resolveConfig({ preset: 'garage' }, 'flags')).toThrow(
+      /flags: preset = "garage" is unknown; allowed: garage-benchmark/,
+    );
+  });
+});
+
+describe('garage-benchmark preset, DDPG family', () => {
+  it('resolves to the harness values', () => {
+    const c = resolveDdpgConfig({ algo: 'ddpg-sr-a', preset: 'garage-benchmark' });
+    expect(c).toMatchObject({
+      preset: 'garage-benchmark',
+      stepsPerCycle: 100,
+      trainStepsPerCycle: 50,
+      stepsPerIteration: 1000,
+      actorLr: 1e-4,
+      criticLr: 1e-3,
+      tau: 0.01,
+      discount: 0.9,
+      bufferSize: 1e6,
+      warmupSteps: 1e4,
+      minibatchSize: 64,
+      hidden: [64, 64],
+      noise: 'ou',
+      noiseSigma: 0.2,
+      maxEpisodeSteps: null,
+      timeLimitAsTerminal: true,
+    });
+    expect(c.eps).toBe(DDPG_DEFAULTS.eps);
+  });
+
+  it("the user's settings win, and an unknown preset is refused", () => {
+    expect(resolveDdpgConfig({ preset: 'garage-benchmark', discount: 0.99 }).discount).toBe(0.99);
+    expect(() => resolveDdpgConfig({ preset: 'nope' })).toThrow(/preset = "nope" is unknown/);
+  });
+});
+
+describe('sr2l train --preset', () => {
+  it('--help lists the presets', async () => {
+    expect(await main(['train', '--help'])).toBe(0);
+    expect(logs.join('\n')).toMatch(/--preset NAME.*garage-benchmark/s);
+  });
+
+  it('an unknown preset is a usage error before anything is written', async () => {
+    const out = join(root, 'bad');
+    expect(await main(['train', '--preset', 'garage2019', '--out', out, '--quiet'])).toBe(2);
+    expect(errors.join('\n')).toMatch(/preset = "garage2019" is unknown; allowed: garage-benchmark/);
+  });
+
+  it('config.json records the preset and the resolved values, flags overriding it', async () => {
+    const out = join(root, 'run');
+    const code = await main([
+      'train',
+      '--algo',
+      'trpo-sr',
+      '--env',
+      'Pendulum-v1',
+      '--preset',
+      'garage-benchmark',
+      '--iterations',
+      '1',
+      '--batch-size',
+      '64',
+      '--eval-every',
+      '0',
+      '--eps-scale',
+      'obs-std',
+      '--regularizer-form',
+      'wasserstein',
+      '--wasserstein-gamma',
+      '5',
+      '--out',
+      out,
+      '--quiet',
+    ]);
+    expect(code).toBe(0);
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as Record<string, unknown>;
+    const settings = (config.config ?? config) as Record<string, unknown>;
+    expect(settings).toMatchObject({
+      preset: 'garage-benchmark',
+      maxEpisodeSteps: 100,
+      baseline: 'mlp',
+      batchSize: 64,
+      iterations: 1,
+      epsScale: 'obs-std',
+      regularizerForm: 'wasserstein',
+      wassersteinGamma: 5,
+    });
+    const csv = readFileSync(join(out, 'progress.csv'), 'utf8').trim().split('\n');
+    const header = csv[0]!.split(',');
+    const row = csv[1]!.split(',');
+    expect(Number(row[header.indexOf('SmoothnessReg')])).toSatisfy(Number.isFinite);
+  });
+});
