@@ -69,4 +69,35 @@ describe('sr2l eval', () => {
     expect(await main([...args, '--attack', 'critic'])).toBe(2);
     expect(out()).toMatch(/the 'critic' attack needs a critic/);
   }, 60_000);
+
+  test('--attack sarsa,optimal trains their budgets from the flags and writes their rows', async () => {
+    const dir = await tempDir();
+    const gen = sr.rng(3);
+    await mkdir(join(dir, 'checkpoints'));
+    await saveSafetensors(
+      join(dir, 'checkpoints', 'policy.safetensors'),
+      new Map([
+        ['mean.0.weight', gen.randn([3, 8], { std: 0.5 })],
+        ['mean.0.bias', sr.zeros([8])],
+        ['mean.1.weight', gen.randn([8, 1], { std: 0.5 })],
+        ['mean.1.bias', sr.zeros([1])],
+        ['logStd', sr.zeros([1])],
+      ]),
+    );
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ env: 'Pendulum-v1', algo: 'trpo', seed: 2 }));
+    const out = capture();
+    const args = ['eval', dir, '--attack', 'sarsa,optimal', '--eps', '0.05', '--episodes', '2'];
+    const budget = ['--sarsa-episodes', '1', '--sarsa-steps', '5', '--optimal-iterations', '1'];
+    expect(await main([...args, ...budget, '--optimal-batch', '200', '--smoothness-states', '0'])).toBe(0);
+    expect(out()).toMatch(/sarsa: 200 transitions/);
+    const csv = (await readFile(join(dir, 'eval', 'robustness.csv'), 'utf8')).trim().split('\n');
+    expect(csv.map((l) => l.split(',').slice(0, 2).join(','))).toEqual([
+      'attack,eps',
+      'none,0',
+      'sarsa,0.05',
+      'optimal,0.05',
+    ]);
+    expect(await main([...args, '--sarsa-steps', '0'])).toBe(2);
+    expect(out()).toMatch(/--sarsa-steps must be a positive integer, got '0'/);
+  }, 60_000);
 });

@@ -6,6 +6,8 @@ import {
   ATTACKS,
   EPS_SCALES,
   NO_CRITIC,
+  OPTIMAL_ATTACK_DEFAULTS,
+  ROBUST_SARSA_DEFAULTS,
   type AttackName,
   type EpsScale,
   checkAttackName,
@@ -47,6 +49,11 @@ export const evalCommand: Command = {
   --pgd-step F           step size as a fraction of ε (default 0.2, the paper; SA-MDP uses 0.1)
   --pgd-ascent R         ${ASCENT_RULES.join(' | ')} (default sign)
   --smoothness-states N  clean states the Lipschitz metric averages over (default 256; 0 skips it)
+  --sarsa-episodes N     sarsa: victim episodes the Robust Sarsa Q learns from (default ${ROBUST_SARSA_DEFAULTS.episodes})
+  --sarsa-steps N        sarsa: its TD gradient steps (default ${ROBUST_SARSA_DEFAULTS.gradientSteps})
+  --sarsa-reg F          sarsa: weight of its robustness term (default ${ROBUST_SARSA_DEFAULTS.robustWeight})
+  --optimal-iterations N optimal: TRPO iterations of the adversary, one per ε (default ${OPTIMAL_ATTACK_DEFAULTS.iterations})
+  --optimal-batch N      optimal: adversary steps per iteration (default ${OPTIMAL_ATTACK_DEFAULTS.batchSize})
   --out DIR              output folder (default RUN_DIR/eval)
 
 Writes robustness.csv, smoothness.csv and robustness.json into each RUN_DIR/eval (one run after
@@ -66,6 +73,11 @@ the other; run several sr2l eval processes for parallelism).`,
         'pgd-step': { type: 'string', default: '0.2' },
         'pgd-ascent': { type: 'string', default: 'sign' },
         'smoothness-states': { type: 'string', default: '256' },
+        'sarsa-episodes': { type: 'string', default: String(ROBUST_SARSA_DEFAULTS.episodes) },
+        'sarsa-steps': { type: 'string', default: String(ROBUST_SARSA_DEFAULTS.gradientSteps) },
+        'sarsa-reg': { type: 'string', default: String(ROBUST_SARSA_DEFAULTS.robustWeight) },
+        'optimal-iterations': { type: 'string', default: String(OPTIMAL_ATTACK_DEFAULTS.iterations) },
+        'optimal-batch': { type: 'string', default: String(OPTIMAL_ATTACK_DEFAULTS.batchSize) },
         out: { type: 'string' },
       },
     });
@@ -98,6 +110,15 @@ the other; run several sr2l eval processes for parallelism).`,
     const eps = numberList('eps', values.eps);
     const episodes = positive('episodes', values.episodes, true);
     const stepFraction = positive('pgd-step', values['pgd-step'], false);
+    const sarsa = {
+      episodes: positive('sarsa-episodes', values['sarsa-episodes'], true),
+      gradientSteps: positive('sarsa-steps', values['sarsa-steps'], true),
+      robustWeight: numberList('sarsa-reg', values['sarsa-reg'])[0]!,
+    };
+    const optimal = {
+      iterations: positive('optimal-iterations', values['optimal-iterations'], true),
+      batchSize: positive('optimal-batch', values['optimal-batch'], true),
+    };
     for (const runDir of positionals) {
       const run = await readRunIdentity(runDir);
       const agent = await loadAgent(runDir, run.algo);
@@ -119,6 +140,8 @@ the other; run several sr2l eval processes for parallelism).`,
         seed,
         pgd: { steps, stepFraction, ascent },
         smoothnessStates,
+        sarsa,
+        optimal,
         onProgress: (m) => console.error(`[eval ${run.env} ${run.algo}] ${m}`),
       });
       const out = values.out ?? join(runDir, 'eval');

@@ -4,6 +4,8 @@
  *   random  δ ~ U[−ε, ε]ⁿ, fresh each step
  *   mad     δ maximizing the policy divergence (Jeffrey's / squared ℓ2) by the shared PGD
  *   critic  δ minimizing Q(s, μ(s + δ)) by the same PGD (actor-critic agents)
+ *   sarsa   the same with Q learned for the fixed policy by Robust Sarsa (robust-sarsa.ts; any agent)
+ *   optimal δ from an adversary policy trained with TRPO against the victim (optimal-attack.ts)
  * With a per-dimension scale (ε in units of the observation std) the ball is searched in
  * u = δ / scale and δ = scale ⊙ u is applied.
  */
@@ -11,9 +13,10 @@ import type { Generator, Tensor } from '../../autograd/index.js';
 import * as sr from '../../autograd/index.js';
 import { type AscentRule, ASCENT_RULES, pgdMaximize } from '../smoothness/index.js';
 import { criticObjective, inScaledBall, policyDivergence } from './objectives.js';
-import type { EvalAgent } from './policy.js';
+import type { Adversary } from './optimal-attack.js';
+import type { Critic, EvalAgent } from './policy.js';
 
-export const ATTACKS = ['none', 'random', 'mad', 'critic'] as const;
+export const ATTACKS = ['none', 'random', 'mad', 'critic', 'sarsa', 'optimal'] as const;
 export type AttackName = (typeof ATTACKS)[number];
 
 export interface PgdSettings {
@@ -57,6 +60,10 @@ export interface AttackSetup {
   pgd: PgdSettings;
   /** per-dimension scale of the ball [n], or null for raw units */
   scale: Tensor | null;
+  /** the Robust Sarsa Q of the policy (attack 'sarsa') */
+  sarsaCritic?: Critic;
+  /** the adversary trained for the current ε (attack 'optimal') */
+  adversary?: Adversary;
 }
 
 /** The perturbation of `attack` at radius `eps` for true observations `states` [B, n]; null for 'none'. */
@@ -71,9 +78,15 @@ export function perturb(
   let unit: Tensor;
   if (attack === 'random') {
     unit = generator.uniform(states.shape, -eps, eps, { dtype: states.dtype, backend: states.backend });
+  } else if (attack === 'optimal') {
+    if (!setup.adversary) throw new Error("the 'optimal' attack needs an adversary trained for this ε");
+    unit = setup.adversary.perturbation(states);
   } else {
-    const { policy, critic } = setup.agent;
+    const { policy } = setup.agent;
+    const critic = attack === 'sarsa' ? setup.sarsaCritic : setup.agent.critic;
     if (attack === 'critic' && !critic) throw new Error(NO_CRITIC);
+    if (attack === 'sarsa' && !critic)
+      throw new Error("the 'sarsa' attack needs the Robust Sarsa Q trained first");
     const objective = attack === 'mad' ? policyDivergence(policy) : criticObjective(policy, critic!);
     unit = pgdMaximize(states, inScaledBall(objective, setup.scale), {
       eps,

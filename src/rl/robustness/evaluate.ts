@@ -20,6 +20,8 @@ import {
   type AttackSetup,
 } from './attacks.js';
 import { actionChange, inScaledBall, lipschitzRatio, policyDivergence } from './objectives.js';
+import { type OptimalAttackSettings, trainOptimalAttack } from './optimal-attack.js';
+import { type RobustSarsaSettings, trainRobustSarsa } from './robust-sarsa.js';
 import type { EvalAgent } from './policy.js';
 import { runEpisodes, type EpisodeBatchResult } from './rollout.js';
 
@@ -40,6 +42,12 @@ export interface RobustnessOptions {
   pgd?: Partial<PgdSettings>;
   /** clean-rollout states the smoothness metric averages over (default 256; 0: skip it) */
   smoothnessStates?: number;
+  /** training budget of the Robust Sarsa Q (attack 'sarsa') */
+  sarsa?: Partial<RobustSarsaSettings>;
+  /** training budget of the optimal attack's adversary (attack 'optimal'), one per ε */
+  optimal?: Partial<OptimalAttackSettings>;
+  /** builds the task instead of the registry's envId (a task outside the registry, as in tests) */
+  makeEnv?: () => Promise<Env>;
   onProgress?: (message: string) => void;
 }
 
@@ -108,6 +116,7 @@ export async function evaluateRobustness(opts: RobustnessOptions): Promise<Robus
   if (stochastic && !policy.logStd)
     throw new Error('stochastic rollouts need a Gaussian policy (one with logStd)');
   const log = opts.onProgress ?? (() => {});
+  const newEnv = opts.makeEnv ?? (() => makeEnv(opts.envId, opts.envOptions));
 
   const episodes = async (
     attack: AttackName,
@@ -118,7 +127,7 @@ export async function evaluateRobustness(opts: RobustnessOptions): Promise<Robus
     const t0 = performance.now();
     const envs: Env[] = [];
     try {
-      for (let i = 0; i < opts.episodes; i++) envs.push(await makeEnv(opts.envId, opts.envOptions));
+      for (let i = 0; i < opts.episodes; i++) envs.push(await newEnv());
       const seeds = envs.map((_, i) => seed * 10_000 + i);
       const gen = sr.rng(seed).fork(`attack/${attack}/${eps}`);
       const noise = stochastic ? seeds.map((s) => new Rng(s).fork('action-noise')) : null;
@@ -165,9 +174,36 @@ export async function evaluateRobustness(opts: RobustnessOptions): Promise<Robus
     returns.push(r.returns);
   };
   if (attacks.includes('none')) addRow('none', 0, clean);
+  if (attacks.includes('sarsa')) {
+    // one Q for every ε; its robustness term uses the largest (SA-PPO scans this ε separately)
+    const eps = Math.max(...epsList);
+    log(`sarsa: training the Robust Sarsa Q (robustness ε=${eps})`);
+    const q = await trainRobustSarsa({
+      victim: policy,
+      makeEnv: newEnv,
+      eps,
+      epsScale,
+      seed,
+      ...(opts.sarsa ? { settings: opts.sarsa } : {}),
+    });
+    setup.sarsaCritic = q.critic;
+    log(`sarsa: ${q.transitions} transitions, final TD loss ${q.finalTdLoss.toPrecision(3)}`);
+  }
   for (const attack of attacks) {
     if (attack === 'none') continue;
     for (const eps of epsList) {
+      if (attack === 'optimal') {
+        log(`optimal ε=${eps}: training the adversary`);
+        setup.adversary = await trainOptimalAttack({
+          victim: policy,
+          makeEnv: newEnv,
+          envId: opts.envId,
+          eps,
+          scale: epsScale === 'obs-std' ? Float64Array.from(obsStd) : null,
+          seed,
+          ...(opts.optimal ? { settings: opts.optimal } : {}),
+        });
+      }
       log(`${attack} ε=${eps}: ${opts.episodes} episodes`);
       addRow(attack, eps, await episodes(attack, eps, setup));
     }

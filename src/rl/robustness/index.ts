@@ -34,3 +34,16 @@ export { ROBUSTNESS_COLUMNS, SMOOTHNESS_COLUMNS, toCsv, writeRobustness } from '
 export { type AgentLoader, loadAgent, loadMlpAgent, mlpPolicy, registerAgentLoader } from './load-agent.js';
 export { observationNormalizer } from './normalizer.js';
 export { TRAINED_AGENT_LOADERS, loadDdpgAgent, loadTrpoAgent } from './trained-agents.js';
+export { AdversaryEnv } from './adversary-env.js';
+export {
+  type Adversary,
+  OPTIMAL_ATTACK_DEFAULTS,
+  type OptimalAttackSettings,
+  trainOptimalAttack,
+} from './optimal-attack.js';
+export {
+  ROBUST_SARSA_DEFAULTS,
+  type RobustSarsaResult,
+  type RobustSarsaSettings,
+  trainRobustSarsa,
+} from './robust-sarsa.js';

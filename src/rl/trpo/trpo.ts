@@ -92,8 +92,12 @@ export class TrpoTrainer {
     readonly perturbation: Generator,
   ) {}
 
-  /** Builds env, policy, baseline and sampler; every random stream derives from config.seed. */
-  static async create(config: TrpoConfig): Promise<TrpoTrainer> {
+  /**
+   * Builds env, policy, baseline and sampler; every random stream derives from config.seed.
+   * `makeEnv` replaces the registry's config.env (then only a label), e.g. the optimal
+   * attack's adversary MDP (robustness/adversary-env.ts).
+   */
+  static async create(config: TrpoConfig, opts: { makeEnv?: () => Promise<Env> } = {}): Promise<TrpoTrainer> {
     const backend = await openBackend(config.backend);
     const root = new Rng(config.seed);
     const streams = {
@@ -102,7 +106,7 @@ export class TrpoTrainer {
       sampler: root.fork('sampler').nextUint32(),
       perturbation: root.fork('perturbation'),
     };
-    const raw = await makeEnv(config.env, envOptions(config));
+    const raw = opts.makeEnv ? await opts.makeEnv() : await makeEnv(config.env, envOptions(config));
     const normalizer = config.normalizeObs ? new NormalizeObservation(raw) : null;
     const env = normalizer ?? raw;
     const obsDim = env.observationSpace.shape[0]!;
