@@ -130,7 +130,7 @@ export const DDPG_DEFAULTS: DdpgConfig = {
   criticRegBothTerms: false,
   epsScale: 'raw',
   regularizerForm: 'ball',
-  wassersteinGamma: 10,
+  wassersteinGamma: 1,
   preset: null,
   evalEvery: 10,
   evalEpisodes: 5,

@@ -111,7 +111,7 @@ export const TRPO_DEFAULTS: TrpoConfig = {
   pgdAscent: 'sign',
   epsScale: 'raw',
   regularizerForm: 'ball',
-  wassersteinGamma: 10,
+  wassersteinGamma: 1,
   preset: null,
   evalEvery: 10,
   evalEpisodes: 5,

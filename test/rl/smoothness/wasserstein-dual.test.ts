@@ -9,6 +9,9 @@ import * as sr from '../../../src/index.js';
 import { sharedStdJeffreys } from '../../../src/rl/trpo/distributions.js';
 import { GaussianMlpPolicy } from '../../../src/rl/trpo/gaussian-policy.js';
 import { trpoObjective } from '../../../src/rl/trpo/objective.js';
+import { DeterministicActor } from '../../../src/rl/ddpg/networks.js';
+import { actorSmoothnessPenalty } from '../../../src/rl/ddpg/smoothness.js';
+import { Rng } from '../../../src/util/rng.js';
 import {
   findPerturbation,
   penalizedDivergence,
@@ -180,6 +183,38 @@ describe('Wasserstein dual on a tanh MLP policy (the TRPO-SR regularizer)', () =
         generator: sr.rng(1),
       }),
     ).toThrow(/gamma must be a finite number > 0, got 0/);
+  });
+});
+
+describe('Wasserstein dual in DDPG-SR-A', () => {
+  it('the actor penalty is differentiable in the weights, and vanishes as γ → ∞', () => {
+    const actor = new DeterministicActor(4, [-2, -1], [2, 1], {
+      hidden: [16, 16],
+      activation: 'relu',
+      dtype: 'float64',
+      rng: new Rng(3),
+    });
+    const obs = sr.rng(4).randn([24, 4], { ...f64, std: 2 });
+    const penalty = (gamma: number) =>
+      actorSmoothnessPenalty(actor, obs, actor.forward(obs), {
+        form: 'wasserstein',
+        eps: 0.05,
+        steps: 10,
+        stepSize: 0.01,
+        ascent: 'sign',
+        gamma,
+        generator: sr.rng(5),
+      });
+    const small = penalty(0.05);
+    expect(small.penalty.item()).toBeGreaterThan(0);
+    actor.zeroGrad();
+    small.penalty.backward();
+    const gradNorm = actor.parameters().reduce((a, p) => a + (p.grad ? p.grad.square().sum().item() : 0), 0);
+    expect(gradNorm).toBeGreaterThan(0);
+    expect(small.perturbation.linf.item()).toBeGreaterThan(0.05); // no ball
+    const huge = penalty(1e8);
+    expect(huge.penalty.item()).toBeLessThan(1e-12);
+    expect(huge.perturbation.linf.item()).toBeLessThan(1e-6);
   });
 });
 
