@@ -31,6 +31,8 @@ describe('garage-benchmark preset, TRPO family', () => {
       preset: 'garage-benchmark',
       maxEpisodeSteps: 100,
       batchSize: 1024,
+      sampler: 'whole-paths',
+      samplerEnvs: 4,
       iterations: 500,
       discount: 0.99,
       gaeLambda: 0.98,

@@ -28,6 +28,8 @@ import {
 } from '../settings.js';
 
 export const ALGOS = ['trpo', 'trpo-sr'] as const;
+/** 'exact-steps': batchSize steps from one env, episodes continue (sampler.ts); 'whole-paths': garage's (whole-path-sampler.ts) */
+export const SAMPLERS = ['exact-steps', 'whole-paths'] as const;
 export type Algo = (typeof ALGOS)[number];
 export interface TrpoConfig extends RunSettings {
   algo: Algo;
@@ -35,6 +37,10 @@ export interface TrpoConfig extends RunSettings {
   batchSize: number;
   /** episode time limit; null: the registry's (1000 for MuJoCo tasks) */
   maxEpisodeSteps: number | null;
+  /** 'exact-steps' (paper §5's 1K steps taken literally) or 'whole-paths' (garage: whole paths from samplerEnvs lockstep envs until ≥ batchSize, path ends terminal) */
+  sampler: (typeof SAMPLERS)[number];
+  /** whole-paths: lockstep envs (garage n_envs = n_parallel × 4 = 4) */
+  samplerEnvs: number;
   /** γ (garage TRPO: 0.99) */
   discount: number;
   /** GAE λ (garage TRPO: 0.98) */
@@ -90,6 +96,8 @@ export const TRPO_DEFAULTS: TrpoConfig = {
   iterations: 500,
   batchSize: 1000,
   maxEpisodeSteps: null,
+  sampler: 'exact-steps',
+  samplerEnvs: 4,
   discount: 0.99,
   gaeLambda: 0.98,
   centerAdvantages: true,
@@ -128,6 +136,8 @@ const RULES: { [K in keyof TrpoConfig]: Rule } = {
   iterations: int(1),
   batchSize: int(1),
   maxEpisodeSteps: (v) => (v === null ? null : int(1)(v) && `null or ${int(1)(v)}`),
+  sampler: oneOf(SAMPLERS),
+  samplerEnvs: int(1),
   discount: num(0, 1),
   gaeLambda: num(0, 1),
   centerAdvantages: bool,

@@ -18,6 +18,9 @@ export const TRPO_PRESETS: PresetTable<TrpoConfig> = {
     // runner.train(n_epochs=976, batch_size=1024): 1024 steps per iteration; 500 iterations (paper §5)
     batchSize: 1024,
     iterations: 500,
+    // OnPolicyVectorizedSampler: n_envs = 4 lockstep envs, whole paths until ≥ batch_size
+    sampler: 'whole-paths',
+    samplerEnvs: 4,
     // GaussianMLPPolicy hidden (32, 32) tanh in the harness; the paper says 64 × 64 for all tasks
     hidden: [64, 64],
     // GaussianMLPBaseline (a neural value regressor): our nearest is the value MLP

@@ -2,7 +2,8 @@
  * TRPO (Schulman et al. 2015) and TRPO-SR (SR²L, paper §3.1 eq. 8 and Algorithm 1),
  * as garage runs TRPO (rl-anchors §2.1). Read top to bottom, one iteration is:
  *
- *   1. sample exactly batchSize steps with the stochastic policy (sampler.ts)
+ *   1. sample exactly batchSize steps with the stochastic policy (sampler.ts), or garage's
+ *      whole paths from lockstep envs (whole-path-sampler.ts)
  *   2. advantages by GAE(γ, λ) from the baseline's values, then centered
  *   3. TRPO-SR only: a worst-case perturbation δ per state by PGD in the ℓ∞ ball
  *   4. the policy step: minimize L(θ) = −surrogate(θ) + λ_s·mean D_J(θ) subject to
@@ -33,6 +34,7 @@ import { backtrackingLineSearch } from './line-search.js';
 import { dot, readFlat } from '../params.js';
 import { fisherVectorProduct, meanKlFromCurrent } from './fisher.js';
 import { type Batch, OnPolicySampler, type SamplerSnapshot } from './sampler.js';
+import { WholePathSampler, type WholePathSnapshot } from './whole-path-sampler.js';
 import { findPerturbation, innerMaxSettings } from '../smoothness/index.js';
 import { type StepInputs, trpoObjective } from './objective.js';
 
@@ -70,7 +72,7 @@ export interface GradNorms {
 export interface TrainerState {
   iteration: number;
   envSteps: number;
-  sampler: SamplerSnapshot;
+  sampler: SamplerSnapshot | WholePathSnapshot;
   perturbation: RngState;
 }
 
@@ -88,7 +90,7 @@ export class TrpoTrainer {
     readonly normalizer: NormalizeObservation | null,
     readonly policy: GaussianMlpPolicy,
     readonly baseline: Baseline,
-    readonly sampler: OnPolicySampler,
+    readonly sampler: OnPolicySampler | WholePathSampler,
     readonly perturbation: Generator,
   ) {}
 
@@ -124,7 +126,10 @@ export class TrpoTrainer {
       config.baseline === 'linear'
         ? new LinearFeatureBaseline(obsDim)
         : new MlpValueBaseline(obsDim, { dtype: config.dtype, backend, seed: streams.baseline });
-    const sampler = new OnPolicySampler(env, normalizer, streams.sampler, config.clipActions);
+    const sampler =
+      config.sampler === 'whole-paths'
+        ? new WholePathSampler(env, normalizer, streams.sampler, config.clipActions, config.samplerEnvs)
+        : new OnPolicySampler(env, normalizer, streams.sampler, config.clipActions);
     return new TrpoTrainer(
       config,
       env,
@@ -341,7 +346,8 @@ export class TrpoTrainer {
   }
 
   setState(s: TrainerState): void {
-    this.sampler.restore(s.sampler);
+    if (this.sampler instanceof WholePathSampler) this.sampler.restore(s.sampler as WholePathSnapshot);
+    else this.sampler.restore(s.sampler as SamplerSnapshot);
     this.perturbation.setState(s.perturbation);
     this.iteration = s.iteration;
     this.envSteps = s.envSteps;
