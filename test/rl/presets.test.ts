@@ -3,25 +3,17 @@
  * docs/presets.md), the user's settings win over the preset, an unknown preset is a
  * usage error naming the choices, `sr2l train --help` lists it, config.json records it.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { resolveConfig, TRPO_DEFAULTS } from '../../src/rl/trpo/config.js';
 import { resolveDdpgConfig, DDPG_DEFAULTS } from '../../src/rl/ddpg/config.js';
 import { ConfigError } from '../../src/rl/settings.js';
+import { captureConsole } from '../helpers/console.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 
-const root = mkdtempSync(join(tmpdir(), 'sr2l-preset-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-let errors: string[] = [];
-let logs: string[] = [];
-beforeEach(() => {
-  errors = [];
-  logs = [];
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errors.push(a.join(' ')));
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void logs.push(a.join(' ')));
-});
+const tempDir = tempDirs('sr2l-preset-');
 afterEach(() => vi.restoreAllMocks());
 
 describe('garage-benchmark preset, TRPO family', () => {
@@ -105,18 +97,21 @@ describe('garage-benchmark preset, DDPG family', () => {
 
 describe('sr2l train --preset', () => {
   it('--help lists the presets', async () => {
+    const out = captureConsole();
     expect(await main(['train', '--help'])).toBe(0);
-    expect(logs.join('\n')).toMatch(/--preset NAME.*garage-benchmark/s);
+    expect(out.out()).toMatch(/--preset NAME.*garage-benchmark/s);
   });
 
   it('an unknown preset is a usage error before anything is written', async () => {
-    const out = join(root, 'bad');
+    const log = captureConsole();
+    const out = join(await tempDir(), 'bad');
     expect(await main(['train', '--preset', 'garage2019', '--out', out, '--quiet'])).toBe(2);
-    expect(errors.join('\n')).toMatch(/preset = "garage2019" is unknown; allowed: garage-benchmark/);
+    expect(log.err()).toMatch(/preset = "garage2019" is unknown; allowed: garage-benchmark/);
   });
 
   it('config.json records the preset and the resolved values, flags overriding it', async () => {
-    const out = join(root, 'run');
+    captureConsole();
+    const out = join(await tempDir(), 'run');
     const code = await main([
       'train',
       '--algo',

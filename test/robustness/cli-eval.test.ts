@@ -12,21 +12,27 @@ afterEach(() => vi.restoreAllMocks());
 
 const capture = () => captureConsole().all;
 
+/** A Pendulum-v1 TRPO run folder holding a random 3-h-1 Gaussian policy. */
+async function pendulumRun(seed: number, hidden: number): Promise<string> {
+  const dir = await tempDir();
+  const gen = sr.rng(seed);
+  await mkdir(join(dir, 'checkpoints'));
+  await saveSafetensors(
+    join(dir, 'checkpoints', 'policy.safetensors'),
+    new Map([
+      ['mean.0.weight', gen.randn([3, hidden], { std: 0.5 })],
+      ['mean.0.bias', sr.zeros([hidden])],
+      ['mean.1.weight', gen.randn([hidden, 1], { std: 0.5 })],
+      ['mean.1.bias', sr.zeros([1])],
+      ['logStd', sr.zeros([1])],
+    ]),
+  );
+  return dir;
+}
+
 describe('sr2l eval', () => {
   test('evaluates a run folder and writes the tables; bad flags are usage errors', async () => {
-    const dir = await tempDir();
-    const gen = sr.rng(9);
-    await mkdir(join(dir, 'checkpoints'));
-    await saveSafetensors(
-      join(dir, 'checkpoints', 'policy.safetensors'),
-      new Map([
-        ['mean.0.weight', gen.randn([3, 16], { std: 0.5 })],
-        ['mean.0.bias', sr.zeros([16])],
-        ['mean.1.weight', gen.randn([16, 1], { std: 0.5 })],
-        ['mean.1.bias', sr.zeros([1])],
-        ['logStd', sr.zeros([1])],
-      ]),
-    );
+    const dir = await pendulumRun(9, 16);
     await writeFile(join(dir, 'config.json'), JSON.stringify({ env: 'Pendulum-v1', algo: 'trpo', seed: 4 }));
     const out = capture();
     const args = [
@@ -71,19 +77,7 @@ describe('sr2l eval', () => {
   }, 60_000);
 
   test('--attack sarsa,optimal trains their budgets from the flags and writes their rows', async () => {
-    const dir = await tempDir();
-    const gen = sr.rng(3);
-    await mkdir(join(dir, 'checkpoints'));
-    await saveSafetensors(
-      join(dir, 'checkpoints', 'policy.safetensors'),
-      new Map([
-        ['mean.0.weight', gen.randn([3, 8], { std: 0.5 })],
-        ['mean.0.bias', sr.zeros([8])],
-        ['mean.1.weight', gen.randn([8, 1], { std: 0.5 })],
-        ['mean.1.bias', sr.zeros([1])],
-        ['logStd', sr.zeros([1])],
-      ]),
-    );
+    const dir = await pendulumRun(3, 8);
     await writeFile(join(dir, 'config.json'), JSON.stringify({ env: 'Pendulum-v1', algo: 'trpo', seed: 2 }));
     const out = capture();
     const args = ['eval', dir, '--attack', 'sarsa,optimal', '--eps', '0.05', '--episodes', '2'];

@@ -55,6 +55,22 @@ export interface SamplerSnapshot {
   normalizer: ReturnType<NormalizeObservation['getState']> | null;
 }
 
+/** A batch of `size` steps with its arrays allocated and no segments yet. */
+export function emptyBatch(size: number, obsDim: number, actDim: number): Batch {
+  return {
+    size,
+    obsDim,
+    actDim,
+    obs: new Float64Array(size * obsDim),
+    actions: new Float64Array(size * actDim),
+    rewards: new Float64Array(size),
+    t: new Int32Array(size),
+    segments: [],
+    episodeReturns: [],
+    episodeLengths: [],
+  };
+}
+
 export class OnPolicySampler {
   readonly obsDim: number;
   readonly actDim: number;
@@ -99,18 +115,7 @@ export class OnPolicySampler {
   async sample(policy: GaussianMlpPolicy, size: number): Promise<Batch> {
     if (!this.started) this.beginEpisode();
     const { obsDim, actDim } = this;
-    const batch: Batch = {
-      size,
-      obsDim,
-      actDim,
-      obs: new Float64Array(size * obsDim),
-      actions: new Float64Array(size * actDim),
-      rewards: new Float64Array(size),
-      t: new Int32Array(size),
-      segments: [],
-      episodeReturns: [],
-      episodeLengths: [],
-    };
+    const batch = emptyBatch(size, obsDim, actDim);
     const std = await policy.std();
     const mean = new Float64Array(actDim);
     const envAction = new Float64Array(actDim);

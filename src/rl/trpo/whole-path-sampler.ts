@@ -16,7 +16,7 @@
 import type { Env, NormalizeObservation } from '../../envs/index.js';
 import { Rng, type RngState } from '../../util/rng.js';
 import type { GaussianMlpPolicy } from './gaussian-policy.js';
-import type { Batch } from './sampler.js';
+import { type Batch, emptyBatch } from './sampler.js';
 
 export interface WholePathSnapshot {
   rng: RngState;
@@ -107,18 +107,7 @@ export class WholePathSampler {
   private toBatch(paths: Path[]): Batch {
     const { obsDim, actDim } = this;
     const size = paths.reduce((n, p) => n + p.rewards.length, 0);
-    const batch: Batch = {
-      size,
-      obsDim,
-      actDim,
-      obs: new Float64Array(size * obsDim),
-      actions: new Float64Array(size * actDim),
-      rewards: new Float64Array(size),
-      t: new Int32Array(size),
-      segments: [],
-      episodeReturns: [],
-      episodeLengths: [],
-    };
+    const batch = emptyBatch(size, obsDim, actDim);
     let i = 0;
     for (const p of paths) {
       const start = i;
