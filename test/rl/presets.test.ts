@@ -154,4 +154,38 @@ describe('sr2l train --preset', () => {
     const row = csv[1]!.split(',');
     expect(Number(row[header.indexOf('SmoothnessReg')])).toSatisfy(Number.isFinite);
   });
+
+  it('DDPG-SR-A: the preset, ε in std units and the Wasserstein form train and are recorded', async () => {
+    captureConsole();
+    const out = join(await tempDir(), 'ddpg');
+    const flags = ['--algo', 'ddpg-sr-a', '--env', 'Pendulum-v1', '--preset', 'garage-benchmark'];
+    const budget = ['--iterations', '1', '--steps-per-iteration', '200', '--warmup-steps', '100'];
+    const sr = ['--eps-scale', 'obs-std', '--regularizer-form', 'wasserstein', '--wasserstein-gamma', '0.5'];
+    const code = await main([
+      'train',
+      ...flags,
+      ...budget,
+      ...sr,
+      '--train-steps-per-cycle',
+      '5',
+      '--eval-every',
+      '0',
+      '--out',
+      out,
+      '--quiet',
+    ]);
+    expect(code).toBe(0);
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect((config.config ?? config) as Record<string, unknown>).toMatchObject({
+      preset: 'garage-benchmark',
+      discount: 0.9,
+      stepsPerIteration: 200,
+      epsScale: 'obs-std',
+      regularizerForm: 'wasserstein',
+      wassersteinGamma: 0.5,
+    });
+    const [head, row] = readFileSync(join(out, 'progress.csv'), 'utf8').trim().split('\n');
+    const value = Number(row!.split(',')[head!.split(',').indexOf('SmoothnessReg')]);
+    expect(value).toSatisfy(Number.isFinite);
+  }, 30_000);
 });
