@@ -80,7 +80,7 @@ describe('sr2l eval', () => {
     const dir = await pendulumRun(3, 8);
     await writeFile(join(dir, 'config.json'), JSON.stringify({ env: 'Pendulum-v1', algo: 'trpo', seed: 2 }));
     const out = capture();
-    const args = ['eval', dir, '--attack', 'sarsa,optimal', '--eps', '0.05', '--episodes', '2'];
+    const args = ['eval', dir, '--attack', 'sarsa,optimal', '--eps', '0,0.05', '--episodes', '2'];
     const budget = ['--sarsa-episodes', '1', '--sarsa-steps', '5', '--optimal-iterations', '1'];
     expect(await main([...args, ...budget, '--optimal-batch', '200', '--smoothness-states', '0'])).toBe(0);
     expect(out()).toMatch(/sarsa: 200 transitions/);
@@ -88,9 +88,15 @@ describe('sr2l eval', () => {
     expect(csv.map((l) => l.split(',').slice(0, 2).join(','))).toEqual([
       'attack,eps',
       'none,0',
+      'sarsa,0',
       'sarsa,0.05',
+      'optimal,0',
       'optimal,0.05',
     ]);
+    // ε = 0 trains no adversary and reproduces the clean row (common random numbers)
+    expect(out()).not.toMatch(/optimal ε=0: training/);
+    const mean = (row: string) => Number(row.split(',')[5]);
+    expect(mean(csv[4]!)).toBe(mean(csv[1]!));
     expect(await main([...args, '--sarsa-steps', '0'])).toBe(2);
     expect(out()).toMatch(/--sarsa-steps must be a positive integer, got '0'/);
   }, 60_000);

@@ -192,7 +192,10 @@ export async function evaluateRobustness(opts: RobustnessOptions): Promise<Robus
   for (const attack of attacks) {
     if (attack === 'none') continue;
     for (const eps of epsList) {
-      if (attack === 'optimal') {
+      if (attack === 'optimal' && eps === 0) {
+        // nothing to learn: the ball is a point
+        setup.adversary = { perturbation: (s) => sr.zerosLike(s), history: [] };
+      } else if (attack === 'optimal') {
         log(`optimal ε=${eps}: training the adversary`);
         setup.adversary = await trainOptimalAttack({
           victim: policy,
