@@ -3,6 +3,7 @@ export {
   type Algo,
   ALGOS,
   CONFIG_KEYS,
+  SAMPLERS,
   TRPO_DEFAULTS,
   type TrpoConfig,
   resolveConfig,
@@ -24,6 +25,10 @@ export { type CgResult, conjugateGradient } from './trpo/conjugate-gradient.js';
 export { type LineSearchOptions, type LineSearchResult, backtrackingLineSearch } from './trpo/line-search.js';
 export { centered, gae, type GaeResult } from './trpo/gae.js';
 export { type Batch, OnPolicySampler, type SamplerSnapshot, type Segment } from './trpo/sampler.js';
+export { WholePathSampler, type WholePathSnapshot } from './trpo/whole-path-sampler.js';
+export { PRESET_NAMES, type PresetName, type PresetTable, overlayPreset } from './presets.js';
+export { TRPO_PRESETS } from './trpo/presets.js';
+export { DDPG_PRESETS } from './ddpg/presets.js';
 export { type Baseline, BASELINE_KINDS, type BaselineKind } from './trpo/baselines/baseline.js';
 export { LinearFeatureBaseline } from './trpo/baselines/linear-feature.js';
 export { MlpValueBaseline, type MlpValueOptions } from './trpo/baselines/mlp-value.js';
