@@ -17,7 +17,7 @@ const tempDir = tempDirs('sr2l-preset-');
 afterEach(() => vi.restoreAllMocks());
 
 describe('garage-benchmark preset, TRPO family', () => {
-  it('resolves to the harness values (100-step episodes, 1024 steps per iteration, MLP baseline)', () => {
+  it('resolves to the harness values (100-step episodes, whole paths of ≥ 1024 steps, Gaussian MLP baseline)', () => {
     const c = resolveConfig({ algo: 'trpo-sr', preset: 'garage-benchmark' });
     expect(c).toMatchObject({
       preset: 'garage-benchmark',
@@ -30,7 +30,7 @@ describe('garage-benchmark preset, TRPO family', () => {
       gaeLambda: 0.98,
       maxKl: 0.01,
       hidden: [64, 64],
-      baseline: 'mlp',
+      baseline: 'gaussian-mlp',
       normalizeObs: false,
       clipActions: true,
       centerAdvantages: true,
@@ -54,7 +54,7 @@ describe('garage-benchmark preset, TRPO family', () => {
     expect(c.hidden).toEqual([32, 32]);
     expect(c.batchSize).toBe(2048);
     expect(c.maxEpisodeSteps).toBeNull();
-    expect(c.baseline).toBe('mlp');
+    expect(c.baseline).toBe('gaussian-mlp');
   });
 
   it('an unknown preset names the value and the choices', () => {
@@ -142,7 +142,7 @@ describe('sr2l train --preset', () => {
     expect(settings).toMatchObject({
       preset: 'garage-benchmark',
       maxEpisodeSteps: 100,
-      baseline: 'mlp',
+      baseline: 'gaussian-mlp',
       batchSize: 64,
       iterations: 1,
       epsScale: 'obs-std',

@@ -45,8 +45,8 @@ const usage = `sr2l train --algo ${ALGO_NAMES.join('|')} --env Hopper-v2 [--seed
 Presets (--preset NAME: settings overlaid on the defaults, then the file's and the flags'
 win; config.json records the name; every value and its source in docs/presets.md):
   garage-benchmark  garage v2019.10.3's benchmark harness (TRPO: 100-step episodes, whole paths
-                    from 4 lockstep envs until ≥ 1024 steps, MLP baseline; DDPG: its benchmark
-                    settings), with the paper's 2 × 64 networks and 500 iterations
+                    from 4 lockstep envs until ≥ 1024 steps, Gaussian MLP baseline; DDPG: its
+                    benchmark settings), with the paper's 2 × 64 networks and 500 iterations
 
 Settings (flag = default; a --config JSON/YAML file may set any of them, flags win):
 ${ALGORITHMS.map((a) => `${a.algos.join(', ')}:\n${settingsOf(a)}`).join('\n')}

@@ -23,8 +23,8 @@ export const TRPO_PRESETS: PresetTable<TrpoConfig> = {
     samplerEnvs: 4,
     // GaussianMLPPolicy hidden (32, 32) tanh in the harness; the paper says 64 × 64 for all tasks
     hidden: [64, 64],
-    // GaussianMLPBaseline (a 32 × 32 Gaussian MLP regressor fitted by penalized L-BFGS): our nearest is the value MLP
-    baseline: 'mlp',
+    // GaussianMLPBaseline(regressor_args=dict(hidden_sizes=(32, 32), use_trust_region=True))
+    baseline: 'gaussian-mlp',
     // TfEnv(normalize(env)): normalize_obs=False; actions rescaled from [-1, 1] and clipped
     normalizeObs: false,
     clipActions: true,

@@ -25,6 +25,7 @@ import { Rng, type RngState } from '../../util/rng.js';
 import type { Baseline } from './baselines/baseline.js';
 import { LinearFeatureBaseline } from './baselines/linear-feature.js';
 import { MlpValueBaseline } from './baselines/mlp-value.js';
+import { GaussianMlpBaseline } from './baselines/gaussian-mlp.js';
 import type { TrpoConfig } from './config.js';
 import { conjugateGradient } from './conjugate-gradient.js';
 import { gaussianEntropy, sharedStdJeffreys } from './distributions.js';
@@ -122,10 +123,13 @@ export class TrpoTrainer {
       backend,
       rng: streams.policy,
     });
+    const baselineOpts = { dtype: config.dtype, backend, seed: streams.baseline };
     const baseline: Baseline =
       config.baseline === 'linear'
         ? new LinearFeatureBaseline(obsDim)
-        : new MlpValueBaseline(obsDim, { dtype: config.dtype, backend, seed: streams.baseline });
+        : config.baseline === 'gaussian-mlp'
+          ? new GaussianMlpBaseline(obsDim, baselineOpts)
+          : new MlpValueBaseline(obsDim, baselineOpts);
     const sampler =
       config.sampler === 'whole-paths'
         ? new WholePathSampler(env, normalizer, streams.sampler, config.clipActions, config.samplerEnvs)

@@ -11,5 +11,5 @@ export interface Baseline {
   load(prefix: string): Promise<void>;
 }
 
-export type BaselineKind = 'linear' | 'mlp';
-export const BASELINE_KINDS: readonly BaselineKind[] = ['linear', 'mlp'];
+export type BaselineKind = 'linear' | 'mlp' | 'gaussian-mlp';
+export const BASELINE_KINDS: readonly BaselineKind[] = ['linear', 'mlp', 'gaussian-mlp'];
