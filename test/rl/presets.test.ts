@@ -31,6 +31,7 @@ describe('garage-benchmark preset, TRPO family', () => {
       maxKl: 0.01,
       hidden: [64, 64],
       baseline: 'gaussian-mlp',
+      baselineTarget: 'discounted-returns',
       normalizeObs: false,
       clipActions: true,
       centerAdvantages: true,

@@ -30,6 +30,8 @@ import {
 export const ALGOS = ['trpo', 'trpo-sr'] as const;
 /** 'exact-steps': batchSize steps from one env, episodes continue (sampler.ts); 'whole-paths': garage's (whole-path-sampler.ts) */
 export const SAMPLERS = ['exact-steps', 'whole-paths'] as const;
+/** what the baseline regresses on: GAE's λ-returns A + V, or garage's discounted returns */
+export const BASELINE_TARGETS = ['lambda-returns', 'discounted-returns'] as const;
 export type Algo = (typeof ALGOS)[number];
 export interface TrpoConfig extends RunSettings {
   algo: Algo;
@@ -65,6 +67,8 @@ export interface TrpoConfig extends RunSettings {
   initStd: number;
   /** 'linear': garage's LinearFeatureBaseline (TF TRPO examples); 'mlp': an Adam-trained value MLP (garage torch) */
   baseline: BaselineKind;
+  /** the baseline's regression targets: 'lambda-returns' (A + V) or 'discounted-returns' (garage: discount_cumsum of the rewards) */
+  baselineTarget: (typeof BASELINE_TARGETS)[number];
   /** running observation normalization (garage: off) */
   normalizeObs: boolean;
   /** clip actions to the action space before the env sees them (garage's normalize() wrapper clips) */
@@ -110,6 +114,7 @@ export const TRPO_DEFAULTS: TrpoConfig = {
   hidden: [64, 64],
   initStd: 1.0,
   baseline: 'linear',
+  baselineTarget: 'lambda-returns',
   normalizeObs: false,
   clipActions: true,
   eps: 0.01,
@@ -153,6 +158,7 @@ const RULES: { [K in keyof TrpoConfig]: Rule } = {
       : 'a non-empty list of positive integers',
   initStd: num(0, Infinity, { min: true }),
   baseline: oneOf(BASELINE_KINDS),
+  baselineTarget: oneOf(BASELINE_TARGETS),
   normalizeObs: bool,
   clipActions: bool,
   eps: num(0, Infinity),

@@ -51,3 +51,26 @@ export function centered(x: Float64Array): Float64Array {
   const std = Math.sqrt(variance / x.length);
   return x.map((v) => (v - mean) / (std + 1e-8));
 }
+
+/**
+ * Discounted returns R_t = r_t + γ R_{t+1} within each segment, R after a terminated
+ * segment = 0, else the segment's bootstrap value: garage's baseline targets
+ * (`discount_cumsum(rewards, discount)` over whole paths, batch_polopt.py), for
+ * `baselineTarget: discounted-returns`.
+ */
+export function discountedReturns(
+  rewards: Float64Array,
+  segments: readonly Segment[],
+  bootstrap: readonly number[],
+  gamma: number,
+): Float64Array {
+  const out = new Float64Array(rewards.length);
+  segments.forEach((seg, k) => {
+    let acc = seg.terminated ? 0 : bootstrap[k]!;
+    for (let i = seg.end - 1; i >= seg.start; i--) {
+      acc = rewards[i]! + gamma * acc;
+      out[i] = acc;
+    }
+  });
+  return out;
+}

@@ -25,6 +25,8 @@ export const TRPO_PRESETS: PresetTable<TrpoConfig> = {
     hidden: [64, 64],
     // GaussianMLPBaseline(regressor_args=dict(hidden_sizes=(32, 32), use_trust_region=True))
     baseline: 'gaussian-mlp',
+    // batch_polopt.process_samples: the baseline fits discount_cumsum(rewards, discount)
+    baselineTarget: 'discounted-returns',
     // TfEnv(normalize(env)): normalize_obs=False; actions rescaled from [-1, 1] and clipped
     normalizeObs: false,
     clipActions: true,

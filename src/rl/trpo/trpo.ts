@@ -29,7 +29,7 @@ import { GaussianMlpBaseline } from './baselines/gaussian-mlp.js';
 import type { TrpoConfig } from './config.js';
 import { conjugateGradient } from './conjugate-gradient.js';
 import { gaussianEntropy, sharedStdJeffreys } from './distributions.js';
-import { centered, gae } from './gae.js';
+import { centered, discountedReturns, gae } from './gae.js';
 import { GaussianMlpPolicy, type PolicyParams } from './gaussian-policy.js';
 import { backtrackingLineSearch } from './line-search.js';
 import { dot, readFlat } from '../params.js';
@@ -171,7 +171,11 @@ export class TrpoTrainer {
     const step = await this.policyStep(batch, adv);
 
     // 5. baseline
-    await this.baseline.fit(batch.obs, batch.t, returns, batch.size);
+    const targets =
+      c.baselineTarget === 'discounted-returns'
+        ? discountedReturns(batch.rewards, batch.segments, bootstrap, c.discount)
+        : returns;
+    await this.baseline.fit(batch.obs, batch.t, targets, batch.size);
     const t2 = performance.now();
 
     this.iteration++;

@@ -1,7 +1,7 @@
 /** GAE on hand-computed cases; the linear feature baseline recovers an exactly linear value function. */
 import { describe, expect, it } from 'vitest';
 import { LinearFeatureBaseline } from '../../../src/rl/trpo/baselines/linear-feature.js';
-import { centered, gae } from '../../../src/rl/trpo/gae.js';
+import { centered, discountedReturns, gae } from '../../../src/rl/trpo/gae.js';
 import type { Segment } from '../../../src/rl/trpo/sampler.js';
 
 const seg = (start: number, end: number, terminated: boolean): Segment => ({
@@ -35,6 +35,14 @@ describe('GAE', () => {
     const c = centered(Float64Array.from([1, 2, 3, 4]));
     expect(c.reduce((s, x) => s + x, 0)).toBeCloseTo(0, 12);
     expect(Math.sqrt(c.reduce((s, x) => s + x * x, 0) / 4)).toBeCloseTo(1, 6);
+  });
+});
+
+describe("discounted returns (garage's baseline targets)", () => {
+  it('restart at each segment: 0 after a terminal end, the bootstrap after a cut', () => {
+    const r = Float64Array.from([1, 2, 3, 4]);
+    const out = discountedReturns(r, [seg(0, 2, true), seg(2, 4, false)], [0, 10], 0.5);
+    expect(Array.from(out)).toEqual([1 + 0.5 * 2, 2, 3 + 0.5 * (4 + 0.5 * 10), 4 + 0.5 * 10]);
   });
 });
 
