@@ -96,5 +96,6 @@ export interface ExportedData {
   createdAt: string;
 }
 
-/** Server-sent events: a run's file grew, or the set of runs changed. */
-export type LiveEvent = { type: 'progress'; run: string } | { type: 'grads'; run: string } | { type: 'runs' };
+/** Server-sent events: changes are being watched (reread everything), a run's file grew, the set of runs changed. */
+export type LiveEvent =
+  { type: 'ready' } | { type: 'progress'; run: string } | { type: 'grads'; run: string } | { type: 'runs' };

@@ -18,6 +18,8 @@ export class RunWatcher {
   private readonly seen = new Map<string, string>();
   private ids: string[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** the first pass, which records the files as they are (changes are measured against it) */
+  private first: Promise<void> = Promise.resolve();
   private busy = false;
 
   constructor(
@@ -25,16 +27,23 @@ export class RunWatcher {
     private readonly intervalMs: number,
   ) {}
 
-  /** Adds a listener; the poller runs while there is at least one. Returns the remover. */
-  subscribe(l: Listener): () => void {
+  /**
+   * Adds a listener; the poller runs while there is at least one. `ready` resolves once every
+   * later change will be reported: a client rereads its data then, so nothing written
+   * between its first read and its subscription is missed.
+   */
+  subscribe(l: Listener): { ready: Promise<void>; unsubscribe: () => void } {
     this.listeners.add(l);
     if (!this.timer) {
-      void this.poll(false);
+      this.first = this.poll(false);
       this.timer = setInterval(() => void this.poll(true), this.intervalMs);
     }
-    return () => {
-      this.listeners.delete(l);
-      if (this.listeners.size === 0) this.stop();
+    return {
+      ready: this.first,
+      unsubscribe: () => {
+        this.listeners.delete(l);
+        if (this.listeners.size === 0) this.stop();
+      },
     };
   }
 

@@ -9,7 +9,7 @@ import type { ExportedData } from './api-types.js';
 export const PAGE_TITLE = 'sr2l dashboard';
 
 const shell = (title: string, body: string): string =>
-  `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${title}</title>\n</head>\n<body>\n<div id="app"></div>\n${body}\n</body>\n</html>\n`;
+  `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<link rel="icon" href="data:,">\n<title>${title}</title>\n</head>\n<body>\n<div id="app"></div>\n${body}\n</body>\n</html>\n`;
 
 export function servedPage(): string {
   return shell(PAGE_TITLE, '<script type="module" src="/app.js"></script>');

@@ -37,13 +37,16 @@ function send(res: ServerResponse, reply: Reply, head: boolean): void {
   res.end(head ? undefined : reply.body);
 }
 
-function events(res: ServerResponse, watcher: RunWatcher): void {
+const sse = (e: LiveEvent): string => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
+
+/** The event stream: 'ready' once changes are being watched, then one event per change. */
+async function events(res: ServerResponse, watcher: RunWatcher): Promise<void> {
   res.writeHead(200, { 'Content-Type': 'text/event-stream', Connection: 'keep-alive' });
   res.write(': connected\n\n');
-  const unsubscribe = watcher.subscribe((e: LiveEvent) =>
-    res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`),
-  );
+  const { ready, unsubscribe } = watcher.subscribe((e) => res.write(sse(e)));
   res.on('close', unsubscribe);
+  await ready;
+  if (!res.closed) res.write(sse({ type: 'ready' }));
 }
 
 export async function startDashboard(opts: DashboardOptions): Promise<DashboardServer> {

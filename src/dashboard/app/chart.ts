@@ -36,6 +36,18 @@ export function niceTicks(lo: number, hi: number, n = 5): number[] {
   return out;
 }
 
+/** Ticks of a log axis spanning 10^lo..10^hi: powers of ten, with 2× and 5× when the span is short. */
+export function logTicks(lo: number, hi: number): number[] {
+  const mult = hi - lo < 3 ? [1, 2, 5] : [1];
+  const out: number[] = [];
+  for (let e = Math.floor(lo); e <= Math.ceil(hi); e++)
+    for (const m of mult) {
+      const v = m * 10 ** e;
+      if (Math.log10(v) >= lo - 1e-9 && Math.log10(v) <= hi + 1e-9) out.push(Number(v.toPrecision(12)));
+    }
+  return out;
+}
+
 function extent(vals: number[]): [number, number] {
   let lo = Math.min(...vals);
   let hi = Math.max(...vals);
@@ -63,11 +75,7 @@ export function lineChart(series: readonly ChartSeries[], o: ChartOptions): HTML
     H - M.bottom - (((logY ? Math.log10(y) : y) - y0) / (y1 - y0)) * (H - M.top - M.bottom);
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img' });
   // axes and ticks
-  const yTicks = logY
-    ? niceTicks(Math.floor(y0), Math.ceil(y1), Math.min(8, Math.ceil(y1) - Math.floor(y0) || 1))
-        .filter((e) => Number.isInteger(e) && e >= y0 - 1e-9 && e <= y1 + 1e-9)
-        .map((e) => 10 ** e)
-    : niceTicks(y0, y1);
+  const yTicks = logY ? logTicks(y0, y1) : niceTicks(y0, y1);
   for (const t of niceTicks(x0, x1))
     svg.append(
       s('line', { x1: px(t), x2: px(t), y1: M.top, y2: H - M.bottom, class: 'grid' }),

@@ -40,7 +40,7 @@ export const serverSource: DataSource = {
   graph: (run, it) => getJson(`/api/graph?run=${q(run)}&iteration=${it}`),
   subscribe(on) {
     const es = new EventSource('/api/events');
-    for (const type of ['progress', 'grads', 'runs'])
+    for (const type of ['ready', 'progress', 'grads', 'runs'])
       es.addEventListener(type, (m) => on(JSON.parse((m as MessageEvent<string>).data) as LiveEvent));
     return () => es.close();
   },

@@ -50,16 +50,20 @@ async function start(): Promise<void> {
     nav.append(b);
   }
   show(TABS[0]!);
-  status.textContent = data ? `exported ${data.createdAt}` : 'live';
-  if (store.source.live) store.source.subscribe((e) => void onLive(store, e));
+  status.textContent = data ? `exported ${data.createdAt}` : 'connecting…';
+  if (store.source.live) store.source.subscribe((e) => void onLive(store, e, status));
 }
 
-/** A run's progress grew: reread it and the runs table; the set of runs changed: reread all. */
-async function onLive(store: Store, e: LiveEvent): Promise<void> {
-  if (e.type === 'runs') await store.loadAll();
+/**
+ * Watching began (reread all: something may have changed since the first read), the set of
+ * runs changed (reread all), or a run's progress grew (reread it and the runs table).
+ */
+async function onLive(store: Store, e: LiveEvent, status: HTMLElement): Promise<void> {
+  if (e.type === 'ready' || e.type === 'runs') await store.loadAll();
   else if (e.type === 'progress') await Promise.all([store.loadRuns(), store.loadProgress(e.run)]);
   else return;
   store.changed();
+  if (e.type === 'ready') status.textContent = 'live';
 }
 
 void start();

@@ -6,6 +6,7 @@ header h1 { font-size: 18px; margin: 0; }
 nav button { background: none; border: 0; color: #ccc; font: inherit; cursor: pointer; padding: 4px 8px; }
 nav button.active { color: #fff; border-bottom: 2px solid #fff; }
 main { padding: 8px 16px; }
+input[type=search] { width: 420px; }
 .status { margin-left: auto; font-size: 12px; color: #bbb; }
 table.runs { border-collapse: collapse; font-size: 13px; }
 table.runs td, table.runs th { padding: 2px 8px; border-bottom: 1px solid #eee; text-align: left; }
@@ -23,7 +24,7 @@ g.group.focus .series { stroke-width: 3; }
 .rule { stroke: #888; stroke-dasharray: 3 3; }
 .legend { display: flex; gap: 12px; flex-wrap: wrap; font-size: 12px; }
 .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
-.tooltip { position: absolute; top: 30px; right: 20px; background: rgba(255,255,255,0.95); border: 1px solid #ccc;
+.tooltip { position: absolute; top: 30px; left: calc(100% + 8px); min-width: 240px; background: rgba(255,255,255,0.95); border: 1px solid #ccc;
   padding: 4px 8px; font-size: 12px; pointer-events: none; white-space: pre; }
 .note, .empty { color: #666; font-size: 12px; }
 .graph-wrap { display: flex; gap: 12px; }
