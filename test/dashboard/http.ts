@@ -29,7 +29,7 @@ export async function getJson<T>(base: string, path: string): Promise<T> {
   return JSON.parse(r.body) as T;
 }
 
-/** Collects server-sent events from `path` until `until` returns true for one (or `ms` pass). */
+/** Opens the event stream at `path`, runs `trigger` once it is 'ready', and waits for an event `until` accepts. */
 export function waitForEvent(
   base: string,
   path: string,
@@ -41,21 +41,17 @@ export function waitForEvent(
   return new Promise((ok, fail) => {
     const req = request({ host: u.hostname, port: u.port, path }, (res) => {
       let buf = '';
-      let triggered = false;
       res.setEncoding('utf8');
       res.on('data', (c: string) => {
         buf += c;
-        if (!triggered) {
-          triggered = true; // the stream is open: the first comment arrived
-          // give the poller one pass to record the files as they are before they change
-          setTimeout(() => void trigger().catch(fail), 300);
-        }
         for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
           const block = buf.slice(0, i);
           buf = buf.slice(i + 2);
           const type = /^event: (.*)$/m.exec(block)?.[1] ?? '';
           const data = /^data: (.*)$/m.exec(block)?.[1] ?? '';
-          if (type && until(type, data)) {
+          // the server watches the files from here on: change them now
+          if (type === 'ready') void trigger().catch(fail);
+          else if (type && until(type, data)) {
             clearTimeout(timer);
             req.destroy();
             ok({ type, data });
