@@ -106,6 +106,12 @@ describe.skipIf(!browser)(suiteTitle('dashboard in Chromium', launched), () => {
     await expect.poll(() => runRows(page).count()).toBe(ALGOS.length * SEEDS.length);
     expect(await page.locator('#curves g.group').count()).toBe(ALGOS.length);
     expect(await page.locator('#status').textContent()).toMatch(/^exported/);
+    // the inspector needs the server; the robustness figures are in the file
+    expect(await page.locator('nav button').allTextContents()).toEqual(['Runs & curves', 'Robustness']);
+    await page.click('nav button[data-tab=robustness]');
+    await expect
+      .poll(() => page.locator('#robustness .robustness-returns g.group').count())
+      .toBe(ALGOS.length);
     await screenshot(page, 'exported');
     await page.close();
   });

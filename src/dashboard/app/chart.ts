@@ -23,6 +23,7 @@ export interface ChartOptions {
 }
 
 const M = { left: 64, right: 16, top: 28, bottom: 40 };
+const MARKERS_UP_TO = 30;
 
 /** About `n` round tick values covering [lo, hi]. */
 export function niceTicks(lo: number, hi: number, n = 5): number[] {
@@ -69,7 +70,9 @@ export function lineChart(series: readonly ChartSeries[], o: ChartOptions): HTML
     return root;
   }
   const [x0, x1] = extent(xs);
-  const [y0, y1] = logY ? extent(ys.map(Math.log10)) : extent(ys);
+  const [ya, yb] = logY ? extent(ys.map(Math.log10)) : extent(ys);
+  // 4% headroom so points at the extremes are not drawn on the frame
+  const [y0, y1] = [ya - (yb - ya) * 0.04, yb + (yb - ya) * 0.04];
   const px = (x: number) => M.left + ((x - x0) / (x1 - x0)) * (W - M.left - M.right);
   const py = (y: number) =>
     H - M.bottom - (((logY ? Math.log10(y) : y) - y0) / (y1 - y0)) * (H - M.top - M.bottom);
@@ -112,6 +115,22 @@ export function lineChart(series: readonly ChartSeries[], o: ChartOptions): HTML
     for (const m of g.members)
       grp.append(s('path', { class: 'member', d: path(m.points), stroke: color, 'data-member': m.label }));
     grp.append(s('path', { class: 'series', d: path(g.points.map((p) => [p.x, p.mean])), stroke: color }));
+    // markers where points are few (a lone ε would otherwise draw nothing), with the band as a bar
+    if (g.points.length <= MARKERS_UP_TO)
+      for (const p of g.points.filter((q) => ok(q.mean))) {
+        if (p.n > 1 && ok(p.lo) && ok(p.hi))
+          grp.append(
+            s('line', {
+              class: 'band-bar',
+              x1: px(p.x),
+              x2: px(p.x),
+              y1: py(p.lo),
+              y2: py(p.hi),
+              stroke: color,
+            }),
+          );
+        grp.append(s('circle', { class: 'point', cx: px(p.x), cy: py(p.mean), r: 3, fill: color }));
+      }
     svg.append(grp);
     const item = h(
       'span',

@@ -36,7 +36,7 @@ export function fmt(x: number | null | undefined): string {
   if (x === null || x === undefined || Number.isNaN(x)) return '–';
   if (x === 0) return '0';
   const a = Math.abs(x);
-  if (a >= 1e6 || a < 1e-3) return x.toExponential(2);
+  if (a >= 1e6 || a < 1e-3) return Number(x.toPrecision(3)).toExponential();
   return Number(x.toPrecision(4)).toString();
 }
 

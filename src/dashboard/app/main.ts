@@ -6,6 +6,9 @@ import type { LiveEvent } from '../api-types.js';
 import { curvesView } from './curves-view.js';
 import { embeddedData, embeddedSource, serverSource } from './data-source.js';
 import { h } from './dom.js';
+import { gradsView } from './grads-view.js';
+import { graphView } from './graph-view.js';
+import { robustnessView } from './robustness-view.js';
 import { runsView } from './runs-view.js';
 import { Store } from './store.js';
 import { CSS } from './style.js';
@@ -15,10 +18,14 @@ interface Tab {
   id: string;
   title: string;
   build: (store: Store) => HTMLElement;
+  /** needs the server (not in an exported file) */
+  live?: boolean;
 }
 
 const TABS: Tab[] = [
   { id: 'runs', title: 'Runs & curves', build: (st) => h('div', {}, runsView(st), curvesView(st)) },
+  { id: 'grads', title: 'Gradients', build: (st) => h('div', {}, gradsView(st), graphView(st)), live: true },
+  { id: 'robustness', title: 'Robustness', build: robustnessView },
 ];
 
 async function start(): Promise<void> {
@@ -44,7 +51,7 @@ async function start(): Promise<void> {
     if (!built.has(tab.id)) built.set(tab.id, tab.build(store));
     main.replaceChildren(built.get(tab.id)!);
   };
-  for (const t of TABS) {
+  for (const t of TABS.filter((x) => store.source.live || !x.live)) {
     const b = h('button', { 'data-tab': t.id }, t.title);
     b.addEventListener('click', () => show(t));
     nav.append(b);
@@ -61,7 +68,8 @@ async function start(): Promise<void> {
 async function onLive(store: Store, e: LiveEvent, status: HTMLElement): Promise<void> {
   if (e.type === 'ready' || e.type === 'runs') await store.loadAll();
   else if (e.type === 'progress') await Promise.all([store.loadRuns(), store.loadProgress(e.run)]);
-  else return;
+  store.live(e);
+  if (e.type === 'grads') return;
   store.changed();
   if (e.type === 'ready') status.textContent = 'live';
 }

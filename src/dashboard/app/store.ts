@@ -1,5 +1,5 @@
 /** The page's state: the runs, their progress tables, the filter; views re-render on change. */
-import type { RunSummary, RunsResponse, TableResponse } from '../api-types.js';
+import type { LiveEvent, RunSummary, RunsResponse, TableResponse } from '../api-types.js';
 import type { DataSource } from './data-source.js';
 
 export class Store {
@@ -7,6 +7,7 @@ export class Store {
   readonly progress = new Map<string, TableResponse>();
   filter = '';
   private readonly listeners: (() => void)[] = [];
+  private readonly liveListeners: ((e: LiveEvent) => void)[] = [];
 
   constructor(readonly source: DataSource) {}
 
@@ -15,6 +16,13 @@ export class Store {
   }
   changed(): void {
     for (const l of this.listeners) l();
+  }
+  /** views that read more than progress.csv (grads.csv) listen to the live events themselves */
+  onLive(l: (e: LiveEvent) => void): void {
+    this.liveListeners.push(l);
+  }
+  live(e: LiveEvent): void {
+    for (const l of this.liveListeners) l(e);
   }
 
   /** Runs matching the filter: every word must appear in the run's id, group, state or settings. */

@@ -18,7 +18,8 @@ tr.state-running td.state { color: #1a7f37; } tr.state-broken td.state { color: 
 figure.chart { margin: 8px 0; position: relative; display: inline-block; vertical-align: top; }
 figcaption { font-weight: 600; }
 .grid { stroke: #eee; } .tick { font-size: 10px; fill: #555; } .axis { font-size: 12px; fill: #333; }
-.series { fill: none; stroke-width: 2; } .band { opacity: 0.18; stroke: none; }
+.series { fill: none; stroke-width: 2; } .band-bar { stroke-width: 2; opacity: 0.4; pointer-events: none; }
+.point { pointer-events: none; } .band { opacity: 0.18; stroke: none; }
 .member { fill: none; stroke-width: 1; opacity: 0; } g.group.focus .member { opacity: 0.6; }
 g.group.focus .series { stroke-width: 3; }
 .rule { stroke: #888; stroke-dasharray: 3 3; }
