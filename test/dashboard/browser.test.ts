@@ -8,42 +8,21 @@ import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exportDashboard } from '../../src/dashboard/export.js';
-import { startDashboard, type DashboardServer } from '../../src/dashboard/server.js';
-import { tempDirs } from '../helpers/temp-dirs.js';
-import { launchChromium, openPage, screenshot, suiteTitle } from './browser.js';
+import { dashboardSession, openPage, screenshot, suiteTitle } from './browser.js';
 import { ALGOS, SEEDS, fixtureReturn, runId, writeSweep } from './fixtures.js';
 
-const temp = tempDirs('sr2l-dash-browser-');
-const launched = await launchChromium();
-const browser = launched.browser;
-let root: string;
-let server: DashboardServer;
-let errors: string[] = [];
-
-beforeAll(async () => {
-  if (!browser) return;
-  root = await temp();
-  await writeSweep(root, 4);
-  server = await startDashboard({ folder: root, port: 0, pollMs: 100 });
-}, 60_000);
-
-afterAll(async () => {
-  await server?.close();
-  await browser?.close();
-});
-
-afterEach(() => {
-  expect(errors).toEqual([]);
-  errors = [];
-});
-
+const session = await dashboardSession('sr2l-dash-browser-', (root) =>
+  writeSweep(root, 4).then(() => undefined),
+);
+const browser = session.browser;
+const url = () => session.server!.url;
 const runRows = (page: Page) => page.locator('table.runs tr.run');
 
-describe.skipIf(!browser)(suiteTitle('dashboard in Chromium', launched), () => {
+describe.skipIf(!browser)(suiteTitle('dashboard in Chromium', session), () => {
   it('lists every run of the sweep in the table, grouped', async () => {
-    const page = await openPage(browser!, server.url, errors);
+    const page = await openPage(browser!, url(), session.errors);
     await expect.poll(() => runRows(page).count()).toBe(ALGOS.length * SEEDS.length);
     expect(await page.locator('table.runs tr.group-row').allTextContents()).toEqual([
       'Pendulum-v1 · trpo [default]',
@@ -58,7 +37,7 @@ describe.skipIf(!browser)(suiteTitle('dashboard in Chromium', launched), () => {
   });
 
   it("draws one mean line and one 95% band per group; a group's seeds show on hover", async () => {
-    const page = await openPage(browser!, server.url, errors);
+    const page = await openPage(browser!, url(), session.errors);
     const groups = page.locator('#curves g.group');
     await expect.poll(() => groups.count()).toBe(ALGOS.length);
     for (let i = 0; i < ALGOS.length; i++) {
@@ -81,7 +60,7 @@ describe.skipIf(!browser)(suiteTitle('dashboard in Chromium', launched), () => {
   });
 
   it('shows a new progress.csv row without a reload', async () => {
-    const page = await openPage(browser!, server.url, errors);
+    const page = await openPage(browser!, url(), session.errors);
     const id = runId('trpo', 0);
     const cell = page.locator(`tr.run[data-run="${id}"] td.iterations`);
     await expect.poll(() => cell.textContent()).toBe('4');
@@ -91,7 +70,7 @@ describe.skipIf(!browser)(suiteTitle('dashboard in Chromium', launched), () => {
     const points = () =>
       page.locator('#curves g.group').first().locator('path.member').first().getAttribute('d');
     const before = (await points())!.split('L').length;
-    await appendFile(join(root, id, 'progress.csv'), `5,5000,${fixtureReturn('trpo', 0, 5)},0.002\n`);
+    await appendFile(join(session.root, id, 'progress.csv'), `5,5000,${fixtureReturn('trpo', 0, 5)},0.002\n`);
     await expect.poll(() => cell.textContent(), { timeout: 10_000 }).toBe('5');
     await expect.poll(async () => (await points())!.split('L').length).toBe(before + 1);
     expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(42);
@@ -100,9 +79,9 @@ describe.skipIf(!browser)(suiteTitle('dashboard in Chromium', launched), () => {
   });
 
   it('the exported file opens from disk with no server and draws the same curves', async () => {
-    const file = join(await temp(), 'export.html');
-    await exportDashboard(root, file);
-    const page = await openPage(browser!, pathToFileURL(file).href, errors);
+    const file = join(await session.temp(), 'export.html');
+    await exportDashboard(session.root, file);
+    const page = await openPage(browser!, pathToFileURL(file).href, session.errors);
     await expect.poll(() => runRows(page).count()).toBe(ALGOS.length * SEEDS.length);
     expect(await page.locator('#curves g.group').count()).toBe(ALGOS.length);
     expect(await page.locator('#status').textContent()).toMatch(/^exported/);

@@ -8,6 +8,9 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { startDashboard, type DashboardServer } from '../../src/dashboard/server.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 
 export const CHROMIUM = process.env.SR2L_CHROMIUM ?? '/usr/bin/chromium';
 /** where the screenshots go (look at them: the tests check structure, not looks) */
@@ -53,4 +56,40 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+export interface Session extends Launched {
+  /** the dashboard's folder, filled by `prepare` */
+  root: string;
+  server: DashboardServer | null;
+  /** console errors of the current test's pages (each test must end with none) */
+  errors: string[];
+  temp: (prefix?: string) => Promise<string>;
+}
+
+/**
+ * A browser test file's setup: Chromium, a folder `prepare` fills, a dashboard server on it
+ * (live updates every 100 ms), and after each test the check that no page logged an error.
+ */
+export async function dashboardSession(
+  prefix: string,
+  prepare: (root: string) => Promise<void>,
+): Promise<Session> {
+  const temp = tempDirs(prefix);
+  const session: Session = { ...(await launchChromium()), root: '', server: null, errors: [], temp };
+  beforeAll(async () => {
+    if (!session.browser) return;
+    session.root = await temp();
+    await prepare(session.root);
+    session.server = await startDashboard({ folder: session.root, port: 0, pollMs: 100 });
+  }, 60_000);
+  afterAll(async () => {
+    await session.server?.close();
+    await session.browser?.close();
+  });
+  afterEach(() => {
+    expect(session.errors).toEqual([]);
+    session.errors.length = 0;
+  });
+  return session;
 }

@@ -6,45 +6,27 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GraphResponse } from '../../src/dashboard/api-types.js';
-import { startDashboard, type DashboardServer } from '../../src/dashboard/server.js';
-import { tempDirs } from '../helpers/temp-dirs.js';
-import { launchChromium, openPage, screenshot, suiteTitle } from './browser.js';
+import { dashboardSession, openPage, screenshot, suiteTitle } from './browser.js';
 import { ALGOS, trainTinyRun, writeSweep } from './fixtures.js';
 import { getJson } from './http.js';
 
-const temp = tempDirs('sr2l-dash-inspector-');
-const launched = await launchChromium();
-const browser = launched.browser;
-let root: string;
-let server: DashboardServer;
-let errors: string[] = [];
-
-beforeAll(async () => {
-  if (!browser) return;
-  root = await temp();
+const session = await dashboardSession('sr2l-dash-inspector-', async (root) => {
   await writeSweep(join(root, 'sweep'));
   await trainTinyRun(join(root, 'tiny'));
-  server = await startDashboard({ folder: root, port: 0, pollMs: 100 });
-}, 60_000);
-
-afterAll(async () => {
-  await server?.close();
-  await browser?.close();
 });
+const browser = session.browser;
+const url = () => session.server!.url;
 
-afterEach(() => {
-  expect(errors).toEqual([]);
-  errors = [];
-});
-
-describe.skipIf(!browser)(suiteTitle('gradient inspector and robustness in Chromium', launched), () => {
+describe.skipIf(!browser)(suiteTitle('gradient inspector and robustness in Chromium', session), () => {
   it('lists every layer of grads.csv with the surrogate and regularizer norms side by side', async () => {
-    const header = (await readFile(join(root, 'tiny', 'grads.csv'), 'utf8')).split('\n')[0]!.split(',');
+    const header = (await readFile(join(session.root, 'tiny', 'grads.csv'), 'utf8'))
+      .split('\n')[0]!
+      .split(',');
     const layers = [...new Set(header.slice(1).map((c) => c.slice(c.indexOf('/') + 1)))];
     expect(layers.length).toBeGreaterThanOrEqual(7); // 3 linear layers × (weight, bias) + logStd
-    const page = await openPage(browser!, server.url, errors);
+    const page = await openPage(browser!, url(), session.errors);
     await page.click('nav button[data-tab=grads]');
     const charts = page.locator('#grads .grad-layer');
     await expect.poll(() => charts.count()).toBe(layers.length);
@@ -59,8 +41,8 @@ describe.skipIf(!browser)(suiteTitle('gradient inspector and robustness in Chrom
   });
 
   it('draws the loss graph with one box per tensor; a click shows op, shape, dtype, ‖grad‖ and a histogram', async () => {
-    const g = await getJson<GraphResponse>(server.url, '/api/graph?run=tiny&iteration=2');
-    const page = await openPage(browser!, server.url, errors);
+    const g = await getJson<GraphResponse>(url(), '/api/graph?run=tiny&iteration=2');
+    const page = await openPage(browser!, url(), session.errors);
     await page.click('nav button[data-tab=grads]');
     const nodes = page.locator('#graph g.node');
     await expect.poll(() => nodes.count(), { timeout: 20_000 }).toBe(g.nodes.length);
@@ -89,7 +71,7 @@ describe.skipIf(!browser)(suiteTitle('gradient inspector and robustness in Chrom
   });
 
   it('plots return against ε per group and attack, and the Lipschitz ratio, with bands over policies', async () => {
-    const page = await openPage(browser!, server.url, errors);
+    const page = await openPage(browser!, url(), session.errors);
     await page.click('nav button[data-tab=robustness]');
     const returns = page.locator('#robustness .robustness-returns g.group');
     await expect.poll(() => returns.count()).toBe(ALGOS.length); // one attack ('mad') per group

@@ -65,6 +65,21 @@ export function select(
   return h('label', {}, `${label} `, sel);
 }
 
+/** A <select> of run ids. */
+export const runSelect = (
+  runs: readonly { id: string }[],
+  value: string,
+  onChange: (v: string) => void,
+  name: string,
+): HTMLLabelElement =>
+  select(
+    'run',
+    runs.map((r) => ({ value: r.id, text: r.id })),
+    value,
+    onChange,
+    name,
+  );
+
 /** A list of messages about unreadable files. */
 export function problemList(problems: readonly string[]): HTMLElement | null {
   if (!problems.length) return null;

@@ -6,7 +6,7 @@
 import type { CsvTable } from '../csv-table.js';
 import { column } from '../csv-table.js';
 import { lineChart, type ChartSeries } from './chart.js';
-import { h, problemList, select } from './dom.js';
+import { h, problemList, runSelect } from './dom.js';
 import type { Store } from './store.js';
 
 export interface LayerNorms {
@@ -39,13 +39,7 @@ export function gradsView(store: Store): HTMLElement {
     const log = h('input', { type: 'checkbox', name: 'grads-log', checked: logY });
     log.addEventListener('change', () => ((logY = log.checked), void render()));
     controls.replaceChildren(
-      select(
-        'run',
-        runs().map((r) => ({ value: r.id, text: r.id })),
-        run,
-        (v) => ((run = v), void render()),
-        'grads-run',
-      ),
+      runSelect(runs(), run, (v) => ((run = v), void render()), 'grads-run'),
       h('label', {}, log, ' log scale'),
     );
     if (!run) {

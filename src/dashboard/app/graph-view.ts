@@ -4,7 +4,7 @@
  * dtype, gradient norm and a histogram of its values.
  */
 import type { GraphNodeInfo, GraphResponse } from '../api-types.js';
-import { fmt, h, problemList, s, select } from './dom.js';
+import { fmt, h, problemList, runSelect, s, select } from './dom.js';
 import { layoutGraph } from './graph-layout.js';
 import type { Store } from './store.js';
 
@@ -147,13 +147,7 @@ export function graphView(store: Store): HTMLElement {
     const its = runs().find((r) => r.id === run)?.checkpoints ?? [];
     if (!its.includes(iteration)) iteration = its.at(-1) ?? 0;
     controls.replaceChildren(
-      select(
-        'run',
-        runs().map((r) => ({ value: r.id, text: r.id })),
-        run,
-        (v) => ((run = v), void render()),
-        'graph-run',
-      ),
+      runSelect(runs(), run, (v) => ((run = v), void render()), 'graph-run'),
       select(
         'checkpoint',
         its.map((i) => ({ value: String(i), text: `iteration ${i}` })),
