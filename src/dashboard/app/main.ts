@@ -58,20 +58,42 @@ async function start(): Promise<void> {
   }
   show(TABS[0]!);
   status.textContent = data ? `exported ${data.createdAt}` : 'connecting…';
-  if (store.source.live) store.source.subscribe((e) => void onLive(store, e, status));
+  if (store.source.live) store.source.subscribe(liveHandler(store, status));
 }
 
+/** Events within this window are handled together: a sweep's runs write their rows at once. */
+const COALESCE_MS = 250;
+
 /**
- * Watching began (reread all: something may have changed since the first read), the set of
- * runs changed (reread all), or a run's progress grew (reread it and the runs table).
+ * The live-event handler: watching began or the set of runs changed (reread everything),
+ * or runs' progress grew (reread those and the runs table); views listening for grads.csv
+ * get their events too.
  */
-async function onLive(store: Store, e: LiveEvent, status: HTMLElement): Promise<void> {
-  if (e.type === 'ready' || e.type === 'runs') await store.loadAll();
-  else if (e.type === 'progress') await Promise.all([store.loadRuns(), store.loadProgress(e.run)]);
-  store.live(e);
-  if (e.type === 'grads') return;
-  store.changed();
-  if (e.type === 'ready') status.textContent = 'live';
+function liveHandler(store: Store, status: HTMLElement): (e: LiveEvent) => void {
+  let pending: LiveEvent[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = async () => {
+    const events = pending;
+    pending = [];
+    timer = null;
+    const all = events.some((e) => e.type === 'ready' || e.type === 'runs');
+    const grown = new Set(events.flatMap((e) => (e.type === 'progress' ? [e.run] : [])));
+    try {
+      if (all) await store.loadAll();
+      else if (grown.size)
+        await Promise.all([store.loadRuns(), ...[...grown].map((r) => store.loadProgress(r))]);
+    } catch (e) {
+      status.textContent = `update failed: ${(e as Error).message}`;
+      return;
+    }
+    for (const e of events) store.live(e);
+    if (all || grown.size) store.changed();
+    if (events.some((e) => e.type === 'ready')) status.textContent = 'live';
+  };
+  return (e) => {
+    pending.push(e);
+    timer ??= setTimeout(() => void flush(), COALESCE_MS);
+  };
 }
 
 void start();
