@@ -198,7 +198,9 @@ describe('dashboard server', () => {
     }
   });
 
-  it('is read-only', async () => {
+  it('is read-only (HEAD answers without a body)', async () => {
+    const head = await rawGet(server.url, '/api/runs', 'HEAD');
+    expect([head.status, head.body]).toEqual([200, '']);
     for (const method of ['POST', 'PUT', 'DELETE']) {
       const r = await rawGet(server.url, '/api/runs', method);
       expect(r.status).toBe(405);

@@ -115,10 +115,10 @@ export function lineChart(series: readonly ChartSeries[], o: ChartOptions): HTML
     for (const m of g.members)
       grp.append(s('path', { class: 'member', d: path(m.points), stroke: color, 'data-member': m.label }));
     grp.append(s('path', { class: 'series', d: path(g.points.map((p) => [p.x, p.mean])), stroke: color }));
-    // markers where points are few (a lone ε would otherwise draw nothing), with the band as a bar
+    // markers where points are few (a lone ε would otherwise draw nothing); a band of one point is a bar
     if (g.points.length <= MARKERS_UP_TO)
       for (const p of g.points.filter((q) => ok(q.mean))) {
-        if (p.n > 1 && ok(p.lo) && ok(p.hi))
+        if (banded.length === 1 && p === banded[0])
           grp.append(
             s('line', {
               class: 'band-bar',
