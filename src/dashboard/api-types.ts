@@ -88,6 +88,39 @@ export interface GraphResponse {
   edges: [number, number][];
 }
 
+/** A MuJoCo geom: mjtGeom type number, size (3) and colour (rgba). */
+export interface GeomInfo {
+  type: number;
+  size: number[];
+  rgba: number[];
+}
+
+/** One replayed episode: per step the action, reward and ‖perturbation‖∞ (ball units). */
+export interface ReplayTrajectory {
+  return: number;
+  length: number;
+  actions: number[][];
+  rewards: number[];
+  perturbation: number[];
+  /** per frame (the reset state, then after each step) every geom's position (3) and rotation (9); null off MuJoCo */
+  frames: number[][] | null;
+}
+
+export interface ReplayResponse {
+  run: string;
+  env: string;
+  attack: string;
+  eps: number;
+  seed: number;
+  episode: number;
+  episodes: number;
+  /** seconds of simulated time per step */
+  dt: number;
+  geoms: GeomInfo[] | null;
+  clean: ReplayTrajectory;
+  attacked: ReplayTrajectory;
+}
+
 /** Everything an exported page needs, embedded in the HTML file. */
 export interface ExportedData {
   runs: RunsResponse;

@@ -6,6 +6,8 @@
  *   /api/runs                the runs table    /api/progress?run=ID  a run's progress.csv
  *   /api/grads?run=ID        grads.csv         /api/robustness       every run's eval results
  *   /api/graph?run=ID&iteration=K             the policy-loss graph of checkpoint K
+ *   /api/replay?run=ID&attack=A&eps=E&episodes=N[&episode=I&seed=S&stochastic=1]
+ *                            episode I of sr2l eval's batch, clean and attacked, step by step
  *   /api/events              server-sent events (live.ts)
  *   /files/PATH              a file inside the folder, as plain text / bytes (never as a page)
  */
@@ -15,6 +17,7 @@ import { appBundle } from './bundle.js';
 import { summarizeRuns } from './discover.js';
 import { checkpointGraph } from './graph.js';
 import { servedPage } from './page.js';
+import { replay } from './replay.js';
 import { allRobustness, runTable } from './run-data.js';
 import { HttpError, resolveInside } from './safe-path.js';
 
@@ -53,6 +56,27 @@ export const ROUTES: Record<string, (c: RouteContext) => Promise<Reply>> = {
   '/api/progress': async ({ root, url }) => json(await runTable(root, param(url, 'run'), 'progress')),
   '/api/grads': async ({ root, url }) => json(await runTable(root, param(url, 'run'), 'grads')),
   '/api/robustness': async ({ root }) => json(await allRobustness(root, (await summarizeRuns(root)).runs)),
+  '/api/replay': async ({ root, url }) => {
+    const num = (name: string, fallback?: number): number => {
+      const v = url.searchParams.get(name);
+      if (v === null || v === '') {
+        if (fallback === undefined) throw new HttpError(400, `missing query parameter '${name}'`);
+        return fallback;
+      }
+      return Number(v);
+    };
+    const seed = url.searchParams.get('seed');
+    return json(
+      await replay(root, param(url, 'run'), {
+        attack: param(url, 'attack'),
+        eps: num('eps'),
+        episodes: num('episodes'),
+        episode: num('episode', 0),
+        ...(seed ? { seed: Number(seed) } : {}),
+        stochastic: url.searchParams.get('stochastic') === '1',
+      }),
+    );
+  },
   '/api/graph': async ({ root, url }) =>
     json(await checkpointGraph(root, param(url, 'run'), Number(param(url, 'iteration')))),
 };

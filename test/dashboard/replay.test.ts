@@ -1,0 +1,128 @@
+/**
+ * Replay: episode i of `sr2l eval`'s batch, recomputed by the dashboard, has exactly the
+ * return eval wrote (clean and attacked), on classic control (Pendulum-v1, TRPO-SR with the
+ * paper's 'mad' attack) and MuJoCo (InvertedPendulum-v5, 'random', with geom poses per step).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/index.js';
+import type { ReplayResponse } from '../../src/dashboard/api-types.js';
+import { startDashboard, type DashboardServer } from '../../src/dashboard/server.js';
+import type { RobustnessResult } from '../../src/rl/robustness/index.js';
+import { resolveConfig } from '../../src/rl/trpo/config.js';
+import { trainRun } from '../../src/rl/run/train-run.js';
+import { captureConsole } from '../helpers/console.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
+import { trainTinyRun } from './fixtures.js';
+import { getJson, rawGet } from './http.js';
+
+const temp = tempDirs('sr2l-dash-replay-');
+const EPISODES = 3;
+let root: string;
+let server: DashboardServer;
+
+async function evaluate(dir: string, attack: string, eps: string): Promise<RobustnessResult> {
+  captureConsole();
+  expect(
+    await main([
+      'eval',
+      dir,
+      '--attack',
+      attack,
+      '--eps',
+      eps,
+      '--episodes',
+      String(EPISODES),
+      '--smoothness-states',
+      '0',
+    ]),
+  ).toBe(0);
+  vi.restoreAllMocks();
+  return JSON.parse(await readFile(join(dir, 'eval', 'robustness.json'), 'utf8')) as RobustnessResult;
+}
+
+const returnsOf = (r: RobustnessResult, attack: string): number[] =>
+  r.returns[r.rows.findIndex((x) => x.attack === attack)]!;
+
+beforeAll(async () => {
+  root = await temp();
+  await trainTinyRun(join(root, 'pendulum'));
+  const { trainer } = await trainRun(
+    resolveConfig({
+      algo: 'trpo',
+      env: 'InvertedPendulum-v5',
+      seed: 2,
+      batchSize: 64,
+      iterations: 1,
+      evalEvery: 0,
+      hidden: [8],
+    }),
+    { out: join(root, 'mujoco') },
+  );
+  trainer.close();
+  server = await startDashboard({ folder: root, port: 0, pollMs: 1000 });
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+});
+
+const replay = (run: string, attack: string, eps: number, episode: number) =>
+  getJson<ReplayResponse>(
+    server.url,
+    `/api/replay?run=${run}&attack=${attack}&eps=${eps}&episodes=${EPISODES}&episode=${episode}`,
+  );
+
+describe('replay', () => {
+  it("gives every episode the return sr2l eval reports, clean and under 'mad' (Pendulum-v1)", async () => {
+    const ev = await evaluate(join(root, 'pendulum'), 'mad', '0.1');
+    for (let i = 0; i < EPISODES; i++) {
+      const r = await replay('pendulum', 'mad', 0.1, i);
+      expect(r.clean.return).toBe(returnsOf(ev, 'none')[i]);
+      expect(r.attacked.return).toBe(returnsOf(ev, 'mad')[i]);
+      expect(r.attacked.rewards.reduce((a, b) => a + b, 0)).toBeCloseTo(r.attacked.return, 9);
+      expect(r.attacked.actions).toHaveLength(r.attacked.length);
+      expect(r.attacked.perturbation).toHaveLength(r.attacked.length);
+      expect(Math.max(...r.attacked.perturbation)).toBeLessThanOrEqual(0.1 * (1 + 1e-6));
+      expect(Math.max(...r.attacked.perturbation)).toBeGreaterThan(0.05); // PGD pushes to the ball's edge
+      expect(r.clean.perturbation.every((x) => x === 0)).toBe(true);
+      expect([r.geoms, r.clean.frames]).toEqual([null, null]);
+    }
+  });
+
+  it("records every geom's pose per step on MuJoCo, and matches eval under 'random' (InvertedPendulum-v5)", async () => {
+    const ev = await evaluate(join(root, 'mujoco'), 'random', '0.05');
+    const r = await replay('mujoco', 'random', 0.05, 1);
+    expect(r.clean.return).toBe(returnsOf(ev, 'none')[1]);
+    expect(r.attacked.return).toBe(returnsOf(ev, 'random')[1]);
+    expect(r.geoms!.length).toBeGreaterThan(1);
+    expect(r.attacked.frames).toHaveLength(r.attacked.length + 1);
+    for (const f of r.attacked.frames!) expect(f).toHaveLength(12 * r.geoms!.length);
+    expect(r.dt).toBeGreaterThan(0);
+  });
+
+  it('names what is wrong with a request', async () => {
+    const cases: [string, number, RegExp][] = [
+      [
+        '/api/replay?run=pendulum&attack=mad&eps=0.1&episodes=3&episode=3',
+        400,
+        /episode must be an integer in 0\.\.2/,
+      ],
+      ['/api/replay?run=pendulum&attack=bogus&eps=0.1&episodes=3', 400, /bogus/],
+      ['/api/replay?run=pendulum&attack=mad&eps=-1&episodes=3', 400, /eps must be a number ≥ 0/],
+      [
+        '/api/replay?run=pendulum&attack=mad&eps=0.1&episodes=1000',
+        400,
+        /episodes must be an integer in 1\.\.100/,
+      ],
+      ['/api/replay?run=pendulum&attack=mad&episodes=3', 400, /missing query parameter 'eps'/],
+      ['/api/replay?run=../x&attack=mad&eps=0.1&episodes=3', 403, /'\.\.'/],
+    ];
+    for (const [path, status, message] of cases) {
+      const r = await rawGet(server.url, path);
+      expect([path, r.status]).toEqual([path, status]);
+      expect(JSON.parse(r.body).error).toMatch(message);
+    }
+  });
+});
