@@ -3,10 +3,15 @@
  *   a sweep: Pendulum-v1 × {trpo, trpo-sr} × seeds 0..2, five iterations each with known
  *   returns, sr2l eval results for every run, the files a sweep writes (sweep-run.json,
  *   sweep-done.json); a broken run (unreadable config.json, a half-written progress.csv);
- *   and on request one real TRPO-SR run trained for two iterations (grads.csv, checkpoints).
+ *   and on request real runs: TRPO-SR on Pendulum-v1 for two iterations (grads.csv,
+ *   checkpoints), TRPO on InvertedPendulum-v5 (MuJoCo) for one; and sr2l eval on a run.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { vi } from 'vitest';
+import { main } from '../../src/cli/index.js';
+import type { RobustnessResult } from '../../src/rl/robustness/index.js';
+import { captureConsole } from '../helpers/console.js';
 import { resolveConfig } from '../../src/rl/trpo/config.js';
 import { trainRun } from '../../src/rl/run/train-run.js';
 
@@ -123,3 +128,50 @@ export async function trainTinyRun(dir: string): Promise<void> {
   const { trainer } = await trainRun(config, { out: dir });
   trainer.close();
 }
+
+/** Trains TRPO on InvertedPendulum-v5 (MuJoCo) for one short iteration. */
+export async function trainTinyMujocoRun(dir: string): Promise<void> {
+  const config = resolveConfig({
+    algo: 'trpo',
+    env: 'InvertedPendulum-v5',
+    seed: 2,
+    batchSize: 64,
+    iterations: 1,
+    evalEvery: 0,
+    hidden: [8],
+  });
+  const { trainer } = await trainRun(config, { out: dir });
+  trainer.close();
+}
+
+/** Runs `sr2l eval` on a run folder (no smoothness metric) and returns its robustness.json. */
+export async function evalRun(
+  dir: string,
+  attack: string,
+  eps: string,
+  episodes: number,
+): Promise<RobustnessResult> {
+  captureConsole();
+  try {
+    const code = await main([
+      'eval',
+      dir,
+      '--attack',
+      attack,
+      '--eps',
+      eps,
+      '--episodes',
+      String(episodes),
+      '--smoothness-states',
+      '0',
+    ]);
+    if (code !== 0) throw new Error(`sr2l eval exited with ${code}`);
+  } finally {
+    vi.restoreAllMocks();
+  }
+  return JSON.parse(await readFile(join(dir, 'eval', 'robustness.json'), 'utf8')) as RobustnessResult;
+}
+
+/** The episode returns of one attack's row (the first with that attack). */
+export const returnsOf = (r: RobustnessResult, attack: string): number[] =>
+  r.returns[r.rows.findIndex((x) => x.attack === attack)]!;

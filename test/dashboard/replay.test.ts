@@ -3,18 +3,12 @@
  * return eval wrote (clean and attacked), on classic control (Pendulum-v1, TRPO-SR with the
  * paper's 'mad' attack) and MuJoCo (InvertedPendulum-v5, 'random', with geom poses per step).
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReplayResponse } from '../../src/dashboard/api-types.js';
 import { startDashboard, type DashboardServer } from '../../src/dashboard/server.js';
-import type { RobustnessResult } from '../../src/rl/robustness/index.js';
-import { resolveConfig } from '../../src/rl/trpo/config.js';
-import { trainRun } from '../../src/rl/run/train-run.js';
-import { captureConsole } from '../helpers/console.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
-import { trainTinyRun } from './fixtures.js';
+import { evalRun, returnsOf, trainTinyMujocoRun, trainTinyRun } from './fixtures.js';
 import { getJson, rawGet } from './http.js';
 
 const temp = tempDirs('sr2l-dash-replay-');
@@ -22,45 +16,10 @@ const EPISODES = 3;
 let root: string;
 let server: DashboardServer;
 
-async function evaluate(dir: string, attack: string, eps: string): Promise<RobustnessResult> {
-  captureConsole();
-  expect(
-    await main([
-      'eval',
-      dir,
-      '--attack',
-      attack,
-      '--eps',
-      eps,
-      '--episodes',
-      String(EPISODES),
-      '--smoothness-states',
-      '0',
-    ]),
-  ).toBe(0);
-  vi.restoreAllMocks();
-  return JSON.parse(await readFile(join(dir, 'eval', 'robustness.json'), 'utf8')) as RobustnessResult;
-}
-
-const returnsOf = (r: RobustnessResult, attack: string): number[] =>
-  r.returns[r.rows.findIndex((x) => x.attack === attack)]!;
-
 beforeAll(async () => {
   root = await temp();
   await trainTinyRun(join(root, 'pendulum'));
-  const { trainer } = await trainRun(
-    resolveConfig({
-      algo: 'trpo',
-      env: 'InvertedPendulum-v5',
-      seed: 2,
-      batchSize: 64,
-      iterations: 1,
-      evalEvery: 0,
-      hidden: [8],
-    }),
-    { out: join(root, 'mujoco') },
-  );
-  trainer.close();
+  await trainTinyMujocoRun(join(root, 'mujoco'));
   server = await startDashboard({ folder: root, port: 0, pollMs: 1000 });
 }, 60_000);
 
@@ -76,7 +35,7 @@ const replay = (run: string, attack: string, eps: number, episode: number) =>
 
 describe('replay', () => {
   it("gives every episode the return sr2l eval reports, clean and under 'mad' (Pendulum-v1)", async () => {
-    const ev = await evaluate(join(root, 'pendulum'), 'mad', '0.1');
+    const ev = await evalRun(join(root, 'pendulum'), 'mad', '0.1', EPISODES);
     for (let i = 0; i < EPISODES; i++) {
       const r = await replay('pendulum', 'mad', 0.1, i);
       expect(r.clean.return).toBe(returnsOf(ev, 'none')[i]);
@@ -92,7 +51,7 @@ describe('replay', () => {
   });
 
   it("records every geom's pose per step on MuJoCo, and matches eval under 'random' (InvertedPendulum-v5)", async () => {
-    const ev = await evaluate(join(root, 'mujoco'), 'random', '0.05');
+    const ev = await evalRun(join(root, 'mujoco'), 'random', '0.05', EPISODES);
     const r = await replay('mujoco', 'random', 0.05, 1);
     expect(r.clean.return).toBe(returnsOf(ev, 'none')[1]);
     expect(r.attacked.return).toBe(returnsOf(ev, 'random')[1]);

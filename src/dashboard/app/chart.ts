@@ -56,6 +56,13 @@ function extent(vals: number[]): [number, number] {
   return [lo, hi];
 }
 
+const cursors = new WeakMap<HTMLElement, (x: number) => void>();
+
+/** Moves a chart's time cursor (a vertical line) to `x`; used to keep plots aligned with a replay. */
+export function moveCursor(chart: HTMLElement, x: number): void {
+  cursors.get(chart)?.(x);
+}
+
 export function lineChart(series: readonly ChartSeries[], o: ChartOptions): HTMLElement {
   const W = o.width ?? 720;
   const H = o.height ?? 360;
@@ -180,6 +187,13 @@ export function lineChart(series: readonly ChartSeries[], o: ChartOptions): HTML
   svg.addEventListener('mouseleave', () => {
     rule.setAttribute('visibility', 'hidden');
     tip.hidden = true;
+  });
+  const cursor = s('line', { class: 'cursor', y1: M.top, y2: H - M.bottom, visibility: 'hidden' });
+  svg.append(cursor);
+  cursors.set(root, (x) => {
+    cursor.setAttribute('x1', String(px(x)));
+    cursor.setAttribute('x2', String(px(x)));
+    cursor.setAttribute('visibility', 'visible');
   });
   root.append(svg, legend, tip);
   if (logY && dropped)

@@ -6,6 +6,7 @@ import type {
   ExportedData,
   GraphResponse,
   LiveEvent,
+  ReplayResponse,
   RobustnessResponse,
   RunsResponse,
   TableResponse,
@@ -18,6 +19,8 @@ export interface DataSource {
   grads(run: string): Promise<TableResponse>;
   robustness(): Promise<RobustnessResponse>;
   graph(run: string, iteration: number): Promise<GraphResponse>;
+  /** `query`: attack, eps, episodes, episode and optionally seed (see /api/replay) */
+  replay(run: string, query: Record<string, string>): Promise<ReplayResponse>;
   /** calls `on` for every live event; returns the stopper */
   subscribe(on: (e: LiveEvent) => void): () => void;
 }
@@ -38,6 +41,7 @@ export const serverSource: DataSource = {
   grads: (run) => getJson(`/api/grads?run=${q(run)}`),
   robustness: () => getJson('/api/robustness'),
   graph: (run, it) => getJson(`/api/graph?run=${q(run)}&iteration=${it}`),
+  replay: (run, query) => getJson(`/api/replay?${new URLSearchParams({ run, ...query }).toString()}`),
   subscribe(on) {
     const es = new EventSource('/api/events');
     for (const type of ['ready', 'progress', 'grads', 'runs'])
@@ -55,6 +59,7 @@ export function embeddedSource(data: ExportedData): DataSource {
     grads: () => missing('the gradient inspector'),
     robustness: async () => data.robustness,
     graph: () => missing('the loss graph'),
+    replay: () => missing('the replay'),
     subscribe: () => () => {},
   };
 }

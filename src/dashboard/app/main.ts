@@ -8,6 +8,7 @@ import { embeddedData, embeddedSource, serverSource } from './data-source.js';
 import { h } from './dom.js';
 import { gradsView } from './grads-view.js';
 import { graphView } from './graph-view.js';
+import { replayView } from './replay-view.js';
 import { robustnessView } from './robustness-view.js';
 import { runsView } from './runs-view.js';
 import { Store } from './store.js';
@@ -26,6 +27,7 @@ const TABS: Tab[] = [
   { id: 'runs', title: 'Runs & curves', build: (st) => h('div', {}, runsView(st), curvesView(st)) },
   { id: 'grads', title: 'Gradients', build: (st) => h('div', {}, gradsView(st), graphView(st)), live: true },
   { id: 'robustness', title: 'Robustness', build: robustnessView },
+  { id: 'replay', title: 'Replay', build: replayView, live: true },
 ];
 
 async function start(): Promise<void> {

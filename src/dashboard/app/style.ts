@@ -6,7 +6,7 @@ header h1 { font-size: 18px; margin: 0; }
 nav button { background: none; border: 0; color: #ccc; font: inherit; cursor: pointer; padding: 4px 8px; }
 nav button.active { color: #fff; border-bottom: 2px solid #fff; }
 main { padding: 8px 16px; }
-input[type=search] { width: 420px; }
+input[type=search] { width: 420px; } input[type=number] { width: 80px; }
 .status { margin-left: auto; font-size: 12px; color: #bbb; }
 table.runs { border-collapse: collapse; font-size: 13px; }
 table.runs td, table.runs th { padding: 2px 8px; border-bottom: 1px solid #eee; text-align: left; }
@@ -22,7 +22,9 @@ figcaption { font-weight: 600; }
 .point { pointer-events: none; } .band { opacity: 0.18; stroke: none; }
 .member { fill: none; stroke-width: 1; opacity: 0; } g.group.focus .member { opacity: 0.6; }
 g.group.focus .series { stroke-width: 3; }
-.rule { stroke: #888; stroke-dasharray: 3 3; }
+.rule { stroke: #888; stroke-dasharray: 3 3; } .cursor { stroke: #000; stroke-width: 1.5; }
+.replay-views { display: flex; gap: 12px; } .replay-views figure { margin: 0; }
+.replay-views canvas { border: 1px solid #ccc; }
 .legend { display: flex; gap: 12px; flex-wrap: wrap; font-size: 12px; }
 .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
 .tooltip { position: absolute; top: 30px; left: calc(100% + 8px); min-width: 240px; background: rgba(255,255,255,0.95); border: 1px solid #ccc;
