@@ -111,6 +111,7 @@ export interface ReplayResponse {
   env: string;
   attack: string;
   eps: number;
+  epsScale: string;
   seed: number;
   episode: number;
   episodes: number;

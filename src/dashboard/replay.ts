@@ -15,10 +15,13 @@ import {
   type PgdSettings,
   checkAttackName,
   checkPgdSettings,
+  EPS_SCALES,
+  type EpsScale,
   loadAgent,
   perturb,
   runEpisodes,
 } from '../rl/robustness/index.js';
+import { columnStd } from '../rl/robustness/evaluate.js';
 import { Rng } from '../util/rng.js';
 import type { GeomInfo, ReplayResponse, ReplayTrajectory } from './api-types.js';
 import { HttpError, resolveInside } from './safe-path.js';
@@ -33,6 +36,8 @@ export interface ReplayOptions {
   /** the batch size, sr2l eval --episodes */
   episodes: number;
   stochastic?: boolean;
+  /** sr2l eval --eps-scale: raw units, or per dimension in units of the clean observations' std */
+  epsScale?: EpsScale;
   pgd?: Partial<PgdSettings>;
 }
 
@@ -108,12 +113,28 @@ function recorded(env: Env, t: ReplayTrajectory | null, onEnd: () => void): Env 
   });
 }
 
+interface BatchSettings {
+  eps: number;
+  seed: number;
+  episode: number;
+  episodes: number;
+  stochastic: boolean;
+  pgd: PgdSettings;
+  /** the ball's per-dimension scale (obs-std), or null for raw units */
+  scale: sr.Tensor | null;
+}
+
 async function runBatch(
   agent: EvalAgent,
   envId: string,
   attack: AttackName,
-  o: Required<Omit<ReplayOptions, 'attack' | 'pgd'>> & { pgd: PgdSettings },
-): Promise<{ trajectory: ReplayTrajectory; geoms: GeomInfo[] | null; returns: number[] }> {
+  o: BatchSettings,
+): Promise<{
+  trajectory: ReplayTrajectory;
+  geoms: GeomInfo[] | null;
+  returns: number[];
+  states: Float64Array;
+}> {
   const envs: Env[] = [];
   try {
     for (let i = 0; i < o.episodes; i++) envs.push(await makeEnv(envId));
@@ -131,7 +152,7 @@ async function runBatch(
     const sizes: Promise<number>[] = [];
     const seeds = envs.map((_, i) => o.seed * 10_000 + i);
     const gen = sr.rng(o.seed).fork(`attack/${attack}/${o.eps}`);
-    const setup = { agent, pgd: o.pgd, scale: null };
+    const setup = { agent, pgd: o.pgd, scale: o.scale };
     const r = await runEpisodes({
       envs: wrapped,
       seeds,
@@ -150,10 +171,12 @@ async function runBatch(
               return p;
             },
       actionNoise: o.stochastic ? seeds.map((s) => new Rng(s).fork('action-noise')) : null,
+      // eval measures the obs-std ball's scale on its clean batch's states
+      collectStates: attack === 'none',
       eps: o.eps,
     });
     t.perturbation = attack === 'none' ? t.rewards.map(() => 0) : await Promise.all(sizes);
-    return { trajectory: t, geoms: geomsOf(envs[o.episode]!), returns: r.returns };
+    return { trajectory: t, geoms: geomsOf(envs[o.episode]!), returns: r.returns, states: r.states };
   } finally {
     for (const e of envs) e.close();
   }
@@ -197,21 +220,29 @@ export async function replay(root: string, run: string, opts: ReplayOptions): Pr
     throw new HttpError(400, `${run}: the 'critic' attack needs a critic (DDPG)`);
   if (opts.stochastic && !agent.policy.logStd)
     throw new HttpError(400, `${run}: stochastic replay needs a Gaussian policy`);
-  const o = {
+  const epsScale = opts.epsScale ?? 'raw';
+  if (!EPS_SCALES.includes(epsScale))
+    throw new HttpError(400, `epsScale must be one of ${EPS_SCALES.join(', ')}, got '${epsScale}'`);
+  const o: BatchSettings = {
     eps: opts.eps,
     seed,
     episode: opts.episode,
     episodes: opts.episodes,
     stochastic: opts.stochastic ?? false,
     pgd,
+    scale: null,
   };
   const clean = await runBatch(agent, identity.env, 'none', { ...o, eps: 0 });
+  const n = agent.policy.obsDim;
+  if (epsScale === 'obs-std')
+    o.scale = sr.tensor(columnStd(clean.states, n), { shape: [n], dtype: agent.policy.dtype });
   const attacked = await runBatch(agent, identity.env, attack, o);
   return {
     run,
     env: identity.env,
     attack,
     eps: opts.eps,
+    epsScale,
     seed,
     episode: opts.episode,
     episodes: opts.episodes,

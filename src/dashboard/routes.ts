@@ -6,7 +6,7 @@
  *   /api/runs                the runs table    /api/progress?run=ID  a run's progress.csv
  *   /api/grads?run=ID        grads.csv         /api/robustness       every run's eval results
  *   /api/graph?run=ID&iteration=K             the policy-loss graph of checkpoint K
- *   /api/replay?run=ID&attack=A&eps=E&episodes=N[&episode=I&seed=S&stochastic=1]
+ *   /api/replay?run=ID&attack=A&eps=E&episodes=N[&episode=I&seed=S&stochastic=1&epsScale=obs-std]
  *                            episode I of sr2l eval's batch, clean and attacked, step by step
  *   /api/events              server-sent events (live.ts)
  *   /files/PATH              a file inside the folder, as plain text / bytes (never as a page)
@@ -17,6 +17,7 @@ import { appBundle } from './bundle.js';
 import { summarizeRuns } from './discover.js';
 import { checkpointGraph } from './graph.js';
 import { servedPage } from './page.js';
+import type { EpsScale } from '../rl/robustness/index.js';
 import { replay } from './replay.js';
 import { allRobustness, runTable } from './run-data.js';
 import { HttpError, resolveInside } from './safe-path.js';
@@ -74,6 +75,7 @@ export const ROUTES: Record<string, (c: RouteContext) => Promise<Reply>> = {
         episode: num('episode', 0),
         ...(seed ? { seed: Number(seed) } : {}),
         stochastic: url.searchParams.get('stochastic') === '1',
+        epsScale: (url.searchParams.get('epsScale') ?? 'raw') as EpsScale,
       }),
     );
   },

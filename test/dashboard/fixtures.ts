@@ -144,12 +144,13 @@ export async function trainTinyMujocoRun(dir: string): Promise<void> {
   trainer.close();
 }
 
-/** Runs `sr2l eval` on a run folder (no smoothness metric) and returns its robustness.json. */
+/** Runs `sr2l eval` on a run folder (no smoothness metric; `more`: further flags) and returns its robustness.json. */
 export async function evalRun(
   dir: string,
   attack: string,
   eps: string,
   episodes: number,
+  more: string[] = [],
 ): Promise<RobustnessResult> {
   captureConsole();
   try {
@@ -164,6 +165,7 @@ export async function evalRun(
       String(episodes),
       '--smoothness-states',
       '0',
+      ...more,
     ]);
     if (code !== 0) throw new Error(`sr2l eval exited with ${code}`);
   } finally {

@@ -61,6 +61,19 @@ describe('replay', () => {
     expect(r.dt).toBeGreaterThan(0);
   });
 
+  it('matches eval with ε in units of the observation std (--eps-scale obs-std)', async () => {
+    const ev = await evalRun(join(root, 'pendulum'), 'mad', '0.2', EPISODES, ['--eps-scale', 'obs-std']);
+    const r = await getJson<ReplayResponse>(
+      server.url,
+      `/api/replay?run=pendulum&attack=mad&eps=0.2&episodes=${EPISODES}&episode=2&epsScale=obs-std`,
+    );
+    expect(r.epsScale).toBe('obs-std');
+    expect(r.attacked.return).toBe(returnsOf(ev, 'mad')[2]);
+    // the raw ball would give another episode
+    const raw = await replay('pendulum', 'mad', 0.2, 2);
+    expect(raw.attacked.return).not.toBe(r.attacked.return);
+  });
+
   it('names what is wrong with a request', async () => {
     const cases: [string, number, RegExp][] = [
       [
@@ -77,6 +90,11 @@ describe('replay', () => {
       ],
       ['/api/replay?run=pendulum&attack=mad&episodes=3', 400, /missing query parameter 'eps'/],
       ['/api/replay?run=../x&attack=mad&eps=0.1&episodes=3', 403, /'\.\.'/],
+      [
+        '/api/replay?run=pendulum&attack=mad&eps=0.1&episodes=3&epsScale=std',
+        400,
+        /epsScale must be one of raw, obs-std/,
+      ],
     ];
     for (const [path, status, message] of cases) {
       const r = await rawGet(server.url, path);

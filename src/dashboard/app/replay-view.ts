@@ -101,7 +101,7 @@ function player(r: ReplayResponse): HTMLElement {
       'data-attacked-return': String(r.attacked.return),
     },
     `episode ${r.episode} of ${r.episodes} (seed ${r.seed}): clean return ${fmt(r.clean.return)} in ${r.clean.length} steps; ` +
-      `${r.attack} ε=${r.eps}: return ${fmt(r.attacked.return)} in ${r.attacked.length} steps`,
+      `${r.attack} ε=${r.eps} (${r.epsScale}): return ${fmt(r.attacked.return)} in ${r.attacked.length} steps`,
   );
   const side = (title: string, v: ModelView | undefined) =>
     h('figure', {}, h('figcaption', {}, title), v?.canvas ?? '');
@@ -120,7 +120,15 @@ function player(r: ReplayResponse): HTMLElement {
 
 export function replayView(store: Store): HTMLElement {
   const runs = () => store.runs.runs.filter((r) => r.checkpoints.length);
-  const o = { run: runs()[0]?.id ?? '', attack: 'mad', eps: '0.05', episodes: '10', episode: '0', seed: '' };
+  const o = {
+    run: runs()[0]?.id ?? '',
+    attack: 'mad',
+    eps: '0.05',
+    epsScale: 'raw',
+    episodes: '10',
+    episode: '0',
+    seed: '',
+  };
   const number = (name: keyof typeof o, label: string) => {
     const input = h('input', { type: 'number', name: `replay-${name}`, value: o[name], min: 0, step: 'any' });
     input.addEventListener('change', () => (o[name] = input.value));
@@ -148,6 +156,16 @@ export function replayView(store: Store): HTMLElement {
       'replay-attack',
     ),
     number('eps', 'ε'),
+    select(
+      'in',
+      [
+        { value: 'raw', text: 'raw units' },
+        { value: 'obs-std', text: 'obs std units' },
+      ],
+      o.epsScale,
+      (v) => (o.epsScale = v),
+      'replay-eps-scale',
+    ),
     number('episodes', 'episodes (as sr2l eval --episodes)'),
     number('episode', 'episode'),
     number('seed', 'seed (blank: the run’s)'),
