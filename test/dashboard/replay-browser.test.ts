@@ -47,6 +47,15 @@ describe.skipIf(!browser)(suiteTitle('replay in Chromium', session), () => {
     expect(await step.textContent()).toMatch(/^step 3 \//);
     expect(await page.locator('#replay line.cursor[visibility=visible]').count()).toBe(3);
     await screenshot(page, 'replay-step-3');
+    // near the end of the attacked episode, where the two differ most
+    const late = 45;
+    await page
+      .locator('input[name=step]')
+      .evaluate((e: { value: string; dispatchEvent(e: Event): boolean }, t) => {
+        e.value = String(t);
+        e.dispatchEvent(new Event('input'));
+      }, late);
+    await screenshot(page, 'replay-late');
     await page
       .locator('input[name=step]')
       .evaluate((e: { value: string; dispatchEvent(e: Event): boolean }) => {

@@ -75,22 +75,10 @@ export function modelView(geoms: readonly GeomInfo[], width: number, height: num
       let k = 0;
       meshes.forEach((mesh, i) => {
         if (!mesh) return;
-        const f = frame.slice(i * 12, i * 12 + 12);
-        const [x, y, z, r0, r1, r2, r3, r4, r5, r6, r7, r8] = f as number[] as [
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-        ];
-        m.set(r0, r1, r2, x, r3, r4, r5, y, r6, r7, r8, z, 0, 0, 0, 1);
+        const f = (j: number) => frame[i * 12 + j]!;
+        const [x, y, z] = [f(0), f(1), f(2)];
+        // geom_xmat is row-major 3×3; Matrix4.set takes rows too
+        m.set(f(3), f(4), f(5), x, f(6), f(7), f(8), y, f(9), f(10), f(11), z, 0, 0, 0, 1);
         mesh.matrix.copy(m);
         mesh.matrixWorldNeedsUpdate = true;
         if (geoms[i]!.type !== PLANE) {
