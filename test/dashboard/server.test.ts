@@ -198,6 +198,19 @@ describe('dashboard server', () => {
     }
   });
 
+  it('serves a single run folder too (its id is ".")', async () => {
+    const one = await startDashboard({ folder: join(root, 'tiny'), port: 0 });
+    try {
+      const { runs } = await getJson<RunsResponse>(one.url, '/api/runs');
+      expect(runs.map((r) => [r.id, r.algo, r.iterations])).toEqual([['.', 'trpo-sr', 2]]);
+      const p = await getJson<TableResponse>(one.url, '/api/progress?run=.');
+      expect(p.table!.rows).toHaveLength(2);
+      expect((await rawGet(one.url, '/api/progress?run=..')).status).toBe(403);
+    } finally {
+      await one.close();
+    }
+  });
+
   it('is read-only (HEAD answers without a body)', async () => {
     const head = await rawGet(server.url, '/api/runs', 'HEAD');
     expect([head.status, head.body]).toEqual([200, '']);
