@@ -46,7 +46,8 @@ export function runsView(store: Store): HTMLElement {
           h('td', {}, r.id),
           h('td', {}, r.algo),
           h('td', {}, r.env),
-          h('td', {}, String(r.seed)),
+          // a run whose config could not be read has no seed (null in JSON)
+          h('td', {}, Number.isFinite(r.seed) ? String(r.seed) : '–'),
           ...keys.map((k) => h('td', {}, String(r.differing[k] ?? '–'))),
           h('td', { class: 'state' }, r.state),
           h('td', { class: 'final' }, fmt(r.finalReturn)),
