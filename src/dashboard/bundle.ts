@@ -1,6 +1,6 @@
 /**
- * The page's JavaScript: one esbuild bundle of app/main.ts (three.js and the rest from npm,
- * nothing from a CDN). `npm run build` writes it to dist/dashboard/app.js; when that file is
+ * The page's JavaScript: one esbuild bundle of app/main.ts (three.js and the t quantile from
+ * npm, nothing from a CDN; both are development dependencies, since only the bundle uses them). `npm run build` writes it to dist/dashboard/app.js; when that file is
  * absent (running from the sources: tests, tsx) it is built on first use, and esbuild, a
  * development dependency, is loaded only then.
  */
