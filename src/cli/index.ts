@@ -1,4 +1,5 @@
 /** The `sr2l` command line: dispatches to one subcommand per file in ./commands. */
+import { dashboard } from './commands/dashboard.js';
 import { demo } from './commands/demo.js';
 import { info } from './commands/info.js';
 import { evalCommand } from './commands/eval.js';
@@ -17,6 +18,7 @@ export const commands: Record<string, Command> = {
   plot,
   report,
   inspect,
+  dashboard,
   info,
   demo,
 };

@@ -2,7 +2,6 @@
  * Input checking and episode bookkeeping shared by every concrete environment, so each
  * environment only writes its physics (`resetState`, `advance`).
  */
-import { randomInt } from 'node:crypto';
 import { Rng } from '../../util/rng.js';
 import type { Env, ResetOptions, ResetResult, StepInfo, StepResult } from './env.js';
 import { type Box, boxSize } from './space.js';
@@ -26,7 +25,8 @@ export abstract class BaseEnv implements Env {
     this.assertOpen('reset');
     if (options.seed !== undefined) this.rng = new Rng(options.seed);
     // Unseeded first reset: entropy from the OS, like Gymnasium; runs should pass a seed.
-    else if (this.rng === null) this.rng = new Rng(randomInt(0, 2 ** 32 - 1));
+    // Web Crypto (a global in Node and browsers), so environments need no Node built-in.
+    else if (this.rng === null) this.rng = new Rng(crypto.getRandomValues(new Uint32Array(1))[0]!);
     const info = this.resetState(this.rng);
     this.needsReset = false;
     this.hasReset = true;

@@ -263,7 +263,7 @@ export async function evaluateRobustness(opts: RobustnessOptions): Promise<Robus
 }
 
 /** Per-column std (population) of a row-major [rows × n] array. */
-function columnStd(data: Float64Array, n: number): number[] {
+export function columnStd(data: Float64Array, n: number): number[] {
   const rows = data.length / n;
   const mean = new Float64Array(n);
   const sq = new Float64Array(n);

@@ -1,0 +1,46 @@
+/**
+ * The page's JavaScript: one esbuild bundle of app/main.ts (three.js and the t quantile from
+ * npm, nothing from a CDN; both are development dependencies, since only the bundle uses them). `npm run build` writes it to dist/dashboard/app.js; when that file is
+ * absent (running from the sources: tests, tsx) it is built on first use, and esbuild, a
+ * development dependency, is loaded only then.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+export const PREBUILT = fileURLToPath(new URL('./app.js', import.meta.url));
+
+/** app/main.ts beside this file (sources) or in the package's src/ (from dist/). */
+function entryPoint(): string {
+  for (const rel of ['./app/main.ts', '../../src/dashboard/app/main.ts']) {
+    const p = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(p)) return p;
+  }
+  throw new Error('dashboard: neither the built page (app.js) nor its sources (app/main.ts) were found');
+}
+
+/** Bundles the page with esbuild (minified ES2022 for the browser). */
+export async function buildAppBundle(): Promise<string> {
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({
+    entryPoints: [entryPoint()],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    write: false,
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+let cached: Promise<string> | null = null;
+
+/** The bundle: the prebuilt file when present, else built once per process. */
+export function appBundle(): Promise<string> {
+  cached ??= existsSync(PREBUILT) ? readFile(PREBUILT, 'utf8') : buildAppBundle();
+  cached.catch(() => (cached = null));
+  return cached;
+}
