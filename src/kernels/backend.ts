@@ -156,4 +156,12 @@ export interface Backend {
   axpy(p: Storage, x: Storage, alpha: number): void;
   /** Copies src into dst in place (same size and dtype). */
   assign(dst: Storage, src: Storage): void;
+
+  // --- compiled replay (optional) -----------------------------------------
+  /**
+   * The next kernel that returns a storage writes into `s` (same dtype and size) and
+   * returns it instead of allocating. Compiled steps (autograd/compile) replay their
+   * program this way on preallocated buffers; a backend without it runs them eagerly.
+   */
+  writeNextInto?(s: Storage): void;
 }

@@ -73,6 +73,8 @@ export class CpuBackend implements Backend {
   readonly synchronous = true;
   readonly kernels: CpuKernels;
   private readonly simd: SimdKernels | null;
+  /** Set by writeNextInto: where the next kernel writes instead of a new storage. */
+  private planned: CpuStorage | null = null;
 
   constructor(opts: CpuBackendOptions = {}) {
     this.kernels = opts.kernels ?? kernelsFromEnv();
@@ -89,11 +91,24 @@ export class CpuBackend implements Backend {
    * inputs: growing the arena detaches views taken earlier.
    */
   private out(dtype: DType, size: number): CpuStorage {
+    const p = this.planned;
+    if (p !== null) {
+      this.planned = null;
+      if (p.dtype !== dtype || p.size !== size)
+        throw new Error(
+          `cpu backend: the planned output is ${p.dtype}×${p.size}, the kernel makes ${dtype}×${size}`,
+        );
+      return p;
+    }
     if (this.simd !== null && dtype === 'float32' && size >= this.simd.minElements) {
       const s = CpuStorage.inArena(sharedArena(), size);
       if (s !== null) return s;
     }
     return new CpuStorage(arrayFor(dtype, size));
+  }
+
+  writeNextInto(s: Storage): void {
+    this.planned = live(s);
   }
 
   upload(data: TypedArray, owned = false): Storage {
