@@ -1,13 +1,14 @@
 /** The update as training runs it: src/rl/ddpg/update.ts, on a given backend (default: the CPU backend). */
 import * as sr from '../../src/index.js';
 import { Critic, DeterministicActor } from '../../src/rl/ddpg/networks.js';
-import { ddpgUpdate, type DdpgLearner } from '../../src/rl/ddpg/update.js';
+import { ddpgUpdate, type BatchTensors, type DdpgLearner } from '../../src/rl/ddpg/update.js';
 import { hardUpdate } from '../../src/rl/ddpg/polyak.js';
 import { Adam } from '../../src/nn/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { ACT, BATCH, HIDDEN, HYPER, OBS, batchData, type BenchAlgo } from './setup.js';
 
-export function update(algo: BenchAlgo, backend: sr.Backend = sr.cpuBackend): () => void {
+/** With `compiled`, the update runs through sr.compile (traced on the first call, replayed after). */
+export function update(algo: BenchAlgo, backend: sr.Backend = sr.cpuBackend, compiled = false): () => void {
   const rng = new Rng(0);
   const net = (name: string) => ({
     hidden: HIDDEN,
@@ -47,6 +48,12 @@ export function update(algo: BenchAlgo, backend: sr.Backend = sr.cpuBackend): ()
       generator: sr.rng(1),
     },
   };
+  const step = compiled
+    ? sr.compile((b: BatchTensors) => ddpgUpdate(l, b, settings), {
+        name: `${algo} update`,
+        outputs: 'reuse',
+      })
+    : (b: BatchTensors) => ddpgUpdate(l, b, settings);
   return () => {
     // a fresh upload per update, as training does
     const batch = {
@@ -56,6 +63,6 @@ export function update(algo: BenchAlgo, backend: sr.Backend = sr.cpuBackend): ()
       nextObs: sr.tensor(d.nextObs, { shape: [BATCH, OBS], backend }),
       terminal: sr.tensor(d.terminal, { shape: [BATCH], backend }),
     };
-    ddpgUpdate(l, batch, settings);
+    step(batch);
   };
 }
