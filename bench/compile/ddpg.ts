@@ -1,0 +1,97 @@
+/**
+ * Eager vs compiled DDPG updates (bench/ddpg's update), measured side by side: medians
+ * of benchmark.js samples, medians of interleaved rounds (load on a shared machine hits
+ * both alike), kernel calls per update, and the share of wall time inside kernels
+ * (a clock read around each kernel call on a separate backend instance).
+ */
+import { CpuBackend } from '../../src/index.js';
+import { KERNELS } from '../../src/kernels/profile.js';
+import { medianMicros } from '../mlp/measure.js';
+import { ALGOS, type BenchAlgo } from '../ddpg/setup.js';
+import { update } from '../ddpg/sr2l-ddpg.js';
+
+export interface DdpgCompileRow {
+  algo: BenchAlgo;
+  /** benchmark.js medians, µs per update */
+  eager: number;
+  compiled: number;
+  /** medians of interleaved rounds, µs per update */
+  eagerInterleaved: number;
+  compiledInterleaved: number;
+  kernelCallsEager: number;
+  kernelCallsCompiled: number;
+  /** share of wall time inside kernel calls, profiled */
+  kernelShareEager: number;
+  kernelShareCompiled: number;
+}
+
+/** Median µs per call of each function, over rounds that run them one after another. */
+export function interleavedMicros(fns: (() => void)[], rounds: number, perRound = 5): number[] {
+  const times = fns.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++)
+    fns.forEach((f, i) => {
+      const t0 = performance.now();
+      for (let k = 0; k < perRound; k++) f();
+      times[i]!.push(((performance.now() - t0) * 1000) / perRound);
+    });
+  return times.map((t) => t.sort((a, b) => a - b)[t.length >> 1]!);
+}
+
+/**
+ * A CPU backend whose kernel calls are counted and timed with one clock read on each side
+ * (SR2L_PROFILE's table also captures a stack per eager call, which would swamp the share).
+ */
+function timedBackend(): { backend: CpuBackend; calls: () => number; ms: () => number; reset: () => void } {
+  const backend = new CpuBackend();
+  let calls = 0;
+  let ms = 0;
+  const target = backend as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const name of KERNELS) {
+    const fn = target[name]!.bind(backend);
+    // batch uploads happen outside the update in both modes: not counted
+    if (name === 'upload') continue;
+    target[name] = (...args: unknown[]) => {
+      const t0 = performance.now();
+      const r = fn(...args);
+      ms += performance.now() - t0;
+      calls++;
+      return r;
+    };
+  }
+  return { backend, calls: () => calls, ms: () => ms, reset: () => ((calls = 0), (ms = 0)) };
+}
+
+/** Kernel calls per update and the share of wall time spent inside them. */
+function kernelShare(algo: BenchAlgo, compiled: boolean, n = 30): { calls: number; share: number } {
+  const t = timedBackend();
+  const f = update(algo, t.backend, compiled);
+  for (let i = 0; i < 3; i++) f();
+  t.reset();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) f();
+  const wall = performance.now() - t0;
+  return { calls: t.calls() / n, share: t.ms() / wall };
+}
+
+export function measureDdpg(maxTime: number, rounds: number): DdpgCompileRow[] {
+  return ALGOS.map((algo) => {
+    const eagerFn = update(algo);
+    const compiledFn = update(algo, undefined, true);
+    const eager = medianMicros(`eager ${algo}`, eagerFn, { maxTime });
+    const compiled = medianMicros(`compiled ${algo}`, compiledFn, { maxTime });
+    const [ei, ci] = interleavedMicros([eagerFn, compiledFn], rounds);
+    const pe = kernelShare(algo, false);
+    const pc = kernelShare(algo, true);
+    return {
+      algo,
+      eager,
+      compiled,
+      eagerInterleaved: ei!,
+      compiledInterleaved: ci!,
+      kernelCallsEager: pe.calls,
+      kernelCallsCompiled: pc.calls,
+      kernelShareEager: pe.share,
+      kernelShareCompiled: pc.share,
+    };
+  });
+}
