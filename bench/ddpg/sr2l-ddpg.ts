@@ -7,8 +7,16 @@ import { Adam } from '../../src/nn/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { ACT, BATCH, HIDDEN, HYPER, OBS, batchData, type BenchAlgo } from './setup.js';
 
-/** With `compiled`, the update runs through sr.compile (traced on the first call, replayed after). */
-export function update(algo: BenchAlgo, backend: sr.Backend = sr.cpuBackend, compiled = false): () => void {
+/**
+ * With `compiled`, the update runs through sr.compile (traced on the first call, replayed
+ * after); 'fused' also fuses its elementwise runs. `onCompiled` receives the compiled function.
+ */
+export function update(
+  algo: BenchAlgo,
+  backend: sr.Backend = sr.cpuBackend,
+  compiled: boolean | 'fused' = false,
+  onCompiled?: (f: sr.CompiledFunction<[BatchTensors], unknown>) => void,
+): () => void {
   const rng = new Rng(0);
   const net = (name: string) => ({
     hidden: HIDDEN,
@@ -48,12 +56,13 @@ export function update(algo: BenchAlgo, backend: sr.Backend = sr.cpuBackend, com
       generator: sr.rng(1),
     },
   };
-  const step = compiled
-    ? sr.compile((b: BatchTensors) => ddpgUpdate(l, b, settings), {
-        name: `${algo} update`,
-        outputs: 'reuse',
-      })
-    : (b: BatchTensors) => ddpgUpdate(l, b, settings);
+  const eager = (b: BatchTensors): unknown => ddpgUpdate(l, b, settings);
+  let step = eager;
+  if (compiled !== false) {
+    const c = sr.compile(eager, { name: `${algo} update`, outputs: 'reuse', fuse: compiled === 'fused' });
+    onCompiled?.(c);
+    step = c;
+  }
   return () => {
     // a fresh upload per update, as training does
     const batch = {

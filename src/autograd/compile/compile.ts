@@ -22,6 +22,7 @@ import { isGradEnabled } from '../grad-mode.js';
 import { Tensor } from '../tensor.js';
 import { activeTrace } from './hooks.js';
 import { explainPlan } from './explain.js';
+import { fusePlan } from './fuse.js';
 import { buildPlan } from './plan.js';
 import { Program } from './replay.js';
 import { CompileError, traceCall } from './trace.js';
@@ -37,6 +38,12 @@ export interface CompileOptions {
   outputs?: 'copy' | 'reuse';
   /** Shown in explain() and errors (default: the function's name). */
   name?: string;
+  /**
+   * Fuse runs of elementwise ops into one generated loop (CPU; default false). Results
+   * may differ from unfused ones by float32 rounding where an unfused kernel is not the
+   * plain expression (tanh's SIMD polynomial): see fuse.ts and docs/compile.md.
+   */
+  fuse?: boolean;
 }
 
 interface Entry {
@@ -99,11 +106,18 @@ export function compile<A extends unknown[], R>(
           `compile(${who}): a result lives on ${t.backend.name}, the inputs on ${backend.name}`,
         );
     }
-    const plan = buildPlan(
+    const planned = buildPlan(
       ops,
       inputs.map((t) => t.storage),
       out.tensors.map((t) => t.storage),
     );
+    const plan =
+      opts.fuse === true && backend.synchronous
+        ? fusePlan(
+            planned,
+            inputs.map((t) => t.size),
+          )
+        : planned;
     const program = new Program(plan, backend, who);
     const shapes = out.tensors.map((t) => t.shape.slice());
     const reused = plan.outputs.map((r, i) =>

@@ -41,6 +41,10 @@ export function explainPlan(who: string, signature: string, program: Program): s
       'out' in s && s.out >= 0
         ? ` → b${s.out} ${plan.buffers[s.out]!.dtype}×${plan.buffers[s.out]!.size}`
         : '';
+    if (s.kind === 'fused') {
+      const outs = s.outs.map((b) => `b${b}`).join(', ');
+      return `${head}fused[${s.ops.join(' → ')}](${s.ins.map((r) => nameArg({ ref: r })).join(', ')}) → ${outs} ${s.dtype}×${s.n}   ← ${s.site}`;
+    }
     const body =
       s.kind === 'kernel'
         ? `${s.kernel}(${s.args.map(nameArg).join(', ')})`
@@ -52,12 +56,14 @@ export function explainPlan(who: string, signature: string, program: Program): s
     return `${head}${body}${out}   ← ${s.site}`;
   };
   const kernels = plan.steps.filter((s) => s.kind !== 'host').length;
+  const fused = plan.steps.filter((s) => s.kind === 'fused');
+  const fusedOps = fused.reduce((n, s) => n + s.ops.length, 0);
   const held = program.bytes;
   const unshared = plan.buffers.reduce((n, b) => n + b.values * b.size * bytesOf(b.dtype), 0);
   const lines = [
     `compiled ${who} for (${signature}): ${kernels} kernel calls, ${plan.steps.length - kernels} host actions`,
     ...plan.steps.map(line),
-    `traced ${plan.traced} calls: ${plan.constants} folded into constants, ${plan.dead} dead (result unused) dropped`,
+    `traced ${plan.traced} calls: ${plan.constants} folded into constants, ${plan.dead} dead (result unused) dropped${fused.length ? `, ${fusedOps} elementwise ops fused into ${fused.length} loops` : ''}`,
     `buffers: ${plan.buffers.length} holding ${plan.values} values, ${fmtBytes(held)} (${fmtBytes(unshared)} without reuse); captured tensors: ${plan.captured.length}`,
   ];
   return lines.join('\n');

@@ -28,7 +28,26 @@ export interface RefArg {
   ref: Ref;
 }
 
+/** A fused run of elementwise steps (fuse.ts): one generated loop over n elements. */
+export interface FusedStep {
+  kind: 'fused';
+  /** operand refs, in the order the generated function takes them */
+  ins: Ref[];
+  /** which operands are scalars (read once, before the loop) */
+  scalar: boolean[];
+  /** buffers written, in the order the generated function takes them */
+  outs: number[];
+  n: number;
+  dtype: DType;
+  /** the generated function: (fround, n, ...insArrays, ...outsArrays) */
+  fn: (...args: unknown[]) => void;
+  /** the fused ops, for explain() */
+  ops: string[];
+  site: string;
+}
+
 export type Step =
+  | FusedStep
   | { kind: 'kernel'; kernel: string; args: PlannedArg[]; out: number; site: string }
   | { kind: 'fill'; value: number; out: number; site: string }
   | { kind: 'draw'; refill: (into: TypedArray) => void; out: number; site: string }

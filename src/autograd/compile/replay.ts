@@ -6,7 +6,7 @@
  */
 import type { Backend, Storage } from '../../kernels/backend.js';
 import { attributeTo, profilingFromEnv } from '../../kernels/profile.js';
-import { isRefArg, type Plan, type PlannedArg, type Ref, type Step } from './plan.js';
+import { isRefArg, type FusedStep, type Plan, type PlannedArg, type Ref, type Step } from './plan.js';
 import { CompileError } from './trace.js';
 
 type Method = (...args: unknown[]) => unknown;
@@ -67,6 +67,7 @@ export class Program {
   private bind(step: Step): () => void {
     const backend = this.backend;
     if (step.kind === 'host') return step.action;
+    if (step.kind === 'fused') return this.bindFused(step);
     const out = step.out >= 0 ? this.buffers[step.out]! : null;
     if (step.kind === 'fill') {
       const value = step.value;
@@ -86,6 +87,20 @@ export class Program {
       writeInto(out);
       if (method.apply(backend, args) !== out)
         throw new Error(`compile: internal: ${kernel} did not write into its planned buffer`);
+    };
+  }
+
+  /** A fused loop: its operands' arrays are looked up per call (arena views move when memory grows). */
+  private bindFused(step: FusedStep): () => void {
+    const backend = this.backend;
+    const storages: unknown[] = [];
+    step.ins.forEach((r, k) => storages.push(this.resolve({ ref: r }, storages, k)));
+    for (const b of step.outs) storages.push(this.buffers[b]);
+    const args: unknown[] = [Math.fround, step.n, ...storages];
+    const fn = step.fn;
+    return () => {
+      for (let k = 0; k < storages.length; k++) args[k + 2] = backend.readSync(storages[k] as Storage);
+      fn(...args);
     };
   }
 

@@ -1,7 +1,8 @@
 /**
  * The compiled DDPG update equals the eager one bit for bit over 100 consecutive updates
- * (float32, SIMD kernels) for DDPG, DDPG-SR-A (PGD inside the actor loss) and DDPG-SR-C:
- * statistics, all four networks, both optimizers' moments and the perturbation stream.
+ * (float32, SIMD kernels) for DDPG, DDPG-SR-A (PGD inside the actor loss) and DDPG-SR-C,
+ * and for DDPG-SR-A with elementwise fusion: statistics, all four networks, both
+ * optimizers' moments and the perturbation stream.
  */
 import { describe, expect, it } from 'vitest';
 import * as sr from '../../../src/index.js';
@@ -75,13 +76,20 @@ const state = (l: DdpgLearner): number[][] => [
 ];
 
 describe('compiled DDPG update', () => {
-  for (const algo of ['ddpg', 'ddpg-sr-a', 'ddpg-sr-c'] as const) {
-    it(`${algo}: 100 updates equal eager bit for bit`, () => {
+  const cases = [
+    ['ddpg', false],
+    ['ddpg-sr-a', false],
+    ['ddpg-sr-c', false],
+    // fused: no tanh outside the linear kernels here, so still bit for bit (fuse.ts)
+    ['ddpg-sr-a', true],
+  ] as const;
+  for (const [algo, fuse] of cases) {
+    it(`${algo}${fuse ? ' fused' : ''}: 100 updates equal eager bit for bit`, () => {
       const le = learner();
       const lc = learner();
       const se = settings(algo);
       const sc = settings(algo);
-      const update = sr.compile((b: BatchTensors) => ddpgUpdate(lc, b, sc));
+      const update = sr.compile((b: BatchTensors) => ddpgUpdate(lc, b, sc), { fuse });
       const data = sr.rng(5);
       for (let i = 0; i < 100; i++) {
         const b = batch(data);
@@ -92,6 +100,7 @@ describe('compiled DDPG update', () => {
         }
       }
       expect(update.traces).toBe(1);
+      if (fuse) expect(update.explain()).toMatch(/elementwise ops fused into \d+ loops/);
       expect(update.replays).toBe(99);
       expect(state(lc)).toEqual(state(le));
       expect(sc.perturbation.generator.getState()).toEqual(se.perturbation.generator.getState());
