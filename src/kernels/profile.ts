@@ -93,6 +93,15 @@ export function profilingFromEnv(): boolean {
   return globalThis.process?.env?.SR2L_PROFILE === '1';
 }
 
+/** Adds one timed call to the table (kernels that run outside a backend, like fused loops, too). */
+export function recordKernelTime(kernel: string, site: string, ms: number): void {
+  const key = `${kernel}\u0000${site}`;
+  let row = rows.get(key);
+  if (!row) rows.set(key, (row = { kernel, site, calls: 0, totalMs: 0 }));
+  row.calls++;
+  row.totalMs += ms;
+}
+
 /** Wraps the backend's kernel methods in place with timing; returns it. */
 export function instrument<B extends Backend>(backend: B): B {
   const target = backend as unknown as Record<string, (...args: unknown[]) => unknown>;
@@ -102,12 +111,7 @@ export function instrument<B extends Backend>(backend: B): B {
       const site = siteOverride ?? callSite(name);
       const t0 = performance.now();
       const r = fn(...args);
-      const dt = performance.now() - t0;
-      const key = `${name}\u0000${site}`;
-      let row = rows.get(key);
-      if (!row) rows.set(key, (row = { kernel: name, site, calls: 0, totalMs: 0 }));
-      row.calls++;
-      row.totalMs += dt;
+      recordKernelTime(name, site, performance.now() - t0);
       return r;
     };
   }

@@ -5,7 +5,7 @@
  * the closures. No Tensor objects, no graph, no allocation in between.
  */
 import type { Backend, Storage } from '../../kernels/backend.js';
-import { attributeTo, profilingFromEnv } from '../../kernels/profile.js';
+import { attributeTo, profilingFromEnv, recordKernelTime } from '../../kernels/profile.js';
 import { isRefArg, type FusedStep, type Plan, type PlannedArg, type Ref, type Step } from './plan.js';
 import { CompileError } from './trace.js';
 
@@ -36,6 +36,15 @@ export class Program {
       if (!profiled) return this.run.push(body);
       // SR2L_PROFILE=1: time each step under its plan position and traced call site
       const label = `${who} #${i} ← ${step.site}`;
+      if (step.kind === 'fused') {
+        // a generated loop, not a backend call: timed here
+        const kernel = `fused[${step.ops.join(' → ')}]`;
+        return this.run.push(() => {
+          const t0 = performance.now();
+          body();
+          recordKernelTime(kernel, label, performance.now() - t0);
+        });
+      }
       this.run.push(() => {
         attributeTo(label);
         try {
