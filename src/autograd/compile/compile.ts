@@ -13,7 +13,8 @@
  * CPU a replay equals the eager function bit for bit. Runs eagerly instead (same
  * results) when SR2L_COMPILE=0, inside another trace, in anomaly mode, when an argument
  * requires grad while grad mode is on (a compiled call is not differentiable from
- * outside), or on a backend without compiled replay.
+ * outside), or on a backend without compiled replay (Backend.writeNextInto). On WebGPU a
+ * replay issues the same dispatches into planned buffers (fusion is CPU-only for now).
  */
 import type { Backend, Storage } from '../../kernels/backend.js';
 import { isAnomalyMode } from '../anomaly.js';
@@ -73,6 +74,14 @@ export function compileEnabled(): boolean {
   if (v === undefined || v === '' || v === '1') return true;
   if (v === '0') return false;
   throw new RangeError(`SR2L_COMPILE='${v}' must be 0 (run eagerly) or 1 (compile, the default)`);
+}
+
+/** A fresh copy of a program's result (on the device for asynchronous backends). */
+function copyOf(backend: Backend, s: Storage): Storage {
+  if (backend.synchronous) return backend.upload(backend.readSync(s));
+  const c = backend.fill(s.dtype, s.size, 0);
+  backend.assign(c, s);
+  return c;
 }
 
 export function compile<A extends unknown[], R>(
@@ -145,7 +154,7 @@ export function compile<A extends unknown[], R>(
       const reused = e.reused[i];
       if (reused) return reused;
       if (mode === 'reuse') return new Tensor(s, e.shapes[i]!, backend);
-      return new Tensor(backend.upload(backend.readSync(s)), e.shapes[i]!, backend);
+      return new Tensor(copyOf(backend, s), e.shapes[i]!, backend);
     });
     return unflatten(e.skeleton, outs) as R;
   };

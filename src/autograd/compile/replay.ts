@@ -5,6 +5,7 @@
  * the closures. No Tensor objects, no graph, no allocation in between.
  */
 import type { Backend, Storage } from '../../kernels/backend.js';
+import { arrayFor } from '../../kernels/dtype.js';
 import { attributeTo, profilingFromEnv, recordKernelTime } from '../../kernels/profile.js';
 import { isRefArg, type FusedStep, type Plan, type PlannedArg, type Ref, type Step } from './plan.js';
 import { CompileError } from './trace.js';
@@ -78,19 +79,31 @@ export class Program {
     if (step.kind === 'host') return step.action;
     if (step.kind === 'fused') return this.bindFused(step);
     const out = step.out >= 0 ? this.buffers[step.out]! : null;
+    const writeInto = backend.writeNextInto!.bind(backend);
     if (step.kind === 'fill') {
       const value = step.value;
-      return () => void backend.readSync(out!).fill(value);
+      if (backend.synchronous) return () => void backend.readSync(out!).fill(value);
+      const { dtype, size } = out!;
+      return () => {
+        writeInto(out!);
+        backend.fill(dtype, size, value);
+      };
     }
     if (step.kind === 'draw') {
       const refill = step.refill;
-      return () => refill(backend.readSync(out!));
+      if (backend.synchronous) return () => refill(backend.readSync(out!));
+      // an asynchronous backend: draw on the host, upload into the planned buffer
+      const host = arrayFor(out!.dtype, out!.size);
+      return () => {
+        refill(host);
+        writeInto(out!);
+        backend.upload(host);
+      };
     }
     const args: unknown[] = [];
     step.args.forEach((a, j) => args.push(this.resolve(a, args, j)));
     const method = (backend as unknown as Record<string, Method>)[step.kernel]!;
     if (out === null) return () => void method.apply(backend, args);
-    const writeInto = backend.writeNextInto!.bind(backend);
     const kernel = step.kernel;
     return () => {
       writeInto(out);

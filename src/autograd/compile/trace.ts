@@ -66,9 +66,19 @@ export function traceCall<T>(backend: Backend, who: string, run: () => T): { res
     saved.set(name, own(name) ? target[name] : undefined);
     target[name] = wrap(target[name]!.bind(backend));
   };
+  // a kernel method may call another (WebGPU's fill uploads): only the outermost call counts
+  let depth = 0;
+  const inner = (orig: Method, args: unknown[]): unknown => {
+    depth++;
+    try {
+      return orig(...args);
+    } finally {
+      depth--;
+    }
+  };
   for (const name of KERNELS) {
     patch(name, (orig) => (...args: unknown[]) => {
-      if (sink.paused > 0) return orig(...args);
+      if (sink.paused > 0 || depth > 0) return inner(orig, args);
       if (name === 'upload') {
         const refill = pendingDraw;
         pendingDraw = null;
@@ -76,11 +86,11 @@ export function traceCall<T>(backend: Backend, who: string, run: () => T): { res
           throw new CompileError(
             `compile(${who}): a tensor was made from JavaScript data while tracing (${callSite(name)}); its values would be frozen into the compiled program. Make it outside and pass it as an argument, use sr.full/zeros for constants, or draw it from a Generator (draws are replayed)`,
           );
-        const out = orig(...args) as Storage;
+        const out = inner(orig, args) as Storage;
         ops.push({ kind: 'draw', refill, out, site: callSite(name) });
         return out;
       }
-      const r = orig(...args);
+      const r = inner(orig, args);
       ops.push({ kind: 'kernel', kernel: name, args, out: isStorage(r) ? r : null, site: callSite(name) });
       return r;
     });

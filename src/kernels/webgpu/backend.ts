@@ -82,6 +82,8 @@ export class WebGPUBackend implements Backend {
   private readonly rt: Runtime;
   private readonly forced = new Map<KernelFamily, string>();
   private destroyed = false;
+  /** Set by writeNextInto: the buffer the next kernel writes instead of a new one. */
+  private planned: GpuStorage | null = null;
   /** Returns the buffers of garbage-collected storages to the pool. */
   private readonly finalizer = new FinalizationRegistry<GPUBuffer>((buf) => {
     if (!this.destroyed) this.pool.release(buf);
@@ -172,7 +174,23 @@ export class WebGPUBackend implements Backend {
     return s;
   }
 
+  writeNextInto(s: Storage): void {
+    this.planned = this.gpu(s, 'writeNextInto');
+  }
+
   private alloc(dtype: DType, size: number, hostInts: Int32Array | null = null): GpuStorage {
+    const p = this.planned;
+    if (p !== null) {
+      // compiled replay: the output buffer was planned (outputs are allocated before any
+      // scratch copy a kernel makes, so the first alloc of a call is the output)
+      this.planned = null;
+      if (p.dtype !== dtype || p.size !== size)
+        throw new Error(
+          `webgpu backend: the planned output is ${p.dtype}×${p.size}, the kernel makes ${dtype}×${size}`,
+        );
+      (p as { hostInts: Int32Array | null }).hostInts = hostInts;
+      return p;
+    }
     if (dtype === 'float64')
       throw new TypeError(
         `${F32_ONLY}; got float64 (make the tensor float32, or keep float64 work on the CPU backend)`,

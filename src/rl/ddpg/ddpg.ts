@@ -289,11 +289,12 @@ export class DdpgTrainer {
     };
   }
 
-  // traced on the first update, replayed after (SR2L_COMPILE=0 runs it eagerly); the
-  // learner and settings are read by reference, so in-place loads are seen
+  // traced on the first update, replayed after with its elementwise runs fused
+  // (SR2L_COMPILE=0 runs it eagerly); the learner and settings are read by reference, so
+  // in-place loads are seen
   private readonly compiledUpdate = sr.compile(
     (batch: BatchTensors) => ddpgUpdate(this.learner, batch, this.settings),
-    { name: 'ddpgUpdate' },
+    { name: 'ddpgUpdate', fuse: true },
   );
 
   /** One gradient update on a fresh minibatch; its statistics are summed on the device. */

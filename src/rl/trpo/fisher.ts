@@ -34,6 +34,7 @@ export function fisherVectorProduct(
   const fisherTimes = sr.compile((tangents: Tensor[]) => atParams(tangents), {
     name: 'fisherVectorProduct',
     outputs: 'reuse',
+    fuse: true,
   });
   return async (v) => {
     const hv = await readFlat(fisherTimes(splitFlat(params, v)));
