@@ -4,17 +4,23 @@
  * variants), eager vs compiled on the CPU backend, with PyTorch eager (one thread) in
  * the same run when /usr/bin/python3 can import torch. Prints medians (µs per update),
  * ratios, kernel calls per update and the share of time inside kernels.
+ * Then a TRPO-SR iteration (HalfCheetah-v2, 1000 steps) with compiled steps off and on:
+ * optimization and sampling time (BENCH_TRPO_ITERATIONS, default 3; 0 skips it).
  *   npm run bench -- compile [--json]      BENCH_MAX_TIME: seconds per case (default 1)
  * "fused" is compiled with elementwise fusion ({ fuse: true }).
  */
 import { measureDdpg } from './ddpg.js';
 import { torchDdpg } from './torch-peer.js';
+import { measureTrpo } from './trpo.js';
 
 const json = process.argv.includes('--json');
 const maxTime = Number(process.env.BENCH_MAX_TIME ?? 1);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
 
+const trpoIterations = Number(process.env.BENCH_TRPO_ITERATIONS ?? 3);
+
 const rows = measureDdpg(maxTime, rounds);
+const trpo = trpoIterations > 0 ? await measureTrpo(trpoIterations) : [];
 const torch = torchDdpg(rounds);
 const torchMicros = 'micros' in torch ? torch.micros : null;
 
@@ -50,6 +56,12 @@ if (json) {
       ? `PyTorch ${torch.version} eager, one thread, same run (bench/compile/torch_ddpg.py)`
       : torch.reason,
   );
+  if (trpo.length === 2) {
+    const [e, c] = trpo as [(typeof trpo)[0], (typeof trpo)[0]];
+    console.log(
+      `TRPO-SR iteration (HalfCheetah-v2, 1000 steps), median of ${trpoIterations}: optimization eager ${e.optimizeS.toFixed(3)} s, compiled ${c.optimizeS.toFixed(3)} s (${(e.optimizeS / c.optimizeS).toFixed(2)}×); sampling eager ${e.samplingS.toFixed(3)} s, compiled ${c.samplingS.toFixed(3)} s (${(e.samplingS / c.samplingS).toFixed(2)}×)`,
+    );
+  }
   console.log(
     'goals (issue 14, one core): DDPG-SR-A ≤ 1.2 ms per update (≥ 7× PyTorch eager); each SR variant ≤ 2.5× DDPG; share of time in kernels > 60%. "in kernels": wall time inside kernel calls (a clock read on each side of every call).',
   );

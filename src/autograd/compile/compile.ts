@@ -22,6 +22,7 @@ import { getDefaultBackend } from '../default-backend.js';
 import { isGradEnabled } from '../grad-mode.js';
 import { Tensor } from '../tensor.js';
 import { activeTrace } from './hooks.js';
+import { planToDot } from './dot.js';
 import { explainPlan } from './explain.js';
 import { fusePlan } from './fuse.js';
 import { buildPlan } from './plan.js';
@@ -60,6 +61,8 @@ export interface CompiledFunction<A extends unknown[], R> {
   (...args: A): R;
   /** The plan of each cached signature: steps with shapes and call sites, buffers, bytes. */
   explain(): string;
+  /** The most recently used program as Graphviz DOT (also `sr.toDot(compiled)`). */
+  toDot(): string;
   /** Drops every program (they trace again on their next call) and frees their buffers. */
   reset(): void;
   /** Traces so far (a new signature, or after reset). */
@@ -186,6 +189,14 @@ export function compile<A extends unknown[], R>(
         cache.size === 0
           ? `compiled ${who}: not traced yet${compileEnabled() ? '' : ' (SR2L_COMPILE=0: runs eagerly)'}`
           : [...cache.values()].map((e) => explainPlan(who, e.signature, e.program)).join('\n'),
+    },
+    toDot: {
+      value: (): string => {
+        const last = [...cache.values()].pop();
+        if (last === undefined)
+          throw new Error(`compile(${who}): toDot before the first call: nothing traced yet`);
+        return planToDot(who, last.program);
+      },
     },
     reset: {
       value: (): void => {

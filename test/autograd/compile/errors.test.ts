@@ -64,6 +64,19 @@ describe('compile: trace-time errors name the culprit', () => {
     expect(text).toMatch(/reduce\(sum, b1, \[4, 3\], \[1\]\) → b\d float32×4/);
     expect(text).toMatch(/folded into constants/);
   });
+
+  it('sr.toDot draws the plan: steps, operands and the edges between them', () => {
+    const f = sr.compile((t: Tensor) => t.tanh().mul(2).sum(1), { name: 'small' });
+    expect(() => f.toDot()).toThrow(/nothing traced yet/);
+    f(x());
+    const dot = sr.toDot(f);
+    expect(dot).toMatch(/^digraph "small" \{/);
+    expect(dot).toContain('s0 [label="#0 unary|→ b0"];');
+    expect(dot).toContain('in0 -> s0;');
+    expect(dot).toContain('s0 -> s1;');
+    expect(dot).toContain('const0 -> s1;');
+    expect(dot).toContain('s1 -> s2;');
+  });
 });
 
 describe('compile: differentiation around a compiled part', () => {
