@@ -4,7 +4,8 @@
  * variants), eager vs compiled on the CPU backend, with PyTorch eager (one thread) in
  * the same run when /usr/bin/python3 can import torch. Prints medians (µs per update),
  * ratios, kernel calls per update and the share of time inside kernels.
- * Then a TRPO-SR iteration (HalfCheetah-v2, 1000 steps) with compiled steps off and on:
+ * Then the same updates on WebGPU (dispatches and time per update, eager vs compiled;
+ * EGL_PLATFORM=surfaceless on llvmpipe) and a TRPO-SR iteration (HalfCheetah-v2, 1000 steps) with compiled steps off and on:
  * optimization and sampling time (BENCH_TRPO_ITERATIONS, default 3; 0 skips it).
  *   npm run bench -- compile [--json]      BENCH_MAX_TIME: seconds per case (default 1)
  * "fused" is compiled with elementwise fusion ({ fuse: true }).
@@ -12,6 +13,7 @@
 import { measureDdpg } from './ddpg.js';
 import { torchDdpg } from './torch-peer.js';
 import { measureTrpo } from './trpo.js';
+import { measureWebgpu } from './webgpu.js';
 
 const json = process.argv.includes('--json');
 const maxTime = Number(process.env.BENCH_MAX_TIME ?? 1);
@@ -21,6 +23,7 @@ const trpoIterations = Number(process.env.BENCH_TRPO_ITERATIONS ?? 3);
 
 const rows = measureDdpg(maxTime, rounds);
 const trpo = trpoIterations > 0 ? await measureTrpo(trpoIterations) : [];
+const webgpu = await measureWebgpu();
 const torch = torchDdpg(rounds);
 const torchMicros = 'micros' in torch ? torch.micros : null;
 
@@ -61,6 +64,18 @@ if (json) {
     console.log(
       `TRPO-SR iteration (HalfCheetah-v2, 1000 steps), median of ${trpoIterations}: optimization eager ${e.optimizeS.toFixed(3)} s, compiled ${c.optimizeS.toFixed(3)} s (${(e.optimizeS / c.optimizeS).toFixed(2)}×); sampling eager ${e.samplingS.toFixed(3)} s, compiled ${c.samplingS.toFixed(3)} s (${(e.samplingS / c.samplingS).toFixed(2)}×)`,
     );
+  }
+  if (webgpu.adapter === null) console.log(`WebGPU: unavailable: ${webgpu.reason}`);
+  else {
+    console.log(`WebGPU (${webgpu.adapter}): dispatches and µs per update, medians`);
+    console.log(
+      '| update (B=64) | dispatches eager / compiled | eager µs | compiled µs | eager ÷ compiled |',
+    );
+    console.log('|---|---:|---:|---:|---:|');
+    for (const r of webgpu.rows)
+      console.log(
+        `| ${r.algo} | ${r.dispatchesEager.toFixed(0)} / ${r.dispatchesCompiled.toFixed(0)} | ${us(r.eager)} | ${us(r.compiled)} | ${(r.eager / r.compiled).toFixed(2)}× |`,
+      );
   }
   console.log(
     'goals (issue 14, one core): DDPG-SR-A ≤ 1.2 ms per update (≥ 7× PyTorch eager); each SR variant ≤ 2.5× DDPG; share of time in kernels > 60%. "in kernels": wall time inside kernel calls (a clock read on each side of every call).',

@@ -189,5 +189,35 @@ export function fusePlan(plan: Plan, inputSizes: readonly number[]): Plan {
     else steps.push(fuseRun(plan, run, i, sizeOfRef));
     i = i + run.length;
   }
-  return { ...plan, steps };
+  return dropUnusedBuffers({ ...plan, steps });
+}
+
+/** Buffers only values kept in registers used are not allocated (buffers renumbered). */
+function dropUnusedBuffers(plan: Plan): Plan {
+  const used = new Set<number>();
+  const note = (r: Ref): void => void (r.kind === 'buffer' && used.add(r.index));
+  const visit = (a: unknown): void =>
+    isRefArg(a) ? note(a.ref) : Array.isArray(a) ? a.forEach(visit) : undefined;
+  for (const s of plan.steps) {
+    if (s.kind === 'fused') {
+      s.ins.forEach(note);
+      s.outs.forEach((b) => used.add(b));
+    } else if (s.kind === 'kernel') {
+      s.args.forEach(visit);
+      if (s.out >= 0) used.add(s.out);
+    } else if (s.kind !== 'host') used.add(s.out);
+  }
+  plan.outputs.forEach(note);
+  const order = [...used].sort((a, b) => a - b);
+  const index = new Map(order.map((b, i) => [b, i]));
+  const ref = (r: Ref): Ref => (r.kind === 'buffer' ? { kind: 'buffer', index: index.get(r.index)! } : r);
+  const arg = (a: unknown): unknown =>
+    isRefArg(a) ? ({ ref: ref(a.ref) } satisfies RefArg) : Array.isArray(a) ? a.map(arg) : a;
+  const steps = plan.steps.map((s): Step => {
+    if (s.kind === 'fused') return { ...s, ins: s.ins.map(ref), outs: s.outs.map((b) => index.get(b)!) };
+    if (s.kind === 'kernel') return { ...s, args: s.args.map(arg), out: s.out >= 0 ? index.get(s.out)! : -1 };
+    if (s.kind === 'host') return s;
+    return { ...s, out: index.get(s.out)! };
+  });
+  return { ...plan, steps, buffers: order.map((b) => plan.buffers[b]!), outputs: plan.outputs.map(ref) };
 }
