@@ -6,7 +6,7 @@
  */
 import { CpuBackend } from '../../src/index.js';
 import { KERNELS, profileRows, resetProfile } from '../../src/kernels/profile.js';
-import { medianMicros } from '../mlp/measure.js';
+import { interleavedMicros, medianMicros } from '../mlp/measure.js';
 import { ALGOS, type BenchAlgo } from '../ddpg/setup.js';
 import { update } from '../ddpg/sr2l-ddpg.js';
 
@@ -29,18 +29,6 @@ export interface DdpgCompileRow {
   kernelShareCompiled: number;
   /** counted with fused loops as kernels */
   kernelShareFused: number;
-}
-
-/** Median µs per call of each function, over rounds that run them one after another. */
-export function interleavedMicros(fns: (() => void)[], rounds: number, perRound = 5): number[] {
-  const times = fns.map(() => [] as number[]);
-  for (let r = 0; r < rounds; r++)
-    fns.forEach((f, i) => {
-      const t0 = performance.now();
-      for (let k = 0; k < perRound; k++) f();
-      times[i]!.push(((performance.now() - t0) * 1000) / perRound);
-    });
-  return times.map((t) => t.sort((a, b) => a - b)[t.length >> 1]!);
 }
 
 /**

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import * as sr from '../../../src/index.js';
 import type { Tensor } from '../../../src/index.js';
-import { Adam, MLP } from '../../../src/nn/index.js';
+import { MLP } from '../../../src/nn/index.js';
+import { mlpTrainer } from './trainer.js';
 
 const bits = (t: Tensor): number[] => Array.from(t.dataSync());
 
@@ -46,18 +47,7 @@ describe('compile: replay equals eager', () => {
   });
 
   it('training steps with backward() and Adam over 20 calls (parameters and moments)', () => {
-    const make = () => {
-      const net = mlp(2);
-      const opt = new Adam(net.namedParameters(), { lr: 1e-2 });
-      const step = (x: Tensor, y: Tensor): Tensor => {
-        opt.zeroGrad();
-        const loss = net.forward(x).sub(y).square().mean();
-        loss.backward();
-        opt.step();
-        return loss.detach();
-      };
-      return { net, opt, step };
-    };
+    const make = () => mlpTrainer(2);
     const eager = make();
     const comp = make();
     const step = sr.compile(comp.step);
