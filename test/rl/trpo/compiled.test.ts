@@ -1,7 +1,8 @@
 /**
- * TRPO with compiled steps (the Fisher-vector products inside conjugate gradient and the
- * sampler's forward pass) equals TRPO run eagerly (SR2L_COMPILE=0), bit for bit: two
- * TRPO-SR iterations of the same seed give the same statistics and parameters.
+ * TRPO with compiled steps (the PGD perturbation search, the loss and its gradient, the
+ * Fisher-vector products inside conjugate gradient, the sampler's forward pass) equals
+ * TRPO run eagerly (SR2L_COMPILE=0), bit for bit: two TRPO-SR iterations of the same seed
+ * give the same statistics and parameters.
  */
 import { afterEach, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/rl/trpo/config.js';
