@@ -14,7 +14,7 @@
  * results) when SR2L_COMPILE=0, inside another trace, in anomaly mode, when an argument
  * requires grad while grad mode is on (a compiled call is not differentiable from
  * outside), or on a backend without compiled replay (Backend.writeNextInto). On WebGPU a
- * replay issues the same dispatches into planned buffers (fusion is CPU-only for now).
+ * replay issues the same dispatches into planned buffers.
  */
 import type { Backend, Storage } from '../../kernels/backend.js';
 import { isAnomalyMode } from '../anomaly.js';
@@ -41,9 +41,9 @@ export interface CompileOptions {
   /** Shown in explain() and errors (default: the function's name). */
   name?: string;
   /**
-   * Fuse runs of elementwise ops into one generated loop (CPU; default false). Results
-   * may differ from unfused ones by float32 rounding where an unfused kernel is not the
-   * plain expression (tanh's SIMD polynomial): see fuse.ts and docs/compile.md.
+   * Fuse runs of elementwise ops into one generated kernel (a JavaScript loop on the CPU,
+   * WGSL on WebGPU; default false). Results may differ from unfused ones by rounding: see
+   * docs/compile.md for the tolerance.
    */
   fuse?: boolean;
 }
@@ -124,7 +124,7 @@ export function compile<A extends unknown[], R>(
       out.tensors.map((t) => t.storage),
     );
     const plan =
-      opts.fuse === true && backend.synchronous
+      opts.fuse === true && backend.fusedElementwise !== undefined
         ? fusePlan(
             planned,
             inputs.map((t) => t.size),

@@ -43,7 +43,7 @@ export function explainPlan(who: string, signature: string, program: Program): s
         : '';
     if (s.kind === 'fused') {
       const outs = s.outs.map((b) => `b${b}`).join(', ');
-      return `${head}fused[${s.ops.join(' → ')}](${s.ins.map((r) => nameArg({ ref: r })).join(', ')}) → ${outs} ${s.dtype}×${s.n}   ← ${s.site}`;
+      return `${head}fused[${s.ops.join(' → ')}](${s.ins.map((r) => nameArg({ ref: r })).join(', ')}) → ${outs} ${s.spec.dtype}×${s.spec.n}   ← ${s.site}`;
     }
     const body =
       s.kind === 'kernel'

@@ -1,18 +1,13 @@
 /**
- * Elementwise fusion on the CPU: runs of consecutive unary/binary/compare steps over the
- * same number of elements (operands of that size with the output's shape, or scalars)
- * become one generated loop (`new Function`, like the CPU backend's own elementwise
- * kernels, from the same scalar expressions in cpu/elementwise.ts). Values used only
- * inside the run stay in local variables; the others are stored to their planned buffers.
- *
- * Rounding: float32 intermediates are rounded to float32 (Math.fround) after every op, as
- * the unfused kernels store them, and float32 +, −, ×, ÷ in double then rounded are the
- * IEEE float32 results; so a fused run equals the unfused steps bit for bit except where
- * an unfused kernel is not the plain expression: tanh, whose SIMD kernel is a polynomial
- * (differs by a few float32 ulps). float64 runs are identical.
+ * Elementwise fusion: runs of consecutive unary/binary/compare steps over the same number
+ * of elements (operands of that size with the output's shape, or scalars) become one
+ * Backend.fusedElementwise call, described by a FusedSpec that each backend turns into
+ * its own generated kernel (cpu/fused.ts: a JavaScript loop; webgpu/kernels/
+ * fused_elementwise.ts: WGSL). Values used only inside the run stay in registers; the
+ * others are stored to their planned buffers. Rounding: see cpu/fused.ts (bit for bit
+ * except through tanh on the CPU) and docs/compile.md.
  */
-import type { Storage } from '../../kernels/backend.js';
-import { BINARY_EXPR, UNARY_EXPR } from '../../kernels/cpu/elementwise.js';
+import type { FusedOp, FusedSpec, Storage } from '../../kernels/backend.js';
 import { shapesEqual, sizeOf, type Shape } from '../../kernels/shape.js';
 import { isRefArg, type FusedStep, type Plan, type Ref, type RefArg, type Step } from './plan.js';
 import { WRITES } from './trace.js';
@@ -21,10 +16,9 @@ type Kernel = Extract<Step, { kind: 'kernel' }>;
 
 interface Elementwise {
   step: Kernel;
-  expr: string;
-  /** operand refs with their variable name in the expression */
-  operands: { name: 'x' | 'a' | 'b'; ref: Ref }[];
-  op: string;
+  op: FusedOp['op'];
+  /** operand refs, in the op's argument order */
+  operands: Ref[];
 }
 
 /** The step as an elementwise op over its output's elements, or null if it is not one. */
@@ -32,13 +26,12 @@ function elementwise(step: Step, plan: Plan): Elementwise | null {
   if (step.kind !== 'kernel' || step.out < 0) return null;
   const { kernel, args } = step;
   if (kernel === 'unary') {
-    const [op, x] = args as [keyof typeof UNARY_EXPR, unknown];
-    if (!isRefArg(x)) return null;
-    return { step, expr: UNARY_EXPR[op], operands: [{ name: 'x', ref: x.ref }], op };
+    const [op, x] = args as [FusedOp['op'], unknown];
+    return isRefArg(x) ? { step, op, operands: [x.ref] } : null;
   }
   if (kernel === 'binary' || kernel === 'compare') {
     const [op, a, aShape, b, bShape, outShape] = args as [
-      keyof typeof BINARY_EXPR,
+      FusedOp['op'],
       unknown,
       Shape,
       unknown,
@@ -49,15 +42,7 @@ function elementwise(step: Step, plan: Plan): Elementwise | null {
     // no general broadcasting: every operand is the output's shape or a scalar
     const fits = (s: Shape): boolean => shapesEqual(s, outShape) || sizeOf(s) === 1;
     if (!fits(aShape) || !fits(bShape) || sizeOf(outShape) !== plan.buffers[step.out]!.size) return null;
-    return {
-      step,
-      expr: BINARY_EXPR[op],
-      operands: [
-        { name: 'a', ref: a.ref },
-        { name: 'b', ref: b.ref },
-      ],
-      op,
-    };
+    return { step, op, operands: [a.ref, b.ref] };
   }
   return null;
 }
@@ -82,6 +67,8 @@ function writesBuffer(step: Step, b: number): boolean {
 /** Whether the value step i writes is needed after step `end` (exclusive of the run [.., end)). */
 function neededAfter(plan: Plan, i: number, end: number): boolean {
   const b = (plan.steps[i] as Kernel).out;
+  // a later step of the run reusing the buffer ends this value's life inside the run
+  for (let j = i + 1; j < end; j++) if (writesBuffer(plan.steps[j]!, b)) return false;
   for (let j = end; j < plan.steps.length; j++) {
     const s = plan.steps[j]!;
     if (readsBuffer(s, b)) return true;
@@ -96,63 +83,40 @@ function sameRef(a: Ref, b: Ref): boolean {
   return b.kind === 'fixed' && a.storage === b.storage;
 }
 
-const cache = new Map<string, FusedStep['fn']>();
+/**
+ * WebGPU guarantees 8 storage buffers per shader stage (maxStorageBuffersPerShaderStage):
+ * a fused kernel reads and writes at most that many buffers.
+ */
+export const MAX_FUSED_BUFFERS = 8;
 
-/** One run of elementwise steps [start, end) as a fused step. */
+/** One run of elementwise steps [start, start + run.length) as a fused step. */
 function fuseRun(plan: Plan, run: Elementwise[], start: number, sizeOfRef: (r: Ref) => number): FusedStep {
-  const n = plan.buffers[run[0]!.step.out]!.size;
-  const dtype = plan.buffers[run[0]!.step.out]!.dtype;
-  const round = dtype === 'float32' ? (e: string) => `f(${e})` : (e: string) => `(${e})`;
+  const { size: n, dtype } = plan.buffers[run[0]!.step.out]!;
   const ins: Ref[] = [];
   const scalar: boolean[] = [];
   const outs: number[] = [];
-  const lines: string[] = [];
-  const stores: string[] = [];
-  // buffer index → the temp holding the latest value a step of this run wrote to it
-  const inRun = new Map<number, string>();
-  const operandVar = (r: Ref): string => {
-    if (r.kind === 'buffer' && inRun.has(r.index)) return inRun.get(r.index)!;
+  const ops: FusedOp[] = [];
+  const stores: { value: number; out: number }[] = [];
+  // buffer index → the op of this run that last wrote it
+  const inRun = new Map<number, number>();
+  const operand = (r: Ref): { input: number } | { value: number } => {
+    if (r.kind === 'buffer' && inRun.has(r.index)) return { value: inRun.get(r.index)! };
     let k = ins.findIndex((x) => sameRef(x, r));
     if (k < 0) {
       k = ins.push(r) - 1;
       scalar.push(sizeOfRef(r) === 1 && n !== 1);
     }
-    return `x${k}`;
+    return { input: k };
   };
   run.forEach((e, j) => {
-    const binds = e.operands.map((o) => `${o.name} = ${operandVar(o.ref)}`).join(', ');
-    const t = `t${j}`;
-    lines.push(`let ${t}; { const ${binds}; ${t} = ${round(e.expr)}; }`);
-    inRun.set(e.step.out, t);
-    if (neededAfter(plan, start + j, start + run.length)) {
-      // a value needed later keeps its buffer live over the rest of the run: one store each
-      const k = outs.push(e.step.out) - 1;
-      stores.push(`o${k}[i] = ${t};`);
-    }
+    ops.push({ op: e.op, args: e.operands.map(operand) });
+    inRun.set(e.step.out, j);
+    // a value needed after the run keeps its buffer live over the rest of it: one store each
+    if (neededAfter(plan, start + j, start + run.length))
+      stores.push({ value: j, out: outs.push(e.step.out) - 1 });
   });
-  const loads = ins.map((_, k) => (scalar[k] ? '' : `const x${k} = i${k}[i];`)).join(' ');
-  const hoisted = ins.map((_, k) => (scalar[k] ? `const x${k} = i${k}[0];` : '')).join(' ');
-  const params = ['f', 'n', ...ins.map((_, k) => `i${k}`), ...outs.map((_, k) => `o${k}`)];
-  // every operand of element i is read before anything of element i is stored (buffers
-  // may be reused across the run: the plan never lets a live value's buffer be written)
-  const body = `${hoisted} for (let i = 0; i < n; i++) { ${loads} ${lines.join(' ')} ${stores.join(' ')} }`;
-  const key = `${params.join(',')}|${body}`;
-  let fn = cache.get(key);
-  if (fn === undefined) {
-    fn = new Function(...params, body) as FusedStep['fn'];
-    cache.set(key, fn);
-  }
-  return {
-    kind: 'fused',
-    ins,
-    scalar,
-    outs,
-    n,
-    dtype,
-    fn,
-    ops: run.map((e) => e.op),
-    site: run[0]!.step.site,
-  };
+  const spec: FusedSpec = { n, dtype, scalar, ops, stores };
+  return { kind: 'fused', ins, outs, spec, ops: run.map((e) => e.op), site: run[0]!.step.site };
 }
 
 /**
@@ -177,16 +141,18 @@ export function fusePlan(plan: Plan, inputSizes: readonly number[]): Plan {
     }
     const n = plan.buffers[first.step.out]!.size;
     const run = [first];
-    let j = i + 1;
-    for (; j < plan.steps.length; j++) {
+    let fused: FusedStep | null = null;
+    for (let j = i + 1; j < plan.steps.length; j++) {
       const e = elementwise(plan.steps[j]!, plan);
       if (!e) break;
       const b = plan.buffers[e.step.out]!;
       if (b.size !== n || b.dtype !== dtype) break;
+      const candidate = fuseRun(plan, [...run, e], i, sizeOfRef);
+      if (candidate.ins.length + candidate.outs.length > MAX_FUSED_BUFFERS) break;
       run.push(e);
+      fused = candidate;
     }
-    if (run.length < 2) steps.push(plan.steps[i]!);
-    else steps.push(fuseRun(plan, run, i, sizeOfRef));
+    steps.push(fused ?? plan.steps[i]!);
     i = i + run.length;
   }
   return dropUnusedBuffers({ ...plan, steps });

@@ -11,7 +11,7 @@
  * captured tensors, read by reference on every call (so in-place updates to them, such
  * as optimizer steps and Polyak averaging, are seen, as in eager mode).
  */
-import type { Storage } from '../../kernels/backend.js';
+import type { FusedSpec, Storage } from '../../kernels/backend.js';
 import type { DType, TypedArray } from '../../kernels/dtype.js';
 import { isStorage, storageArgs, WRITES, type TracedOp } from './trace.js';
 
@@ -28,19 +28,14 @@ export interface RefArg {
   ref: Ref;
 }
 
-/** A fused run of elementwise steps (fuse.ts): one generated loop over n elements. */
+/** A fused run of elementwise steps (fuse.ts): one Backend.fusedElementwise call. */
 export interface FusedStep {
   kind: 'fused';
-  /** operand refs, in the order the generated function takes them */
+  /** operand refs, in the spec's input order */
   ins: Ref[];
-  /** which operands are scalars (read once, before the loop) */
-  scalar: boolean[];
-  /** buffers written, in the order the generated function takes them */
+  /** buffers written, in the spec's output order */
   outs: number[];
-  n: number;
-  dtype: DType;
-  /** the generated function: (fround, n, ...insArrays, ...outsArrays) */
-  fn: (...args: unknown[]) => void;
+  spec: FusedSpec;
   /** the fused ops, for explain() */
   ops: string[];
   site: string;

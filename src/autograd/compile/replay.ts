@@ -112,18 +112,14 @@ export class Program {
     };
   }
 
-  /** A fused loop: its operands' arrays are looked up per call (arena views move when memory grows). */
+  /** A fused kernel: the backend runs the spec on the resolved operands and buffers. */
   private bindFused(step: FusedStep): () => void {
     const backend = this.backend;
-    const storages: unknown[] = [];
-    step.ins.forEach((r, k) => storages.push(this.resolve({ ref: r }, storages, k)));
-    for (const b of step.outs) storages.push(this.buffers[b]);
-    const args: unknown[] = [Math.fround, step.n, ...storages];
-    const fn = step.fn;
-    return () => {
-      for (let k = 0; k < storages.length; k++) args[k + 2] = backend.readSync(storages[k] as Storage);
-      fn(...args);
-    };
+    const ins: unknown[] = [];
+    step.ins.forEach((r, k) => ins.push(this.resolve({ ref: r }, ins, k)));
+    const outs = step.outs.map((b) => this.buffers[b]!);
+    const spec = step.spec;
+    return () => backend.fusedElementwise!(spec, ins as Storage[], outs);
   }
 
   /** Runs the program on this call's input storages. */

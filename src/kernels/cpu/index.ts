@@ -16,6 +16,7 @@ import type {
   Backend,
   BinaryOp,
   CompareOp,
+  FusedSpec,
   ReduceOp,
   Storage,
   UnaryOp,
@@ -24,6 +25,7 @@ import { arrayFor, type DType, type TypedArray } from '../dtype.js';
 import { reducedShape, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { instrumentFromEnv } from '../profile.js';
 import { binaryKernel, unaryKernel, whereKernel } from './elementwise.js';
+import { fusedKernel } from './fused.js';
 import { activationGradKernel, linearKernel, matmulKernel } from './matmul.js';
 import {
   concatKernel,
@@ -73,6 +75,8 @@ export class CpuBackend implements Backend {
   readonly synchronous = true;
   readonly kernels: CpuKernels;
   private readonly simd: SimdKernels | null;
+  /** Generated loops per fused spec (specs are made once per compiled program). */
+  private readonly fused = new WeakMap<FusedSpec, ReturnType<typeof fusedKernel>>();
   /** Set by writeNextInto: where the next kernel writes instead of a new storage. */
   private planned: CpuStorage | null = null;
 
@@ -105,6 +109,13 @@ export class CpuBackend implements Backend {
       if (s !== null) return s;
     }
     return new CpuStorage(arrayFor(dtype, size));
+  }
+
+  fusedElementwise(spec: FusedSpec, ins: readonly Storage[], outs: readonly Storage[]): void {
+    let fn = this.fused.get(spec);
+    if (fn === undefined) this.fused.set(spec, (fn = fusedKernel(spec)));
+    // views taken after any allocation (none happens here), inputs then outputs
+    fn(Math.fround, spec.n, ...ins.map(alive), ...outs.map(alive));
   }
 
   writeNextInto(s: Storage): void {

@@ -10,6 +10,7 @@ import type {
   Backend,
   BinaryOp,
   CompareOp,
+  FusedSpec,
   ReduceOp,
   Storage,
   UnaryOp,
@@ -18,6 +19,7 @@ import type { DType, TypedArray } from '../dtype.js';
 import { broadcastStrides, fmtShape, reducedShape, sizeOf, stridesOf, type Shape } from '../shape.js';
 import type { AdapterReport } from './device.js';
 import * as K from './kernels/index.js';
+import { fusedBodyWGSL } from './kernels/fused_elementwise.js';
 import { BufferPool, type PoolStats } from './pool.js';
 import {
   getKernel,
@@ -172,6 +174,23 @@ export class WebGPUBackend implements Backend {
     if (s.disposed) throw new Error(`webgpu ${op}: storage was disposed`);
     if (this.destroyed) throw new Error(`webgpu ${op}: the backend was destroyed`);
     return s;
+  }
+
+  fusedElementwise(spec: FusedSpec, ins: readonly Storage[], outs: readonly Storage[]): void {
+    if (spec.dtype !== 'float32')
+      throw new TypeError(`webgpu fusedElementwise: float32 only, got ${spec.dtype}`);
+    const I = ins.map((s) => this.gpu(s, 'fusedElementwise'));
+    const O = outs.map((s) => this.gpu(s, 'fusedElementwise'));
+    if (spec.n === 0) return;
+    const config = { code: fusedBodyWGSL(spec), nIn: I.length, nOut: O.length };
+    this.run(
+      this.pick('fusedElementwise', 'fused_elementwise'),
+      config,
+      I,
+      O,
+      words(spec.n),
+      grid1d(spec.n, 64),
+    );
   }
 
   writeNextInto(s: Storage): void {

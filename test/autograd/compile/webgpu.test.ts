@@ -51,4 +51,33 @@ describe.skipIf(!gpu)(suiteTitle('compile on WebGPU', acquired), () => {
     expect(compiled.replays).toBe(2);
     expect(gc.getState()).toEqual(ge.getState());
   });
+
+  it('fused WGSL: the PGD takes fewer dispatches and stays within float32 rounding of eager', async () => {
+    const net = new MLP([11, 32, 3], { hidden: 'tanh', rng: 4, backend });
+    const div = (s: Tensor, p: Tensor): Tensor => net.forward(s).sub(net.forward(p)).square().sum(1);
+    const pgd = (gen: sr.Generator) => (s: Tensor) =>
+      pgdMaximize(s, div, { eps: 0.1, steps: 5, generator: gen }).divergence;
+    const eager = pgd(sr.rng(5));
+    const plain = sr.compile(pgd(sr.rng(5)));
+    const fused = sr.compile(pgd(sr.rng(5)), { fuse: true });
+    const s = sr.rng(6).randn([16, 11], { backend });
+    const counted = async (f: () => Tensor): Promise<[number, Float32Array]> => {
+      await backend.sync();
+      const d0 = backend.stats().dispatches;
+      const out = f();
+      await backend.sync();
+      const n = backend.stats().dispatches - d0;
+      return [n, (await out.data()) as Float32Array];
+    };
+    for (let call = 0; call < 3; call++) {
+      // the same draw for all three on each call: the generators advance alike
+      const [, want] = await counted(() => eager(s));
+      const [nPlain] = await counted(() => plain(s));
+      const [nFused, got] = await counted(() => fused(s));
+      if (call > 0) expect(nFused).toBeLessThan(nPlain);
+      for (let i = 0; i < want.length; i++)
+        expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(1e-5 * Math.abs(want[i]!) + 1e-7);
+    }
+    expect(fused.explain()).toMatch(/fused\[sign → mul → add → maximum → minimum/);
+  });
 });
