@@ -74,7 +74,7 @@ if (json) {
     console.log('|---|---:|---:|---:|---:|');
     for (const r of webgpu.rows)
       console.log(
-        `| ${r.algo} | ${r.dispatchesEager.toFixed(0)} / ${r.dispatchesCompiled.toFixed(0)} | ${us(r.eager)} | ${us(r.compiled)} | ${(r.eager / r.compiled).toFixed(2)}× |`,
+        `| ${r.algo} | ${r.dispatchesEager.toFixed(0)} / ${r.dispatchesCompiled.toFixed(0)} / ${r.dispatchesFused.toFixed(0)} | ${us(r.eager)} | ${us(r.compiled)} | ${us(r.fused)} | ${(r.eager / r.fused).toFixed(2)}× |`,
       );
   }
   console.log(

@@ -1,8 +1,8 @@
 /**
  * The DDPG updates on WebGPU, eager vs compiled: dispatches per update (the runtime's
  * counter) and time per update (median of rounds of 5 updates, each round ending when
- * the device is idle, since dispatches run asynchronously). Fusion is CPU-only so far,
- * so "compiled" here is the same kernels minus constants and dead calls.
+ * the device is idle, since dispatches run asynchronously): eager, compiled (the same
+ * kernels minus constants and dead calls) and compiled with fused WGSL elementwise kernels.
  */
 import { createWebGPUBackend, describeAdapter, webgpuInfo } from '../../src/index.js';
 import { ALGOS, type BenchAlgo } from '../ddpg/setup.js';
@@ -12,9 +12,11 @@ export interface WebgpuCompileRow {
   algo: BenchAlgo;
   dispatchesEager: number;
   dispatchesCompiled: number;
+  dispatchesFused: number;
   /** µs per update, medians */
   eager: number;
   compiled: number;
+  fused: number;
 }
 
 export type WebgpuResult = { adapter: string; rows: WebgpuCompileRow[] } | { adapter: null; reason: string };
@@ -28,7 +30,7 @@ export async function measureWebgpu(rounds = 7): Promise<WebgpuResult> {
   }
   const rows: WebgpuCompileRow[] = [];
   for (const algo of ALGOS) {
-    const measure = async (compiled: boolean): Promise<[number, number]> => {
+    const measure = async (compiled: boolean | 'fused'): Promise<[number, number]> => {
       const f = update(algo, gpu, compiled);
       for (let w = 0; w < 3; w++) f();
       await gpu.sync();
@@ -45,7 +47,16 @@ export async function measureWebgpu(rounds = 7): Promise<WebgpuResult> {
     };
     const [de, te] = await measure(false);
     const [dc, tc] = await measure(true);
-    rows.push({ algo, dispatchesEager: de, dispatchesCompiled: dc, eager: te, compiled: tc });
+    const [df, tf] = await measure('fused');
+    rows.push({
+      algo,
+      dispatchesEager: de,
+      dispatchesCompiled: dc,
+      dispatchesFused: df,
+      eager: te,
+      compiled: tc,
+      fused: tf,
+    });
   }
   const adapter = describeAdapter(await webgpuInfo());
   gpu.destroy();
