@@ -69,9 +69,9 @@ if (json) {
   else {
     console.log(`WebGPU (${webgpu.adapter}): dispatches and µs per update, medians`);
     console.log(
-      '| update (B=64) | dispatches eager / compiled | eager µs | compiled µs | eager ÷ compiled |',
+      '| update (B=64) | dispatches eager / compiled / fused | eager µs | compiled µs | fused µs | eager ÷ fused |',
     );
-    console.log('|---|---:|---:|---:|---:|');
+    console.log('|---|---:|---:|---:|---:|---:|');
     for (const r of webgpu.rows)
       console.log(
         `| ${r.algo} | ${r.dispatchesEager.toFixed(0)} / ${r.dispatchesCompiled.toFixed(0)} / ${r.dispatchesFused.toFixed(0)} | ${us(r.eager)} | ${us(r.compiled)} | ${us(r.fused)} | ${(r.eager / r.fused).toFixed(2)}× |`,
