@@ -69,6 +69,15 @@ describe('compile: elementwise fusion', () => {
     expect(worst).toBeLessThanOrEqual(4);
   });
 
+  it('on the CPU, runs over more than 4096 elements stay unfused (SIMD kernels are as fast there)', () => {
+    const big = sr.compile(pgdStep, { fuse: true });
+    const d = sr.rng(7).uniform([100, 41], -0.1, 0.1);
+    const g = sr.rng(8).randn([100, 41]);
+    big(d, g);
+    expect(big.explain()).not.toMatch(/fused\[/);
+    expect(bits(big(d, g))).toEqual(bits(pgdStep(d, g)));
+  });
+
   it('broadcasting other than scalars is left unfused', () => {
     const f = (x: Tensor, row: Tensor) => x.add(row).mul(2).exp();
     const fused = sr.compile(f, { fuse: true });
