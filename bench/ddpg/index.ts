@@ -5,7 +5,8 @@
  * and the same update in TensorFlow.js (cpu and wasm backends), in one run. Prints
  * medians, the ratio sr2l / tfjs-cpu rate, and each SR variant's cost relative to plain
  * DDPG; `--json` prints the same as JSON. BENCH_MAX_TIME sets seconds per case.
- * sr2l runs three ways: the CPU backend with its default (SIMD) kernels, the CPU backend
+ * sr2l runs four ways: the CPU backend with its default (SIMD) kernels, the same compiled
+ * (sr.compile: traced once, replayed; the compiled ÷ eager column), the CPU backend
  * with plain-loop kernels (issue 6's comparison), and WebGPU when an adapter exists
  * (timed in rounds that end with a device sync, since dispatches run asynchronously).
  */
@@ -14,7 +15,7 @@ import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { medianMicros } from '../mlp/measure.js';
+import { interleavedMicros, medianMicros } from '../mlp/measure.js';
 import { registerTfjsGradients } from '../mlp/tfjs-gradients.js';
 import { ALGOS, BATCH } from './setup.js';
 import * as ours from './sr2l-ddpg.js';
@@ -31,6 +32,10 @@ tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
 const perSecond = (micros: number): number => 1e6 / micros;
 const sr2l = ALGOS.map((a) => perSecond(medianMicros(`sr2l ${a}`, ours.update(a), { maxTime })));
+// the same update through sr.compile (issue 14): traced once, replayed after
+const sr2lCompiled = ALGOS.map((a) =>
+  perSecond(medianMicros(`sr2l compiled ${a}`, ours.update(a, undefined, true), { maxTime })),
+);
 const plainLoops = new CpuBackend({ kernels: 'js' });
 const sr2lJs = ALGOS.map((a) =>
   perSecond(medianMicros(`sr2l js ${a}`, ours.update(a, plainLoops), { maxTime })),
@@ -78,6 +83,8 @@ const rows = ALGOS.map((algo, i) => ({
   algo,
   batch: BATCH,
   sr2l: sr2l[i]!,
+  sr2lCompiled: sr2lCompiled[i]!,
+  compiledSpeedup: sr2lCompiled[i]! / sr2l[i]!,
   sr2lPlainLoops: sr2lJs[i]!,
   simdSpeedup: sr2l[i]! / sr2lJs[i]!,
   sr2lWebgpu: webgpu.adapter ? webgpu.rates[i]! : null,
@@ -88,18 +95,7 @@ const rows = ALGOS.map((algo, i) => ({
   costVsDdpg: sr2l[0]! / sr2l[i]!,
 }));
 
-// On a shared machine the load drifts between benchmark.js's back-to-back cases; the SR cost
-// ratio is also measured with the three updates interleaved (median of per-round times).
-function interleavedMicros(fns: (() => void)[], rounds = 15, perRound = 5): number[] {
-  const times = fns.map(() => [] as number[]);
-  for (let r = 0; r < rounds; r++)
-    fns.forEach((f, i) => {
-      const t0 = performance.now();
-      for (let k = 0; k < perRound; k++) f();
-      times[i]!.push(((performance.now() - t0) * 1000) / perRound);
-    });
-  return times.map((t) => t.sort((a, b) => a - b)[t.length >> 1]!);
-}
+// the SR cost ratio is also measured with the three updates interleaved (bench/mlp/measure.ts)
 const inter = interleavedMicros(ALGOS.map((a) => ours.update(a)));
 const interleaved = ALGOS.map((algo, i) => ({ algo, micros: inter[i]!, costVsDdpg: inter[i]! / inter[0]! }));
 
@@ -120,12 +116,12 @@ if (json)
 else {
   const f = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toPrecision(3));
   console.log(
-    '| update (B=64) | sr2l cpu /s | sr2l cpu plain loops /s | simd ÷ plain | sr2l webgpu /s | tfjs-cpu /s | tfjs-wasm /s | sr2l ÷ tfjs-cpu | sr2l ÷ tfjs-wasm | cost vs DDPG |',
+    '| update (B=64) | sr2l cpu /s | sr2l cpu compiled /s | compiled ÷ eager | sr2l cpu plain loops /s | simd ÷ plain | sr2l webgpu /s | tfjs-cpu /s | tfjs-wasm /s | sr2l ÷ tfjs-cpu | sr2l ÷ tfjs-wasm | cost vs DDPG |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows)
     console.log(
-      `| ${r.algo} | ${f(r.sr2l)} | ${f(r.sr2lPlainLoops)} | ${r.simdSpeedup.toFixed(2)}× | ${r.sr2lWebgpu === null ? 'n/a' : f(r.sr2lWebgpu)} | ${f(r.tfjsCpu)} | ${f(r.tfjsWasm)} | ${r.speedupVsTfjsCpu.toFixed(2)}× | ${r.speedupVsTfjsWasm.toFixed(2)}× | ${r.costVsDdpg.toFixed(2)}× |`,
+      `| ${r.algo} | ${f(r.sr2l)} | ${f(r.sr2lCompiled)} | ${r.compiledSpeedup.toFixed(2)}× | ${f(r.sr2lPlainLoops)} | ${r.simdSpeedup.toFixed(2)}× | ${r.sr2lWebgpu === null ? 'n/a' : f(r.sr2lWebgpu)} | ${f(r.tfjsCpu)} | ${f(r.tfjsWasm)} | ${r.speedupVsTfjsCpu.toFixed(2)}× | ${r.speedupVsTfjsWasm.toFixed(2)}× | ${r.costVsDdpg.toFixed(2)}× |`,
     );
   console.log(
     `sr2l interleaved (15 rounds × 5 updates, median µs): ${interleaved.map((r) => `${r.algo} ${r.micros.toFixed(0)} (${r.costVsDdpg.toFixed(2)}×)`).join(', ')}`,

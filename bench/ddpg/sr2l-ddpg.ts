@@ -1,13 +1,22 @@
 /** The update as training runs it: src/rl/ddpg/update.ts, on a given backend (default: the CPU backend). */
 import * as sr from '../../src/index.js';
 import { Critic, DeterministicActor } from '../../src/rl/ddpg/networks.js';
-import { ddpgUpdate, type DdpgLearner } from '../../src/rl/ddpg/update.js';
+import { ddpgUpdate, type BatchTensors, type DdpgLearner } from '../../src/rl/ddpg/update.js';
 import { hardUpdate } from '../../src/rl/ddpg/polyak.js';
 import { Adam } from '../../src/nn/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { ACT, BATCH, HIDDEN, HYPER, OBS, batchData, type BenchAlgo } from './setup.js';
 
-export function update(algo: BenchAlgo, backend: sr.Backend = sr.cpuBackend): () => void {
+/**
+ * With `compiled`, the update runs through sr.compile (traced on the first call, replayed
+ * after); 'fused' also fuses its elementwise runs. `onCompiled` receives the compiled function.
+ */
+export function update(
+  algo: BenchAlgo,
+  backend: sr.Backend = sr.cpuBackend,
+  compiled: boolean | 'fused' = false,
+  onCompiled?: (f: sr.CompiledFunction<[BatchTensors], unknown>) => void,
+): () => void {
   const rng = new Rng(0);
   const net = (name: string) => ({
     hidden: HIDDEN,
@@ -47,6 +56,13 @@ export function update(algo: BenchAlgo, backend: sr.Backend = sr.cpuBackend): ()
       generator: sr.rng(1),
     },
   };
+  const eager = (b: BatchTensors): unknown => ddpgUpdate(l, b, settings);
+  let step = eager;
+  if (compiled !== false) {
+    const c = sr.compile(eager, { name: `${algo} update`, outputs: 'reuse', fuse: compiled === 'fused' });
+    onCompiled?.(c);
+    step = c;
+  }
   return () => {
     // a fresh upload per update, as training does
     const batch = {
@@ -56,6 +72,6 @@ export function update(algo: BenchAlgo, backend: sr.Backend = sr.cpuBackend): ()
       nextObs: sr.tensor(d.nextObs, { shape: [BATCH, OBS], backend }),
       terminal: sr.tensor(d.terminal, { shape: [BATCH], backend }),
     };
-    ddpgUpdate(l, batch, settings);
+    step(batch);
   };
 }

@@ -3,6 +3,7 @@ import type { Backend } from '../kernels/backend.js';
 import { arrayFor, DTYPES, type DType, type TypedArray } from '../kernels/dtype.js';
 import { fmtShape, sizeOf } from '../kernels/shape.js';
 import { Rng, type RngState } from '../util/rng.js';
+import { noteDraw } from './compile/hooks.js';
 import { getDefaultBackend } from './default-backend.js';
 import { assertShape } from './ops/helpers.js';
 import { Tensor, type NestedArray } from './tensor.js';
@@ -149,6 +150,7 @@ export class Generator {
       throw new TypeError('random: draws are float32 or float64; use randint for indices');
     const arr = arrayFor(dtype, sizeOf(shape)) as Float32Array | Float64Array;
     fill(arr);
+    noteDraw(fill as (a: TypedArray) => void); // a compiled replay draws again, same stream
     return finish(arr, shape.slice(), opts, true);
   }
   /** Standard normal draws (times std, plus mean). */
@@ -167,7 +169,11 @@ export class Generator {
   randint(shape: readonly number[], n: number, opts: Omit<TensorOptions, 'dtype'> = {}): Tensor {
     assertShape('randint', shape);
     const arr = new Int32Array(sizeOf(shape));
-    for (let i = 0; i < arr.length; i++) arr[i] = this.rng.int(n);
+    const fill = (a: TypedArray): void => {
+      for (let i = 0; i < a.length; i++) a[i] = this.rng.int(n);
+    };
+    fill(arr);
+    noteDraw(fill);
     return finish(arr, shape.slice(), opts, true);
   }
   /** An independent generator for a named purpose (env, init, exploration, ...). */

@@ -57,7 +57,9 @@ export function exportGraph(root: Tensor): GraphJson {
   return { nodes, edges };
 }
 
-export function toDot(root: Tensor): string {
+export function toDot(root: Tensor | { toDot(): string }): string {
+  // a compiled function (sr.compile) draws its plan
+  if (!('shape' in root)) return root.toDot();
   const g = exportGraph(root);
   const esc = (s: string): string => s.replace(/["\\]/g, '\\$&');
   const lines = ['digraph sr2l {', '  rankdir=LR;', '  node [shape=record, fontname="monospace"];'];

@@ -26,4 +26,14 @@ export { gradcheck, gradgradcheck, type GradcheckOptions, type GradcheckReport }
 export { exportGraph, toDot, type GraphJson, type GraphNode } from './graph-export.js';
 export { detectAnomaly, setAnomalyMode, isAnomalyMode, AnomalyError } from './anomaly.js';
 export { getDefaultBackend, setDefaultBackend } from './default-backend.js';
+export {
+  compile,
+  compileEnabled,
+  CompileError,
+  isTracing,
+  onReplay,
+  untraced,
+  type CompileOptions,
+  type CompiledFunction,
+} from './compile/index.js';
 export type { BackwardOptions } from './engine.js';

@@ -26,11 +26,21 @@ export const commands: Record<string, Command> = {
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));
   const lines = Object.entries(commands).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`);
-  return `sr2l ${version}: robust and smooth deep RL (SR²L)\n\nusage: sr2l <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nsr2l <command> --help shows a command's options.`;
+  return `sr2l ${version}: robust and smooth deep RL (SR²L)\n\nusage: sr2l <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nsr2l <command> --help shows a command's options; --no-compile (any command, or SR2L_COMPILE=0) runs compiled steps eagerly.`;
+}
+
+/**
+ * `--no-compile`, accepted by every command: compiled steps (sr.compile) run eagerly.
+ * Set through the environment so child processes (sweeps, vector-env workers) follow.
+ */
+function takeNoCompile(argv: string[]): string[] {
+  if (!argv.includes('--no-compile')) return argv;
+  process.env.SR2L_COMPILE = '0';
+  return argv.filter((a) => a !== '--no-compile');
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name, ...rest] = takeNoCompile(argv);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(help());
     return 0;

@@ -65,6 +65,28 @@ export interface AdamHyper {
   step: number;
 }
 
+/** One op of a fused elementwise kernel: operands are kernel inputs or earlier op results. */
+export interface FusedOp {
+  op: UnaryOp | BinaryOp | CompareOp;
+  /** { input: k }: input k (element i, or element 0 of a scalar input); { value: j }: op j's result */
+  args: readonly ({ input: number } | { value: number })[];
+}
+
+/**
+ * A fused elementwise kernel (compiled steps, autograd/compile/fuse.ts): for every element
+ * i < n, run `ops` in order and write the results named in `stores` to the outputs.
+ * Each backend generates its own code for it (a JavaScript loop, a WGSL kernel).
+ */
+export interface FusedSpec {
+  n: number;
+  dtype: DType;
+  /** per input: read once (element 0) rather than per element */
+  scalar: readonly boolean[];
+  ops: readonly FusedOp[];
+  /** op result `value` goes to output `out` */
+  stores: readonly { value: number; out: number }[];
+}
+
 export interface Backend {
   readonly name: string;
   /** True when readSync works (kernels run eagerly on the host). */
@@ -156,4 +178,14 @@ export interface Backend {
   axpy(p: Storage, x: Storage, alpha: number): void;
   /** Copies src into dst in place (same size and dtype). */
   assign(dst: Storage, src: Storage): void;
+
+  // --- compiled replay (optional) -----------------------------------------
+  /**
+   * The next kernel that returns a storage writes into `s` (same dtype and size) and
+   * returns it instead of allocating. Compiled steps (autograd/compile) replay their
+   * program this way on preallocated buffers; a backend without it runs them eagerly.
+   */
+  writeNextInto?(s: Storage): void;
+  /** Runs a fused elementwise kernel, writing `outs` in place; a backend without it is not fused. */
+  fusedElementwise?(spec: FusedSpec, ins: readonly Storage[], outs: readonly Storage[]): void;
 }

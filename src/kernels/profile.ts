@@ -15,7 +15,8 @@ export interface ProfileRow {
   totalMs: number;
 }
 
-const KERNELS = [
+/** Every Backend method that runs a kernel (what profiling times and compiled steps trace). */
+export const KERNELS = [
   'upload',
   'fill',
   'unary',
@@ -54,7 +55,7 @@ function escape(s: string): string {
  * innermost first (`div < mean`; the generic helper named like the kernel is left out),
  * and the first frame outside the library; backward-pass calls are marked.
  */
-function callSite(kernel: string): string {
+export function callSite(kernel: string): string {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 64;
   const stack = new Error().stack ?? '';
@@ -79,21 +80,38 @@ function callSite(kernel: string): string {
   return `${ops.join(' < ') || kernel}${backward ? ' (backward)' : ''} ← ${user || '?'}`;
 }
 
+// set while a compiled program replays: its kernels are attributed to their plan step
+let siteOverride: string | null = null;
+
+/** Attributes the kernel calls that follow to `site` (null: back to their call stacks). */
+export function attributeTo(site: string | null): void {
+  siteOverride = site;
+}
+
+/** Whether SR2L_PROFILE=1 is set (kernel calls are being timed). */
+export function profilingFromEnv(): boolean {
+  return globalThis.process?.env?.SR2L_PROFILE === '1';
+}
+
+/** Adds one timed call to the table (kernels that run outside a backend, like fused loops, too). */
+export function recordKernelTime(kernel: string, site: string, ms: number): void {
+  const key = `${kernel}\u0000${site}`;
+  let row = rows.get(key);
+  if (!row) rows.set(key, (row = { kernel, site, calls: 0, totalMs: 0 }));
+  row.calls++;
+  row.totalMs += ms;
+}
+
 /** Wraps the backend's kernel methods in place with timing; returns it. */
 export function instrument<B extends Backend>(backend: B): B {
   const target = backend as unknown as Record<string, (...args: unknown[]) => unknown>;
   for (const name of KERNELS) {
     const fn = target[name]!.bind(backend);
     target[name] = (...args: unknown[]) => {
-      const site = callSite(name);
+      const site = siteOverride ?? callSite(name);
       const t0 = performance.now();
       const r = fn(...args);
-      const dt = performance.now() - t0;
-      const key = `${name}\u0000${site}`;
-      let row = rows.get(key);
-      if (!row) rows.set(key, (row = { kernel: name, site, calls: 0, totalMs: 0 }));
-      row.calls++;
-      row.totalMs += dt;
+      recordKernelTime(name, site, performance.now() - t0);
       return r;
     };
   }
@@ -104,7 +122,7 @@ let exitHook = false;
 
 /** Instruments the backend when SR2L_PROFILE=1 and prints the table at exit. */
 export function instrumentFromEnv<B extends Backend>(backend: B): B {
-  if (globalThis.process?.env?.SR2L_PROFILE !== '1') return backend;
+  if (!profilingFromEnv()) return backend;
   if (!exitHook) {
     exitHook = true;
     process.on('exit', () => process.stderr.write(formatProfile()));

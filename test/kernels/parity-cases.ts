@@ -12,6 +12,7 @@ import {
   COMPARE_OPS,
   UNARY_OPS,
   type Backend,
+  type FusedSpec,
   type Storage,
   type UnaryOp,
 } from '../../src/kernels/backend.js';
@@ -485,6 +486,92 @@ export const CASES: Record<CaseFamily, () => ParityCase[]> = {
         run: (b: Backend) => {
           const ps = upload(b, p);
           b.axpy(ps, ps, 2);
+          return [ps];
+        },
+      };
+    })(),
+  ],
+
+  // compiled steps' fused elementwise kernels (autograd/compile/fuse.ts builds the specs)
+  fusedElementwise: () => [
+    ...SIZES.map((n) => {
+      const d = f32(n, -0.1, 0.1);
+      const g = f32(n);
+      const spec: FusedSpec = {
+        n,
+        dtype: 'float32',
+        scalar: [false, false, n !== 1, n !== 1, n !== 1],
+        // clamp(δ + 0.02·sign(g), −0.1, 0.1): a PGD ascent step
+        ops: [
+          { op: 'sign', args: [{ input: 1 }] },
+          { op: 'mul', args: [{ value: 0 }, { input: 2 }] },
+          { op: 'add', args: [{ input: 0 }, { value: 1 }] },
+          { op: 'maximum', args: [{ value: 2 }, { input: 3 }] },
+          { op: 'minimum', args: [{ value: 3 }, { input: 4 }] },
+        ],
+        stores: [{ value: 4, out: 0 }],
+      };
+      return {
+        label: `[${n}] PGD step`,
+        tol: ROUND,
+        run: (b: Backend) => {
+          const ins = [d, g, [0.02], [-0.1], [0.1]].map((a) => upload(b, Float32Array.from(a)));
+          const out = b.fill('float32', n, 0);
+          b.fusedElementwise!(spec, ins, [out]);
+          return [out];
+        },
+      };
+    }),
+    ((): ParityCase => {
+      const x = f32(65, -3, 3);
+      const y = f32(65, -3, 3);
+      // an intermediate stored as well, a comparison, a transcendental
+      const spec: FusedSpec = {
+        n: 65,
+        dtype: 'float32',
+        scalar: [false, false],
+        ops: [
+          { op: 'tanh', args: [{ input: 0 }] },
+          { op: 'gt', args: [{ input: 0 }, { input: 1 }] },
+          { op: 'mul', args: [{ value: 0 }, { value: 1 }] },
+          { op: 'sub', args: [{ value: 2 }, { input: 1 }] },
+        ],
+        stores: [
+          { value: 0, out: 0 },
+          { value: 3, out: 1 },
+        ],
+      };
+      return {
+        label: '[65] tanh, gt, mul, sub; two outputs',
+        tol: TRANSCENDENTAL,
+        run: (b: Backend) => {
+          const ins = [x, y].map((a) => upload(b, a));
+          const outs = [b.fill('float32', 65, 0), b.fill('float32', 65, 0)];
+          b.fusedElementwise!(spec, ins, outs);
+          return outs;
+        },
+      };
+    })(),
+    ((): ParityCase => {
+      const p = f32(17);
+      const x = f32(17);
+      // the output is also an input (the planner reuses buffers): p ← p + 0.5·x
+      const spec: FusedSpec = {
+        n: 17,
+        dtype: 'float32',
+        scalar: [false, false, true],
+        ops: [
+          { op: 'mul', args: [{ input: 1 }, { input: 2 }] },
+          { op: 'add', args: [{ input: 0 }, { value: 0 }] },
+        ],
+        stores: [{ value: 1, out: 0 }],
+      };
+      return {
+        label: 'aliased [17] p ← p + 0.5·x',
+        tol: ROUND,
+        run: (b: Backend) => {
+          const ps = upload(b, p);
+          b.fusedElementwise!(spec, [ps, upload(b, x), upload(b, Float32Array.from([0.5]))], [ps]);
           return [ps];
         },
       };

@@ -16,6 +16,7 @@ import type {
   Backend,
   BinaryOp,
   CompareOp,
+  FusedSpec,
   ReduceOp,
   Storage,
   UnaryOp,
@@ -24,6 +25,7 @@ import { arrayFor, type DType, type TypedArray } from '../dtype.js';
 import { reducedShape, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { instrumentFromEnv } from '../profile.js';
 import { binaryKernel, unaryKernel, whereKernel } from './elementwise.js';
+import { fusedKernel } from './fused.js';
 import { activationGradKernel, linearKernel, matmulKernel } from './matmul.js';
 import {
   concatKernel,
@@ -73,6 +75,10 @@ export class CpuBackend implements Backend {
   readonly synchronous = true;
   readonly kernels: CpuKernels;
   private readonly simd: SimdKernels | null;
+  /** Generated loops per fused spec (specs are made once per compiled program). */
+  private readonly fused = new WeakMap<FusedSpec, ReturnType<typeof fusedKernel>>();
+  /** Set by writeNextInto: where the next kernel writes instead of a new storage. */
+  private planned: CpuStorage | null = null;
 
   constructor(opts: CpuBackendOptions = {}) {
     this.kernels = opts.kernels ?? kernelsFromEnv();
@@ -89,11 +95,31 @@ export class CpuBackend implements Backend {
    * inputs: growing the arena detaches views taken earlier.
    */
   private out(dtype: DType, size: number): CpuStorage {
+    const p = this.planned;
+    if (p !== null) {
+      this.planned = null;
+      if (p.dtype !== dtype || p.size !== size)
+        throw new Error(
+          `cpu backend: the planned output is ${p.dtype}×${p.size}, the kernel makes ${dtype}×${size}`,
+        );
+      return p;
+    }
     if (this.simd !== null && dtype === 'float32' && size >= this.simd.minElements) {
       const s = CpuStorage.inArena(sharedArena(), size);
       if (s !== null) return s;
     }
     return new CpuStorage(arrayFor(dtype, size));
+  }
+
+  fusedElementwise(spec: FusedSpec, ins: readonly Storage[], outs: readonly Storage[]): void {
+    let fn = this.fused.get(spec);
+    if (fn === undefined) this.fused.set(spec, (fn = fusedKernel(spec)));
+    // views taken after any allocation (none happens here), inputs then outputs
+    fn(Math.fround, spec.n, ...ins.map(alive), ...outs.map(alive));
+  }
+
+  writeNextInto(s: Storage): void {
+    this.planned = live(s);
   }
 
   upload(data: TypedArray, owned = false): Storage {

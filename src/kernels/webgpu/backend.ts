@@ -10,6 +10,7 @@ import type {
   Backend,
   BinaryOp,
   CompareOp,
+  FusedSpec,
   ReduceOp,
   Storage,
   UnaryOp,
@@ -18,6 +19,7 @@ import type { DType, TypedArray } from '../dtype.js';
 import { broadcastStrides, fmtShape, reducedShape, sizeOf, stridesOf, type Shape } from '../shape.js';
 import type { AdapterReport } from './device.js';
 import * as K from './kernels/index.js';
+import { fusedBodyWGSL } from './kernels/fused_elementwise.js';
 import { BufferPool, type PoolStats } from './pool.js';
 import {
   getKernel,
@@ -82,6 +84,8 @@ export class WebGPUBackend implements Backend {
   private readonly rt: Runtime;
   private readonly forced = new Map<KernelFamily, string>();
   private destroyed = false;
+  /** Set by writeNextInto: the buffer the next kernel writes instead of a new one. */
+  private planned: GpuStorage | null = null;
   /** Returns the buffers of garbage-collected storages to the pool. */
   private readonly finalizer = new FinalizationRegistry<GPUBuffer>((buf) => {
     if (!this.destroyed) this.pool.release(buf);
@@ -172,7 +176,40 @@ export class WebGPUBackend implements Backend {
     return s;
   }
 
+  fusedElementwise(spec: FusedSpec, ins: readonly Storage[], outs: readonly Storage[]): void {
+    if (spec.dtype !== 'float32')
+      throw new TypeError(`webgpu fusedElementwise: float32 only, got ${spec.dtype}`);
+    const I = ins.map((s) => this.gpu(s, 'fusedElementwise'));
+    const O = outs.map((s) => this.gpu(s, 'fusedElementwise'));
+    if (spec.n === 0) return;
+    const config = { code: fusedBodyWGSL(spec), nIn: I.length, nOut: O.length };
+    this.run(
+      this.pick('fusedElementwise', 'fused_elementwise'),
+      config,
+      I,
+      O,
+      words(spec.n),
+      grid1d(spec.n, 64),
+    );
+  }
+
+  writeNextInto(s: Storage): void {
+    this.planned = this.gpu(s, 'writeNextInto');
+  }
+
   private alloc(dtype: DType, size: number, hostInts: Int32Array | null = null): GpuStorage {
+    const p = this.planned;
+    if (p !== null) {
+      // compiled replay: the output buffer was planned (outputs are allocated before any
+      // scratch copy a kernel makes, so the first alloc of a call is the output)
+      this.planned = null;
+      if (p.dtype !== dtype || p.size !== size)
+        throw new Error(
+          `webgpu backend: the planned output is ${p.dtype}×${p.size}, the kernel makes ${dtype}×${size}`,
+        );
+      (p as { hostInts: Int32Array | null }).hostInts = hostInts;
+      return p;
+    }
     if (dtype === 'float64')
       throw new TypeError(
         `${F32_ONLY}; got float64 (make the tensor float32, or keep float64 work on the CPU backend)`,

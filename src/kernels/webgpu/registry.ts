@@ -23,7 +23,8 @@ export type KernelFamily =
   | 'gather'
   | 'scatterAdd'
   | 'adamUpdate'
-  | 'axpy';
+  | 'axpy'
+  | 'fusedElementwise';
 
 export type KernelConfig = Readonly<Record<string, string | number | boolean>>;
 

@@ -4,6 +4,7 @@
  * Each parameter's update is one in-place `adamUpdate` kernel call.
  */
 import type { Tensor } from '../../autograd/tensor.js';
+import type { AdamHyper } from '../../kernels/backend.js';
 import { checkNumber } from '../checks.js';
 import { Optimizer } from './optimizer.js';
 import type { ParamsLike } from './params.js';
@@ -68,14 +69,28 @@ export class Adam extends Optimizer {
     Object.assign(this, checked);
   }
 
+  // one object refreshed per step: a compiled step's recorded kernel calls hold it, so
+  // replays see the current step count (and learning rate) rather than the traced ones
+  private readonly kernelHyper: AdamHyper = {
+    lr: 0,
+    beta1: 0,
+    beta2: 0,
+    eps: 0,
+    weightDecay: 0,
+    step: 0,
+  };
+
+  protected override beforeUpdates(): void {
+    const h = this.kernelHyper;
+    h.lr = this.lr;
+    h.beta1 = this.beta1;
+    h.beta2 = this.beta2;
+    h.eps = this.eps;
+    h.weightDecay = this.weightDecay;
+    h.step = this.stepCount;
+  }
+
   protected update(p: Tensor, g: Tensor, s: Record<string, Tensor>): void {
-    p.backend.adamUpdate(p.storage, g.storage, s.m!.storage, s.v!.storage, {
-      lr: this.lr,
-      beta1: this.beta1,
-      beta2: this.beta2,
-      eps: this.eps,
-      weightDecay: this.weightDecay,
-      step: this.stepCount,
-    });
+    p.backend.adamUpdate(p.storage, g.storage, s.m!.storage, s.v!.storage, this.kernelHyper);
   }
 }

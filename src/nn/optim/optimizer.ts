@@ -6,6 +6,7 @@
  * step() runs under noGrad and changes parameter storage in place through the backend's
  * optimizer kernels, so the parameter Tensor objects (held by modules) stay the same.
  */
+import { onReplay, untraced } from '../../autograd/compile/hooks.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { Tensor } from '../../autograd/tensor.js';
 import { fmtShape } from '../../kernels/shape.js';
@@ -59,6 +60,9 @@ export abstract class Optimizer {
   /** Updates p in place from gradient g (already clipped); `slots` are this parameter's state. */
   protected abstract update(p: Tensor, g: Tensor, slots: Record<string, Tensor>): void;
 
+  /** Runs after the step count moves, before the parameters' updates (Adam refreshes its kernel hyperparameters). */
+  protected beforeUpdates(): void {}
+
   zeroGrad(): void {
     for (const p of this.params.values()) p.zeroGrad();
   }
@@ -86,7 +90,13 @@ export abstract class Optimizer {
         this.lastGradNorm = norm;
         used = clipped;
       }
-      this.stepCount++;
+      // host bookkeeping a compiled step repeats on every replay
+      const advance = (): void => {
+        this.stepCount++;
+        this.beforeUpdates();
+      };
+      advance();
+      onReplay(advance);
       names.forEach((name, i) => this.update(this.params.get(name)!, used[i]!, this.slotsOf(name)));
       if (used !== grads) for (const t of used) t.dispose();
     });
@@ -96,10 +106,13 @@ export abstract class Optimizer {
     let s = this.state.get(name);
     if (!s) {
       const p = this.params.get(name)!;
-      s = {};
-      for (const slot of this.slots)
-        s[slot] = new Tensor(p.backend.fill(p.dtype, p.size, 0), p.shape.slice(), p.backend);
-      this.state.set(name, s);
+      const made: Record<string, Tensor> = {};
+      // state, not part of a compiled step: made once, then read and updated by reference
+      untraced(() => {
+        for (const slot of this.slots)
+          made[slot] = new Tensor(p.backend.fill(p.dtype, p.size, 0), p.shape.slice(), p.backend);
+      });
+      this.state.set(name, (s = made));
     }
     return s;
   }

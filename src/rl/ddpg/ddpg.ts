@@ -284,9 +284,17 @@ export class DdpgTrainer {
     };
   }
 
+  // traced on the first update, replayed after with its elementwise runs fused
+  // (SR2L_COMPILE=0 runs it eagerly); the learner and settings are read by reference, so
+  // in-place loads are seen
+  private readonly compiledUpdate = sr.compile(
+    (batch: BatchTensors) => ddpgUpdate(this.learner, batch, this.settings),
+    { name: 'ddpgUpdate', fuse: true },
+  );
+
   /** One gradient update on a fresh minibatch; its statistics are summed on the device. */
   update(): void {
-    const stats = ddpgUpdate(this.learner, this.sampleBatch(), this.settings);
+    const stats = this.compiledUpdate(this.sampleBatch());
     this.updates++;
     this.accCount++;
     sr.noGrad(() => {
@@ -483,6 +491,7 @@ export class DdpgTrainer {
     await readReplaySegments(join(shared, REPLAY_FOLDER), this.buffer, state.buffer);
     this.replaySaved = state.buffer.added;
     this.setState(state, statePath);
+    this.compiledUpdate.reset(); // optimizer moments may be new tensors now
   }
 
   close(): void {

@@ -28,7 +28,14 @@ export function fisherVectorProduct(
   damping: number,
 ): (v: Float64Array) => Promise<Float64Array> {
   const params = policy.paramList();
-  const fisherTimes = sr.hvpAt(meanKl, params);
+  const atParams = sr.hvpAt(meanKl, params);
+  // each product replays the traced second backward pass (CG asks for ~10 per iteration);
+  // the results are read right away, so the program's own tensors can be returned
+  const fisherTimes = sr.compile((tangents: Tensor[]) => atParams(tangents), {
+    name: 'fisherVectorProduct',
+    outputs: 'reuse',
+    fuse: true,
+  });
   return async (v) => {
     const hv = await readFlat(fisherTimes(splitFlat(params, v)));
     for (let i = 0; i < hv.length; i++) hv[i] = hv[i]! + damping * v[i]!;

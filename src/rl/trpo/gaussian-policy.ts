@@ -95,9 +95,12 @@ export class GaussianMlpPolicy extends Module {
     });
   }
 
+  // the sampler's forward pass, one observation per env step: replayed after the first
+  private readonly forwardOne = sr.compile((x: Tensor) => this.net.forward(x), { name: 'policy forward' });
+
   /** μ(obs) for one host observation, into `out` (read back with `await data()`: any backend). */
   async meanAt(obs: Float64Array, out: Float64Array): Promise<void> {
-    const mu = sr.noGrad(() => this.net.forward(this.toTensor(obs, 1)));
+    const mu = sr.noGrad(() => this.forwardOne(this.toTensor(obs, 1)));
     const m = await mu.data();
     mu.dispose();
     for (let i = 0; i < this.actDim; i++) out[i] = m[i]!;

@@ -211,6 +211,36 @@ export class TrpoTrainer {
     return batch.segments.map((s) => (s.nextObs !== null ? v[k++]! : 0));
   }
 
+  // compiled once per trainer (traced at the first iteration, replayed after): they take
+  // the iteration's tensors as arguments and read the policy's parameters by reference
+  /** TRPO-SR: s̃ = s + δ, δ maximizing D_J(π_old(·|s), π_old(·|s + δ)) (ℓ∞ ball or §4's dual form) */
+  private readonly perturbationSearch = sr.compile(
+    (obs: Tensor) => {
+      const frozen = this.policy.paramList().map((p) => p.detach());
+      // μ(s) does not depend on δ: computed once, not at every ascent step
+      const meanAtS = sr.noGrad(() => this.policy.mean(obs, frozen));
+      return findPerturbation(
+        obs,
+        (_s, sp) => sharedStdJeffreys(meanAtS, this.policy.mean(sp, frozen), this.policy.logStdOf(frozen)),
+        innerMaxSettings(this.config, this.perturbation),
+      );
+    },
+    { name: 'trpo perturbation search', fuse: true },
+  );
+
+  /** L and ∇L at θ_k */
+  private readonly lossAndGrad = sr.compile(
+    (x: StepInputs) => {
+      const params = this.policy.paramList();
+      const { loss } = trpoObjective(this.policy, x, this.config.lambdaS);
+      return sr.valueAndGrad(
+        loss,
+        params.map((_, i) => i),
+      )(...params) as [Tensor, Tensor[]];
+    },
+    { name: 'trpo loss and gradient', fuse: true },
+  );
+
   private async policyStep(
     batch: Batch,
     adv: Float64Array,
@@ -245,14 +275,7 @@ export class TrpoTrainer {
     let smoothness = NaN;
     let perturbationLinf = NaN;
     if (useSr) {
-      const frozen = params.map((p) => p.detach());
-      // μ(s) does not depend on δ: computed once, not at every ascent step
-      const meanAtS = sr.noGrad(() => policy.mean(obs, frozen));
-      const pgd = findPerturbation(
-        obs,
-        (_s, sp) => sharedStdJeffreys(meanAtS, policy.mean(sp, frozen), policy.logStdOf(frozen)),
-        innerMaxSettings(c, this.perturbation),
-      );
+      const pgd = this.perturbationSearch(obs);
       perturbedObs = sr.noGrad(() => obs.add(pgd.delta));
       smoothness = (await pgd.value.mean().data())[0]!;
       perturbationLinf = (await pgd.delta.abs().max(-1).mean().data())[0]!;
@@ -261,10 +284,7 @@ export class TrpoTrainer {
     const { surrogate, regularizer, loss } = trpoObjective(policy, this.lastStepInputs, c.lambdaS);
 
     // ∇L at θ_k (and, for --log-grads, the two parts separately)
-    const [lossBeforeT, gradsT] = sr.valueAndGrad(
-      loss,
-      params.map((_, i) => i),
-    )(...params) as [Tensor, Tensor[]];
+    const [lossBeforeT, gradsT] = this.lossAndGrad(this.lastStepInputs);
     const lossBefore = (await lossBeforeT.data())[0]!;
     const g = await readFlat(gradsT);
     if (c.logGrads) this.lastGradNorms = await this.gradNorms(params, surrogate, regularizer);

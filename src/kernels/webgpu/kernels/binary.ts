@@ -11,7 +11,8 @@ import { flatIndexWGSL, OFFSET_WGSL, PARAMS_WGSL } from '../wgsl.js';
 
 const WG = 64;
 
-const EXPR: Record<string, string> = {
+/** WGSL expressions in a, b of type T (shared with the fused elementwise kernel). */
+export const BINARY_EXPR_WGSL: Record<string, string> = {
   add: 'a + b',
   sub: 'a - b',
   mul: 'a * b',
@@ -29,7 +30,7 @@ const EXPR: Record<string, string> = {
 };
 
 /** Math.pow semantics where WGSL's pow is undefined: negative bases with integer exponents, x^0 = 1. */
-const POW_WGSL = (type: string): string =>
+export const POW_WGSL = (type: string): string =>
   type === 'f32'
     ? /* wgsl */ `
 fn powT(a: f32, b: f32) -> f32 {
@@ -76,7 +77,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (i >= P(0u)) { return; }
   let a = ${LOAD[mode]![0]};
   let b = ${LOAD[mode]![1]};
-  out[i] = ${EXPR[op]};
+  out[i] = ${BINARY_EXPR_WGSL[op]};
 }
 `,
 });

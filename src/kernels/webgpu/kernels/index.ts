@@ -17,3 +17,4 @@ export { gather } from './gather.js';
 export { scatterAdd } from './scatter_add.js';
 export { adam } from './adam.js';
 export { axpy } from './axpy.js';
+export { fusedElementwise } from './fused_elementwise.js';

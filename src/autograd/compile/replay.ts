@@ -1,0 +1,155 @@
+/**
+ * Replay: a plan bound to its backend. Buffers are allocated once; every step becomes a
+ * closure over its resolved arguments, so a call is: put this call's input storages
+ * into the argument slots that take them, check that captured tensors still exist, run
+ * the closures. No Tensor objects, no graph, no allocation in between.
+ */
+import type { Backend, Storage } from '../../kernels/backend.js';
+import { arrayFor } from '../../kernels/dtype.js';
+import { attributeTo, profilingFromEnv, recordKernelTime } from '../../kernels/profile.js';
+import { isRefArg, type FusedStep, type Plan, type PlannedArg, type Ref, type Step } from './plan.js';
+import { CompileError } from './trace.js';
+
+type Method = (...args: unknown[]) => unknown;
+
+/** Where an input's storage goes on every call: `array[index] = inputs[slot]`. */
+interface Patch {
+  array: unknown[];
+  index: number;
+  slot: number;
+}
+
+export class Program {
+  readonly buffers: Storage[];
+  private readonly run: (() => void)[] = [];
+  private readonly patches: Patch[] = [];
+  private disposed = false;
+
+  constructor(
+    readonly plan: Plan,
+    readonly backend: Backend,
+    private readonly who: string,
+  ) {
+    this.buffers = plan.buffers.map((b) => backend.fill(b.dtype, b.size, 0));
+    const profiled = profilingFromEnv();
+    plan.steps.forEach((step, i) => {
+      const body = this.bind(step);
+      if (!profiled) return this.run.push(body);
+      // SR2L_PROFILE=1: time each step under its plan position and traced call site
+      const label = `${who} #${i} ← ${step.site}`;
+      if (step.kind === 'fused') {
+        // a generated loop, not a backend call: timed here
+        const kernel = `fused[${step.ops.join(' → ')}]`;
+        return this.run.push(() => {
+          const t0 = performance.now();
+          body();
+          recordKernelTime(kernel, label, performance.now() - t0);
+        });
+      }
+      this.run.push(() => {
+        attributeTo(label);
+        try {
+          body();
+        } finally {
+          attributeTo(null);
+        }
+      });
+    });
+  }
+
+  private resolve(arg: PlannedArg, holder: unknown[], index: number): unknown {
+    if (isRefArg(arg)) {
+      const r = arg.ref;
+      if (r.kind === 'input') {
+        this.patches.push({ array: holder, index, slot: r.slot });
+        return null;
+      }
+      return r.kind === 'buffer' ? this.buffers[r.index] : r.storage;
+    }
+    if (Array.isArray(arg) && arg.some(isRefArg)) {
+      const inner: unknown[] = [];
+      arg.forEach((a: PlannedArg, j) => inner.push(this.resolve(a, inner, j)));
+      return inner;
+    }
+    return arg;
+  }
+
+  private bind(step: Step): () => void {
+    const backend = this.backend;
+    if (step.kind === 'host') return step.action;
+    if (step.kind === 'fused') return this.bindFused(step);
+    const out = step.out >= 0 ? this.buffers[step.out]! : null;
+    const writeInto = backend.writeNextInto!.bind(backend);
+    if (step.kind === 'fill') {
+      const value = step.value;
+      if (backend.synchronous) return () => void backend.readSync(out!).fill(value);
+      const { dtype, size } = out!;
+      return () => {
+        writeInto(out!);
+        backend.fill(dtype, size, value);
+      };
+    }
+    if (step.kind === 'draw') {
+      const refill = step.refill;
+      if (backend.synchronous) return () => refill(backend.readSync(out!));
+      // an asynchronous backend: draw on the host, upload into the planned buffer
+      const host = arrayFor(out!.dtype, out!.size);
+      return () => {
+        refill(host);
+        writeInto(out!);
+        backend.upload(host);
+      };
+    }
+    const args: unknown[] = [];
+    step.args.forEach((a, j) => args.push(this.resolve(a, args, j)));
+    const method = (backend as unknown as Record<string, Method>)[step.kernel]!;
+    if (out === null) return () => void method.apply(backend, args);
+    const kernel = step.kernel;
+    return () => {
+      writeInto(out);
+      if (method.apply(backend, args) !== out)
+        throw new Error(`compile: internal: ${kernel} did not write into its planned buffer`);
+    };
+  }
+
+  /** A fused kernel: the backend runs the spec on the resolved operands and buffers. */
+  private bindFused(step: FusedStep): () => void {
+    const backend = this.backend;
+    const ins: unknown[] = [];
+    step.ins.forEach((r, k) => ins.push(this.resolve({ ref: r }, ins, k)));
+    const outs = step.outs.map((b) => this.buffers[b]!);
+    const spec = step.spec;
+    return () => backend.fusedElementwise!(spec, ins as Storage[], outs);
+  }
+
+  /** Runs the program on this call's input storages. */
+  call(inputs: readonly Storage[]): void {
+    if (this.disposed) throw new Error(`compile(${this.who}): the program was disposed`);
+    for (const p of this.patches) p.array[p.index] = inputs[p.slot];
+    for (const c of this.plan.captured) {
+      if (c.storage.disposed)
+        throw new CompileError(
+          `compile(${this.who}): a tensor the function captured from outside (${c.storage.dtype}, ${c.storage.size} elements, first read at ${c.site}) was disposed after tracing; pass it as an argument or call reset() to trace again`,
+        );
+    }
+    const run = this.run;
+    for (let i = 0; i < run.length; i++) run[i]!();
+  }
+
+  /** The storage an output reference names on this call. */
+  storageOf(ref: Ref, inputs: readonly Storage[]): Storage {
+    if (ref.kind === 'input') return inputs[ref.slot]!;
+    return ref.kind === 'buffer' ? this.buffers[ref.index]! : ref.storage;
+  }
+
+  /** Bytes the program's own buffers hold. */
+  get bytes(): number {
+    return this.plan.buffers.reduce((n, b) => n + b.size * (b.dtype === 'float64' ? 8 : 4), 0);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const b of this.buffers) this.backend.dispose(b);
+  }
+}
