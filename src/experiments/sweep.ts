@@ -19,7 +19,17 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { SweepConfig } from './config.js';
 import { type PlannedRun, planSweep } from './plan.js';
-import { RUN_DONE, RUN_INFO, RUN_LOG, SWEEP_INDEX, exists, logTail, progressRows } from './run-files.js';
+import { acquireRunLock, RunLockedError } from '../rl/run/run-lock.js';
+import {
+  RUN_DONE,
+  RUN_FAILED,
+  RUN_INFO,
+  RUN_LOG,
+  SWEEP_INDEX,
+  exists,
+  logTail,
+  progressRows,
+} from './run-files.js';
 
 export type SweepEvent =
   | { kind: 'skip'; run: PlannedRun }
@@ -28,7 +38,8 @@ export type SweepEvent =
   | { kind: 'fail'; run: PlannedRun; exitCode: number | null; signal: string | null; log: string }
   | { kind: 'stopped'; run: PlannedRun }
   | { kind: 'stalled'; run: PlannedRun; seconds: number; iteration: number; restart: boolean }
-  | { kind: 'progress'; status: SweepStatus };
+  | { kind: 'progress'; status: SweepStatus }
+  | { kind: 'note'; run: PlannedRun; message: string };
 
 export interface SweepStatus {
   total: number;
@@ -121,10 +132,7 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    await writeFileAtomic(
-      join(out, SWEEP_INDEX),
-      enc.encode(JSON.stringify({ config: cfg, runs: plan }, null, 2) + '\n'),
-    );
+    await writeSweepIndex(out, cfg, plan);
     const summary: SweepSummary = { out, runs, skipped: [], completed: [], failed: [], interrupted: false };
     const queue: PlannedRun[] = [];
     for (const run of runs) {
@@ -193,8 +201,16 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
 
 export const DEFAULT_STALL_SECONDS = 900;
 
+/** `<out>/sweep.json`: the config and the whole plan (`sr2l sweep status` reads it). */
+export async function writeSweepIndex(out: string, cfg: SweepConfig, plan: PlannedRun[]): Promise<void> {
+  await writeFileAtomic(
+    join(out, SWEEP_INDEX),
+    enc.encode(JSON.stringify({ config: cfg, runs: plan }, null, 2) + '\n'),
+  );
+}
+
 /** Runs `run`'s trainer until it finishes or fails, resuming it after each stall (at most `watch.restarts` times). */
-async function launch(
+export async function launch(
   run: PlannedRun,
   iterations: number,
   children: Set<ChildProcess>,
@@ -238,6 +254,32 @@ async function launchOnce(
   stallSeconds: number,
 ): Promise<{ ok: boolean; stalledAt: number | null }> {
   await mkdir(run.dir, { recursive: true });
+  // held for the trainer child too (it works under its parent's lock): a second task or sweep
+  // given this run fails here, before it touches the folder
+  let lock;
+  try {
+    lock = await acquireRunLock(run.dir, { warn: (m) => emit({ kind: 'note', run, message: m }) });
+  } catch (e) {
+    if (!(e instanceof RunLockedError)) throw e;
+    emit({ kind: 'fail', run, exitCode: null, signal: null, log: e.message });
+    return { ok: false, stalledAt: null };
+  }
+  try {
+    return await launchLocked(run, iterations, children, emit, stopping, stallSeconds);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function launchLocked(
+  run: PlannedRun,
+  iterations: number,
+  children: Set<ChildProcess>,
+  emit: (e: SweepEvent) => void,
+  stopping: () => boolean,
+  stallSeconds: number,
+): Promise<{ ok: boolean; stalledAt: number | null }> {
+  await rm(join(run.dir, RUN_FAILED), { force: true });
   await writeFileAtomic(join(run.dir, RUN_INFO), enc.encode(JSON.stringify(run, null, 2) + '\n'));
   const resume = await exists(join(run.dir, 'checkpoints', 'latest.json'));
   const argv = resume ? run.resumeArgv : run.argv;
@@ -293,8 +335,15 @@ async function launchOnce(
     emit({ kind: 'done', run, wallSeconds });
     return { ok: true, stalledAt: null };
   }
-  if (stopping()) emit({ kind: 'stopped', run });
-  else if (code === 0)
+  if (stopping()) {
+    emit({ kind: 'stopped', run });
+    return { ok: false, stalledAt: null };
+  }
+  await writeFileAtomic(
+    join(run.dir, RUN_FAILED),
+    enc.encode(JSON.stringify({ exitCode: code, signal, failedAt: new Date().toISOString() }) + '\n'),
+  );
+  if (code === 0)
     emit({
       kind: 'fail',
       run,
