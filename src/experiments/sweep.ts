@@ -4,7 +4,9 @@
  * (`train --resume`), any other one starts fresh. The trainer checkpoints every iteration,
  * so killing and restarting a sweep loses, per running run, at most the iteration in
  * progress. A failing run is reported with the tail of its log and the others go on. One
- * sweep at a time per folder (sweep.lock).
+ * sweep at a time per folder (sweep.lock), one writer at a time per run folder (run.lock,
+ * rl/run/run-lock.ts, held here and inherited by the trainer); a failure is recorded in the
+ * run folder (sweep-failed.json) for `sr2l sweep status`.
  *
  * A trainer that stops making progress without exiting (no new progress.csv row for
  * `stallSeconds`; seen once in ~100 real runs as a Node process idle forever on an fs
@@ -19,7 +21,7 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { SweepConfig } from './config.js';
 import { type PlannedRun, planSweep } from './plan.js';
-import { acquireRunLock, RunLockedError } from '../rl/run/run-lock.js';
+import { acquireRunLock, processAlive, RunLockedError } from '../rl/run/run-lock.js';
 import {
   RUN_DONE,
   RUN_FAILED,
@@ -218,41 +220,6 @@ export async function launch(
   stopping: () => boolean,
   watch: { seconds: number; restarts: number },
 ): Promise<{ ok: boolean }> {
-  for (let restarts = 0; ; restarts++) {
-    const attempt = await launchOnce(run, iterations, children, emit, stopping, watch.seconds);
-    if (attempt.stalledAt === null) return attempt;
-    const restart = restarts < watch.restarts && !stopping();
-    emit({ kind: 'stalled', run, seconds: watch.seconds, iteration: attempt.stalledAt, restart });
-    if (!restart) {
-      if (stopping()) {
-        emit({ kind: 'stopped', run });
-        return { ok: false };
-      }
-      emit({
-        kind: 'fail',
-        run,
-        exitCode: null,
-        signal: 'SIGKILL',
-        log: `stalled ${restarts + 1} times (no progress row for ${watch.seconds} s); last stall after iteration ${attempt.stalledAt}\n${await logTail(run.dir)}`,
-      });
-      return { ok: false };
-    }
-  }
-}
-
-/**
- * One trainer process for `run`. A watchdog reads progress.csv every few seconds and kills
- * the process when no row was added for `stallSeconds` (0: never); `stalledAt` is then the
- * number of rows it had, else null.
- */
-async function launchOnce(
-  run: PlannedRun,
-  iterations: number,
-  children: Set<ChildProcess>,
-  emit: (e: SweepEvent) => void,
-  stopping: () => boolean,
-  stallSeconds: number,
-): Promise<{ ok: boolean; stalledAt: number | null }> {
   await mkdir(run.dir, { recursive: true });
   // held for the trainer child too (it works under its parent's lock): a second task or sweep
   // given this run fails here, before it touches the folder
@@ -262,16 +229,40 @@ async function launchOnce(
   } catch (e) {
     if (!(e instanceof RunLockedError)) throw e;
     emit({ kind: 'fail', run, exitCode: null, signal: null, log: e.message });
-    return { ok: false, stalledAt: null };
+    return { ok: false };
   }
   try {
-    return await launchLocked(run, iterations, children, emit, stopping, stallSeconds);
+    for (let restarts = 0; ; restarts++) {
+      const attempt = await launchOnce(run, iterations, children, emit, stopping, watch.seconds);
+      if (attempt.stalledAt === null) return attempt;
+      const restart = restarts < watch.restarts && !stopping();
+      emit({ kind: 'stalled', run, seconds: watch.seconds, iteration: attempt.stalledAt, restart });
+      if (!restart) {
+        if (stopping()) {
+          emit({ kind: 'stopped', run });
+          return { ok: false };
+        }
+        emit({
+          kind: 'fail',
+          run,
+          exitCode: null,
+          signal: 'SIGKILL',
+          log: `stalled ${restarts + 1} times (no progress row for ${watch.seconds} s); last stall after iteration ${attempt.stalledAt}\n${await logTail(run.dir)}`,
+        });
+        return { ok: false };
+      }
+    }
   } finally {
     await lock.release();
   }
 }
 
-async function launchLocked(
+/**
+ * One trainer process for `run`. A watchdog reads progress.csv every few seconds and kills
+ * the process when no row was added for `stallSeconds` (0: never); `stalledAt` is then the
+ * number of rows it had, else null.
+ */
+async function launchOnce(
   run: PlannedRun,
   iterations: number,
   children: Set<ChildProcess>,
@@ -362,18 +353,9 @@ async function takeLock(out: string): Promise<{ release(): Promise<void> }> {
     await writeFile(path, String(process.pid), { flag: 'wx' });
   } catch {
     const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid))
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid))
       throw new Error(`${out}: another sweep (pid ${pid}) is running in this folder; stop it first or wait`);
     await writeFile(path, String(process.pid));
   }
   return { release: () => rm(path, { force: true }) };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
