@@ -125,7 +125,9 @@ async function start(): Promise<SlurmCluster> {
       'SlurmUser=root',
       'SlurmdUser=root',
       'AuthType=auth/munge',
-      `AuthInfo=socket=${socket}`,
+      // cred_expire: a requeued job waits this long before it may start again (default 120 s);
+      // sooner, slurmd refuses it ("Job credential revoked")
+      `AuthInfo=socket=${socket},cred_expire=10`,
       'CredType=cred/munge',
       `StateSaveLocation=${join(dir, 'state')}`,
       `SlurmdSpoolDir=${join(dir, 'spool')}`,
@@ -146,7 +148,12 @@ async function start(): Promise<SlurmCluster> {
       'MinJobAge=300',
       'KillWait=10',
       `NodeName=${host} CPUs=${availableParallelism()} RealMemory=${memMiB} State=UNKNOWN`,
-      `PartitionName=debug Nodes=${host} Default=YES MaxTime=INFINITE State=UP`,
+      // jobs of 'urgent' preempt those of 'debug', which Slurm requeues (a lab cluster's
+      // scavenger queue)
+      'PreemptType=preempt/partition_prio',
+      'PreemptMode=REQUEUE',
+      `PartitionName=debug Nodes=${host} Default=YES MaxTime=INFINITE State=UP PriorityTier=1`,
+      `PartitionName=urgent Nodes=${host} MaxTime=INFINITE State=UP PriorityTier=2 PreemptMode=OFF`,
       '',
     ].join('\n'),
   );
