@@ -4,7 +4,8 @@
  * idempotent, and `sweep status` reads a sweep folder's runs (done, failed with its log, pending).
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { parse } from 'yaml';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { main } from '../../src/cli/index.js';
@@ -84,6 +85,25 @@ describe('sr2l sweep --executor slurm (no cluster needed)', () => {
     expect(await main(['sweep', TINY, '--task', '1', '--seeds', '0'])).toBe(2);
     expect(out.err()).toMatch(/--task runs one task of the whole plan; drop --seeds/);
     expect(existsSync('runs/slurm-tiny')).toBe(false);
+  });
+
+  test('a Slurm that cannot be reached is one line, exit 1; SR2L_DEBUG=1 adds the stack', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'tiny.yaml');
+    await writeFile(file, JSON.stringify({ ...parse(await readFile(TINY, 'utf8')), out: join(dir, 'out') }));
+    const path = process.env.PATH;
+    process.env.PATH = join(dir, 'no-bin'); // no sbatch anywhere
+    try {
+      const out = captureConsole();
+      expect(await main(['sweep', file, '--executor', 'slurm'])).toBe(1);
+      expect(out.err()).toBe('sr2l sweep: sbatch is not installed here (not on PATH)');
+      process.env.SR2L_DEBUG = '1';
+      expect(await main(['sweep', file, '--executor', 'slurm'])).toBe(1);
+      expect(out.err()).toMatch(/not on PATH\)\nSlurmError: sbatch is not installed here .*\n\s+at /);
+    } finally {
+      process.env.PATH = path;
+      delete process.env.SR2L_DEBUG;
+    }
   });
 
   test('time limits, array lists and job ids', () => {
