@@ -10,12 +10,13 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { afterAll, describe, expect, test } from 'vitest';
 import { validateSweepConfig, type SweepConfig } from '../../src/experiments/config.js';
 import { planSweep } from '../../src/experiments/plan.js';
 import { progressRows } from '../../src/experiments/run-files.js';
 import { runSweep } from '../../src/experiments/sweep.js';
+import { formatSweepState, sweepState } from '../../src/experiments/slurm/status.js';
 import { latestCheckpoint } from '../../src/rl/run/checkpoint.js';
 import { parseCsv } from '../../src/rl/run/csv-log.js';
 import { readRunLock } from '../../src/rl/run/run-lock.js';
@@ -25,6 +26,8 @@ import { tempDirs } from '../helpers/temp-dirs.js';
 const started = await startSlurmCluster();
 const cluster: SlurmCluster | null = 'unavailable' in started ? null : started;
 afterAll(async () => cluster?.stop(), 60_000);
+// squeue, for sweep status read in this process
+if (cluster) process.env.SLURM_CONF = cluster.env.SLURM_CONF;
 const tempDir = tempDirs('sr2l-slurm-real-');
 const SR2L = [process.execPath, '--import', 'tsx', 'src/cli/main.ts'];
 const title = cluster
@@ -121,7 +124,18 @@ describe.skipIf(!cluster)(title, () => {
     const root = await tempDir();
     const onSlurm = sweepConfig(join(root, 'slurm'));
     const here = sweepConfig(join(root, 'local'));
-    const job = await submit(await writeSweep(onSlurm, join(root, 'slurm.yaml')), ['--max-parallel', '2']);
+    // held at first, so that status sees the whole array queued, with Slurm's reason
+    const job = await submit(await writeSweep(onSlurm, join(root, 'slurm.yaml')), [
+      '--max-parallel',
+      '2',
+      '--sbatch-arg=--hold',
+    ]);
+    const held = await sr2l(['sweep', 'status', onSlurm.out]);
+    expect(held.out).toMatch(/^4 runs: 0 done, 0 running, 4 queued, 0 stopped, 0 failed, 0 pending$/m);
+    expect(held.out).toMatch(
+      new RegExp(`/trpo-sr/default/seed-1 +queued +0/3 +3 +job ${job}_3 \\(JobHeldUser\\)`),
+    );
+    await scontrol('release', job);
     const local = await runSweep(here, { workers: 2, defaultCommand: [...SR2L, 'train'] });
     expect(local.completed).toHaveLength(4);
     const plan = planSweep(onSlurm, []);
@@ -210,11 +224,16 @@ describe.skipIf(!cluster)(title, () => {
 
   test('preemption: Slurm stops the task with SIGTERM and requeues it; it resumes with no iteration lost', async () => {
     const root = await tempDir();
-    const cfg = sweepConfig(join(root, 'out'), { algorithms: ['trpo'], seeds: [2], iterations: 20 });
+    const cfg = sweepConfig(join(root, 'out'), { algorithms: ['trpo'], seeds: [2], iterations: 30 });
     const job = await submit(await writeSweep(cfg, join(root, 'low.yaml')));
     const task = `${job}_0`;
     const run = planSweep(cfg, [])[0]!;
     await waitFor('2 iterations', async () => (await progressRows(run.dir)) >= 2);
+    // read in this process: the CLI's start-up takes longer than the run's remaining iterations
+    const status = formatSweepState(await sweepState(cfg.out));
+    expect(status).toMatch(
+      new RegExp(`/seed-2 +running +\\d+/30 +0 +job ${task}, pid \\d+ on ${hostname()}`),
+    );
     const atPreemption = await progressRows(run.dir);
     // a job of the higher partition that needs every core of the node
     const cores = String(availableParallelism());
@@ -228,7 +247,7 @@ describe.skipIf(!cluster)(title, () => {
     const resumedAt = Number(/resuming after (\d+) iterations/.exec(log)![1]);
     expect(resumedAt).toBeGreaterThanOrEqual(atPreemption);
     expect((await rows(run.dir)).map((r) => r.Iteration)).toEqual(
-      Array.from({ length: 20 }, (_, i) => i + 1),
+      Array.from({ length: 30 }, (_, i) => i + 1),
     );
   }, 300_000);
 
