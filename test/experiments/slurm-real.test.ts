@@ -255,7 +255,10 @@ describe.skipIf(!cluster)(title, () => {
     const root = await tempDir();
     const cfg = sweepConfig(join(root, 'out'), { algorithms: ['trpo'], seeds: [1], iterations: 15 });
     const file = await writeSweep(cfg, join(root, 'one.yaml'));
-    const [a, b] = [await submit(file), await submit(file)];
+    // both held, then released together: they start at the same moment
+    const hold = ['--sbatch-arg=--hold'];
+    const [a, b] = [await submit(file, hold), await submit(file, hold)];
+    await scontrol('release', `${a},${b}`);
     await waitFor('both tasks ended', async () => (await ended(`${a}_0`)) && (await ended(`${b}_0`)));
     const logs = await Promise.all(
       [a, b].map((j) => readFile(join(cfg.out, 'slurm', 'logs', `${j}_0.out`), 'utf8')),
