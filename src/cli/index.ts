@@ -68,6 +68,18 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`sr2l ${name}: ${(e as Error).message}`);
       return 2;
     }
-    throw e;
+    console.error(errorLine(`sr2l ${name}`, e));
+    return 1;
   }
+}
+
+/**
+ * Exit codes of every command: 0 done, 1 failed (one line naming the problem), 2 usage (bad
+ * flag, file or setting; nothing was started), 130 stopped by a signal after a checkpoint
+ * (resumable). A failure prints one line; `SR2L_DEBUG=1` adds the stack trace.
+ */
+export function errorLine(prefix: string, e: unknown): string {
+  const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  const debug = process.env.SR2L_DEBUG === '1' && e instanceof Error ? `\n${e.stack}` : '';
+  return `${prefix}: ${message}${debug}`;
 }

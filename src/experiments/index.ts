@@ -19,3 +19,9 @@ export {
 } from './sweep.js';
 export { formatDuration, formatEvent, formatStatus } from './progress.js';
 export { type RunIdentity, readRunIdentity } from './run-files.js';
+export { type SweepTask, planTasks, taskRuns } from './tasks.js';
+export { type SlurmOptions, SlurmOptionError, parseSlurmOptions } from './slurm/options.js';
+export { sbatchScript } from './slurm/script.js';
+export { prepareSlurmSweep, readJobs, resubmitTasks, submitSlurmSweep } from './slurm/submit.js';
+export { type TaskSummary, runTask } from './slurm/task.js';
+export { type RunState, type RunStatus, formatSweepState, sweepState } from './slurm/status.js';

@@ -2,7 +2,8 @@
  * A sweep's runs: one per (env, algorithm, setting, seed), each with its own folder
  * `<out>/<env>/<algo>/<setting>/seed-<seed>` and two argvs of `sr2l train` (docs/trpo.md):
  *   fresh:  <command> --algo A --env E --seed S --iterations N --<steps flag> M --out DIR --force
- *           [--<kebab-option> VALUE ...]     (a true boolean is a bare flag, false is left out)
+ *           [--<kebab-option> VALUE ...]     (a true boolean is a bare flag, false is left out;
+ *                                            a value starting with '-' goes as --option=VALUE)
  *   resume: <command> --resume DIR --iterations N
  * The sweep resumes when DIR has a checkpoint (checkpoints/latest.json) and otherwise
  * starts fresh; --force only replaces a folder the trainer left before its first checkpoint.
@@ -37,8 +38,16 @@ export interface PlannedRun {
 const kebab = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 export function optionArgs(options: TrainOptions): string[] {
+  // a value starting with '-' (a negative number) goes as --key=value: the trainer's
+  // parseArgs reads `--key -1` as a missing value followed by an unknown flag
   return Object.entries(options).flatMap(([k, v]) =>
-    v === true ? [`--${kebab(k)}`] : v === false ? [] : [`--${kebab(k)}`, String(v)],
+    v === true
+      ? [`--${kebab(k)}`]
+      : v === false
+        ? []
+        : String(v).startsWith('-')
+          ? [`--${kebab(k)}=${v}`]
+          : [`--${kebab(k)}`, String(v)],
   );
 }
 

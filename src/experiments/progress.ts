@@ -36,6 +36,8 @@ export function formatEvent(e: SweepEvent): string | null {
       return `stop   ${e.run.id} (interrupted; it resumes on the next start)`;
     case 'stalled':
       return `stall  ${e.run.id}: no new iteration for ${formatDuration(e.seconds)} after iteration ${e.iteration}; killed${e.restart ? ', resuming from its last checkpoint' : ''}`;
+    case 'note':
+      return `note   ${e.run.id}: ${e.message}`;
     case 'progress':
       return null;
   }

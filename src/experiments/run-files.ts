@@ -4,6 +4,9 @@
  *   sweep-run.json   what the run is (env, algo, setting, seed, options, argv)
  *   train.log        the trainer's stdout and stderr, appended across attempts
  *   sweep-done.json  written when the trainer exited 0: the run is finished and skipped next time
+ *   sweep-failed.json  written when the trainer failed (exit code, signal, time); removed when
+ *                    the run starts again; `sr2l sweep status` reads it
+ * and the trainer's run.lock (rl/run/run-lock.ts) while one trains in the folder.
  */
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +14,7 @@ import { join } from 'node:path';
 export const RUN_INFO = 'sweep-run.json';
 export const RUN_LOG = 'train.log';
 export const RUN_DONE = 'sweep-done.json';
+export const RUN_FAILED = 'sweep-failed.json';
 export const PROGRESS = 'progress.csv';
 export const SWEEP_INDEX = 'sweep.json';
 

@@ -4,7 +4,9 @@
  * (`train --resume`), any other one starts fresh. The trainer checkpoints every iteration,
  * so killing and restarting a sweep loses, per running run, at most the iteration in
  * progress. A failing run is reported with the tail of its log and the others go on. One
- * sweep at a time per folder (sweep.lock).
+ * sweep at a time per folder (sweep.lock), one writer at a time per run folder (run.lock,
+ * rl/run/run-lock.ts, held here and inherited by the trainer); a failure is recorded in the
+ * run folder (sweep-failed.json) for `sr2l sweep status`.
  *
  * A trainer that stops making progress without exiting (no new progress.csv row for
  * `stallSeconds`; seen once in ~100 real runs as a Node process idle forever on an fs
@@ -19,7 +21,17 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { SweepConfig } from './config.js';
 import { type PlannedRun, planSweep } from './plan.js';
-import { RUN_DONE, RUN_INFO, RUN_LOG, SWEEP_INDEX, exists, logTail, progressRows } from './run-files.js';
+import { acquireRunLock, processAlive, RunLockedError } from '../rl/run/run-lock.js';
+import {
+  RUN_DONE,
+  RUN_FAILED,
+  RUN_INFO,
+  RUN_LOG,
+  SWEEP_INDEX,
+  exists,
+  logTail,
+  progressRows,
+} from './run-files.js';
 
 export type SweepEvent =
   | { kind: 'skip'; run: PlannedRun }
@@ -28,7 +40,8 @@ export type SweepEvent =
   | { kind: 'fail'; run: PlannedRun; exitCode: number | null; signal: string | null; log: string }
   | { kind: 'stopped'; run: PlannedRun }
   | { kind: 'stalled'; run: PlannedRun; seconds: number; iteration: number; restart: boolean }
-  | { kind: 'progress'; status: SweepStatus };
+  | { kind: 'progress'; status: SweepStatus }
+  | { kind: 'note'; run: PlannedRun; message: string };
 
 export interface SweepStatus {
   total: number;
@@ -121,10 +134,7 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    await writeFileAtomic(
-      join(out, SWEEP_INDEX),
-      enc.encode(JSON.stringify({ config: cfg, runs: plan }, null, 2) + '\n'),
-    );
+    await writeSweepIndex(out, cfg, plan);
     const summary: SweepSummary = { out, runs, skipped: [], completed: [], failed: [], interrupted: false };
     const queue: PlannedRun[] = [];
     for (const run of runs) {
@@ -193,8 +203,16 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
 
 export const DEFAULT_STALL_SECONDS = 900;
 
+/** `<out>/sweep.json`: the config and the whole plan (`sr2l sweep status` reads it). */
+export async function writeSweepIndex(out: string, cfg: SweepConfig, plan: PlannedRun[]): Promise<void> {
+  await writeFileAtomic(
+    join(out, SWEEP_INDEX),
+    enc.encode(JSON.stringify({ config: cfg, runs: plan }, null, 2) + '\n'),
+  );
+}
+
 /** Runs `run`'s trainer until it finishes or fails, resuming it after each stall (at most `watch.restarts` times). */
-async function launch(
+export async function launch(
   run: PlannedRun,
   iterations: number,
   children: Set<ChildProcess>,
@@ -202,25 +220,40 @@ async function launch(
   stopping: () => boolean,
   watch: { seconds: number; restarts: number },
 ): Promise<{ ok: boolean }> {
-  for (let restarts = 0; ; restarts++) {
-    const attempt = await launchOnce(run, iterations, children, emit, stopping, watch.seconds);
-    if (attempt.stalledAt === null) return attempt;
-    const restart = restarts < watch.restarts && !stopping();
-    emit({ kind: 'stalled', run, seconds: watch.seconds, iteration: attempt.stalledAt, restart });
-    if (!restart) {
-      if (stopping()) {
-        emit({ kind: 'stopped', run });
+  await mkdir(run.dir, { recursive: true });
+  // held for the trainer child too (it works under its parent's lock): a second task or sweep
+  // given this run fails here, before it touches the folder
+  let lock;
+  try {
+    lock = await acquireRunLock(run.dir, { warn: (m) => emit({ kind: 'note', run, message: m }) });
+  } catch (e) {
+    if (!(e instanceof RunLockedError)) throw e;
+    emit({ kind: 'fail', run, exitCode: null, signal: null, log: e.message });
+    return { ok: false };
+  }
+  try {
+    for (let restarts = 0; ; restarts++) {
+      const attempt = await launchOnce(run, iterations, children, emit, stopping, watch.seconds);
+      if (attempt.stalledAt === null) return attempt;
+      const restart = restarts < watch.restarts && !stopping();
+      emit({ kind: 'stalled', run, seconds: watch.seconds, iteration: attempt.stalledAt, restart });
+      if (!restart) {
+        if (stopping()) {
+          emit({ kind: 'stopped', run });
+          return { ok: false };
+        }
+        emit({
+          kind: 'fail',
+          run,
+          exitCode: null,
+          signal: 'SIGKILL',
+          log: `stalled ${restarts + 1} times (no progress row for ${watch.seconds} s); last stall after iteration ${attempt.stalledAt}\n${await logTail(run.dir)}`,
+        });
         return { ok: false };
       }
-      emit({
-        kind: 'fail',
-        run,
-        exitCode: null,
-        signal: 'SIGKILL',
-        log: `stalled ${restarts + 1} times (no progress row for ${watch.seconds} s); last stall after iteration ${attempt.stalledAt}\n${await logTail(run.dir)}`,
-      });
-      return { ok: false };
     }
+  } finally {
+    await lock.release();
   }
 }
 
@@ -237,7 +270,7 @@ async function launchOnce(
   stopping: () => boolean,
   stallSeconds: number,
 ): Promise<{ ok: boolean; stalledAt: number | null }> {
-  await mkdir(run.dir, { recursive: true });
+  await rm(join(run.dir, RUN_FAILED), { force: true });
   await writeFileAtomic(join(run.dir, RUN_INFO), enc.encode(JSON.stringify(run, null, 2) + '\n'));
   const resume = await exists(join(run.dir, 'checkpoints', 'latest.json'));
   const argv = resume ? run.resumeArgv : run.argv;
@@ -293,8 +326,15 @@ async function launchOnce(
     emit({ kind: 'done', run, wallSeconds });
     return { ok: true, stalledAt: null };
   }
-  if (stopping()) emit({ kind: 'stopped', run });
-  else if (code === 0)
+  if (stopping()) {
+    emit({ kind: 'stopped', run });
+    return { ok: false, stalledAt: null };
+  }
+  await writeFileAtomic(
+    join(run.dir, RUN_FAILED),
+    enc.encode(JSON.stringify({ exitCode: code, signal, failedAt: new Date().toISOString() }) + '\n'),
+  );
+  if (code === 0)
     emit({
       kind: 'fail',
       run,
@@ -313,18 +353,9 @@ async function takeLock(out: string): Promise<{ release(): Promise<void> }> {
     await writeFile(path, String(process.pid), { flag: 'wx' });
   } catch {
     const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid))
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid))
       throw new Error(`${out}: another sweep (pid ${pid}) is running in this folder; stop it first or wait`);
     await writeFile(path, String(process.pid));
   }
   return { release: () => rm(path, { force: true }) };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -41,7 +41,21 @@ export {
   readRunRecord,
   trainRun,
 } from './run/train-run.js';
-export { checkpointDir, latestCheckpoint, loadCheckpoint, saveCheckpoint } from './run/checkpoint.js';
+export {
+  checkpointDir,
+  latestCheckpoint,
+  loadCheckpoint,
+  resumeNewestValid,
+  saveCheckpoint,
+} from './run/checkpoint.js';
+export {
+  type LockOwner,
+  type RunLock,
+  RUN_LOCK,
+  RunLockedError,
+  acquireRunLock,
+  readRunLock,
+} from './run/run-lock.js';
 export { inspectLoss, type InspectedLoss } from './trpo/inspect.js';
 // DDPG / DDPG-SR-A / DDPG-SR-C and the algorithm registry the run loop and CLI dispatch through
 export {

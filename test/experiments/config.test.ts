@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ALGORITHMS, loadSweepConfig, validateSweepConfig } from '../../src/experiments/config.js';
-import { planSweep } from '../../src/experiments/plan.js';
+import { optionArgs, planSweep } from '../../src/experiments/plan.js';
 
 const ok = { name: 'x', envs: ['Hopper-v2'], algorithms: ['trpo'], seeds: 2, iterations: 5 };
 
@@ -54,6 +54,12 @@ describe('sweep config validation', () => {
     expect(runs[0]!.resumeArgv.join(' ')).toBe(
       'sr2l train --resume /r/runs/x/Hopper-v2/trpo-sr/eps=0.01,lambdaS=1/seed-0 --iterations 5',
     );
+  });
+
+  test('options become flags: booleans bare or left out, negative values as --key=value', () => {
+    expect(
+      optionArgs({ normalizeObs: true, logGrads: false, eps: 0.01, clipLow: -1, baseline: 'mlp' }),
+    ).toEqual(['--normalize-obs', '--eps', '0.01', '--clip-low=-1', '--baseline', 'mlp']);
   });
 
   test.each([

@@ -1,21 +1,40 @@
-/** `sr2l sweep FILE.yaml`: run envs × algorithms × seeds × settings as parallel training processes. */
+/** `sr2l sweep FILE.yaml`: run envs × algorithms × seeds × settings as parallel training processes, here or on Slurm. */
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadSweepConfig, type SweepConfig } from '../../experiments/config.js';
 import { planSweep } from '../../experiments/plan.js';
 import { formatEvent, formatStatus } from '../../experiments/progress.js';
 import { DEFAULT_STALL_SECONDS, runSweep, selectedBy, type RunFilter } from '../../experiments/sweep.js';
+import {
+  DEFAULT_SIGNAL_LEAD,
+  SLURM_FLAGS,
+  SlurmOptionError,
+  parseSlurmOptions,
+} from '../../experiments/slurm/options.js';
+import { prepareSlurmSweep, submitSlurmSweep } from '../../experiments/slurm/submit.js';
+import { runTask, TaskError } from '../../experiments/slurm/task.js';
 import { UsageError, type Command } from '../command.js';
+import { sweepStatus } from './sweep-status.js';
 
-/** This sr2l's own `train`, started the way this process was (node [--import tsx] main). */
+/** This sr2l, started the way this process was (node [--import tsx] main). */
+function selfCommand(): string[] {
+  return [process.execPath, ...process.execArgv, process.argv[1]!];
+}
+
+/** This sr2l's own `train`. */
 function selfTrainCommand(): string[] {
-  return [process.execPath, ...process.execArgv, process.argv[1]!, 'train'];
+  return [...selfCommand(), 'train'];
 }
 
 export const sweep: Command = {
   summary: 'run a grid of training runs (envs × algorithms × seeds × settings) in parallel',
   usage: `sr2l sweep FILE.yaml [--workers N] [--envs A,B] [--algorithms A,B] [--seeds 0,1,2]
                   [--stall-timeout S] [--dry-run]
+       sr2l sweep FILE.yaml --executor slurm [--partition P] [--time T] [--cpus-per-task N]
+                  [--mem M] [--max-parallel N] [--signal-lead S] [--sbatch-arg ARG ...] [--dry-run]
+       sr2l sweep FILE.yaml --task K
+       sr2l sweep status FOLDER [--resubmit-failed] [--log-lines N]
 
   --workers N      training processes at a time (default: number of cores, ${availableParallelism()} here)
   --envs LIST      run only these of the file's envs (comma-separated; likewise --algorithms
@@ -23,12 +42,26 @@ export const sweep: Command = {
   --seeds LIST
   --stall-timeout S  a trainer that logs no iteration for S seconds is killed and resumed from
                    its last checkpoint, twice at most (default ${DEFAULT_STALL_SECONDS}; 0: never)
-  --dry-run        validate the file and list the runs without starting any
+  --dry-run        validate the file and list the runs (Slurm: print the sbatch script) without
+                   starting or submitting anything
+
+Slurm (docs/slurm.md): --executor slurm writes <out>/slurm/sweep.sbatch and submits one job
+array, one task per run; each task runs \`sr2l sweep FILE --task K\`, which skips a finished
+run and resumes a partial one.
+  --executor local|slurm  where the runs train (default local: child processes here)
+  --partition P    --time T (Slurm's forms: M, H:M:S, D-H, ...)    --mem M (e.g. 4G)
+  --cpus-per-task N  (default 1)    --max-parallel N  tasks running at once (the array's %N)
+  --signal-lead S  SIGUSR2 this many seconds before the time limit: checkpoint and requeue
+                   (default ${DEFAULT_SIGNAL_LEAD})
+  --sbatch-arg ARG  any other sbatch option, passed through (repeatable, e.g. --sbatch-arg=--qos=low)
+  --task K         run array task K (what the script runs; idempotent)
 
 Finished runs are skipped and interrupted ones resume from their last checkpoint, so a
 sweep can be stopped (Ctrl-C) and restarted at any time. Failing runs are reported with
-the end of their log; the others go on. Exit code 1 if any run failed.`,
+the end of their log; the others go on. Exit codes: 0 done (or submitted), 1 a run failed,
+2 usage, 130 stopped by a signal (resumable).`,
   async run(argv) {
+    if (argv[0] === 'status') return sweepStatus(argv.slice(1));
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
@@ -39,6 +72,15 @@ the end of their log; the others go on. Exit code 1 if any run failed.`,
         seeds: { type: 'string' },
         'stall-timeout': { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
+        executor: { type: 'string' },
+        task: { type: 'string' },
+        partition: { type: 'string' },
+        time: { type: 'string' },
+        'cpus-per-task': { type: 'string' },
+        mem: { type: 'string' },
+        'max-parallel': { type: 'string' },
+        'signal-lead': { type: 'string' },
+        'sbatch-arg': { type: 'string', multiple: true },
       },
     });
     if (positionals.length !== 1) throw new UsageError(`expected one sweep file, got ${positionals.length}`);
@@ -52,6 +94,31 @@ the end of their log; the others go on. Exit code 1 if any run failed.`,
       !(stall!.trim() !== '' && Number.isFinite(stallSeconds) && stallSeconds >= 0)
     )
       throw new UsageError(`--stall-timeout must be a number of seconds ≥ 0, got '${stall}'`);
+    const executor = values.executor ?? 'local';
+    if (executor !== 'local' && executor !== 'slurm')
+      throw new UsageError(`--executor must be local or slurm, got '${executor}'`);
+    const slurmFlag = SLURM_FLAGS.find((f) => values[f] !== undefined);
+    if (executor === 'local' && slurmFlag) throw new UsageError(`--${slurmFlag} needs --executor slurm`);
+    if (executor === 'slurm' && values.workers !== undefined)
+      throw new UsageError(
+        '--workers is for the local executor; Slurm runs one task per run (see --max-parallel)',
+      );
+    let slurmOptions;
+    try {
+      slurmOptions = executor === 'slurm' ? parseSlurmOptions(values) : null;
+    } catch (e) {
+      if (e instanceof SlurmOptionError) throw new UsageError(e.message);
+      throw e;
+    }
+    const task = values.task;
+    if (task !== undefined) {
+      if (!/^\d+$/.test(task))
+        throw new UsageError(`--task must be an array index (an integer ≥ 0), got '${task}'`);
+      const other = ['executor', 'envs', 'algorithms', 'seeds', 'dry-run', 'workers'].find(
+        (f) => values[f as keyof typeof values] !== undefined && values[f as keyof typeof values] !== false,
+      );
+      if (other) throw new UsageError(`--task runs one task of the whole plan; drop --${other}`);
+    }
     let cfg;
     try {
       cfg = await loadSweepConfig(positionals[0]!);
@@ -59,7 +126,38 @@ the end of their log; the others go on. Exit code 1 if any run failed.`,
       if (e instanceof ConfigError) throw new UsageError(e.message);
       throw e;
     }
+    if (task !== undefined) return runTaskCommand(cfg, Number(task), stallSeconds);
     const only = runFilter(cfg, values);
+    if (slurmOptions) {
+      let sweep;
+      try {
+        sweep = await prepareSlurmSweep(cfg, {
+          options: slurmOptions,
+          file: resolve(positionals[0]!),
+          sr2l: selfCommand(),
+          defaultCommand: selfTrainCommand(),
+          only,
+        });
+      } catch (e) {
+        if (e instanceof SlurmOptionError) throw new UsageError(e.message);
+        throw e;
+      }
+      if (values['dry-run']) {
+        process.stdout.write(sweep.script);
+        return 0;
+      }
+      if (!sweep.tasks.length) {
+        console.log(
+          `sweep ${cfg.name}: nothing to submit, every selected run is finished (folder ${sweep.out})`,
+        );
+        return 0;
+      }
+      const job = await submitSlurmSweep(cfg, sweep, slurmOptions);
+      console.log(
+        `sweep ${cfg.name}: submitted array job ${job.jobId} with ${job.tasks.length} tasks (folder ${sweep.out}); follow it with: sr2l sweep status ${sweep.out}`,
+      );
+      return 0;
+    }
     if (values['dry-run']) {
       const runs = planSweep(cfg, cfg.command ?? selfTrainCommand()).filter((r) => selectedBy(only, r));
       for (const r of runs) console.log(`${r.id}\n    ${r.argv.join(' ')}`);
@@ -99,6 +197,34 @@ the end of their log; the others go on. Exit code 1 if any run failed.`,
     return summary.failed.length ? 1 : 0;
   },
 };
+
+/** `--task K`: one array task's runs, its events on stderr (the Slurm log). */
+async function runTaskCommand(
+  cfg: SweepConfig,
+  index: number,
+  stallSeconds: number | undefined,
+): Promise<number> {
+  let summary;
+  try {
+    summary = await runTask(cfg, index, {
+      defaultCommand: selfTrainCommand(),
+      stallSeconds,
+      onEvent: (e) => {
+        const line = formatEvent(e);
+        if (line) console.error(line);
+      },
+    });
+  } catch (e) {
+    if (e instanceof TaskError) throw new UsageError(e.message);
+    throw e;
+  }
+  const { runs, done, failed, stoppedBy, requeued } = summary;
+  const stop = stoppedBy ? `; stopped by ${stoppedBy}${requeued ? `, requeued as ${requeued}` : ''}` : '';
+  console.log(
+    `task ${index} of sweep ${cfg.name}: ${done.length}/${runs.length} runs done, ${failed.length} failed${stop}`,
+  );
+  return failed.length ? 1 : stoppedBy ? 130 : 0;
+}
 
 /** --envs/--algorithms/--seeds, each checked against what the sweep file plans. */
 function runFilter(

@@ -124,17 +124,23 @@ async function runTraining(
   const bar = !quiet && process.stderr.isTTY ? new ProgressBar(config.iterations) : null;
   const started = performance.now();
   let first: number | null = null;
-  // Ctrl-C once: finish this iteration, checkpoint, exit; twice: quit at once
+  // Ctrl-C, SIGTERM or SIGUSR2 (Slurm's warning before a time limit, docs/slurm.md): finish this
+  // iteration, checkpoint, exit 130. Only a second Ctrl-C quits at once: Slurm delivers its
+  // signal to every process of the job, so this trainer may hear it twice (directly and from
+  // `sr2l sweep`), and its hard stop is SIGKILL anyway.
   const stop = new AbortController();
-  const onSigint = (): void => {
-    if (stop.signal.aborted) process.exit(130);
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stop.signal.aborted) {
+      if (signal === 'SIGINT') process.exit(130);
+      return;
+    }
     stop.abort();
     console.error(
-      '\nsr2l train: stopping after this iteration (a checkpoint follows; Ctrl-C again quits now)',
+      `\nsr2l train: ${signal}: stopping after this iteration (a checkpoint follows; Ctrl-C again quits now)`,
     );
   };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const signals = ['SIGINT', 'SIGTERM', 'SIGUSR2'] as const;
+  for (const s of signals) process.on(s, onSignal);
   const result = await trainRun(config, {
     out,
     resume,
@@ -146,8 +152,7 @@ async function runTraining(
       else log(algorithm.line(s, config.iterations));
     },
   });
-  process.off('SIGINT', onSigint);
-  process.off('SIGTERM', onSigint);
+  for (const s of signals) process.off(s, onSignal);
   bar?.done();
   result.trainer.close();
   if (result.stopped) {

@@ -4,7 +4,7 @@
  * writes only what was added since the previous one, so a checkpoint every iteration costs
  * kilobytes rather than the whole buffer (up to 10⁶ transitions), and every checkpoint whose
  * transitions are still on disk can be resumed. Segments older than the buffer's capacity
- * are deleted as the ring overwrites them.
+ * are deleted as the ring overwrites them, once the previous checkpoint no longer needs them.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
@@ -47,7 +47,9 @@ export async function writeReplaySegment(
   await mkdir(folder, { recursive: true });
   for (const s of await segments(folder)) {
     const stale = s.to > from;
-    const overwritten = s.to <= buffer.totalAdded - buffer.capacity;
+    // kept while the previous checkpoint (at `from`) needs it: resume falls back to that one
+    // when the newest is corrupt (run/checkpoint.ts)
+    const overwritten = s.to <= from - buffer.capacity;
     if (stale || overwritten) await rm(s.file, { force: true });
   }
   const to = buffer.totalAdded;

@@ -13,10 +13,10 @@
  *
  * The run loop checkpoints every iteration, so a killed run loses at most the iteration in
  * progress; a checkpoint is kept when its iteration is a multiple of `keepEvery` (the
- * `checkpointEvery` setting) and otherwise removed once the next one is in place.
+ * `checkpointEvery` setting) or it is one of the newest two, and otherwise removed.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Tensor } from '../../autograd/index.js';
 import { loadModule, loadSafetensors, saveModule, saveSafetensors } from '../../nn/index.js';
@@ -35,12 +35,13 @@ const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /**
  * Writes `trainer`'s checkpoint for its current iteration (the folder protocol above), then
- * removes the previous one unless its iteration is a multiple of `keepEvery`.
+ * removes older ones except the previous (resume falls back to it when the newest turns out
+ * corrupt) and those whose iteration is a multiple of `keepEvery`. Leftover temporary folders
+ * of killed writers go too: the run lock (run-lock.ts) makes this process the only writer.
  */
 export async function saveCheckpoint(runDir: string, trainer: RunTrainer, keepEvery = 1): Promise<string> {
   const final = checkpointDir(runDir, trainer.iteration);
   const tmp = `${final}.tmp-${process.pid}`;
-  const previous = await latestCheckpoint(runDir);
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   await trainer.save(tmp, join(runDir, CHECKPOINTS));
@@ -50,9 +51,23 @@ export async function saveCheckpoint(runDir: string, trainer: RunTrainer, keepEv
     join(runDir, CHECKPOINTS, LATEST),
     text(JSON.stringify({ iteration: trainer.iteration, dir: final.slice(runDir.length + 1) })),
   );
-  if (previous !== null && previous !== trainer.iteration && previous % keepEvery !== 0)
-    await rm(checkpointDir(runDir, previous), { recursive: true, force: true });
+  const folders = await readdir(join(runDir, CHECKPOINTS));
+  const older = checkpointIterations(folders).filter((i) => i < trainer.iteration);
+  for (const i of older.slice(1))
+    if (i % keepEvery !== 0) await rm(checkpointDir(runDir, i), { recursive: true });
+  for (const f of folders)
+    if (/^iter-\d+\.tmp-\d+$/.test(f))
+      await rm(join(runDir, CHECKPOINTS, f), { recursive: true, force: true });
   return final;
+}
+
+/** The iterations of the complete checkpoint folders among `names` (iter-NNNNNN), newest first. */
+function checkpointIterations(names: readonly string[]): number[] {
+  return names
+    .map((n) => /^iter-(\d+)$/.exec(n))
+    .filter((m) => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => b - a);
 }
 
 /** TRPO's checkpoint contents, written into the folder `dir`. */
@@ -88,6 +103,52 @@ export async function loadCheckpoint(runDir: string, trainer: RunTrainer, iterat
   const dir = checkpointDir(runDir, iteration);
   if (!existsSync(dir)) throw new Error(`checkpoint ${dir} does not exist`);
   await trainer.load(dir, join(runDir, CHECKPOINTS));
+}
+
+/**
+ * Restores the newest checkpoint that loads into `slot.trainer` and returns its iteration: the
+ * one latest.json names, else (a node killed mid-write on a network file system can leave a
+ * truncated file or a folder without its state.json) the next older one, and so on. A trainer
+ * that failed to load is closed and replaced in `slot` by `fresh()`; `slot.trainer` is live
+ * whatever happens. `warn` hears which checkpoints were passed over and why.
+ */
+export async function resumeNewestValid(
+  runDir: string,
+  slot: { trainer: RunTrainer },
+  fresh: () => Promise<RunTrainer>,
+  warn: (message: string) => void,
+): Promise<number> {
+  let named: number | null = null;
+  try {
+    named = await latestCheckpoint(runDir);
+  } catch (e) {
+    warn(`sr2l: ${(e as Error).message}; looking for the newest checkpoint folder instead`);
+  }
+  const folders = existsSync(join(runDir, CHECKPOINTS)) ? await readdir(join(runDir, CHECKPOINTS)) : [];
+  const candidates = checkpointIterations(folders).filter((i) => named === null || i <= named);
+  const passed: string[] = [];
+  for (const iteration of candidates) {
+    if (passed.length) {
+      slot.trainer.close();
+      slot.trainer = await fresh();
+    }
+    try {
+      await loadCheckpoint(runDir, slot.trainer, iteration);
+    } catch (e) {
+      passed.push(`${checkpointDir(runDir, iteration)} is unusable: ${(e as Error).message}`);
+      continue;
+    }
+    if (passed.length)
+      warn(
+        `sr2l: ${passed.join('; ')}; resuming from iteration ${iteration} (${checkpointDir(runDir, iteration)})`,
+      );
+    return iteration;
+  }
+  throw new Error(
+    passed.length
+      ? `${runDir}: no usable checkpoint (${passed.join('; ')})`
+      : `--resume: ${runDir} has no checkpoint yet`,
+  );
 }
 
 /** Restores policy, baseline and trainer state from the checkpoint folder `dir`. */

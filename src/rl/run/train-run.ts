@@ -6,9 +6,10 @@
  *   runs/<name>/checkpoints/    the newest iteration, every checkpointEvery-th one and the last
  * A folder that already holds a run is refused unless `force` (start over) or `resume`
  * (continue from its last checkpoint with its own config; only `iterations` may change).
- * Every iteration is checkpointed (checkpoint.ts keeps only the newest besides every
- * checkpointEvery-th), so a killed run loses at most the iteration in progress and one
- * stopped through `signal` (which finishes the current iteration) loses nothing.
+ * Every iteration is checkpointed (checkpoint.ts keeps the newest two besides every
+ * checkpointEvery-th, and resume falls back to an older one when the newest is corrupt), so a killed run loses at most the iteration in progress and one
+ * stopped through `signal` (which finishes the current iteration) loses nothing. One process
+ * at a time trains in a folder (run-lock.ts).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -28,8 +29,9 @@ import {
   type RunSettings,
   type RunTrainer,
 } from './algorithms.js';
-import { CHECKPOINTS, latestCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { CHECKPOINTS, latestCheckpoint, resumeNewestValid, saveCheckpoint } from './checkpoint.js';
 import { CsvLog } from './csv-log.js';
+import { acquireRunLock } from './run-lock.js';
 import { describeBackend } from '../compute-backend.js';
 
 /** TRPO's progress.csv columns (every algorithm's are in algorithms.ts). */
@@ -57,6 +59,8 @@ export interface TrainRunOptions {
   onIteration?: (stats: Record<string, number>) => void;
   /** when aborted, training stops after the current iteration and writes a checkpoint */
   signal?: AbortSignal;
+  /** notes about the run folder: a taken-over lock, a corrupt checkpoint passed over (default: console.error) */
+  warn?: (message: string) => void;
 }
 
 /** `trainer` is the algorithm's own (TrpoTrainer, DdpgTrainer) for inspection and tests. */
@@ -143,13 +147,21 @@ export async function trainRun(config: RunSettings, opts: TrainRunOptions): Prom
   const progress = new CsvLog(join(dir, 'progress.csv'), algorithm.progressColumns);
   let trainer: RunTrainer | null = null;
   let resumedFrom: number | null = null;
+  const warn = opts.warn ?? ((m: string) => console.error(m));
+  await mkdir(dir, { recursive: true });
+  const lock = await acquireRunLock(dir, { warn });
   try {
     trainer = await algorithm.create(config);
     const grads = new CsvLog(join(dir, 'grads.csv'), ['Iteration', ...trainer.gradColumns()]);
     if (opts.resume) {
-      resumedFrom = await latestCheckpoint(dir);
-      if (resumedFrom === null) throw new ConfigError(`--resume: ${dir} has no checkpoint yet`);
-      await loadCheckpoint(dir, trainer, resumedFrom);
+      if ((await latestCheckpoint(dir).catch(() => -1)) === null)
+        throw new ConfigError(`--resume: ${dir} has no checkpoint yet`);
+      const slot = { trainer };
+      try {
+        resumedFrom = await resumeNewestValid(dir, slot, () => algorithm.create(config), warn);
+      } finally {
+        trainer = slot.trainer;
+      }
       await progress.truncateAfter(resumedFrom);
       if (config.logGrads) await grads.truncateAfter(resumedFrom);
     } else {
@@ -194,6 +206,8 @@ export async function trainRun(config: RunSettings, opts: TrainRunOptions): Prom
   } catch (e) {
     trainer?.close();
     throw e;
+  } finally {
+    await lock.release();
   }
 }
 

@@ -31,10 +31,21 @@ describe('replay segments', () => {
       expect(rowsOf(c)).toEqual(rowsOf(b));
     }
     expect(saved).toBe(12);
-    // transitions 0-2 and 3-4 were overwritten by the ring (12 added, capacity 7)
+    // the ring overwrote transitions 0-4 (12 added, capacity 7), but the previous checkpoint
+    // (9 added) still needs 2-8, so its segments stay until the next save
+    expect(readdirSync(folder).sort()).toEqual([
+      'rows-0000000000-0000000003.safetensors',
+      'rows-0000000003-0000000005.safetensors',
+      'rows-0000000005-0000000009.safetensors',
+      'rows-0000000009-0000000012.safetensors',
+    ]);
+    for (let k = 0; k < 2; k++) add(b, b.totalAdded);
+    await writeReplaySegment(folder, b, saved);
+    // now the previous checkpoint holds 12 and needs 5-11
     expect(readdirSync(folder).sort()).toEqual([
       'rows-0000000005-0000000009.safetensors',
       'rows-0000000009-0000000012.safetensors',
+      'rows-0000000012-0000000014.safetensors',
     ]);
   });
 

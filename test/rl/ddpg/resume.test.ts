@@ -70,12 +70,14 @@ describe('DDPG resume', () => {
     expect(b.history.map((h) => h.Iteration)).toEqual([4]);
     expect(everything(b.trainer)).toEqual(everything(a.trainer));
     expect(rows(parts)).toEqual(rows(whole));
-    // kept: every 2nd and the newest; the replay buffer is appended beside them, and the
-    // segment the ring has overwritten (transitions 0-149 of 600 with capacity 400) is gone
+    // kept: every 2nd and the newest two; the replay buffer is appended beside them, and the
+    // segment the ring has overwritten for the previous checkpoint too (transitions 0-149 of
+    // 600 with capacity 400 are needed by iteration 3's buffer of 450) is gone at the next save
     const ckpts = readdirSync(join(whole, 'checkpoints')).sort();
-    expect(ckpts).toEqual(['iter-000002', 'iter-000004', 'latest.json', 'replay']);
+    expect(ckpts).toEqual(['iter-000002', 'iter-000003', 'iter-000004', 'latest.json', 'replay']);
     expect(existsSync(join(checkpointDir(whole, 2), 'actor.safetensors'))).toBe(true);
     expect(readdirSync(join(whole, 'checkpoints', 'replay')).sort()).toEqual([
+      'rows-0000000000-0000000150.safetensors',
       'rows-0000000150-0000000300.safetensors',
       'rows-0000000300-0000000450.safetensors',
       'rows-0000000450-0000000600.safetensors',
