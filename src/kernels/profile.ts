@@ -26,6 +26,7 @@ const KERNELS = [
   'reduce',
   'matmul',
   'linear',
+  'stackedLinear',
   'activationGrad',
   'strided',
   'scatterStrided',

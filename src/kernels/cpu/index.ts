@@ -24,7 +24,13 @@ import { arrayFor, type DType, type TypedArray } from '../dtype.js';
 import { reducedShape, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { instrumentFromEnv } from '../profile.js';
 import { binaryKernel, unaryKernel, whereKernel } from './elementwise.js';
-import { activationGradKernel, linearKernel, matmulKernel } from './matmul.js';
+import {
+  activationGradKernel,
+  linearKernel,
+  matmulKernel,
+  productDims,
+  stackedLinearKernel,
+} from './matmul.js';
 import {
   concatKernel,
   gatherKernel,
@@ -201,9 +207,13 @@ export class CpuBackend implements Backend {
     const as = live(a);
     const bs = live(b);
     const o = this.out(a.dtype, sizeOf(outShape));
+    const [m, n, k] = productDims(aShape, transA, outShape);
+    // the kernel set is chosen by one matrix's sizes (for a 2-D product, the usual rule), so
+    // each product of a batch rounds exactly as the same product alone: stacked networks rely on it
     const done =
       this.simd !== null &&
       this.simd.ready(o, as, bs) &&
+      this.simd.takes(m * n, m * k, k * n) &&
       this.simd.matmul(as, aShape, bs, bShape, transA, transB, o, outShape);
     if (!done) matmulKernel(as.data, aShape, bs.data, bShape, transA, transB, o.data, outShape);
     return o;
@@ -221,8 +231,37 @@ export class CpuBackend implements Backend {
     const ws = live(w);
     const bs = b ? live(b) : null;
     const o = this.out(x.dtype, m * n);
-    if (this.simd !== null && this.simd.ready(o, xs, ws, bs)) this.simd.linear(xs, ws, bs, o, m, k, n, act);
-    else linearKernel(xs.data, ws.data, bs ? bs.data : null, o.data, m, k, n, act);
+    // the SIMD kernel declines (returns false) when scratch memory runs out: plain loops then
+    if (!(
+      this.simd !== null &&
+      this.simd.ready(o, xs, ws, bs) &&
+      this.simd.linear(xs, ws, bs, o, m, k, n, act)
+    ))
+      linearKernel(xs.data, ws.data, bs ? bs.data : null, o.data, m, k, n, act);
+    return o;
+  }
+  stackedLinear(
+    x: Storage,
+    w: Storage,
+    b: Storage | null,
+    s: number,
+    m: number,
+    k: number,
+    n: number,
+    act: Activation,
+  ): Storage {
+    const xs = live(x);
+    const ws = live(w);
+    const bs = b ? live(b) : null;
+    const o = this.out(x.dtype, s * m * n);
+    // the kernel set is chosen by one slice's sizes, as `linear` chooses it for that slice
+    // alone: SIMD and plain loops round differently, and slices must match single layers bit for bit
+    const simd =
+      this.simd !== null &&
+      this.simd.ready(o, xs, ws, bs) &&
+      this.simd.takes(m * n, m * k, k * n, bs ? n : 0) &&
+      this.simd.stackedLinear(xs, ws, bs, o, s, m, k, n, act);
+    if (!simd) stackedLinearKernel(xs.data, ws.data, bs ? bs.data : null, o.data, s, m, k, n, act);
     return o;
   }
   activationGrad(act: Activation, y: Storage, g: Storage): Storage {
