@@ -12,7 +12,7 @@
 import * as sr from '../../autograd/index.js';
 import type { Generator, Tensor } from '../../autograd/index.js';
 
-/** D(S, S + δ) per state: states and perturbed states [B, n] → [B]. Built from tensor ops. */
+/** D(S, S + δ) per state: states and perturbed states [B, n] → [B] (a population's [S, B, n] → [S, B]). Built from tensor ops. */
 export type Divergence = (states: Tensor, perturbed: Tensor) => Tensor;
 
 export type AscentRule = 'sign' | 'gradient';
@@ -27,8 +27,11 @@ export interface PgdOptions {
   stepSize?: number;
   /** 'sign' (default) or 'gradient' (Algorithm 1 as written) */
   ascent?: AscentRule;
-  /** draws the random start δ₀ ~ U[−ε, ε] */
-  generator: Generator;
+  /**
+   * draws the random start δ₀ ~ U[−ε, ε]; for a population's states [S, B, n], one
+   * generator per member, so member k's start is the one its single run draws
+   */
+  generator: Generator | readonly Generator[];
 }
 
 export interface PgdResult {
@@ -56,10 +59,17 @@ export function checkPgdOptions(opts: PgdOptions): Required<Omit<PgdOptions, 'ge
 /** Projected gradient ascent on D(S, S + δ) over ‖δ‖∞ ≤ ε, batched over the rows of S. */
 export function pgdMaximize(states: Tensor, divergence: Divergence, opts: PgdOptions): PgdResult {
   const { eps, steps, stepSize, ascent } = checkPgdOptions(opts);
-  if (states.ndim !== 2) throw new RangeError(`pgd: states must be [B, n], got [${states.shape.join(', ')}]`);
+  const gens = opts.generator;
+  const population = Array.isArray(gens);
+  if (states.ndim !== (population ? 3 : 2) || (population && gens.length !== states.shape[0]))
+    throw new RangeError(
+      `pgd: states must be [B, n] with one generator, or [S, B, n] with S generators; got [${states.shape.join(', ')}] with ${population ? `${gens.length} generators` : 'one generator'}`,
+    );
   const s = states.detach();
   const like = { dtype: s.dtype, backend: s.backend };
-  let delta = opts.generator.uniform(s.shape, -eps, eps, like);
+  let delta = Array.isArray(gens)
+    ? sr.stack(gens.map((g: Generator) => g.uniform(s.shape.slice(1), -eps, eps, like)))
+    : (gens as Generator).uniform(s.shape, -eps, eps, like);
   // δ_i only affects D_i, so the gradient of Σ_i D_i gives every row its own ascent direction
   const total = sr.grad((d: Tensor) => divergence(s, s.add(d)).sum());
   for (let k = 0; k < steps && eps > 0; k++) {
