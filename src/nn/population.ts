@@ -9,6 +9,7 @@ import { concat, slice, stack } from '../autograd/ops/movement.js';
 import { Tensor } from '../autograd/tensor.js';
 import { fmtShape } from '../kernels/shape.js';
 import type { Module, StateDict } from './module.js';
+import type { OptimizerState } from './optim/optimizer.js';
 import { cloneTensor, copyInto } from './tensor-copy.js';
 
 /** The members' tensors stacked along a new leading axis: a new leaf (no graph). */
@@ -88,4 +89,45 @@ export function loadMemberStateDict(stacked: Module, k: number, state: StateDict
       value.dispose();
     }
   });
+}
+
+/** Member k's optimizer state (step count, hyperparameters, its slice of every slot). */
+export function memberOptimizerState(state: OptimizerState, k: number): OptimizerState {
+  const tensors = new Map<string, Tensor>();
+  noGrad(() => {
+    for (const [key, t] of state.tensors) {
+      if (k < 0 || k >= t.shape[0]!)
+        throw new RangeError(
+          `memberOptimizerState: member ${k} is out of range for '${key}' ${fmtShape(t.shape)}`,
+        );
+      tensors.set(key, cloneTensor(slice(t, [k], [k + 1]).reshape(t.shape.slice(1))));
+    }
+  });
+  return { kind: state.kind, step: state.step, hyper: { ...state.hyper }, tensors };
+}
+
+/** The population's optimizer state from its members' (which must agree on kind, step and hyperparameters). */
+export function stackOptimizerStates(states: readonly OptimizerState[]): OptimizerState {
+  if (states.length === 0) throw new RangeError('stackOptimizerStates: needs at least one member state');
+  const first = states[0]!;
+  states.forEach((s, k) => {
+    if (
+      s.kind !== first.kind ||
+      s.step !== first.step ||
+      JSON.stringify(s.hyper) !== JSON.stringify(first.hyper)
+    )
+      throw new RangeError(
+        `stackOptimizerStates: member ${k} is ${s.kind} at step ${s.step} with ${JSON.stringify(s.hyper)}, member 0 ${first.kind} at step ${first.step} with ${JSON.stringify(first.hyper)}`,
+      );
+  });
+  const tensors = new Map<string, Tensor>();
+  for (const key of first.tensors.keys()) {
+    const parts = states.map((s, k) => {
+      const t = s.tensors.get(key);
+      if (!t) throw new RangeError(`stackOptimizerStates: member ${k} has no '${key}'`);
+      return t;
+    });
+    tensors.set(key, stackMembers('stackOptimizerStates', key, parts));
+  }
+  return { kind: first.kind, step: first.step, hyper: { ...first.hyper }, tensors };
 }
