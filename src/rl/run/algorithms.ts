@@ -14,6 +14,8 @@ import {
   resolveDdpgConfig,
 } from '../ddpg/config.js';
 import { DdpgTrainer } from '../ddpg/ddpg.js';
+import type { DdpgConfig } from '../ddpg/config.js';
+import { createDdpgPopulationRun } from '../ddpg/population-run.js';
 import { ALGOS } from '../trpo/config.js';
 import { TrpoTrainer } from '../trpo/trpo.js';
 import { loadTrpoCheckpoint, saveTrpoCheckpoint } from './checkpoint.js';
@@ -41,6 +43,23 @@ export interface RunTrainer {
   close(): void;
 }
 
+/**
+ * Several seeds of one setting trained in one process (`sr2l train --seeds`): one RunTrainer
+ * per member for its own run folder, iterated together.
+ */
+export interface PopulationRun {
+  readonly members: readonly RunTrainer[];
+  /** the algorithm's own population object (DdpgPopulation) for inspection and tests */
+  readonly population: { close(): void };
+  /** completed iterations (every member's) */
+  readonly iteration: number;
+  /** one iteration of every member; member k's progress row at k (EvalReturn NaN) */
+  iterate(): Promise<Record<string, number>[]>;
+  /** after every member loaded its checkpoint: the population takes their values */
+  afterLoad(): void;
+  close(): void;
+}
+
 export interface Algorithm {
   /** the `algo` values this entry serves */
   algos: readonly string[];
@@ -52,6 +71,8 @@ export interface Algorithm {
   /** settings a resumed run may change */
   resumeOverridable: readonly string[];
   create(config: RunSettings): Promise<RunTrainer>;
+  /** a population of configs that differ only in seed (absent: this algorithm trains one seed per process) */
+  createPopulation?(configs: readonly RunSettings[]): Promise<PopulationRun>;
   /** one line of console progress */
   line(row: Record<string, number>, total: number): string;
 }
@@ -181,6 +202,7 @@ export const DDPG_ALGORITHM: Algorithm = {
   ],
   resumeOverridable: DDPG_RESUME_OVERRIDABLE,
   create: async (config) => new DdpgRun(await DdpgTrainer.create(config as never)),
+  createPopulation: (configs) => createDdpgPopulationRun(configs as readonly DdpgConfig[]),
   line: (s, total) =>
     `iter ${s.Iteration}/${total}  steps ${s.EnvSteps}  avg return ${fmt(s.AverageReturn!)}  eval ${fmt(s.EvalReturn!)}  Q ${fmt(s.QMean!)}  ${fmt(s.UpdatesPerSecond!)} updates/s  ${(s.TimeSampling! + s.TimeOptimize!).toFixed(2)} s`,
 };

@@ -138,63 +138,98 @@ export async function trainRun(
 ): Promise<TrainRunResult<DdpgTrainer>>;
 export async function trainRun(config: RunSettings, opts: TrainRunOptions): Promise<TrainRunResult>;
 export async function trainRun(config: RunSettings, opts: TrainRunOptions): Promise<TrainRunResult> {
-  const dir = resolve(opts.out);
   const algorithm = algorithmFor(config.algo);
-  const progress = new CsvLog(join(dir, 'progress.csv'), algorithm.progressColumns);
   let trainer: RunTrainer | null = null;
-  let resumedFrom: number | null = null;
   try {
     trainer = await algorithm.create(config);
-    const grads = new CsvLog(join(dir, 'grads.csv'), ['Iteration', ...trainer.gradColumns()]);
-    if (opts.resume) {
-      resumedFrom = await latestCheckpoint(dir);
-      if (resumedFrom === null) throw new ConfigError(`--resume: ${dir} has no checkpoint yet`);
-      await loadCheckpoint(dir, trainer, resumedFrom);
-      await progress.truncateAfter(resumedFrom);
-      if (config.logGrads) await grads.truncateAfter(resumedFrom);
-    } else {
-      if (opts.force) {
-        for (const f of [CONFIG, 'progress.csv', 'grads.csv', CHECKPOINTS]) {
-          await rm(join(dir, f), { recursive: true, force: true });
-        }
-      }
-      await mkdir(dir, { recursive: true });
-      const record: RunRecord = {
-        config,
-        package: { name: 'sr2l', version },
-        seed: config.seed,
-        createdAt: new Date().toISOString(),
-        compute: await describeBackend(config.backend),
-      };
-      await writeFileAtomic(join(dir, CONFIG), text(JSON.stringify(record, null, 2) + '\n'));
-      await progress.create();
-      if (config.logGrads) await grads.create();
-    }
-    await mkdir(join(dir, CHECKPOINTS), { recursive: true });
-    if (resumedFrom !== null)
-      await writeFileAtomic(join(dir, CONFIG), text(await configWithIterations(dir, config)));
-
+    const folder = await openRunFolder(opts.out, config, trainer, opts);
     const history: Record<string, number>[] = [];
     while (trainer.iteration < config.iterations) {
       const stats = await trainer.iterate();
-      const k = stats.Iteration!;
-      if (config.evalEvery > 0 && k % config.evalEvery === 0) {
-        stats.EvalReturn = await trainer.evaluate(config.evalEpisodes, evalSeed(config.seed, k));
-      }
-      await progress.append(stats);
-      const gradRow = config.logGrads ? await trainer.gradRow() : null;
-      if (gradRow) await grads.append({ Iteration: k, ...gradRow });
-      await saveCheckpoint(dir, trainer, config.checkpointEvery);
+      await recordIteration(folder, trainer, stats);
       history.push(stats);
       opts.onIteration?.(stats);
       if (opts.signal?.aborted) break;
     }
     const stopped = trainer.iteration < config.iterations;
-    return { dir, trainer: own(trainer), history, resumedFrom, stopped };
+    return { dir: folder.dir, trainer: own(trainer), history, resumedFrom: folder.resumedFrom, stopped };
   } catch (e) {
     trainer?.close();
     throw e;
   }
+}
+
+/** A run folder being written by the run loop (one per run; one per member of a population). */
+export interface RunFolder {
+  dir: string;
+  config: RunSettings;
+  progress: CsvLog;
+  grads: CsvLog;
+  /** the checkpoint a resume started from (null: a fresh run) */
+  resumedFrom: number | null;
+}
+
+/**
+ * Prepares `out` for `trainer` (built from `config`): a fresh run writes config.json and the
+ * CSV headers (after clearing the folder with `force`); a resume loads the last checkpoint
+ * into the trainer and cuts the CSVs back to it.
+ */
+export async function openRunFolder(
+  out: string,
+  config: RunSettings,
+  trainer: RunTrainer,
+  opts: Pick<TrainRunOptions, 'force' | 'resume'>,
+): Promise<RunFolder> {
+  const dir = resolve(out);
+  const algorithm = algorithmFor(config.algo);
+  const progress = new CsvLog(join(dir, 'progress.csv'), algorithm.progressColumns);
+  let resumedFrom: number | null = null;
+  const grads = new CsvLog(join(dir, 'grads.csv'), ['Iteration', ...trainer.gradColumns()]);
+  if (opts.resume) {
+    resumedFrom = await latestCheckpoint(dir);
+    if (resumedFrom === null) throw new ConfigError(`--resume: ${dir} has no checkpoint yet`);
+    await loadCheckpoint(dir, trainer, resumedFrom);
+    await progress.truncateAfter(resumedFrom);
+    if (config.logGrads) await grads.truncateAfter(resumedFrom);
+  } else {
+    if (opts.force) {
+      for (const f of [CONFIG, 'progress.csv', 'grads.csv', CHECKPOINTS]) {
+        await rm(join(dir, f), { recursive: true, force: true });
+      }
+    }
+    await mkdir(dir, { recursive: true });
+    const record: RunRecord = {
+      config,
+      package: { name: 'sr2l', version },
+      seed: config.seed,
+      createdAt: new Date().toISOString(),
+      compute: await describeBackend(config.backend),
+    };
+    await writeFileAtomic(join(dir, CONFIG), text(JSON.stringify(record, null, 2) + '\n'));
+    await progress.create();
+    if (config.logGrads) await grads.create();
+  }
+  await mkdir(join(dir, CHECKPOINTS), { recursive: true });
+  if (resumedFrom !== null)
+    await writeFileAtomic(join(dir, CONFIG), text(await configWithIterations(dir, config)));
+  return { dir, config, progress, grads, resumedFrom };
+}
+
+/** Writes one finished iteration into its folder: evaluation when due (into `stats`), progress and grads rows, checkpoint. */
+export async function recordIteration(
+  folder: RunFolder,
+  trainer: RunTrainer,
+  stats: Record<string, number>,
+): Promise<void> {
+  const { config, dir } = folder;
+  const k = stats.Iteration!;
+  if (config.evalEvery > 0 && k % config.evalEvery === 0) {
+    stats.EvalReturn = await trainer.evaluate(config.evalEpisodes, evalSeed(config.seed, k));
+  }
+  await folder.progress.append(stats);
+  const gradRow = config.logGrads ? await trainer.gradRow() : null;
+  if (gradRow) await folder.grads.append({ Iteration: k, ...gradRow });
+  await saveCheckpoint(dir, trainer, config.checkpointEvery);
 }
 
 /** The algorithm's own trainer behind the run loop's view of it. */

@@ -1,0 +1,130 @@
+/**
+ * Trains a population (settings that differ only in seed) in one process: each member
+ * writes its own run folder, `out/s<seed>/`, in a single run's exact format (config.json
+ * with its seed, progress.csv, grads.csv, checkpoints/), so eval, report, plot and inspect
+ * read it unchanged. `out/population.json` lists the seeds: a resume continues every
+ * member from its last checkpoint and is refused when asked for other seeds. One seed
+ * without a population folder (`sr2l train --seed N`) is the same code path with S = 1.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { algorithmFor, type PopulationRun, type RunSettings } from '../run/algorithms.js';
+import { openRunFolder, recordIteration, type RunFolder, type TrainRunOptions } from '../run/train-run.js';
+import { ConfigError } from '../settings.js';
+import { checkPopulationConfigs } from './configs.js';
+import { formatSeeds } from './seeds.js';
+
+export const POPULATION_RECORD = 'population.json';
+
+export interface PopulationRecord {
+  format: 'sr2l.population/1';
+  algo: string;
+  env: string;
+  seeds: number[];
+  /** member run folders, relative to the population folder */
+  members: string[];
+}
+
+export interface TrainPopulationOptions extends Omit<TrainRunOptions, 'out' | 'onIteration'> {
+  /** member k's run folder */
+  dirs: readonly string[];
+  /** the population folder that holds population.json (null: none, e.g. one seed in its own folder) */
+  populationDir: string | null;
+  /** called after every iteration with every member's row */
+  onIteration?: (rows: Record<string, number>[]) => void;
+}
+
+export interface TrainPopulationResult {
+  dirs: string[];
+  population: PopulationRun;
+  /** rows of this invocation, per iteration, member k at k */
+  history: Record<string, number>[][];
+  resumedFrom: number | null;
+  stopped: boolean;
+}
+
+/** Reads out/population.json (null when `dir` holds none). */
+export async function readPopulationRecord(dir: string): Promise<PopulationRecord | null> {
+  const path = join(dir, POPULATION_RECORD);
+  if (!existsSync(path)) return null;
+  const rec = JSON.parse(await readFile(path, 'utf8')) as PopulationRecord;
+  if (rec.format !== 'sr2l.population/1' || !Array.isArray(rec.seeds))
+    throw new ConfigError(`${path}: not a population record (format '${String(rec.format)}')`);
+  return rec;
+}
+
+/** A resume must name the population's own seeds (or none): members cannot be added or dropped. */
+export function checkResumeSeeds(
+  dir: string,
+  rec: PopulationRecord,
+  requested: readonly number[] | null,
+): void {
+  if (requested === null) return;
+  if (formatSeeds(requested) !== formatSeeds(rec.seeds))
+    throw new ConfigError(
+      `--resume: ${dir} holds a population of seeds ${formatSeeds(rec.seeds)}; --seeds ${formatSeeds(requested)} differs (a population resumes with exactly its own seeds; train other seeds in another --out)`,
+    );
+}
+
+export async function trainPopulation(
+  configs: readonly RunSettings[],
+  opts: TrainPopulationOptions,
+): Promise<TrainPopulationResult> {
+  checkPopulationConfigs(configs);
+  if (opts.dirs.length !== configs.length)
+    throw new RangeError(`trainPopulation: ${configs.length} configs but ${opts.dirs.length} folders`);
+  const first = configs[0]!;
+  const algorithm = algorithmFor(first.algo);
+  if (!algorithm.createPopulation)
+    throw new ConfigError(
+      `--seeds: ${first.algo} does not train as a population yet (the DDPG family does); run one process per seed`,
+    );
+  if (opts.populationDir !== null && !opts.resume) await writeRecord(opts.populationDir, configs, opts.dirs);
+  const pop = await algorithm.createPopulation(configs);
+  try {
+    const folders: RunFolder[] = [];
+    for (const [k, c] of configs.entries())
+      folders.push(await openRunFolder(opts.dirs[k]!, c, pop.members[k]!, opts));
+    if (opts.resume) pop.afterLoad();
+    const history: Record<string, number>[][] = [];
+    while (pop.iteration < first.iterations) {
+      const rows = await pop.iterate();
+      for (const [k, folder] of folders.entries()) await recordIteration(folder, pop.members[k]!, rows[k]!);
+      history.push(rows);
+      opts.onIteration?.(rows);
+      if (opts.signal?.aborted) break;
+    }
+    return {
+      dirs: folders.map((f) => f.dir),
+      population: pop,
+      history,
+      resumedFrom: folders[0]!.resumedFrom,
+      stopped: pop.iteration < first.iterations,
+    };
+  } catch (e) {
+    pop.close();
+    throw e;
+  }
+}
+
+async function writeRecord(
+  dir: string,
+  configs: readonly RunSettings[],
+  dirs: readonly string[],
+): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const root = resolve(dir);
+  const rec: PopulationRecord = {
+    format: 'sr2l.population/1',
+    algo: configs[0]!.algo,
+    env: configs[0]!.env,
+    seeds: configs.map((c) => c.seed),
+    members: dirs.map((d) => resolve(d).slice(root.length + 1)),
+  };
+  await writeFileAtomic(
+    join(dir, POPULATION_RECORD),
+    new TextEncoder().encode(JSON.stringify(rec, null, 2) + '\n'),
+  );
+}
