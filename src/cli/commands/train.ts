@@ -175,6 +175,10 @@ async function runTraining(
         dirs: plan.dirs,
         populationDir: plan.populationDir,
         onIteration: onRows,
+        onFailure: (f) =>
+          console.error(
+            `sr2l train: seed ${f.seed} stopped at iteration ${f.iteration}: ${f.reason}; the others go on`,
+          ),
       })
     : await trainRun(config, { ...opts, out, onIteration: (s) => onRows([s]) });
   process.off('SIGINT', onSigint);
@@ -199,8 +203,13 @@ async function runTraining(
   console.log(
     `outputs: ${dirs.join(', ')} (config.json, progress.csv, checkpoints/${config.logGrads ? ', grads.csv' : ''})`,
   );
-  // a stopped run is unfinished: 130 (as for Ctrl-C) tells a caller such as `sr2l sweep`
-  return result.stopped ? 130 : 0;
+  const failed = 'population' in result ? result.failed : [];
+  for (const f of failed)
+    console.log(
+      `failed: seed ${f.seed} at iteration ${f.iteration}: ${f.reason} (failed.json in its folder)`,
+    );
+  // a stopped run is unfinished: 130 (as for Ctrl-C) tells a caller such as `sr2l sweep`; 1: a seed failed
+  return result.stopped ? 130 : failed.length ? 1 : 0;
 }
 
 const fmt = (x: number): string => (Number.isNaN(x) ? 'n/a' : x.toFixed(1));

@@ -55,6 +55,8 @@ export async function createDdpgPopulationRun(configs: readonly DdpgConfig[]): P
     },
     iterate: async () => (await pop.iterate()) as unknown as Record<string, number>[],
     afterLoad: () => pop.loadMembers(),
+    faults: () => pop.nonFiniteMembers(),
+    stopMember: (k) => pop.stopMember(k),
     close: () => pop.close(),
   };
 }

@@ -7,6 +7,10 @@
  * minibatches. On the CPU backend member k's progress rows are its single run's bit for
  * bit (timings aside): every slice is computed by the kernels a single run uses.
  *
+ * A member whose parameters go non-finite is stopped (stopMember): its environment no longer
+ * steps and it is left out of everything after; its slices keep computing (each slice is
+ * independent of the others, so its NaN reaches no other member) until the run ends.
+ *
  * The members' own networks and optimizers are views, refreshed from the stacked learner
  * (syncMembers) before an evaluation or a checkpoint, so a member's checkpoint is a single
  * run's checkpoint; loadMembers() is the way back after a resume.
@@ -46,6 +50,10 @@ export class DdpgPopulation {
   private accCount = 0;
   /** whether the members' own networks hold the stacked learner's current values */
   private synced = true;
+  /** members stopped by a fault, by index */
+  private readonly stopped = new Set<number>();
+  /** members whose policy output went non-finite during an iteration (they skip their env steps from there) */
+  private readonly actionFaults = new Map<number, string>();
 
   /** One member per config; the configs must differ only in their seeds. */
   static async create(partials: readonly (Partial<DdpgConfig> | DdpgConfig)[]): Promise<DdpgPopulation> {
@@ -124,7 +132,7 @@ export class DdpgPopulation {
       const t1 = performance.now();
       sampleMs += t1 - t0;
       // members fill their buffers in lockstep, so they warm up together
-      if (this.members[0]!.buffer.size >= Math.max(1, c.warmupSteps)) {
+      if (this.members[this.firstActive()]!.buffer.size >= Math.max(1, c.warmupSteps)) {
         for (let n = 0; n < c.trainStepsPerCycle; n++) this.update();
         updateMs += performance.now() - t1;
       }
@@ -138,20 +146,27 @@ export class DdpgPopulation {
   private async collectStep(returns: number[][]): Promise<void> {
     const { obsDim, actDim } = this.members[0]!;
     const s = this.size;
-    const obs = this.members.map((m) => m.currentObs());
+    const active = this.members.map((_, k) => !this.stopped.has(k));
+    // a stopped member's slot holds its last observation: its output is not used
+    const obs = this.members.map((m, k) => (active[k] ? m.currentObs() : null));
     let mu: TypedArray | null = null;
-    if (this.members.some((m) => !m.warmingUp)) {
+    if (this.members.some((m, k) => active[k] && !m.warmingUp)) {
       const data = new Float64Array(s * obsDim);
-      obs.forEach((o, k) => data.set(o, k * obsDim));
+      obs.forEach((o, k) => o && data.set(o, k * obsDim));
       const x = sr.tensor(data, { shape: [s, 1, obsDim], dtype: this.config.dtype, backend: this.backend });
       const out = sr.noGrad(() => this.learner.actor.forward(x));
       // the one readback per step for the whole population
       mu = this.backend.synchronous ? out.dataSync() : await out.data();
     }
     this.members.forEach((m, k) => {
-      const action = m.warmingUp
-        ? m.warmupAction()
-        : m.finishAction(Float64Array.from(mu!.subarray(k * actDim, (k + 1) * actDim)), true);
+      if (!active[k] || this.actionFaults.has(k)) return;
+      const out = m.warmingUp ? null : Float64Array.from(mu!.subarray(k * actDim, (k + 1) * actDim));
+      if (out && !out.every(Number.isFinite)) {
+        // the environment would refuse it: the member waits for the fault check at the iteration's end
+        this.actionFaults.set(k, `a non-finite action at env step ${m.envSteps + 1}`);
+        return;
+      }
+      const action = out ? m.finishAction(out, true) : m.warmupAction();
       const ret = m.stepWith(action);
       if (ret !== null) returns[k]!.push(ret);
     });
@@ -195,6 +210,39 @@ export class DdpgPopulation {
     }
     this.acc.clear();
     this.accCount = 0;
+    return out;
+  }
+
+  private firstActive(): number {
+    const k = this.members.findIndex((_, i) => !this.stopped.has(i));
+    if (k < 0) throw new Error('DdpgPopulation: every member has been stopped');
+    return k;
+  }
+
+  /** Stops member k (after a fault): its environment no longer steps. */
+  stopMember(k: number): void {
+    this.stopped.add(k);
+  }
+
+  /**
+   * Members whose actor or critic parameters hold a NaN or an infinity (the first such
+   * parameter named; one readback for the whole population), or whose policy gave a
+   * non-finite action this iteration.
+   */
+  async nonFiniteMembers(): Promise<Map<number, string>> {
+    const s = this.size;
+    const named = (['actor', 'critic'] as const).flatMap((who) =>
+      [...this.learner[who].namedParameters()].map(([n, p]) => [`${who} ${n}`, p] as const),
+    );
+    // p − p is 0 where p is finite and NaN where it is not; a row sum per member keeps the NaN
+    const probe = sr.noGrad(() => sr.stack(named.map(([, p]) => p.sub(p).reshape([s, -1]).sum(1))));
+    const v = await probe.data();
+    const out = new Map<number, string>();
+    for (let k = 0; k < s; k++) {
+      const bad = named.findIndex((_, i) => !Number.isFinite(v[i * s + k]!));
+      if (bad >= 0) out.set(k, `non-finite values in ${named[bad]![0]}`);
+      else if (this.actionFaults.has(k)) out.set(k, this.actionFaults.get(k)!);
+    }
     return out;
   }
 

@@ -5,6 +5,11 @@
  * read it unchanged. `out/population.json` lists the seeds: a resume continues every
  * member from its last checkpoint and is refused when asked for other seeds. One seed
  * without a population folder (`sr2l train --seed N`) is the same code path with S = 1.
+ *
+ * Faults: after every iteration the members' parameters are checked; a member that holds a
+ * NaN or an infinity gets that iteration's row (showing it), then `failed.json` in its folder
+ * saying where and when, and is stopped; the others go on (their slices never read its
+ * values). Its last good checkpoint stays.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -17,6 +22,14 @@ import { checkPopulationConfigs } from './configs.js';
 import { formatSeeds } from './seeds.js';
 
 export const POPULATION_RECORD = 'population.json';
+/** written into a member's folder when the member is stopped by a fault */
+export const FAILED_RECORD = 'failed.json';
+
+export interface MemberFailure {
+  seed: number;
+  iteration: number;
+  reason: string;
+}
 
 export interface PopulationRecord {
   format: 'sr2l.population/1';
@@ -32,8 +45,10 @@ export interface TrainPopulationOptions extends Omit<TrainRunOptions, 'out' | 'o
   dirs: readonly string[];
   /** the population folder that holds population.json (null: none, e.g. one seed in its own folder) */
   populationDir: string | null;
-  /** called after every iteration with every member's row */
-  onIteration?: (rows: Record<string, number>[]) => void;
+  /** called after every iteration with every member's row (and the population, for inspection) */
+  onIteration?: (rows: Record<string, number>[], population: PopulationRun) => void;
+  /** called when a member is stopped by a fault */
+  onFailure?: (f: MemberFailure) => void;
 }
 
 export interface TrainPopulationResult {
@@ -43,6 +58,8 @@ export interface TrainPopulationResult {
   history: Record<string, number>[][];
   resumedFrom: number | null;
   stopped: boolean;
+  /** members stopped by a fault */
+  failed: MemberFailure[];
 }
 
 /** Reads out/population.json (null when `dir` holds none). */
@@ -82,6 +99,12 @@ export async function trainPopulation(
       `--seeds: ${first.algo} does not train as a population yet (the DDPG family does); run one process per seed`,
     );
   if (opts.populationDir !== null && !opts.resume) await writeRecord(opts.populationDir, configs, opts.dirs);
+  if (opts.resume)
+    for (const d of opts.dirs)
+      if (existsSync(join(d, FAILED_RECORD)))
+        throw new ConfigError(
+          `--resume: ${d} was stopped by a fault (${join(d, FAILED_RECORD)}); resuming a population with a failed member is not supported yet`,
+        );
   const pop = await algorithm.createPopulation(configs);
   try {
     const folders: RunFolder[] = [];
@@ -89,11 +112,31 @@ export async function trainPopulation(
       folders.push(await openRunFolder(opts.dirs[k]!, c, pop.members[k]!, opts));
     if (opts.resume) pop.afterLoad();
     const history: Record<string, number>[][] = [];
-    while (pop.iteration < first.iterations) {
+    const failed: MemberFailure[] = [];
+    const active = new Set(configs.map((_, k) => k));
+    while (pop.iteration < first.iterations && active.size > 0) {
       const rows = await pop.iterate();
-      for (const [k, folder] of folders.entries()) await recordIteration(folder, pop.members[k]!, rows[k]!);
+      const faults = await pop.faults();
+      for (const [k, folder] of folders.entries()) {
+        if (!active.has(k)) continue;
+        const reason = faults.get(k);
+        if (reason === undefined) {
+          await recordIteration(folder, pop.members[k]!, rows[k]!);
+          continue;
+        }
+        const failure = { seed: configs[k]!.seed, iteration: rows[k]!.Iteration!, reason };
+        await folder.progress.append(rows[k]!);
+        await writeFileAtomic(
+          join(folder.dir, FAILED_RECORD),
+          new TextEncoder().encode(JSON.stringify({ status: 'failed', ...failure }, null, 2) + '\n'),
+        );
+        pop.stopMember(k);
+        active.delete(k);
+        failed.push(failure);
+        opts.onFailure?.(failure);
+      }
       history.push(rows);
-      opts.onIteration?.(rows);
+      opts.onIteration?.(rows, pop);
       if (opts.signal?.aborted) break;
     }
     return {
@@ -101,7 +144,8 @@ export async function trainPopulation(
       population: pop,
       history,
       resumedFrom: folders[0]!.resumedFrom,
-      stopped: pop.iteration < first.iterations,
+      stopped: pop.iteration < first.iterations && active.size > 0,
+      failed,
     };
   } catch (e) {
     pop.close();

@@ -57,6 +57,10 @@ export interface PopulationRun {
   iterate(): Promise<Record<string, number>[]>;
   /** after every member loaded its checkpoint: the population takes their values */
   afterLoad(): void;
+  /** members whose numbers went non-finite, with what was found (one readback) */
+  faults(): Promise<Map<number, string>>;
+  /** stops member k after a fault; the others go on */
+  stopMember(k: number): void;
   close(): void;
 }
 
