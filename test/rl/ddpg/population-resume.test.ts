@@ -1,0 +1,78 @@
+/**
+ * Resume of a DDPG population: stopped after iteration 2 (the signal Ctrl-C raises), then
+ * resumed to 4, every member's folder equals that of an uninterrupted population bit for
+ * bit (progress rows, timings aside, and the final actor checkpoint). Iterations of 150
+ * steps end mid-episode, so each member's running episode, noise and streams are restored.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { resolveDdpgConfig } from '../../../src/rl/ddpg/config.js';
+import { parseCsv } from '../../../src/rl/run/csv-log.js';
+import { trainPopulation } from '../../../src/rl/population/train-population.js';
+
+const root = mkdtempSync(join(tmpdir(), 'sr2l-pop-resume-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const seeds = [4, 5];
+const configs = seeds.map((seed) =>
+  resolveDdpgConfig({
+    algo: 'ddpg-sr-c',
+    env: 'Pendulum-v1',
+    seed,
+    iterations: 4,
+    stepsPerIteration: 150,
+    stepsPerCycle: 50,
+    trainStepsPerCycle: 5,
+    warmupSteps: 100,
+    bufferSize: 400,
+    pgdSteps: 2,
+    evalEvery: 2,
+    evalEpisodes: 1,
+    checkpointEvery: 2,
+  }),
+);
+
+const rows = (dir: string): Record<string, number>[] =>
+  parseCsv(readFileSync(join(dir, 'progress.csv'), 'utf8')).map((r) => {
+    const { TimeSampling: _a, TimeOptimize: _b, UpdatesPerSecond: _c, ...rest } = r;
+    return rest;
+  });
+
+async function run(name: string, stopAfter: number | null): Promise<string[]> {
+  const dirs = seeds.map((s) => join(root, name, `s${s}`));
+  const stop = new AbortController();
+  const onIteration = (r: Record<string, number>[]): void => {
+    if (r[0]!.Iteration === stopAfter) stop.abort();
+  };
+  const first = await trainPopulation(configs, {
+    dirs,
+    populationDir: join(root, name),
+    signal: stop.signal,
+    onIteration,
+  });
+  first.population.close();
+  if (stopAfter !== null) {
+    expect(first.stopped).toBe(true);
+    const rest = await trainPopulation(configs, { dirs, populationDir: join(root, name), resume: true });
+    rest.population.close();
+    expect(rest.resumedFrom).toBe(stopAfter);
+  }
+  return dirs;
+}
+
+describe('DDPG population resume', () => {
+  test('2 iterations + stop + resume to 4 equal 4 in one go, for every member', async () => {
+    const whole = await run('whole', null);
+    const resumed = await run('resumed', 2);
+    whole.forEach((d, k) => {
+      expect(rows(resumed[k]!), `seed ${seeds[k]}`).toEqual(rows(d));
+      const actor = (dir: string) =>
+        readFileSync(join(dir, 'checkpoints', 'iter-000004', 'actor.safetensors'));
+      expect(actor(resumed[k]!)).toEqual(actor(d));
+    });
+    expect(rows(whole[0]!)).toHaveLength(4);
+    expect(rows(whole[0]!)[3]!.CriticLoss).not.toBe(rows(whole[1]!)[3]!.CriticLoss);
+  }, 60_000);
+});
