@@ -1,0 +1,145 @@
+/**
+ * bench/population: seconds per DDPG-SR-A iteration on HalfCheetah-v2 for a population of
+ * S seeds in one process (DdpgPopulation: one stacked forward per env step, one stacked
+ * update per update step) against S separate single-seed trainers run one after the other
+ * in the same process, and the physics alone (S × steps MuJoCo steps with random actions)
+ * as the floor. Prints medians, the speedup (separate / population) and the population's
+ * time over its floor.
+ *
+ * An iteration is `--steps` env steps and as many updates (garage's 1:2 ratio of steps per
+ * cycle to updates is kept: cycles of 50 steps and 25 updates), after one warm-up iteration
+ * that fills the replay buffers; the three measurements alternate round by round so machine
+ * load hits them alike. The default run is short; the issue's full table:
+ *   npm run bench -- population --sizes=1,2,5,10,20 --steps=1000 --rounds=3
+ * TRPO-SR populations and worker threads are not implemented yet (see the issue note).
+ */
+import { parseArgs } from 'node:util';
+import { makeEnv } from '../../src/envs/registry.js';
+import { boxSize } from '../../src/envs/core/space.js';
+import { resolveDdpgConfig, type DdpgConfig } from '../../src/rl/ddpg/config.js';
+import { DdpgTrainer } from '../../src/rl/ddpg/ddpg.js';
+import { DdpgPopulation } from '../../src/rl/ddpg/population.js';
+import { Rng } from '../../src/util/rng.js';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1,2,5,10' },
+    steps: { type: 'string', default: '100' },
+    rounds: { type: 'string', default: '3' },
+    env: { type: 'string', default: 'HalfCheetah-v2' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const sizes = values.sizes.split(',').map(Number);
+const steps = Number(values.steps);
+const rounds = Number(values.rounds);
+if (sizes.some((s) => !(s >= 1)) || !(steps >= 50 && steps % 50 === 0) || !(rounds >= 1))
+  throw new RangeError(
+    'bench/population: --sizes lists positive integers, --steps is a multiple of 50, --rounds ≥ 1',
+  );
+
+const config = (seed: number): DdpgConfig =>
+  resolveDdpgConfig({
+    algo: 'ddpg-sr-a',
+    env: values.env,
+    seed,
+    stepsPerIteration: steps,
+    stepsPerCycle: 50,
+    trainStepsPerCycle: 25,
+    warmupSteps: 50,
+    evalEvery: 0,
+  });
+
+const median = (xs: number[]): number => {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+async function seconds(f: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await f();
+  return (performance.now() - t0) / 1000;
+}
+
+/** S environments stepped `steps` times each with uniform random actions: the physics floor. */
+async function physics(s: number): Promise<() => Promise<void>> {
+  const envs = await Promise.all(Array.from({ length: s }, () => makeEnv(values.env)));
+  const rng = new Rng(0);
+  const act = new Float64Array(boxSize(envs[0]!.actionSpace));
+  envs.forEach((e, k) => e.reset({ seed: k }));
+  return async () => {
+    for (const e of envs)
+      for (let i = 0; i < steps; i++) {
+        for (let j = 0; j < act.length; j++) act[j] = rng.uniform(-1, 1);
+        const r = e.step(act);
+        if (r.terminated || r.truncated) e.reset({ seed: rng.nextUint32() });
+      }
+  };
+}
+
+const rows = [];
+for (const s of sizes) {
+  const seeds = Array.from({ length: s }, (_, k) => k);
+  const separate = await Promise.all(seeds.map((k) => DdpgTrainer.create(config(k))));
+  const population = await DdpgPopulation.create(seeds.map(config));
+  const floor = await physics(s);
+  for (const t of separate) await t.iterate(); // warm-up: buffers, JIT
+  await population.iterate();
+  const times = { separate: [] as number[], population: [] as number[], physics: [] as number[] };
+  for (let r = 0; r < rounds; r++) {
+    times.separate.push(
+      await seconds(async () => {
+        for (const t of separate) await t.iterate();
+      }),
+    );
+    times.population.push(await seconds(() => population.iterate()));
+    times.physics.push(await seconds(floor));
+  }
+  separate.forEach((t) => t.close());
+  population.close();
+  const sep = median(times.separate);
+  const pop = median(times.population);
+  const phys = median(times.physics);
+  rows.push({
+    S: s,
+    separateS: sep,
+    populationS: pop,
+    speedup: sep / pop,
+    physicsS: phys,
+    populationOverPhysics: pop / phys,
+  });
+  if (!values.json)
+    console.error(
+      `S=${s}: separate ${sep.toFixed(2)} s, population ${pop.toFixed(2)} s (×${(sep / pop).toFixed(2)})`,
+    );
+}
+
+if (values.json)
+  console.log(
+    JSON.stringify(
+      {
+        suite: 'population',
+        algo: 'ddpg-sr-a',
+        env: values.env,
+        steps,
+        rounds,
+        unit: 's per iteration (median)',
+        rows,
+      },
+      null,
+      2,
+    ),
+  );
+else {
+  console.log(
+    `DDPG-SR-A on ${values.env}, CPU, 1 thread: seconds per iteration of ${steps} env steps and ${steps / 2} updates per seed (batch 64), median of ${rounds}`,
+  );
+  console.log(
+    '| S | S separate trainers (s) | population (s) | speedup | physics floor (s) | population / floor |',
+  );
+  console.log('|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows)
+    console.log(
+      `| ${r.S} | ${r.separateS.toFixed(2)} | ${r.populationS.toFixed(2)} | ${r.speedup.toFixed(2)}× | ${r.physicsS.toFixed(3)} | ${r.populationOverPhysics.toFixed(1)}× |`,
+    );
+}
