@@ -11,10 +11,8 @@ import { fmtShape } from '../../kernels/shape.js';
 import { record } from '../record.js';
 import type { Tensor } from '../tensor.js';
 import { assertFloat, pair } from './helpers.js';
-import { activationGrad } from './linear.js';
-import { mm } from './matmul.js';
+import { linearGradients } from './linear.js';
 import { reshape } from './movement.js';
-import { sum } from './reduce.js';
 
 export function stackedLinear(
   x: Tensor,
@@ -52,15 +50,8 @@ export function stackedLinear(
     [s, m, n],
     x.backend,
     inputs,
-    (g, needs) => {
-      // per slice these are the very calls linear's backward makes, batched over S
-      const gz = activationGrad(act, y, g);
-      return [
-        needs[0] ? mm(gz, w, false, true) : null,
-        needs[1] ? mm(x, gz, true, false) : null,
-        needs[2] ? sum(gz, 1) : null,
-      ];
-    },
+    // per slice the very calls linear's backward makes, batched over S
+    (g, needs) => linearGradients(act, x, w, y, g, needs, 1),
     { activation: act },
   );
   return y;

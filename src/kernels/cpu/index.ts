@@ -24,13 +24,7 @@ import { arrayFor, type DType, type TypedArray } from '../dtype.js';
 import { reducedShape, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { instrumentFromEnv } from '../profile.js';
 import { binaryKernel, unaryKernel, whereKernel } from './elementwise.js';
-import {
-  activationGradKernel,
-  linearKernel,
-  matmulKernel,
-  productDims,
-  stackedLinearKernel,
-} from './matmul.js';
+import { activationGradKernel, matmulKernel, productDims, stackedLinearKernel } from './matmul.js';
 import {
   concatKernel,
   gatherKernel,
@@ -227,20 +221,23 @@ export class CpuBackend implements Backend {
     n: number,
     act: Activation,
   ): Storage {
-    const xs = live(x);
-    const ws = live(w);
-    const bs = b ? live(b) : null;
-    const o = this.out(x.dtype, m * n);
-    // the SIMD kernel declines (returns false) when scratch memory runs out: plain loops then
-    if (!(
-      this.simd !== null &&
-      this.simd.ready(o, xs, ws, bs) &&
-      this.simd.linear(xs, ws, bs, o, m, k, n, act)
-    ))
-      linearKernel(xs.data, ws.data, bs ? bs.data : null, o.data, m, k, n, act);
-    return o;
+    // one layer is a population of one: the same kernel choice and calls
+    return this.fusedLinear(x, w, b, 1, m, k, n, act);
   }
   stackedLinear(
+    x: Storage,
+    w: Storage,
+    b: Storage | null,
+    s: number,
+    m: number,
+    k: number,
+    n: number,
+    act: Activation,
+  ): Storage {
+    return this.fusedLinear(x, w, b, s, m, k, n, act);
+  }
+  /** linear and stackedLinear (kept apart from both so profile mode times each call once) */
+  private fusedLinear(
     x: Storage,
     w: Storage,
     b: Storage | null,
@@ -254,8 +251,9 @@ export class CpuBackend implements Backend {
     const ws = live(w);
     const bs = b ? live(b) : null;
     const o = this.out(x.dtype, s * m * n);
-    // the kernel set is chosen by one slice's sizes, as `linear` chooses it for that slice
-    // alone: SIMD and plain loops round differently, and slices must match single layers bit for bit
+    // the kernel set is chosen by one slice's sizes, so each slice is computed as that layer
+    // alone is: SIMD and plain loops round differently, and slices must match single layers
+    // bit for bit. The SIMD kernel declines (false) when scratch memory runs out: plain loops then
     const simd =
       this.simd !== null &&
       this.simd.ready(o, xs, ws, bs) &&

@@ -114,25 +114,6 @@ export class SimdKernels {
     return this.finish(c, cp, true);
   }
 
-  linear(
-    x: CpuStorage,
-    w: CpuStorage,
-    bias: CpuStorage | null,
-    o: CpuStorage,
-    m: number,
-    k: number,
-    n: number,
-    act: Activation,
-  ): boolean {
-    const xp = this.at(x);
-    const wp = this.at(w);
-    const bp = this.at(bias);
-    const op = this.outAt(o);
-    if (xp < 0 || wp < 0 || bp < 0 || op < 0) return this.finish(o, op, false);
-    this.k.linear(xp, wp, bp, op, m, k, n, ACTIVATION_CODES[act]);
-    return this.finish(o, op, true);
-  }
-
   /** Slice i of o = act(x[i]·w[i] + b[i]) for i < s, each by the single-layer kernel. */
   stackedLinear(
     x: CpuStorage,

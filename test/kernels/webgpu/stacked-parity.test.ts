@@ -8,6 +8,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import * as sr from '../../../src/index.js';
 import { StackedMLP } from '../../../src/nn/index.js';
 import { acquireWebGPU, suiteTitle } from './acquire.js';
+import { relErr } from './rel-err.js';
 
 const acquired = await acquireWebGPU();
 const gpu = acquired.gpu;
@@ -38,18 +39,6 @@ function loss(net: StackedMLP, ps: readonly sr.Tensor[], x: sr.Tensor, y: sr.Ten
   let h = x;
   [...net.layers].forEach((l, i) => (h = sr.stackedLinear(h, ps[2 * i]!, ps[2 * i + 1]!, l.activation)));
   return h.sub(y).square().mean([1, 2]).sum();
-}
-
-async function relErr(got: sr.Tensor, want: sr.Tensor): Promise<number> {
-  expect(got.shape).toEqual(want.shape);
-  const [a, b] = await Promise.all([got.data(), want.data()]);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-30);
 }
 
 describe.skipIf(!gpu)(

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/index.js';
-import { parseCsv } from '../../../src/rl/run/csv-log.js';
 import { formatSeeds, parseSeeds } from '../../../src/rl/population/seeds.js';
+import { rowsWithoutTimes } from './progress-rows.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sr2l-pop-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -45,11 +45,7 @@ const tiny = [
   '--quiet',
 ];
 
-const rows = (dir: string): Record<string, number>[] =>
-  parseCsv(readFileSync(join(dir, 'progress.csv'), 'utf8')).map((r) => {
-    const { TimeSampling: _a, TimeOptimize: _b, UpdatesPerSecond: _c, ...rest } = r;
-    return rest;
-  });
+const rows = rowsWithoutTimes;
 
 describe('seed lists', () => {
   it('parses ranges and lists, and names what is wrong', () => {

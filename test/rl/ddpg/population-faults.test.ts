@@ -11,9 +11,9 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { resolveDdpgConfig } from '../../../src/rl/ddpg/config.js';
 import type { DdpgPopulation } from '../../../src/rl/ddpg/population.js';
 import { memberStateDict, loadMemberStateDict } from '../../../src/nn/population.js';
-import { parseCsv } from '../../../src/rl/run/csv-log.js';
 import { trainRun } from '../../../src/rl/run/train-run.js';
 import { trainPopulation } from '../../../src/rl/population/train-population.js';
+import { rowsWithoutTimes } from './progress-rows.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sr2l-pop-faults-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -30,11 +30,7 @@ const settings = {
   evalEvery: 0,
 };
 
-const rows = (dir: string): Record<string, number>[] =>
-  parseCsv(readFileSync(join(dir, 'progress.csv'), 'utf8')).map((r) => {
-    const { TimeSampling: _a, TimeOptimize: _b, UpdatesPerSecond: _c, ...rest } = r;
-    return rest;
-  });
+const rows = rowsWithoutTimes;
 
 describe('DDPG population faults', () => {
   test('a member gone NaN is stopped and reported; the others equal their single runs', async () => {

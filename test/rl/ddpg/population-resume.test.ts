@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { resolveDdpgConfig } from '../../../src/rl/ddpg/config.js';
-import { parseCsv } from '../../../src/rl/run/csv-log.js';
 import { trainPopulation } from '../../../src/rl/population/train-population.js';
+import { rowsWithoutTimes } from './progress-rows.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sr2l-pop-resume-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -34,11 +34,7 @@ const configs = seeds.map((seed) =>
   }),
 );
 
-const rows = (dir: string): Record<string, number>[] =>
-  parseCsv(readFileSync(join(dir, 'progress.csv'), 'utf8')).map((r) => {
-    const { TimeSampling: _a, TimeOptimize: _b, UpdatesPerSecond: _c, ...rest } = r;
-    return rest;
-  });
+const rows = rowsWithoutTimes;
 
 async function run(name: string, stopAfter: number | null): Promise<string[]> {
   const dirs = seeds.map((s) => join(root, name, `s${s}`));

@@ -9,7 +9,12 @@ import type { Tensor } from '../../../src/index.js';
 import { Adam } from '../../../src/nn/index.js';
 import { Critic, DeterministicActor } from '../../../src/rl/ddpg/networks.js';
 import { actorDivergence, criticDivergence } from '../../../src/rl/ddpg/smoothness.js';
-import { criticTarget, ddpgUpdate, type DdpgLearner, type UpdateSettings } from '../../../src/rl/ddpg/update.js';
+import {
+  criticTarget,
+  ddpgUpdate,
+  type DdpgLearner,
+  type UpdateSettings,
+} from '../../../src/rl/ddpg/update.js';
 import { hardUpdate } from '../../../src/rl/ddpg/polyak.js';
 import { pgdMaximize } from '../../../src/rl/smoothness/index.js';
 import { Rng } from '../../../src/util/rng.js';
