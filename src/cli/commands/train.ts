@@ -147,7 +147,9 @@ async function runTraining(
   log(
     `sr2l train: ${config.algo} on ${config.env}, ${seeds}, ${config.iterations} iterations, backend ${config.backend} → ${out}${resume ? ' (resuming)' : ''}`,
   );
-  const bar = !quiet && process.stderr.isTTY ? new ProgressBar(config.iterations) : null;
+  // a population prints a line per iteration with every seed's returns instead of the bar
+  const bar =
+    !quiet && process.stderr.isTTY && configs.length === 1 ? new ProgressBar(config.iterations) : null;
   const started = performance.now();
   let first: number | null = null;
   // Ctrl-C once: finish this iteration, checkpoint, exit; twice: quit at once
