@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { medianMicros } from '../mlp/measure.js';
+import { interleavedMicros, medianMicros } from '../mlp/measure.js';
 import { registerTfjsGradients } from '../mlp/tfjs-gradients.js';
 import { ALGOS, BATCH } from './setup.js';
 import * as ours from './sr2l-ddpg.js';
@@ -89,17 +89,7 @@ const rows = ALGOS.map((algo, i) => ({
 }));
 
 // On a shared machine the load drifts between benchmark.js's back-to-back cases; the SR cost
-// ratio is also measured with the three updates interleaved (median of per-round times).
-function interleavedMicros(fns: (() => void)[], rounds = 15, perRound = 5): number[] {
-  const times = fns.map(() => [] as number[]);
-  for (let r = 0; r < rounds; r++)
-    fns.forEach((f, i) => {
-      const t0 = performance.now();
-      for (let k = 0; k < perRound; k++) f();
-      times[i]!.push(((performance.now() - t0) * 1000) / perRound);
-    });
-  return times.map((t) => t.sort((a, b) => a - b)[t.length >> 1]!);
-}
+// ratio is also measured with the three updates interleaved (interleavedMicros).
 const inter = interleavedMicros(ALGOS.map((a) => ours.update(a)));
 const interleaved = ALGOS.map((algo, i) => ({ algo, micros: inter[i]!, costVsDdpg: inter[i]! / inter[0]! }));
 

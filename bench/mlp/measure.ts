@@ -16,3 +16,19 @@ export function medianMicros(name: string, fn: () => void, opts: MeasureOptions)
   const median = sample.length % 2 ? sample[mid]! : (sample[mid - 1]! + sample[mid]!) / 2;
   return median * 1e6;
 }
+
+/**
+ * Median microseconds per call of each of `fns`, measured round-robin (each round times
+ * `perRound` calls of every function in turn): on a shared machine the load drifts between
+ * back-to-back benchmark.js cases, and interleaving makes the drift hit every case alike.
+ */
+export function interleavedMicros(fns: (() => void)[], rounds = 15, perRound = 5): number[] {
+  const times = fns.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++)
+    fns.forEach((f, i) => {
+      const t0 = performance.now();
+      for (let k = 0; k < perRound; k++) f();
+      times[i]!.push(((performance.now() - t0) * 1000) / perRound);
+    });
+  return times.map((t) => t.sort((a, b) => a - b)[t.length >> 1]!);
+}

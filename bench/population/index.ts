@@ -1,17 +1,17 @@
 /**
- * bench/population: seconds per DDPG-SR-A iteration on HalfCheetah-v2 for a population of
- * S seeds in one process (DdpgPopulation: one stacked forward per env step, one stacked
- * update per update step) against S separate single-seed trainers run one after the other
- * in the same process, and the physics alone (S × steps MuJoCo steps with random actions)
- * as the floor. Prints medians, the speedup (separate / population) and the population's
- * time over its floor.
- *
- * An iteration is `--steps` env steps and as many updates (garage's 1:2 ratio of steps per
- * cycle to updates is kept: cycles of 50 steps and 25 updates), after one warm-up iteration
- * that fills the replay buffers; the three measurements alternate round by round so machine
- * load hits them alike. The default run is short; the issue's full table:
+ * bench/population (`npm run bench -- population`), DDPG-SR-A on the CPU, one thread:
+ *  1. one stacked update of S seeds ([S, 64, ...] minibatches, HalfCheetah sizes, 10 PGD
+ *     steps) against S single updates, interleaved round by round, and the ratio;
+ *  2. seconds per training iteration on HalfCheetah-v2 of a population of S seeds
+ *     (DdpgPopulation: one stacked forward per env step, one stacked update per update step)
+ *     against S separate single-seed trainers run one after the other in the same process,
+ *     and the physics alone (S × steps MuJoCo steps with random actions) as the floor.
+ * An iteration is `--steps` env steps and half as many updates per seed (cycles of 50 steps
+ * then 25 updates), after one warm-up iteration that fills the replay buffers; the three
+ * measurements alternate round by round so machine load hits them alike; medians. The
+ * default run is short; the issue's full table:
  *   npm run bench -- population --sizes=1,2,5,10,20 --steps=1000 --rounds=3
- * TRPO-SR populations and worker threads are not implemented yet (see the issue note).
+ * TRPO-SR populations and worker threads are not implemented yet (docs/population.md).
  */
 import { parseArgs } from 'node:util';
 import { makeEnv } from '../../src/envs/registry.js';
@@ -20,6 +20,9 @@ import { resolveDdpgConfig, type DdpgConfig } from '../../src/rl/ddpg/config.js'
 import { DdpgTrainer } from '../../src/rl/ddpg/ddpg.js';
 import { DdpgPopulation } from '../../src/rl/ddpg/population.js';
 import { Rng } from '../../src/util/rng.js';
+import { cpuBackend } from '../../src/kernels/cpu/index.js';
+import { interleavedMicros } from '../mlp/measure.js';
+import { update } from '../ddpg/sr2l-ddpg.js';
 
 const { values } = parseArgs({
   options: {
@@ -30,6 +33,7 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
   },
 });
+const updateRounds = Number(process.env.BENCH_UPDATE_ROUNDS ?? 9);
 const sizes = values.sizes.split(',').map(Number);
 const steps = Number(values.steps);
 const rounds = Number(values.rounds);
@@ -76,6 +80,22 @@ async function physics(s: number): Promise<() => Promise<void>> {
       }
   };
 }
+
+// One stacked update against S single updates, interleaved round by round (machine load
+// hits both alike; one warm-up call each first). Ratio = S single updates' time / one stacked update's.
+const updates = sizes.map((s) => {
+  const single = update('ddpg-sr-a');
+  const stacked = update('ddpg-sr-a', cpuBackend, s);
+  single();
+  stacked();
+  const [one, all] = interleavedMicros([single, stacked], updateRounds, 2);
+  return {
+    S: s,
+    singleUpdatesMs: (s * one!) / 1000,
+    stackedUpdateMs: all! / 1000,
+    speedup: (s * one!) / all!,
+  };
+});
 
 const rows = [];
 for (const s of sizes) {
@@ -125,12 +145,23 @@ if (values.json)
         rounds,
         unit: 's per iteration (median)',
         rows,
+        updates,
       },
       null,
       2,
     ),
   );
 else {
+  console.log(
+    `One DDPG-SR-A update (batch 64 per seed, HalfCheetah sizes, 10 PGD steps), CPU, medians of ${updateRounds} interleaved rounds`,
+  );
+  console.log('| S | S single updates (ms) | one stacked update (ms) | speedup |');
+  console.log('|---:|---:|---:|---:|');
+  for (const u of updates)
+    console.log(
+      `| ${u.S} | ${u.singleUpdatesMs.toFixed(2)} | ${u.stackedUpdateMs.toFixed(2)} | ${u.speedup.toFixed(2)}× |`,
+    );
+  console.log('');
   console.log(
     `DDPG-SR-A on ${values.env}, CPU, 1 thread: seconds per iteration of ${steps} env steps and ${steps / 2} updates per seed (batch 64), median of ${rounds}`,
   );
