@@ -21,7 +21,7 @@ import { DdpgTrainer } from '../../src/rl/ddpg/ddpg.js';
 import { DdpgPopulation } from '../../src/rl/ddpg/population.js';
 import { Rng } from '../../src/util/rng.js';
 import { cpuBackend } from '../../src/kernels/cpu/index.js';
-import { interleavedMicros } from '../mlp/measure.js';
+import { cpuMillis, interleavedMicros } from '../mlp/measure.js';
 import { update } from '../ddpg/sr2l-ddpg.js';
 
 const { values } = parseArgs({
@@ -59,9 +59,11 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-async function seconds(f: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
+/** Wall seconds of f, and this process's CPU seconds in `cpu` (less disturbed by other jobs on the machine). */
+async function seconds(f: () => Promise<unknown>, cpu: number[]): Promise<number> {
+  const [t0, c0] = [performance.now(), cpuMillis()];
   await f();
+  cpu.push((cpuMillis() - c0) / 1000);
   return (performance.now() - t0) / 1000;
 }
 
@@ -89,11 +91,15 @@ const updates = sizes.map((s) => {
   single();
   stacked();
   const [one, all] = interleavedMicros([single, stacked], updateRounds, 2);
+  const [oneCpu, allCpu] = interleavedMicros([single, stacked], updateRounds, 2, cpuMillis);
   return {
     S: s,
     singleUpdatesMs: (s * one!) / 1000,
     stackedUpdateMs: all! / 1000,
     speedup: (s * one!) / all!,
+    singleUpdatesCpuMs: (s * oneCpu!) / 1000,
+    stackedUpdateCpuMs: allCpu! / 1000,
+    cpuSpeedup: (s * oneCpu!) / allCpu!,
   };
 });
 
@@ -106,14 +112,15 @@ for (const s of sizes) {
   for (const t of separate) await t.iterate(); // warm-up: buffers, JIT
   await population.iterate();
   const times = { separate: [] as number[], population: [] as number[], physics: [] as number[] };
+  const cpu = { separate: [] as number[], population: [] as number[] };
   for (let r = 0; r < rounds; r++) {
     times.separate.push(
       await seconds(async () => {
         for (const t of separate) await t.iterate();
-      }),
+      }, cpu.separate),
     );
-    times.population.push(await seconds(() => population.iterate()));
-    times.physics.push(await seconds(floor));
+    times.population.push(await seconds(() => population.iterate(), cpu.population));
+    times.physics.push(await seconds(floor, []));
   }
   separate.forEach((t) => t.close());
   population.close();
@@ -127,6 +134,9 @@ for (const s of sizes) {
     speedup: sep / pop,
     physicsS: phys,
     populationOverPhysics: pop / phys,
+    separateCpuS: median(cpu.separate),
+    populationCpuS: median(cpu.population),
+    cpuSpeedup: median(cpu.separate) / median(cpu.population),
   });
   if (!values.json)
     console.error(
@@ -155,22 +165,24 @@ else {
   console.log(
     `One DDPG-SR-A update (batch 64 per seed, HalfCheetah sizes, 10 PGD steps), CPU, medians of ${updateRounds} interleaved rounds`,
   );
-  console.log('| S | S single updates (ms) | one stacked update (ms) | speedup |');
-  console.log('|---:|---:|---:|---:|');
+  console.log(
+    '| S | S single updates (ms) | one stacked update (ms) | speedup | S single updates (CPU ms) | one stacked update (CPU ms) | speedup (CPU) |',
+  );
+  console.log('|---:|---:|---:|---:|---:|---:|---:|');
   for (const u of updates)
     console.log(
-      `| ${u.S} | ${u.singleUpdatesMs.toFixed(2)} | ${u.stackedUpdateMs.toFixed(2)} | ${u.speedup.toFixed(2)}× |`,
+      `| ${u.S} | ${u.singleUpdatesMs.toFixed(2)} | ${u.stackedUpdateMs.toFixed(2)} | ${u.speedup.toFixed(2)}× | ${u.singleUpdatesCpuMs.toFixed(2)} | ${u.stackedUpdateCpuMs.toFixed(2)} | ${u.cpuSpeedup.toFixed(2)}× |`,
     );
   console.log('');
   console.log(
     `DDPG-SR-A on ${values.env}, CPU, 1 thread: seconds per iteration of ${steps} env steps and ${steps / 2} updates per seed (batch 64), median of ${rounds}`,
   );
   console.log(
-    '| S | S separate trainers (s) | population (s) | speedup | physics floor (s) | population / floor |',
+    '| S | S separate trainers (s) | population (s) | speedup | physics floor (s) | population / floor | separate (CPU s) | population (CPU s) | speedup (CPU) |',
   );
-  console.log('|---:|---:|---:|---:|---:|---:|');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows)
     console.log(
-      `| ${r.S} | ${r.separateS.toFixed(2)} | ${r.populationS.toFixed(2)} | ${r.speedup.toFixed(2)}× | ${r.physicsS.toFixed(3)} | ${r.populationOverPhysics.toFixed(1)}× |`,
+      `| ${r.S} | ${r.separateS.toFixed(2)} | ${r.populationS.toFixed(2)} | ${r.speedup.toFixed(2)}× | ${r.physicsS.toFixed(3)} | ${r.populationOverPhysics.toFixed(1)}× | ${r.separateCpuS.toFixed(2)} | ${r.populationCpuS.toFixed(2)} | ${r.cpuSpeedup.toFixed(2)}× |`,
     );
 }
