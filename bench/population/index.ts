@@ -11,6 +11,7 @@
  * measurements alternate round by round so machine load hits them alike; medians. The
  * default run is short; the issue's full table:
  *   npm run bench -- population --sizes=1,2,5,10,20 --steps=1000 --rounds=3
+ * `--webgpu` adds one stacked update on WebGPU per S (the S at which it overtakes the CPU).
  * TRPO-SR populations and worker threads are not implemented yet (docs/population.md).
  */
 import { parseArgs } from 'node:util';
@@ -21,6 +22,7 @@ import { DdpgTrainer } from '../../src/rl/ddpg/ddpg.js';
 import { DdpgPopulation } from '../../src/rl/ddpg/population.js';
 import { Rng } from '../../src/util/rng.js';
 import { cpuBackend } from '../../src/kernels/cpu/index.js';
+import { createWebGPUBackend, describeAdapter, webgpuInfo } from '../../src/kernels/webgpu/index.js';
 import { cpuMillis, interleavedMicros } from '../mlp/measure.js';
 import { update } from '../ddpg/sr2l-ddpg.js';
 
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     env: { type: 'string', default: 'HalfCheetah-v2' },
     json: { type: 'boolean', default: false },
+    webgpu: { type: 'boolean', default: false },
   },
 });
 const updateRounds = Number(process.env.BENCH_UPDATE_ROUNDS ?? 9);
@@ -103,6 +106,39 @@ const updates = sizes.map((s) => {
   };
 });
 
+/**
+ * With --webgpu: one stacked update of S seeds on WebGPU (median of 5 rounds of 3 updates,
+ * each round ending when the device is idle), beside the CPU's, to find the S at which the
+ * device overtakes the CPU. Null when no adapter opens.
+ */
+async function webgpuUpdates(): Promise<{ adapter: string; ms: number[] } | null> {
+  let gpu;
+  try {
+    gpu = await createWebGPUBackend();
+  } catch (e) {
+    console.error(`bench/population: no WebGPU adapter (${(e as Error).message.split('\n')[0]})`);
+    return null;
+  }
+  const ms: number[] = [];
+  for (const s of sizes) {
+    const f = update('ddpg-sr-a', gpu, s);
+    f();
+    await gpu.sync();
+    const times: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      const t0 = performance.now();
+      for (let k = 0; k < 3; k++) f();
+      await gpu.sync();
+      times.push((performance.now() - t0) / 3);
+    }
+    ms.push(median(times));
+  }
+  const adapter = describeAdapter(await webgpuInfo());
+  gpu.destroy();
+  return { adapter, ms };
+}
+const webgpu = values.webgpu ? await webgpuUpdates() : null;
+
 const rows = [];
 for (const s of sizes) {
   const seeds = Array.from({ length: s }, (_, k) => k);
@@ -156,6 +192,7 @@ if (values.json)
         unit: 's per iteration (median)',
         rows,
         updates,
+        webgpu,
       },
       null,
       2,
@@ -173,6 +210,17 @@ else {
     console.log(
       `| ${u.S} | ${u.singleUpdatesMs.toFixed(2)} | ${u.stackedUpdateMs.toFixed(2)} | ${u.speedup.toFixed(2)}× | ${u.singleUpdatesCpuMs.toFixed(2)} | ${u.stackedUpdateCpuMs.toFixed(2)} | ${u.cpuSpeedup.toFixed(2)}× |`,
     );
+  if (webgpu) {
+    console.log('');
+    console.log(`One stacked DDPG-SR-A update on WebGPU (${webgpu.adapter}), median of 5 rounds`);
+    console.log('| S | WebGPU (ms) | CPU (ms) | CPU / WebGPU |');
+    console.log('|---:|---:|---:|---:|');
+    updates.forEach((u, i) =>
+      console.log(
+        `| ${u.S} | ${webgpu.ms[i]!.toFixed(2)} | ${u.stackedUpdateMs.toFixed(2)} | ${(u.stackedUpdateMs / webgpu.ms[i]!).toFixed(2)}× |`,
+      ),
+    );
+  }
   console.log('');
   console.log(
     `DDPG-SR-A on ${values.env}, CPU, 1 thread: seconds per iteration of ${steps} env steps and ${steps / 2} updates per seed (batch 64), median of ${rounds}`,
