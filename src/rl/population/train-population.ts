@@ -10,6 +10,10 @@
  * NaN or an infinity gets that iteration's row (showing it), then `failed.json` in its folder
  * saying where and when, and is stopped; the others go on (their slices never read its
  * values). Its last good checkpoint stays.
+ *
+ * Checkpoints: every member's new checkpoint is written before any member's previous one is
+ * removed, and a resume starts from the newest iteration every member holds, so a process
+ * killed between its members' writes still resumes (the members ahead redo one iteration).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -17,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { algorithmFor, type PopulationRun, type RunSettings } from '../run/algorithms.js';
 import { openRunFolder, recordIteration, type RunFolder, type TrainRunOptions } from '../run/train-run.js';
+import { latestCheckpoint, pruneCheckpoint } from '../run/checkpoint.js';
 import { ConfigError } from '../settings.js';
 import { checkPopulationConfigs } from './configs.js';
 import { formatSeeds } from './seeds.js';
@@ -105,11 +110,14 @@ export async function trainPopulation(
         throw new ConfigError(
           `--resume: ${d} was stopped by a fault (${join(d, FAILED_RECORD)}); resuming a population with a failed member is not supported yet`,
         );
+  // a run killed while its members were writing checkpoints resumes where all of them have one
+  const latest = opts.resume ? await Promise.all(opts.dirs.map((d) => latestCheckpoint(d))) : [];
+  const resumeAt = latest.includes(null) ? null : latest.length ? Math.min(...(latest as number[])) : null;
   const pop = await algorithm.createPopulation(configs);
   try {
     const folders: RunFolder[] = [];
     for (const [k, c] of configs.entries())
-      folders.push(await openRunFolder(opts.dirs[k]!, c, pop.members[k]!, opts));
+      folders.push(await openRunFolder(opts.dirs[k]!, c, pop.members[k]!, { ...opts, resumeAt }));
     if (opts.resume) pop.afterLoad();
     const history: Record<string, number>[][] = [];
     const failed: MemberFailure[] = [];
@@ -117,11 +125,16 @@ export async function trainPopulation(
     while (pop.iteration < first.iterations && active.size > 0) {
       const rows = await pop.iterate();
       const faults = await pop.faults();
+      // every member's new checkpoint is written before any previous one is removed, so a kill
+      // in between leaves an iteration that every member holds
+      const previous = await Promise.all(folders.map((f) => latestCheckpoint(f.dir)));
+      const saved: number[] = [];
       for (const [k, folder] of folders.entries()) {
         if (!active.has(k)) continue;
         const reason = faults.get(k);
         if (reason === undefined) {
-          await recordIteration(folder, pop.members[k]!, rows[k]!);
+          await recordIteration(folder, pop.members[k]!, rows[k]!, 1);
+          saved.push(k);
           continue;
         }
         const failure = { seed: configs[k]!.seed, iteration: rows[k]!.Iteration!, reason };
@@ -135,6 +148,8 @@ export async function trainPopulation(
         failed.push(failure);
         opts.onFailure?.(failure);
       }
+      for (const k of saved)
+        await pruneCheckpoint(folders[k]!.dir, previous[k]!, pop.iteration, configs[k]!.checkpointEvery);
       history.push(rows);
       opts.onIteration?.(rows, pop);
       if (opts.signal?.aborted) break;

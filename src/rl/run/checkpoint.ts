@@ -50,9 +50,19 @@ export async function saveCheckpoint(runDir: string, trainer: RunTrainer, keepEv
     join(runDir, CHECKPOINTS, LATEST),
     text(JSON.stringify({ iteration: trainer.iteration, dir: final.slice(runDir.length + 1) })),
   );
-  if (previous !== null && previous !== trainer.iteration && previous % keepEvery !== 0)
-    await rm(checkpointDir(runDir, previous), { recursive: true, force: true });
+  await pruneCheckpoint(runDir, previous, trainer.iteration, keepEvery);
   return final;
+}
+
+/** Removes checkpoint `previous` once `current` is written, unless previous is a multiple of keepEvery. */
+export async function pruneCheckpoint(
+  runDir: string,
+  previous: number | null,
+  current: number,
+  keepEvery: number,
+): Promise<void> {
+  if (previous !== null && previous !== current && previous % keepEvery !== 0)
+    await rm(checkpointDir(runDir, previous), { recursive: true, force: true });
 }
 
 /** TRPO's checkpoint contents, written into the folder `dir`. */

@@ -178,7 +178,10 @@ export async function openRunFolder(
   out: string,
   config: RunSettings,
   trainer: RunTrainer,
-  opts: Pick<TrainRunOptions, 'force' | 'resume'>,
+  opts: Pick<TrainRunOptions, 'force' | 'resume'> & {
+    /** with resume: the checkpoint to continue from (default: the newest) */
+    resumeAt?: number | null;
+  },
 ): Promise<RunFolder> {
   const dir = resolve(out);
   const algorithm = algorithmFor(config.algo);
@@ -186,7 +189,7 @@ export async function openRunFolder(
   let resumedFrom: number | null = null;
   const grads = new CsvLog(join(dir, 'grads.csv'), ['Iteration', ...trainer.gradColumns()]);
   if (opts.resume) {
-    resumedFrom = await latestCheckpoint(dir);
+    resumedFrom = opts.resumeAt ?? (await latestCheckpoint(dir));
     if (resumedFrom === null) throw new ConfigError(`--resume: ${dir} has no checkpoint yet`);
     await loadCheckpoint(dir, trainer, resumedFrom);
     await progress.truncateAfter(resumedFrom);
@@ -215,11 +218,16 @@ export async function openRunFolder(
   return { dir, config, progress, grads, resumedFrom };
 }
 
-/** Writes one finished iteration into its folder: evaluation when due (into `stats`), progress and grads rows, checkpoint. */
+/**
+ * Writes one finished iteration into its folder: evaluation when due (into `stats`),
+ * progress and grads rows, checkpoint (the previous one is removed unless its iteration is
+ * a multiple of `keepEvery`; 1 keeps it).
+ */
 export async function recordIteration(
   folder: RunFolder,
   trainer: RunTrainer,
   stats: Record<string, number>,
+  keepEvery = folder.config.checkpointEvery,
 ): Promise<void> {
   const { config, dir } = folder;
   const k = stats.Iteration!;
@@ -229,7 +237,7 @@ export async function recordIteration(
   await folder.progress.append(stats);
   const gradRow = config.logGrads ? await trainer.gradRow() : null;
   if (gradRow) await folder.grads.append({ Iteration: k, ...gradRow });
-  await saveCheckpoint(dir, trainer, config.checkpointEvery);
+  await saveCheckpoint(dir, trainer, keepEvery);
 }
 
 /** The algorithm's own trainer behind the run loop's view of it. */
