@@ -60,3 +60,27 @@ export async function createDdpgPopulationRun(configs: readonly DdpgConfig[]): P
     close: () => pop.close(),
   };
 }
+
+/** One seed as the run loop sees it: the population of one, so single runs and --seeds share every line. */
+export async function createDdpgSingleRun(config: DdpgConfig): Promise<RunTrainer> {
+  const run = await createDdpgPopulationRun([config]);
+  const member = run.members[0]!;
+  return {
+    get trainer() {
+      return member.trainer;
+    },
+    get iteration() {
+      return member.iteration;
+    },
+    iterate: async () => (await run.iterate())[0]!,
+    evaluate: (episodes, seed) => member.evaluate(episodes, seed),
+    gradColumns: () => member.gradColumns(),
+    gradRow: () => member.gradRow(),
+    save: (dir, shared) => member.save(dir, shared),
+    load: async (dir, shared) => {
+      await member.load(dir, shared);
+      run.afterLoad();
+    },
+    close: () => run.close(),
+  };
+}

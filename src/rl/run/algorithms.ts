@@ -13,9 +13,8 @@ import {
   DDPG_RESUME_OVERRIDABLE,
   resolveDdpgConfig,
 } from '../ddpg/config.js';
-import { DdpgTrainer } from '../ddpg/ddpg.js';
 import type { DdpgConfig } from '../ddpg/config.js';
-import { createDdpgPopulationRun } from '../ddpg/population-run.js';
+import { createDdpgPopulationRun, createDdpgSingleRun } from '../ddpg/population-run.js';
 import { ALGOS } from '../trpo/config.js';
 import { TrpoTrainer } from '../trpo/trpo.js';
 import { loadTrpoCheckpoint, saveTrpoCheckpoint } from './checkpoint.js';
@@ -134,22 +133,6 @@ class TrpoRun extends DelegatingRun<TrpoTrainer> {
   }
 }
 
-/** DdpgTrainer already has the RunTrainer methods except the grads.csv row. */
-class DdpgRun extends DelegatingRun<DdpgTrainer> {
-  gradColumns(): string[] {
-    return this.trainer.gradColumns();
-  }
-  gradRow(): Promise<Record<string, number> | null> {
-    return this.trainer.gradNorms();
-  }
-  save(dir: string, shared: string): Promise<void> {
-    return this.trainer.save(dir, shared);
-  }
-  load(dir: string, shared: string): Promise<void> {
-    return this.trainer.load(dir, shared);
-  }
-}
-
 export const TRPO_ALGORITHM: Algorithm = {
   algos: ALGOS,
   defaults: TRPO_DEFAULTS,
@@ -205,7 +188,8 @@ export const DDPG_ALGORITHM: Algorithm = {
     'TimeOptimize',
   ],
   resumeOverridable: DDPG_RESUME_OVERRIDABLE,
-  create: async (config) => new DdpgRun(await DdpgTrainer.create(config as never)),
+  // one seed is the population of one: the same code as --seeds (population-run.ts)
+  create: (config) => createDdpgSingleRun(config as DdpgConfig),
   createPopulation: (configs) => createDdpgPopulationRun(configs as readonly DdpgConfig[]),
   line: (s, total) =>
     `iter ${s.Iteration}/${total}  steps ${s.EnvSteps}  avg return ${fmt(s.AverageReturn!)}  eval ${fmt(s.EvalReturn!)}  Q ${fmt(s.QMean!)}  ${fmt(s.UpdatesPerSecond!)} updates/s  ${(s.TimeSampling! + s.TimeOptimize!).toFixed(2)} s`,
