@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { captureConsole, type CapturedConsole } from '../../helpers/console.js';
 import { main } from '../../../src/cli/index.js';
 import { formatSeeds, parseSeeds } from '../../../src/rl/population/seeds.js';
 import { rowsWithoutTimes } from './progress-rows.js';
@@ -15,12 +16,8 @@ import { rowsWithoutTimes } from './progress-rows.js';
 const root = mkdtempSync(join(tmpdir(), 'sr2l-pop-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-let errors: string[] = [];
-beforeEach(() => {
-  errors = [];
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errors.push(a.join(' ')));
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
-});
+let cons: CapturedConsole;
+beforeEach(() => void (cons = captureConsole()));
 afterEach(() => vi.restoreAllMocks());
 
 const tiny = [
@@ -83,7 +80,7 @@ describe('sr2l train --seeds', () => {
 
     // resume: every member continues; other seeds are refused
     expect(await main(['train', '--resume', out, '--seeds', '0,1', '--quiet'])).toBe(2);
-    expect(errors.join('\n')).toMatch(/holds a population of seeds 0-2; --seeds 0-1 differs/);
+    expect(cons.err()).toMatch(/holds a population of seeds 0-2; --seeds 0-1 differs/);
     expect(await main(['train', '--resume', out, '--iterations', '3', '--quiet'])).toBe(0);
     const cont = join(root, 'single-1');
     expect(await main(['train', '--resume', cont, '--iterations', '3', '--quiet'])).toBe(0);
@@ -94,9 +91,9 @@ describe('sr2l train --seeds', () => {
   it('refuses --seed with --seeds, bad lists, and algorithms without populations', async () => {
     const out = join(root, 'bad');
     expect(await main(['train', ...tiny, '--seeds', '0-2', '--seed', '1', '--out', out])).toBe(2);
-    expect(errors.join('\n')).toMatch(/--seeds lists every seed; drop --seed/);
+    expect(cons.err()).toMatch(/--seeds lists every seed; drop --seed/);
     expect(await main(['train', ...tiny, '--seeds', '2-0', '--out', out])).toBe(2);
-    expect(errors.join('\n')).toMatch(/runs backwards/);
+    expect(cons.err()).toMatch(/runs backwards/);
     expect(
       await main([
         'train',
@@ -111,7 +108,7 @@ describe('sr2l train --seeds', () => {
         '--quiet',
       ]),
     ).toBe(2);
-    expect(errors.join('\n')).toMatch(/trpo, trpo-sr do not train as a population yet/);
+    expect(cons.err()).toMatch(/trpo, trpo-sr do not train as a population yet/);
     expect(existsSync(join(out, 's0', 'progress.csv'))).toBe(false);
   });
 });
