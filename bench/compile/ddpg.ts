@@ -58,7 +58,7 @@ function timedBackend(): { backend: CpuBackend; calls: () => number; ms: () => n
 /** Kernel calls per update and the share of wall time spent inside them. */
 function kernelShare(algo: BenchAlgo, compiled: boolean | 'fused', n = 30): { calls: number; share: number } {
   const t = timedBackend();
-  const f = update(algo, t.backend, compiled);
+  const f = update(algo, t.backend, { compiled });
   // programs read SR2L_PROFILE when built (at the first call): then fused loops are timed
   const saved = process.env.SR2L_PROFILE;
   if (compiled === 'fused') process.env.SR2L_PROFILE = '1';
@@ -84,8 +84,8 @@ function kernelShare(algo: BenchAlgo, compiled: boolean | 'fused', n = 30): { ca
 export function measureDdpg(maxTime: number, rounds: number): DdpgCompileRow[] {
   return ALGOS.map((algo) => {
     const eagerFn = update(algo);
-    const compiledFn = update(algo, undefined, true);
-    const fusedFn = update(algo, undefined, 'fused');
+    const compiledFn = update(algo, undefined, { compiled: true });
+    const fusedFn = update(algo, undefined, { compiled: 'fused' });
     const eager = medianMicros(`eager ${algo}`, eagerFn, { maxTime });
     const compiled = medianMicros(`compiled ${algo}`, compiledFn, { maxTime });
     const fused = medianMicros(`compiled+fused ${algo}`, fusedFn, { maxTime });

@@ -31,7 +31,7 @@ export async function measureWebgpu(rounds = 7): Promise<WebgpuResult> {
   const rows: WebgpuCompileRow[] = [];
   for (const algo of ALGOS) {
     const measure = async (compiled: boolean | 'fused'): Promise<[number, number]> => {
-      const f = update(algo, gpu, compiled);
+      const f = update(algo, gpu, { compiled });
       for (let w = 0; w < 3; w++) f();
       await gpu.sync();
       const d0 = gpu.stats().dispatches;

@@ -7,17 +7,8 @@ import { Adam } from '../../src/nn/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { ACT, BATCH, HIDDEN, HYPER, OBS, batchData, type BenchAlgo } from './setup.js';
 
-/**
- * With `compiled`, the update runs through sr.compile (traced on the first call, replayed
- * after); 'fused' also fuses its elementwise runs. `onCompiled` receives the compiled function.
- */
-export function update(
-  algo: BenchAlgo,
-  backend: sr.Backend = sr.cpuBackend,
-  compiled: boolean | 'fused' = false,
-  onCompiled?: (f: sr.CompiledFunction<[BatchTensors], unknown>) => void,
-): () => void {
-  const rng = new Rng(0);
+/** A learner as training builds it: actor, critic, their targets (copies) and Adam optimizers. */
+function learner(rng: Rng, backend: sr.Backend): DdpgLearner {
   const net = (name: string) => ({
     hidden: HIDDEN,
     activation: 'relu' as const,
@@ -33,7 +24,7 @@ export function update(
   const targetCritic = new Critic(OBS, ACT, net('critic'));
   hardUpdate(targetActor, actor);
   hardUpdate(targetCritic, critic);
-  const l: DdpgLearner = {
+  return {
     actor,
     critic,
     targetActor,
@@ -41,7 +32,71 @@ export function update(
     actorOpt: new Adam(actor.namedParameters(), { lr: HYPER.actorLr }),
     criticOpt: new Adam(critic.namedParameters(), { lr: HYPER.criticLr }),
   };
-  const d = batchData();
+}
+
+/** The stacked learner of `population` members (as DdpgPopulation builds it). */
+function stackedLearner(population: number, backend: sr.Backend): DdpgLearner {
+  const ls = Array.from({ length: population }, (_, k) => learner(new Rng(k), backend));
+  const low = new Array<number>(ACT).fill(-1);
+  const high = new Array<number>(ACT).fill(1);
+  const actor = new DeterministicActor(
+    OBS,
+    low,
+    high,
+    ls.map((l) => l.actor),
+  );
+  const critic = new Critic(
+    OBS,
+    ACT,
+    ls.map((l) => l.critic),
+  );
+  return {
+    actor,
+    critic,
+    targetActor: new DeterministicActor(
+      OBS,
+      low,
+      high,
+      ls.map((l) => l.targetActor),
+    ),
+    targetCritic: new Critic(
+      OBS,
+      ACT,
+      ls.map((l) => l.targetCritic),
+    ),
+    actorOpt: new Adam(actor.namedParameters(), { lr: HYPER.actorLr }),
+    criticOpt: new Adam(critic.namedParameters(), { lr: HYPER.criticLr }),
+  };
+}
+
+/** `n` copies of `a` end to end (every member gets the same minibatch: the cost does not depend on the values). */
+function tile(a: Float32Array, n: number): Float32Array {
+  const out = new Float32Array(a.length * n);
+  for (let k = 0; k < n; k++) out.set(a, k * a.length);
+  return out;
+}
+
+export interface UpdateOptions {
+  /** > 1: one stacked update of that many members on [S, 64, ...] (default 1) */
+  population?: number;
+  /** run through sr.compile (traced on the first call, replayed after); 'fused' also fuses elementwise runs */
+  compiled?: boolean | 'fused';
+  /** receives the compiled function */
+  onCompiled?: (f: sr.CompiledFunction<[BatchTensors], unknown>) => void;
+}
+
+/** The update as training runs it (src/rl/ddpg/update.ts) on `backend` (default: the CPU backend). */
+export function update(
+  algo: BenchAlgo,
+  backend: sr.Backend = sr.cpuBackend,
+  { population = 1, compiled = false, onCompiled }: UpdateOptions = {},
+): () => void {
+  const l = population === 1 ? learner(new Rng(0), backend) : stackedLearner(population, backend);
+  const d = Object.fromEntries(
+    Object.entries(batchData()).map(([k, a]) => [k, population === 1 ? a : tile(a, population)]),
+  ) as ReturnType<typeof batchData>;
+  const lead = population === 1 ? [] : [population];
+  const col = (a: Float32Array, shape: number[]) => sr.tensor(a, { shape: [...lead, ...shape], backend });
   const settings = {
     algo,
     gamma: HYPER.gamma,
@@ -53,7 +108,7 @@ export function update(
       steps: HYPER.steps,
       stepSize: 0.2 * HYPER.eps,
       ascent: 'sign' as const,
-      generator: sr.rng(1),
+      generator: population === 1 ? sr.rng(1) : Array.from({ length: population }, (_, k) => sr.rng(1 + k)),
     },
   };
   const eager = (b: BatchTensors): unknown => ddpgUpdate(l, b, settings);
@@ -66,11 +121,11 @@ export function update(
   return () => {
     // a fresh upload per update, as training does
     const batch = {
-      obs: sr.tensor(d.obs, { shape: [BATCH, OBS], backend }),
-      action: sr.tensor(d.action, { shape: [BATCH, ACT], backend }),
-      reward: sr.tensor(d.reward, { shape: [BATCH], backend }),
-      nextObs: sr.tensor(d.nextObs, { shape: [BATCH, OBS], backend }),
-      terminal: sr.tensor(d.terminal, { shape: [BATCH], backend }),
+      obs: col(d.obs, [BATCH, OBS]),
+      action: col(d.action, [BATCH, ACT]),
+      reward: col(d.reward, [BATCH]),
+      nextObs: col(d.nextObs, [BATCH, OBS]),
+      terminal: col(d.terminal, [BATCH]),
     };
     step(batch);
   };

@@ -18,16 +18,29 @@ export function medianMicros(name: string, fn: () => void, opts: MeasureOptions)
 }
 
 /**
- * Median µs per call of each function over rounds that run them one after another: on a
- * shared machine the load drifts between back-to-back cases, and interleaving spreads it.
+ * Median microseconds per call of each of `fns`, measured round-robin (each round times
+ * `perRound` calls of every function in turn): on a shared machine the load drifts between
+ * back-to-back benchmark.js cases, and interleaving makes the drift hit every case alike.
+ * `clock` (milliseconds) defaults to wall time; cpuMillis counts only this process's CPU time.
  */
-export function interleavedMicros(fns: (() => void)[], rounds = 15, perRound = 5): number[] {
+export function interleavedMicros(
+  fns: (() => void)[],
+  rounds = 15,
+  perRound = 5,
+  clock: () => number = () => performance.now(),
+): number[] {
   const times = fns.map(() => [] as number[]);
   for (let r = 0; r < rounds; r++)
     fns.forEach((f, i) => {
-      const t0 = performance.now();
+      const t0 = clock();
       for (let k = 0; k < perRound; k++) f();
-      times[i]!.push(((performance.now() - t0) * 1000) / perRound);
+      times[i]!.push(((clock() - t0) * 1000) / perRound);
     });
   return times.map((t) => t.sort((a, b) => a - b)[t.length >> 1]!);
+}
+
+/** This process's CPU time (user + system) in milliseconds: on a machine shared with other jobs it counts only our work. */
+export function cpuMillis(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }

@@ -150,6 +150,22 @@ export interface Backend {
     n: number,
     act: Activation,
   ): Storage;
+  /**
+   * S fused linear layers at once (a population of networks): slice s of the output is
+   * act(x[s]·W[s] + b[s]) for x [S, M, K], W [S, K, N], b [S, N] or null. Each slice must
+   * be computed exactly as `linear` computes it alone, so a stacked network reproduces S
+   * separate ones.
+   */
+  stackedLinear(
+    x: Storage,
+    w: Storage,
+    b: Storage | null,
+    s: number,
+    m: number,
+    k: number,
+    n: number,
+    act: Activation,
+  ): Storage;
   /** The gradient through an activation, written in terms of its output y: g · act'(y). */
   activationGrad(act: Activation, y: Storage, g: Storage): Storage;
 

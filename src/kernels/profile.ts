@@ -27,6 +27,7 @@ export const KERNELS = [
   'reduce',
   'matmul',
   'linear',
+  'stackedLinear',
   'activationGrad',
   'strided',
   'scatterStrided',

@@ -2,6 +2,16 @@
 export { Module, ModuleList, type ModuleOptions, type StateDict, type LoadStateOptions } from './module.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { MLP, type MLPOptions } from './mlp.js';
+export { StackedLinear } from './stacked-linear.js';
+export { StackedMLP } from './stacked-mlp.js';
+export {
+  stackMembers,
+  populationSize,
+  memberStateDict,
+  loadMemberStateDict,
+  memberOptimizerState,
+  stackOptimizerStates,
+} from './population.js';
 export * as init from './init.js';
 export type { Initializer, InitName, RngLike } from './init.js';
 export { Optimizer, type OptimizerState, type LoadOptimizerOptions } from './optim/optimizer.js';

@@ -21,8 +21,19 @@ export {
   sharedStdJeffreys,
 } from './trpo/distributions.js';
 export { fisherVectorProduct, meanKlFromCurrent } from './trpo/fisher.js';
-export { type CgResult, conjugateGradient } from './trpo/conjugate-gradient.js';
-export { type LineSearchOptions, type LineSearchResult, backtrackingLineSearch } from './trpo/line-search.js';
+export {
+  type CgResult,
+  type BatchedProduct,
+  conjugateGradient,
+  conjugateGradientPopulation,
+} from './trpo/conjugate-gradient.js';
+export {
+  type LineSearchOptions,
+  type LineSearchResult,
+  type MemberParams,
+  backtrackingLineSearch,
+  backtrackingLineSearchPopulation,
+} from './trpo/line-search.js';
 export { centered, gae, type GaeResult } from './trpo/gae.js';
 export { type Batch, OnPolicySampler, type SamplerSnapshot, type Segment } from './trpo/sampler.js';
 export { WholePathSampler, type WholePathSnapshot } from './trpo/whole-path-sampler.js';
@@ -67,6 +78,16 @@ export {
   resolveDdpgConfig,
 } from './ddpg/config.js';
 export { DdpgTrainer, type DdpgStats, type DdpgState } from './ddpg/ddpg.js';
+export { DdpgPopulation } from './ddpg/population.js';
+export {
+  trainPopulation,
+  readPopulationRecord,
+  type TrainPopulationOptions,
+  type TrainPopulationResult,
+  type PopulationRecord,
+  type MemberFailure,
+} from './population/train-population.js';
+export { parseSeeds, formatSeeds } from './population/seeds.js';
 export { DeterministicActor, Critic, type NetworkOptions } from './ddpg/networks.js';
 export {
   criticTarget,

@@ -340,6 +340,33 @@ export const CASES: Record<CaseFamily, () => ParityCase[]> = {
     return cases;
   },
 
+  // a population of S layers in one call; S = 1 and sizes off the tiles included
+  stackedLinear: () => {
+    const cases: ParityCase[] = [];
+    const shapes: [number, number, number, number][] = [
+      [1, 1, 17, 3],
+      [3, 64, 17, 64],
+      [5, 1, 64, 6],
+      [2, 65, 63, 1],
+    ];
+    shapes.forEach(([s, m, k, n], i) => {
+      const x = f32(s * m * k);
+      const w = f32(s * k * n, -0.5, 0.5);
+      const bias = f32(s * n);
+      ACTIVATIONS.forEach((act, j) => {
+        const withBias = (i + j) % 2 === 0;
+        cases.push({
+          label: `${act} ${s}×(${m}×${k}·${k}×${n})${withBias ? ' + b' : ''}`,
+          tol: { rtol: 1e-5, atol: 1e-6 * k },
+          run: (b) => [
+            b.stackedLinear(upload(b, x), upload(b, w), withBias ? upload(b, bias) : null, s, m, k, n, act),
+          ],
+        });
+      });
+    });
+    return cases;
+  },
+
   activationGrad: () =>
     ACTIVATIONS.flatMap((act) =>
       [17, 1000].map((n) => {

@@ -18,6 +18,7 @@ export {
 export { sum, mean, max, min, variance, logsumexp, type Axes } from './reduce.js';
 export { mm, matmul } from './matmul.js';
 export { linear, activationGrad } from './linear.js';
+export { stackedLinear } from './stacked-linear.js';
 export {
   reshape,
   flatten,

@@ -44,17 +44,32 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null, act: Activ
     [m, n],
     x.backend,
     inputs,
-    (g, needs) => {
-      const gz = activationGrad(act, y, g);
-      return [
-        needs[0] ? mm(gz, w, false, true) : null,
-        needs[1] ? mm(x, gz, true, false) : null,
-        needs[2] ? sum(gz, 0) : null,
-      ];
-    },
+    (g, needs) => linearGradients(act, x, w, y, g, needs, 0),
     { activation: act },
   );
   return y;
+}
+
+/**
+ * The gradients of y = act(x·W + b) for x, W and b (those `needs` asks for), from g = ∂L/∂y:
+ * two (batched) mm's and a sum over the rows axis `rowsAxis`, all differentiable. Shared by
+ * linear ([M, K]·[K, N]) and stackedLinear ([S, M, K]·[S, K, N]).
+ */
+export function linearGradients(
+  act: Activation,
+  x: Tensor,
+  w: Tensor,
+  y: Tensor,
+  g: Tensor,
+  needs: readonly boolean[],
+  rowsAxis: number,
+): (Tensor | null)[] {
+  const gz = activationGrad(act, y, g);
+  return [
+    needs[0] ? mm(gz, w, false, true) : null,
+    needs[1] ? mm(x, gz, true, false) : null,
+    needs[2] ? sum(gz, rowsAxis) : null,
+  ];
 }
 
 /** g · act'(z) in terms of y = act(z): tanh 1−y², relu [y>0], sigmoid y(1−y). */

@@ -16,7 +16,10 @@ import {
   algorithmFor,
   defaultOf,
 } from '../../rl/run/algorithms.js';
-import { planRun, readRunRecord, trainRun } from '../../rl/run/train-run.js';
+import { planRun, trainRun } from '../../rl/run/train-run.js';
+import { readPopulationRecord, trainPopulation } from '../../rl/population/train-population.js';
+import { formatSeeds } from '../../rl/population/seeds.js';
+import { algoOfRun, planPopulation, populationLine, type TrainingPlan } from './train-population.js';
 import { openBackend } from '../../rl/compute-backend.js';
 import { UsageError, type Command } from '../command.js';
 import { ProgressBar } from '../progress-bar.js';
@@ -29,6 +32,7 @@ const options = {
   config: { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'string' },
+  seeds: { type: 'string' },
   force: { type: 'boolean', default: false },
   quiet: { type: 'boolean', default: false },
   ...Object.fromEntries(ALL_KEYS.map((k) => [kebab(k), { type: isSwitch(k) ? 'boolean' : 'string' }])),
@@ -40,6 +44,7 @@ const settingsOf = (a: Algorithm): string =>
 const usage = `sr2l train --algo ${ALGO_NAMES.join('|')} --env Hopper-v2 [--seed 0] [--iterations 500]
                  [--eps 0.01] [--lambda-s 1] [--backend cpu|webgpu] [--out runs/NAME] [--config FILE]
                  [--force] [--quiet] [--log-grads] [--<setting> VALUE ...]
+       sr2l train --algo ddpg-sr-a --seeds 0-9 [...]   (also --seeds 0,3,7: every seed in one process)
        sr2l train --resume runs/NAME [--iterations N]
 
 Presets (--preset NAME: settings overlaid on the defaults, then the file's and the flags'
@@ -51,7 +56,9 @@ win; config.json records the name; every value and its source in docs/presets.md
 Settings (flag = default; a --config JSON/YAML file may set any of them, flags win):
 ${ALGORITHMS.map((a) => `${a.algos.join(', ')}:\n${settingsOf(a)}`).join('\n')}
 Outputs go to --out (default runs/<algo>-<env>-s<seed>): config.json, progress.csv,
-checkpoints/ (and grads.csv with --log-grads).`;
+checkpoints/ (and grads.csv with --log-grads). With --seeds (DDPG family) each seed's run
+folder is --out/s<seed>/ in that same format (default --out runs/<algo>-<env>-seeds<list>),
+and --out/population.json lists the seeds; --resume --out continues all of them.`;
 
 export const train: Command = {
   summary: 'train TRPO(-SR) or DDPG(-SR-A/-SR-C) on an environment (progress.csv, checkpoints, resume)',
@@ -67,13 +74,27 @@ export const train: Command = {
       const algo =
         (v.algo as string | undefined) ??
         (fromFile.algo as string | undefined) ??
-        (resumeDir !== undefined ? (await readRunRecord(resumeDir)).config.algo : undefined);
+        (resumeDir !== undefined ? await algoOfRun(resumeDir) : undefined);
       const algorithm = algorithmFor(algo, 'flags');
       const fromFlags: Record<string, unknown> = {};
       for (const k of ALL_KEYS) {
         const raw = v[kebab(k)];
         if (raw === undefined) continue;
         fromFlags[k] = typeof raw === 'boolean' ? raw : parseFlagValue(k, raw, algorithm.defaults);
+      }
+      const population = resumeDir !== undefined ? await readPopulationRecord(resumeDir) : null;
+      if (v.seeds !== undefined || population) {
+        if (v.seed !== undefined) throw new UsageError('--seeds lists every seed; drop --seed');
+        const plan = await planPopulation(algorithm, fromFile, fromFlags, {
+          seeds: v.seeds as string | undefined,
+          resumeDir,
+          population,
+          out: v.out as string | undefined,
+          configFile: v.config as string | undefined,
+          force: v.force as boolean,
+        });
+        await checkBackend(plan.configs[0]!.backend);
+        return await runTraining(plan, resumeDir !== undefined, v.force as boolean, v.quiet as boolean);
       }
       let config: RunSettings;
       let out: string;
@@ -94,12 +115,9 @@ export const train: Command = {
           join('runs', `${requested.algo}-${requested.env}-s${requested.seed}`);
         config = await planRun<RunSettings>(out, requested, { force: v.force as boolean });
       }
-      try {
-        await openBackend(config.backend); // an unavailable backend stops here, before the run folder is touched
-      } catch (e) {
-        throw new UsageError((e as Error).message);
-      }
-      return await runTraining(config, out, resumeDir !== undefined, v.force as boolean, v.quiet as boolean);
+      await checkBackend(config.backend);
+      const plan = { configs: [config], dirs: [out], populationDir: null, out };
+      return await runTraining(plan, resumeDir !== undefined, v.force as boolean, v.quiet as boolean);
     } catch (e) {
       if (e instanceof ConfigError) throw new UsageError(e.message);
       throw e;
@@ -107,21 +125,37 @@ export const train: Command = {
   },
 };
 
+/** An unavailable backend stops here, before any run folder is touched. */
+async function checkBackend(backend: RunSettings['backend']): Promise<void> {
+  try {
+    await openBackend(backend);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
 async function runTraining(
-  config: RunSettings,
-  out: string,
+  plan: TrainingPlan,
   resume: boolean,
   force: boolean,
   quiet: boolean,
 ): Promise<number> {
+  const { configs, out } = plan;
+  const config = configs[0]!;
   const algorithm = algorithmFor(config.algo);
   const log = (s: string): void => {
     if (!quiet) console.error(s);
   };
+  const seeds =
+    configs.length > 1 || plan.populationDir
+      ? `seeds ${formatSeeds(configs.map((c) => c.seed))}`
+      : `seed ${config.seed}`;
   log(
-    `sr2l train: ${config.algo} on ${config.env}, seed ${config.seed}, ${config.iterations} iterations, backend ${config.backend} → ${out}${resume ? ' (resuming)' : ''}`,
+    `sr2l train: ${config.algo} on ${config.env}, ${seeds}, ${config.iterations} iterations, backend ${config.backend} → ${out}${resume ? ' (resuming)' : ''}`,
   );
-  const bar = !quiet && process.stderr.isTTY ? new ProgressBar(config.iterations) : null;
+  // a population prints a line per iteration with every seed's returns instead of the bar
+  const bar =
+    !quiet && process.stderr.isTTY && configs.length === 1 ? new ProgressBar(config.iterations) : null;
   const started = performance.now();
   let first: number | null = null;
   // Ctrl-C, SIGTERM or SIGUSR2 (Slurm's warning before a time limit, docs/slurm.md): finish this
@@ -141,36 +175,54 @@ async function runTraining(
   };
   const signals = ['SIGINT', 'SIGTERM', 'SIGUSR2'] as const;
   for (const s of signals) process.on(s, onSignal);
-  const result = await trainRun(config, {
-    out,
-    resume,
-    force,
-    signal: stop.signal,
-    onIteration: (s) => {
-      first ??= s.Iteration! - 1;
-      if (bar) bar.update(s.Iteration!, s.EnvSteps!, s.AverageReturn!, first);
-      else log(algorithm.line(s, config.iterations));
-    },
-  });
+  const onRows = (rows: Record<string, number>[]): void => {
+    const s = rows[0]!;
+    first ??= s.Iteration! - 1;
+    if (bar) bar.update(s.Iteration!, s.EnvSteps!, s.AverageReturn!, first);
+    else log(rows.length === 1 ? algorithm.line(s, config.iterations) : populationLine(configs, rows));
+  };
+  const opts = { resume, force, signal: stop.signal };
+  // the DDPG family trains every seed count as a population (one seed: S = 1); TRPO one seed per process
+  const result = algorithm.createPopulation
+    ? await trainPopulation(configs, {
+        ...opts,
+        dirs: plan.dirs,
+        populationDir: plan.populationDir,
+        onIteration: onRows,
+        onFailure: (f) =>
+          console.error(
+            `sr2l train: seed ${f.seed} stopped at iteration ${f.iteration}: ${f.reason}; the others go on`,
+          ),
+      })
+    : await trainRun(config, { ...opts, out, onIteration: (s) => onRows([s]) });
   for (const s of signals) process.off(s, onSignal);
   bar?.done();
-  result.trainer.close();
+  const owner = 'population' in result ? result.population : result.trainer;
+  const iteration = owner.iteration;
+  owner.close();
   if (result.stopped) {
-    console.log(
-      `stopped at iteration ${result.trainer.iteration}; continue with: sr2l train --resume ${out}`,
-    );
+    console.log(`stopped at iteration ${iteration}; continue with: sr2l train --resume ${out}`);
   }
-  const last = result.history.at(-1);
+  const lastRows = 'population' in result ? result.history.at(-1) : result.history.slice(-1);
   const secs = (performance.now() - started) / 1000;
+  configs.forEach((c, k) => {
+    const last = lastRows?.[k];
+    console.log(
+      `done: ${c.algo} ${c.env} seed ${c.seed}: iteration ${iteration}, ` +
+        `average return ${last ? fmt(last.AverageReturn!) : 'n/a'}${last && !Number.isNaN(last.EvalReturn) ? `, eval return ${fmt(last.EvalReturn!)}` : ''}, ${secs.toFixed(1)} s`,
+    );
+  });
+  const dirs = 'population' in result ? result.dirs : [result.dir];
   console.log(
-    `done: ${config.algo} ${config.env} seed ${config.seed}: iteration ${result.trainer.iteration}, ` +
-      `average return ${last ? fmt(last.AverageReturn!) : 'n/a'}${last && !Number.isNaN(last.EvalReturn) ? `, eval return ${fmt(last.EvalReturn!)}` : ''}, ${secs.toFixed(1)} s`,
+    `outputs: ${dirs.join(', ')} (config.json, progress.csv, checkpoints/${config.logGrads ? ', grads.csv' : ''})`,
   );
-  console.log(
-    `outputs: ${result.dir} (config.json, progress.csv, checkpoints/${config.logGrads ? ', grads.csv' : ''})`,
-  );
-  // a stopped run is unfinished: 130 (as for Ctrl-C) tells a caller such as `sr2l sweep`
-  return result.stopped ? 130 : 0;
+  const failed = 'population' in result ? result.failed : [];
+  for (const f of failed)
+    console.log(
+      `failed: seed ${f.seed} at iteration ${f.iteration}: ${f.reason} (failed.json in its folder)`,
+    );
+  // a stopped run is unfinished: 130 (as for Ctrl-C) tells a caller such as `sr2l sweep`; 1: a seed failed
+  return result.stopped ? 130 : failed.length ? 1 : 0;
 }
 
 const fmt = (x: number): string => (Number.isNaN(x) ? 'n/a' : x.toFixed(1));

@@ -26,7 +26,7 @@ import { reducedShape, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { instrumentFromEnv } from '../profile.js';
 import { binaryKernel, unaryKernel, whereKernel } from './elementwise.js';
 import { fusedKernel } from './fused.js';
-import { activationGradKernel, linearKernel, matmulKernel } from './matmul.js';
+import { activationGradKernel, matmulKernel, productDims, stackedLinearKernel } from './matmul.js';
 import {
   concatKernel,
   gatherKernel,
@@ -227,9 +227,13 @@ export class CpuBackend implements Backend {
     const as = live(a);
     const bs = live(b);
     const o = this.out(a.dtype, sizeOf(outShape));
+    const [m, n, k] = productDims(aShape, transA, outShape);
+    // the kernel set is chosen by one matrix's sizes (for a 2-D product, the usual rule), so
+    // each product of a batch rounds exactly as the same product alone: stacked networks rely on it
     const done =
       this.simd !== null &&
       this.simd.ready(o, as, bs) &&
+      this.simd.takes(m * n, m * k, k * n) &&
       this.simd.matmul(as, aShape, bs, bShape, transA, transB, o, outShape);
     if (!done) matmulKernel(as.data, aShape, bs.data, bShape, transA, transB, o.data, outShape);
     return o;
@@ -243,12 +247,45 @@ export class CpuBackend implements Backend {
     n: number,
     act: Activation,
   ): Storage {
+    // one layer is a population of one: the same kernel choice and calls
+    return this.fusedLinear(x, w, b, 1, m, k, n, act);
+  }
+  stackedLinear(
+    x: Storage,
+    w: Storage,
+    b: Storage | null,
+    s: number,
+    m: number,
+    k: number,
+    n: number,
+    act: Activation,
+  ): Storage {
+    return this.fusedLinear(x, w, b, s, m, k, n, act);
+  }
+  /** linear and stackedLinear (kept apart from both so profile mode times each call once) */
+  private fusedLinear(
+    x: Storage,
+    w: Storage,
+    b: Storage | null,
+    s: number,
+    m: number,
+    k: number,
+    n: number,
+    act: Activation,
+  ): Storage {
     const xs = live(x);
     const ws = live(w);
     const bs = b ? live(b) : null;
-    const o = this.out(x.dtype, m * n);
-    if (this.simd !== null && this.simd.ready(o, xs, ws, bs)) this.simd.linear(xs, ws, bs, o, m, k, n, act);
-    else linearKernel(xs.data, ws.data, bs ? bs.data : null, o.data, m, k, n, act);
+    const o = this.out(x.dtype, s * m * n);
+    // the kernel set is chosen by one slice's sizes, so each slice is computed as that layer
+    // alone is: SIMD and plain loops round differently, and slices must match single layers
+    // bit for bit. The SIMD kernel declines (false) when scratch memory runs out: plain loops then
+    const simd =
+      this.simd !== null &&
+      this.simd.ready(o, xs, ws, bs) &&
+      this.simd.takes(m * n, m * k, k * n, bs ? n : 0) &&
+      this.simd.stackedLinear(xs, ws, bs, o, s, m, k, n, act);
+    if (!simd) stackedLinearKernel(xs.data, ws.data, bs ? bs.data : null, o.data, s, m, k, n, act);
     return o;
   }
   activationGrad(act: Activation, y: Storage, g: Storage): Storage {

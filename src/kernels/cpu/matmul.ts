@@ -212,6 +212,26 @@ export function linearKernel(
   applyActivation(act, O);
 }
 
+/** Slice i of O = act(X[i]·W[i] + b[i]) for i < s, each by linearKernel on views. */
+export function stackedLinearKernel(
+  X: TypedArray,
+  W: TypedArray,
+  bias: TypedArray | null,
+  O: TypedArray,
+  s: number,
+  m: number,
+  k: number,
+  n: number,
+  act: Activation,
+): void {
+  for (let i = 0; i < s; i++) {
+    const bi = bias ? bias.subarray(i * n, (i + 1) * n) : null;
+    const xi = X.subarray(i * m * k, (i + 1) * m * k);
+    const wi = W.subarray(i * k * n, (i + 1) * k * n);
+    linearKernel(xi, wi, bi, O.subarray(i * m * n, (i + 1) * m * n), m, k, n, act);
+  }
+}
+
 function applyActivation(act: Activation, O: TypedArray): void {
   const len = O.length;
   switch (act) {

@@ -47,6 +47,15 @@ export class SimdKernels {
     return o.size >= min || a.size >= min || (b != null && b.size >= min) || (c != null && c.size >= min);
   }
 
+  /**
+   * Whether the SIMD kernels take work whose operands have these element counts: the size
+   * rule of `ready`, applied to one slice of a stacked call so that each slice runs the
+   * kernel set it would run alone.
+   */
+  takes(...sizes: number[]): boolean {
+    return sizes.some((s) => s >= this.minElements);
+  }
+
   /** A scratch block for this call (released by finish), or -1 when memory cannot grow. */
   private scratch(bytes: number): number {
     const ptr = this.arena.allocScratch(bytes);
@@ -105,11 +114,13 @@ export class SimdKernels {
     return this.finish(c, cp, true);
   }
 
-  linear(
+  /** Slice i of o = act(x[i]·w[i] + b[i]) for i < s, each by the single-layer kernel. */
+  stackedLinear(
     x: CpuStorage,
     w: CpuStorage,
     bias: CpuStorage | null,
     o: CpuStorage,
+    s: number,
     m: number,
     k: number,
     n: number,
@@ -120,7 +131,12 @@ export class SimdKernels {
     const bp = this.at(bias);
     const op = this.outAt(o);
     if (xp < 0 || wp < 0 || bp < 0 || op < 0) return this.finish(o, op, false);
-    this.k.linear(xp, wp, bp, op, m, k, n, ACTIVATION_CODES[act]);
+    const code = ACTIVATION_CODES[act];
+    for (let i = 0; i < s; i++) {
+      // byte offsets of slice i; a bias pointer of 0 means none
+      const bi = bias ? bp + i * n * 4 : 0;
+      this.k.linear(xp + i * m * k * 4, wp + i * k * n * 4, bi, op + i * m * n * 4, m, k, n, code);
+    }
     return this.finish(o, op, true);
   }
 

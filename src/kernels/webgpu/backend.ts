@@ -454,7 +454,7 @@ export class WebGPUBackend implements Backend {
     transB: boolean,
     act: Activation,
     batch: { shape: number[]; aStrides: number[]; bStrides: number[] },
-    family: 'matmul' | 'linear',
+    family: 'matmul' | 'linear' | 'stackedLinear',
   ): GpuStorage {
     if (A.dtype !== 'float32')
       throw new TypeError(`webgpu ${family}: needs float32 operands, got ${A.dtype}`);
@@ -477,11 +477,8 @@ export class WebGPUBackend implements Backend {
     if (!kernel.tile) throw new Error(`internal: matmul kernel ${kernel.name} declares no tile`);
     const [tm, tn] = kernel.tile;
     const reads = bias ? [A, B, bias] : [A, B];
-    this.run(kernel, { transA, transB, bias: bias !== null, act }, reads, [out], params, [
-      Math.ceil(n / tn),
-      Math.ceil(m / tm),
-      batches,
-    ]);
+    const config = { transA, transB, bias: bias !== null, act, stackedBias: family === 'stackedLinear' };
+    this.run(kernel, config, reads, [out], params, [Math.ceil(n / tn), Math.ceil(m / tm), batches]);
     return out;
   }
 
@@ -542,6 +539,24 @@ export class WebGPUBackend implements Backend {
       { shape: [], aStrides: [], bStrides: [] },
       'linear',
     );
+  }
+
+  stackedLinear(
+    x: Storage,
+    w: Storage,
+    b: Storage | null,
+    s: number,
+    m: number,
+    k: number,
+    n: number,
+    act: Activation,
+  ): Storage {
+    const X = this.gpu(x, 'stackedLinear');
+    const W = this.gpu(w, 'stackedLinear');
+    const Bi = b ? this.gpu(b, 'stackedLinear') : null;
+    // one dispatch for the population: grid z = slice, each slice reading its own W and bias row
+    const batch = { shape: [s], aStrides: [m * k], bStrides: [k * n] };
+    return this.gemm(X, W, Bi, m, n, k, false, false, act, batch, 'stackedLinear');
   }
 
   activationGrad(act: Activation, y: Storage, g: Storage): Storage {

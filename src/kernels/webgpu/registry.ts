@@ -16,6 +16,7 @@ export type KernelFamily =
   | 'reduce'
   | 'matmul'
   | 'linear'
+  | 'stackedLinear'
   | 'activationGrad'
   | 'strided'
   | 'scatterStrided'

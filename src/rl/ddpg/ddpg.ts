@@ -70,7 +70,7 @@ export interface DdpgStats {
 }
 
 /** Gradient statistics summed on the device between rows, by progress column. */
-const ACCUMULATED = {
+export const ACCUMULATED = {
   CriticLoss: 'criticLoss',
   ActorLoss: 'actorLoss',
   QMean: 'qMean',
@@ -206,14 +206,7 @@ export class DdpgTrainer {
       dtype: config.dtype,
     });
     this.hostBatch = this.buffer.allocateBatch(config.minibatchSize);
-    this.settings = {
-      algo: config.algo,
-      gamma: config.discount,
-      tau: config.tau,
-      lambda: config.lambdaS,
-      criticRegBothTerms: config.criticRegBothTerms,
-      perturbation: innerMaxSettings(config, this.perturb),
-    };
+    this.settings = updateSettings(config, this.perturb);
   }
 
   /** μ(s) for one observation, clipped to the bounds; `explore` adds the noise (normalized units × half-range). */
@@ -230,12 +223,33 @@ export class DdpgTrainer {
     const mu = sr.noGrad(() => this.learner.actor.forward(x));
     // the one readback per env step; asynchronous on the WebGPU backend
     out.set(this.backend.synchronous ? mu.dataSync() : await mu.data());
+    return this.finishAction(out, explore);
+  }
+
+  /** The action taken from the policy's output μ(s) in `out` (in place): noise added when exploring, clipped to the bounds. */
+  finishAction(out: Float64Array, explore: boolean): Float64Array {
     if (explore) this.noise.sample(this.noiseBuf);
     for (let i = 0; i < out.length; i++) {
       const v = explore ? out[i]! + this.halfRange[i]! * this.noiseBuf[i]! : out[i]!;
       out[i] = Math.min(this.high[i]!, Math.max(this.low[i]!, v));
     }
     return out;
+  }
+
+  /** The observation the next step acts on (an episode starts when none is running). */
+  currentObs(): Float64Array {
+    if (!this.obs) this.startEpisode();
+    return this.obs!;
+  }
+
+  /** Whether the next step takes a uniform random warm-up action instead of the policy's. */
+  get warmingUp(): boolean {
+    return this.config.randomWarmup && this.buffer.totalAdded < this.config.warmupSteps;
+  }
+
+  /** A uniform random action within the bounds (warm-up), from the warm-up stream. */
+  warmupAction(): Float64Array {
+    return this.low.map((lo, i) => this.warmup.uniform(lo, this.high[i]!));
   }
 
   private startEpisode(): void {
@@ -248,12 +262,13 @@ export class DdpgTrainer {
 
   /** One environment step with exploration; returns the episode's return when it ended. */
   private async collectStep(): Promise<number | null> {
-    if (!this.obs) this.startEpisode();
-    const obs = this.obs!;
-    const action =
-      this.config.randomWarmup && this.buffer.totalAdded < this.config.warmupSteps
-        ? this.low.map((lo, i) => this.warmup.uniform(lo, this.high[i]!))
-        : await this.act(obs, true);
+    const obs = this.currentObs();
+    return this.stepWith(this.warmingUp ? this.warmupAction() : await this.act(obs, true));
+  }
+
+  /** Steps the environment with `action` from currentObs() and stores the transition; returns the episode's return when it ended. */
+  stepWith(action: Float64Array): number | null {
+    const obs = this.currentObs();
     const r = this.env.step(action);
     const terminal = r.terminated || (r.truncated && this.config.timeLimitAsTerminal);
     this.buffer.add(obs, action, r.reward, r.obs, terminal);
@@ -270,9 +285,19 @@ export class DdpgTrainer {
     return null;
   }
 
+  /** A minibatch drawn uniformly from the buffer (from the sampling stream), in host arrays reused by the next draw. */
+  sampleHost(): TransitionBatch {
+    return this.buffer.sampleInto(this.hostBatch, this.sampling);
+  }
+
+  /** The generator of PGD's random starts (DDPG-SR-A/C). */
+  get perturbGenerator(): sr.Generator {
+    return this.perturb;
+  }
+
   /** A minibatch drawn uniformly from the buffer, as tensors on the networks' backend. */
   sampleBatch(): BatchTensors {
-    const b = this.buffer.sampleInto(this.hostBatch, this.sampling);
+    const b = this.sampleHost();
     const n = b.size;
     const like = { dtype: this.config.dtype, backend: this.backend };
     return {
@@ -326,6 +351,21 @@ export class DdpgTrainer {
     }
     const count = this.accCount;
     const means = await this.readStats();
+    return this.finishIteration(returns, means, count, sampleMs, updateMs);
+  }
+
+  /**
+   * Counts the iteration and returns its progress row, from the returns of the training
+   * episodes that ended in it, the means of the update statistics by column, the number of
+   * updates and the milliseconds spent sampling and updating.
+   */
+  finishIteration(
+    returns: readonly number[],
+    means: Record<string, number>,
+    count: number,
+    sampleMs: number,
+    updateMs: number,
+  ): DdpgStats {
     this.iteration++;
     return {
       Iteration: this.iteration,
@@ -499,6 +539,21 @@ export class DdpgTrainer {
   }
 }
 
-function envOptions(c: DdpgConfig): { maxEpisodeSteps?: number } {
+/** What ddpgUpdate needs from a config; PGD's starts come from `generator` (one per member for a population). */
+export function updateSettings(
+  config: DdpgConfig,
+  generator: sr.Generator | readonly sr.Generator[],
+): UpdateSettings {
+  return {
+    algo: config.algo,
+    gamma: config.discount,
+    tau: config.tau,
+    lambda: config.lambdaS,
+    criticRegBothTerms: config.criticRegBothTerms,
+    perturbation: innerMaxSettings(config, generator),
+  };
+}
+
+export function envOptions(c: DdpgConfig): { maxEpisodeSteps?: number } {
   return c.maxEpisodeSteps === null ? {} : { maxEpisodeSteps: c.maxEpisodeSteps };
 }

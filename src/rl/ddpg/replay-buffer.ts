@@ -18,7 +18,7 @@ export interface ReplayBufferOptions {
   dtype?: BufferDType;
 }
 
-type Floats = Float32Array | Float64Array;
+export type Floats = Float32Array | Float64Array;
 
 /** The stored arrays, one row per transition. */
 export type ReplayColumn = 'obs' | 'action' | 'reward' | 'nextObs' | 'terminal';

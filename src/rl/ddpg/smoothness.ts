@@ -4,31 +4,40 @@
  *  - actor (DDPG-SR-A, eq. 7): R = mean_i ‖μ(s_i) − μ(s̃_i)‖², s̃_i maximizing the same distance;
  *  - critic (DDPG-SR-C): R = mean_i (Q(s_i, a_i) − Q(s̃_i, a_i))², s̃_i maximizing it, with the
  *    clean value Q(s_i, a_i) a constant (the parameters before the update) unless asked otherwise.
- * The inner maximization (the ε ball, or §4's Wasserstein dual) finds s̃ with gradients w.r.t. δ only; the returned penalty is then differentiable
+ * The inner maximization (the ε ball, or §4's Wasserstein dual) finds s̃ with gradients
+ * w.r.t. δ only; the returned penalty is then differentiable
  * w.r.t. the network's parameters. Nothing is read back to the host.
+ * For a population (stacked networks, states [S, B, n]) every mean is per member ([S]).
  */
 import * as sr from '../../autograd/index.js';
 import type { Tensor } from '../../autograd/index.js';
 import type { Critic, DeterministicActor } from './networks.js';
 import { type Divergence, type InnerMaxSettings, findPerturbation } from '../smoothness/index.js';
+import { perMemberMean } from '../population/member-mean.js';
 
-/** How the inner maximization runs: ball or Wasserstein form, ε raw or per-dimension std. */
+/**
+ * How the inner maximization runs: ball or Wasserstein form, ε raw or per-dimension std;
+ * for a population, one generator per member.
+ */
 export type PerturbationOptions = InnerMaxSettings;
 
 export interface SmoothnessPenalty {
-  /** mean divergence at s̃, differentiable w.r.t. the network's parameters (unweighted by λ) */
+  /** mean divergence at s̃ ([S]: per member), differentiable w.r.t. the network's parameters (unweighted by λ) */
   penalty: Tensor;
   /** mean ‖δ‖∞ and mean ‖δ‖₂ of the perturbations found, detached */
   perturbation: { linf: Tensor; l2: Tensor };
 }
 
-/** Squared ℓ2 distance per row: [B, n], [B, n] → [B]. */
+/** Squared ℓ2 distance per row: [..., B, n], [..., B, n] → [..., B]. */
 function rowSquaredDistance(x: Tensor, y: Tensor): Tensor {
-  return x.sub(y).square().sum(1);
+  return x.sub(y).square().sum(-1);
 }
 
 function meanRowNorms(delta: Tensor): { linf: Tensor; l2: Tensor } {
-  return sr.noGrad(() => ({ linf: delta.abs().max(1).mean(), l2: delta.square().sum(1).sqrt().mean() }));
+  return sr.noGrad(() => ({
+    linf: perMemberMean(delta.abs().max(-1)),
+    l2: perMemberMean(delta.square().sum(-1).sqrt()),
+  }));
 }
 
 /**
@@ -57,7 +66,7 @@ export function actorSmoothnessPenalty(
   opts: PerturbationOptions,
 ): SmoothnessPenalty {
   const { delta } = findPerturbation(obs, actorDivergence(actor, cleanAction), opts);
-  const penalty = rowSquaredDistance(cleanAction, actor.forward(obs.add(delta))).mean();
+  const penalty = perMemberMean(rowSquaredDistance(cleanAction, actor.forward(obs.add(delta))));
   return { penalty, perturbation: meanRowNorms(delta) };
 }
 
@@ -75,9 +84,6 @@ export function criticSmoothnessPenalty(
 ): SmoothnessPenalty {
   const { delta } = findPerturbation(obs, criticDivergence(critic, actions, cleanQ), opts);
   const clean = bothTerms ? cleanQ : cleanQ.detach();
-  const penalty = clean
-    .sub(critic.forward(obs.add(delta), actions))
-    .square()
-    .mean();
+  const penalty = perMemberMean(clean.sub(critic.forward(obs.add(delta), actions)).square());
   return { penalty, perturbation: meanRowNorms(delta) };
 }

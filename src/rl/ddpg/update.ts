@@ -6,6 +6,10 @@
  *
  * Nothing here reads a number back to the host: the statistics come back as scalar
  * tensors for the caller to accumulate and read once per log interval.
+ *
+ * A population (networks built from members, batch tensors [S, B, ...]) updates every
+ * member in this one call: each loss is the sum of the members' own means, so member k's
+ * gradients, Adam steps and targets are its single run's, and each statistic is [S].
  */
 import * as sr from '../../autograd/index.js';
 import type { Tensor } from '../../autograd/index.js';
@@ -14,6 +18,7 @@ import type { DdpgAlgo } from './config.js';
 import type { Critic, DeterministicActor } from './networks.js';
 import { actorSmoothnessPenalty, criticSmoothnessPenalty, type PerturbationOptions } from './smoothness.js';
 import { polyakUpdate } from './polyak.js';
+import { perMemberMean, sumOverMembers } from '../population/member-mean.js';
 
 /** The networks and optimizers one update changes. */
 export interface DdpgLearner {
@@ -25,7 +30,7 @@ export interface DdpgLearner {
   criticOpt: Adam;
 }
 
-/** A minibatch as tensors: obs/nextObs [B, obsDim], action [B, actDim], reward/terminal [B]. */
+/** A minibatch as tensors: obs/nextObs [B, obsDim], action [B, actDim], reward/terminal [B] (each [S, ...] for a population). */
 export interface BatchTensors {
   obs: Tensor;
   action: Tensor;
@@ -45,7 +50,7 @@ export interface UpdateSettings {
   perturbation: PerturbationOptions;
 }
 
-/** Scalar statistics of one update, detached (0 where a quantity does not apply). */
+/** Scalar statistics of one update ([S] for a population), detached (0 where a quantity does not apply). */
 export interface UpdateStats {
   criticLoss: Tensor;
   actorLoss: Tensor;
@@ -71,7 +76,8 @@ export function criticTarget(
 }
 
 export function ddpgUpdate(l: DdpgLearner, batch: BatchTensors, s: UpdateSettings): UpdateStats {
-  const zero = (): Tensor => sr.zeros([], { dtype: batch.obs.dtype, backend: batch.obs.backend });
+  const members = batch.reward.shape.slice(0, -1);
+  const zero = (): Tensor => sr.zeros(members, { dtype: batch.obs.dtype, backend: batch.obs.backend });
   let regularizer: Tensor | null = null;
   let perturbation: { linf: Tensor; l2: Tensor } | null = null;
 
@@ -79,7 +85,8 @@ export function ddpgUpdate(l: DdpgLearner, batch: BatchTensors, s: UpdateSetting
   const y = criticTarget(l.targetActor, l.targetCritic, batch, s.gamma);
   l.critic.zeroGrad();
   const q = l.critic.forward(batch.obs, batch.action);
-  const tdLoss = q.sub(y).square().mean();
+  const tdPerMember = perMemberMean(q.sub(y).square());
+  const tdLoss = sumOverMembers(tdPerMember);
   let criticLoss = tdLoss;
   if (s.algo === 'ddpg-sr-c') {
     const reg = criticSmoothnessPenalty(
@@ -90,7 +97,7 @@ export function ddpgUpdate(l: DdpgLearner, batch: BatchTensors, s: UpdateSetting
       s.criticRegBothTerms,
       s.perturbation,
     );
-    criticLoss = tdLoss.add(reg.penalty.mul(s.lambda));
+    criticLoss = tdLoss.add(sumOverMembers(reg.penalty.mul(s.lambda)));
     regularizer = reg.penalty.detach();
     perturbation = reg.perturbation;
   }
@@ -101,11 +108,12 @@ export function ddpgUpdate(l: DdpgLearner, batch: BatchTensors, s: UpdateSetting
   l.actor.zeroGrad();
   const mu = l.actor.forward(batch.obs);
   // the critic enters frozen: its weight gradients would be thrown away
-  const policyLoss = l.critic.forward(batch.obs, mu, true).mean().neg();
+  const policyPerMember = perMemberMean(l.critic.forward(batch.obs, mu, true)).neg();
+  const policyLoss = sumOverMembers(policyPerMember);
   let actorLoss = policyLoss;
   if (s.algo === 'ddpg-sr-a') {
     const reg = actorSmoothnessPenalty(l.actor, batch.obs, mu, s.perturbation);
-    actorLoss = policyLoss.add(reg.penalty.mul(s.lambda));
+    actorLoss = policyLoss.add(sumOverMembers(reg.penalty.mul(s.lambda)));
     regularizer = reg.penalty.detach();
     perturbation = reg.perturbation;
   }
@@ -116,9 +124,9 @@ export function ddpgUpdate(l: DdpgLearner, batch: BatchTensors, s: UpdateSetting
   polyakUpdate(l.targetActor, l.actor, s.tau);
 
   return {
-    criticLoss: tdLoss.detach(),
-    actorLoss: policyLoss.detach(),
-    qMean: sr.noGrad(() => q.mean()),
+    criticLoss: tdPerMember.detach(),
+    actorLoss: policyPerMember.detach(),
+    qMean: sr.noGrad(() => perMemberMean(q)),
     regularizer: regularizer ?? zero(),
     perturbationLinf: perturbation?.linf ?? zero(),
     perturbationL2: perturbation?.l2 ?? zero(),

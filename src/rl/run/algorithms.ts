@@ -13,7 +13,8 @@ import {
   DDPG_RESUME_OVERRIDABLE,
   resolveDdpgConfig,
 } from '../ddpg/config.js';
-import { DdpgTrainer } from '../ddpg/ddpg.js';
+import type { DdpgConfig } from '../ddpg/config.js';
+import { createDdpgPopulationRun, createDdpgSingleRun } from '../ddpg/population-run.js';
 import { ALGOS } from '../trpo/config.js';
 import { TrpoTrainer } from '../trpo/trpo.js';
 import { loadTrpoCheckpoint, saveTrpoCheckpoint } from './checkpoint.js';
@@ -41,6 +42,27 @@ export interface RunTrainer {
   close(): void;
 }
 
+/**
+ * Several seeds of one setting trained in one process (`sr2l train --seeds`): one RunTrainer
+ * per member for its own run folder, iterated together.
+ */
+export interface PopulationRun {
+  readonly members: readonly RunTrainer[];
+  /** the algorithm's own population object (DdpgPopulation) for inspection and tests */
+  readonly population: { close(): void };
+  /** completed iterations (every member's) */
+  readonly iteration: number;
+  /** one iteration of every member; member k's progress row at k (EvalReturn NaN) */
+  iterate(): Promise<Record<string, number>[]>;
+  /** after every member loaded its checkpoint: the population takes their values */
+  afterLoad(): void;
+  /** members whose numbers went non-finite, with what was found (one readback) */
+  faults(): Promise<Map<number, string>>;
+  /** stops member k after a fault; the others go on */
+  stopMember(k: number): void;
+  close(): void;
+}
+
 export interface Algorithm {
   /** the `algo` values this entry serves */
   algos: readonly string[];
@@ -52,6 +74,8 @@ export interface Algorithm {
   /** settings a resumed run may change */
   resumeOverridable: readonly string[];
   create(config: RunSettings): Promise<RunTrainer>;
+  /** a population of configs that differ only in seed (absent: this algorithm trains one seed per process) */
+  createPopulation?(configs: readonly RunSettings[]): Promise<PopulationRun>;
   /** one line of console progress */
   line(row: Record<string, number>, total: number): string;
 }
@@ -106,22 +130,6 @@ class TrpoRun extends DelegatingRun<TrpoTrainer> {
   }
   load(dir: string): Promise<void> {
     return loadTrpoCheckpoint(dir, this.trainer);
-  }
-}
-
-/** DdpgTrainer already has the RunTrainer methods except the grads.csv row. */
-class DdpgRun extends DelegatingRun<DdpgTrainer> {
-  gradColumns(): string[] {
-    return this.trainer.gradColumns();
-  }
-  gradRow(): Promise<Record<string, number> | null> {
-    return this.trainer.gradNorms();
-  }
-  save(dir: string, shared: string): Promise<void> {
-    return this.trainer.save(dir, shared);
-  }
-  load(dir: string, shared: string): Promise<void> {
-    return this.trainer.load(dir, shared);
   }
 }
 
@@ -180,7 +188,9 @@ export const DDPG_ALGORITHM: Algorithm = {
     'TimeOptimize',
   ],
   resumeOverridable: DDPG_RESUME_OVERRIDABLE,
-  create: async (config) => new DdpgRun(await DdpgTrainer.create(config as never)),
+  // one seed is the population of one: the same code as --seeds (population-run.ts)
+  create: (config) => createDdpgSingleRun(config as DdpgConfig),
+  createPopulation: (configs) => createDdpgPopulationRun(configs as readonly DdpgConfig[]),
   line: (s, total) =>
     `iter ${s.Iteration}/${total}  steps ${s.EnvSteps}  avg return ${fmt(s.AverageReturn!)}  eval ${fmt(s.EvalReturn!)}  Q ${fmt(s.QMean!)}  ${fmt(s.UpdatesPerSecond!)} updates/s  ${(s.TimeSampling! + s.TimeOptimize!).toFixed(2)} s`,
 };

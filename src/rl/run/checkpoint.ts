@@ -51,14 +51,25 @@ export async function saveCheckpoint(runDir: string, trainer: RunTrainer, keepEv
     join(runDir, CHECKPOINTS, LATEST),
     text(JSON.stringify({ iteration: trainer.iteration, dir: final.slice(runDir.length + 1) })),
   );
+  await pruneCheckpoints(runDir, trainer.iteration, keepEvery);
+  return final;
+}
+
+/**
+ * Once checkpoint `current` is written: removes the older ones except the one before it (resume
+ * falls back to it when the newest turns out corrupt) and those whose iteration is a multiple
+ * of `keepEvery`, and leftover temporary folders of killed writers (the run lock, run-lock.ts,
+ * makes this process the only writer). A population calls it once every member has written
+ * `current`, with keepEvery 1 in between, so a kill in between leaves an iteration all hold.
+ */
+export async function pruneCheckpoints(runDir: string, current: number, keepEvery: number): Promise<void> {
   const folders = await readdir(join(runDir, CHECKPOINTS));
-  const older = checkpointIterations(folders).filter((i) => i < trainer.iteration);
+  const older = checkpointIterations(folders).filter((i) => i < current);
   for (const i of older.slice(1))
-    if (i % keepEvery !== 0) await rm(checkpointDir(runDir, i), { recursive: true });
+    if (i % keepEvery !== 0) await rm(checkpointDir(runDir, i), { recursive: true, force: true });
   for (const f of folders)
     if (/^iter-\d+\.tmp-\d+$/.test(f))
       await rm(join(runDir, CHECKPOINTS, f), { recursive: true, force: true });
-  return final;
 }
 
 /** The iterations of the complete checkpoint folders among `names` (iter-NNNNNN), newest first. */
@@ -106,11 +117,10 @@ export async function loadCheckpoint(runDir: string, trainer: RunTrainer, iterat
 }
 
 /**
- * Restores the newest checkpoint that loads into `slot.trainer` and returns its iteration: the
- * one latest.json names, else (a node killed mid-write on a network file system can leave a
- * truncated file or a folder without its state.json) the next older one, and so on. A trainer
- * that failed to load is closed and replaced in `slot` by `fresh()`; `slot.trainer` is live
- * whatever happens. `warn` hears which checkpoints were passed over and why.
+ * Resumes a run from the newest checkpoint that loads: one a node killed mid-write left
+ * truncated, or a folder missing a file, is passed over with a message naming it and the
+ * checkpoint resumed from. The trainer in `slot` may have loaded part of a bad checkpoint,
+ * so each further try gets a fresh one from `fresh`. Returns the iteration resumed from.
  */
 export async function resumeNewestValid(
   runDir: string,
@@ -118,37 +128,86 @@ export async function resumeNewestValid(
   fresh: () => Promise<RunTrainer>,
   warn: (message: string) => void,
 ): Promise<number> {
-  let named: number | null = null;
+  const unit = { value: slot.trainer };
   try {
-    named = await latestCheckpoint(runDir);
-  } catch (e) {
-    warn(`sr2l: ${(e as Error).message}; looking for the newest checkpoint folder instead`);
+    return await restoreNewestCommon(
+      [runDir],
+      unit,
+      (t) => [t],
+      fresh,
+      (t) => t.close(),
+      warn,
+    );
+  } finally {
+    slot.trainer = unit.value;
   }
-  const folders = existsSync(join(runDir, CHECKPOINTS)) ? await readdir(join(runDir, CHECKPOINTS)) : [];
-  const candidates = checkpointIterations(folders).filter((i) => named === null || i <= named);
+}
+
+/**
+ * The same for several run folders trained together (a population's members): the newest
+ * iteration that every folder holds a loadable checkpoint of, member k of `trainersOf(unit)`
+ * loading from runDirs[k]. A failed try closes the unit and builds a fresh one.
+ */
+export async function restoreNewestCommon<U>(
+  runDirs: readonly string[],
+  slot: { value: U },
+  trainersOf: (unit: U) => readonly RunTrainer[],
+  fresh: () => Promise<U>,
+  close: (unit: U) => void,
+  warn: (message: string) => void,
+): Promise<number> {
+  const held = await Promise.all(
+    runDirs.map(async (dir) => {
+      let named: number | null = null;
+      try {
+        named = await latestCheckpoint(dir);
+      } catch (e) {
+        warn(`sr2l: ${(e as Error).message}; looking for the newest checkpoint folder instead`);
+      }
+      const folders = existsSync(join(dir, CHECKPOINTS)) ? await readdir(join(dir, CHECKPOINTS)) : [];
+      return checkpointIterations(folders).filter((i) => named === null || i <= named);
+    }),
+  );
+  const candidates = held[0]!.filter((i) => held.every((h) => h.includes(i)));
   const passed: string[] = [];
   for (const iteration of candidates) {
     if (passed.length) {
-      slot.trainer.close();
-      slot.trainer = await fresh();
+      close(slot.value);
+      slot.value = await fresh();
     }
-    try {
-      await loadCheckpoint(runDir, slot.trainer, iteration);
-    } catch (e) {
-      passed.push(`${checkpointDir(runDir, iteration)} is unusable: ${(e as Error).message}`);
+    const trainers = trainersOf(slot.value);
+    const bad = await firstUnloadable(runDirs, trainers, iteration);
+    if (bad) {
+      passed.push(bad);
       continue;
     }
-    if (passed.length)
-      warn(
-        `sr2l: ${passed.join('; ')}; resuming from iteration ${iteration} (${checkpointDir(runDir, iteration)})`,
-      );
+    if (passed.length) {
+      const where = runDirs.length === 1 ? checkpointDir(runDirs[0]!, iteration) : 'in every member folder';
+      warn(`sr2l: ${passed.join('; ')}; resuming from iteration ${iteration} (${where})`);
+    }
     return iteration;
   }
   throw new Error(
     passed.length
-      ? `${runDir}: no usable checkpoint (${passed.join('; ')})`
-      : `--resume: ${runDir} has no checkpoint yet`,
+      ? `${runDirs.join(', ')}: no usable checkpoint (${passed.join('; ')})`
+      : `--resume: ${runDirs.join(', ')} has no checkpoint yet`,
   );
+}
+
+/** Loads checkpoint `iteration` of each folder into its trainer; the first failure, described, or null. */
+async function firstUnloadable(
+  runDirs: readonly string[],
+  trainers: readonly RunTrainer[],
+  iteration: number,
+): Promise<string | null> {
+  for (const [k, dir] of runDirs.entries()) {
+    try {
+      await loadCheckpoint(dir, trainers[k]!, iteration);
+    } catch (e) {
+      return `${checkpointDir(dir, iteration)} is unusable: ${(e as Error).message}`;
+    }
+  }
+  return null;
 }
 
 /** Restores policy, baseline and trainer state from the checkpoint folder `dir`. */

@@ -142,73 +142,124 @@ export async function trainRun(
 ): Promise<TrainRunResult<DdpgTrainer>>;
 export async function trainRun(config: RunSettings, opts: TrainRunOptions): Promise<TrainRunResult>;
 export async function trainRun(config: RunSettings, opts: TrainRunOptions): Promise<TrainRunResult> {
-  const dir = resolve(opts.out);
   const algorithm = algorithmFor(config.algo);
-  const progress = new CsvLog(join(dir, 'progress.csv'), algorithm.progressColumns);
-  let trainer: RunTrainer | null = null;
-  let resumedFrom: number | null = null;
+  const dir = resolve(opts.out);
   const warn = opts.warn ?? ((m: string) => console.error(m));
   await mkdir(dir, { recursive: true });
   const lock = await acquireRunLock(dir, { warn });
+  let trainer: RunTrainer | null = null;
   try {
     trainer = await algorithm.create(config);
-    const grads = new CsvLog(join(dir, 'grads.csv'), ['Iteration', ...trainer.gradColumns()]);
-    if (opts.resume) {
-      if ((await latestCheckpoint(dir).catch(() => -1)) === null)
-        throw new ConfigError(`--resume: ${dir} has no checkpoint yet`);
-      const slot = { trainer };
-      try {
-        resumedFrom = await resumeNewestValid(dir, slot, () => algorithm.create(config), warn);
-      } finally {
-        trainer = slot.trainer;
-      }
-      await progress.truncateAfter(resumedFrom);
-      if (config.logGrads) await grads.truncateAfter(resumedFrom);
-    } else {
-      if (opts.force) {
-        for (const f of [CONFIG, 'progress.csv', 'grads.csv', CHECKPOINTS]) {
-          await rm(join(dir, f), { recursive: true, force: true });
+    const slot = { trainer };
+    const folder = await openRunFolder(dir, config, trainer, {
+      ...opts,
+      // the newest checkpoint that loads; a corrupt one is passed over with a message
+      restore: async () => {
+        if ((await latestCheckpoint(dir).catch(() => -1)) === null)
+          throw new ConfigError(`--resume: ${dir} has no checkpoint yet`);
+        try {
+          return await resumeNewestValid(dir, slot, () => algorithm.create(config), warn);
+        } finally {
+          trainer = slot.trainer;
         }
-      }
-      await mkdir(dir, { recursive: true });
-      const record: RunRecord = {
-        config,
-        package: { name: 'sr2l', version },
-        seed: config.seed,
-        createdAt: new Date().toISOString(),
-        compute: await describeBackend(config.backend),
-      };
-      await writeFileAtomic(join(dir, CONFIG), text(JSON.stringify(record, null, 2) + '\n'));
-      await progress.create();
-      if (config.logGrads) await grads.create();
-    }
-    await mkdir(join(dir, CHECKPOINTS), { recursive: true });
-    if (resumedFrom !== null)
-      await writeFileAtomic(join(dir, CONFIG), text(await configWithIterations(dir, config)));
-
+      },
+    });
+    trainer = slot.trainer;
     const history: Record<string, number>[] = [];
     while (trainer.iteration < config.iterations) {
       const stats = await trainer.iterate();
-      const k = stats.Iteration!;
-      if (config.evalEvery > 0 && k % config.evalEvery === 0) {
-        stats.EvalReturn = await trainer.evaluate(config.evalEpisodes, evalSeed(config.seed, k));
-      }
-      await progress.append(stats);
-      const gradRow = config.logGrads ? await trainer.gradRow() : null;
-      if (gradRow) await grads.append({ Iteration: k, ...gradRow });
-      await saveCheckpoint(dir, trainer, config.checkpointEvery);
+      await recordIteration(folder, trainer, stats);
       history.push(stats);
       opts.onIteration?.(stats);
       if (opts.signal?.aborted) break;
     }
     const stopped = trainer.iteration < config.iterations;
-    return { dir, trainer: own(trainer), history, resumedFrom, stopped };
+    return { dir: folder.dir, trainer: own(trainer), history, resumedFrom: folder.resumedFrom, stopped };
   } catch (e) {
     trainer?.close();
     throw e;
   } finally {
     await lock.release();
   }
+}
+
+/** A run folder being written by the run loop (one per run; one per member of a population). */
+export interface RunFolder {
+  dir: string;
+  config: RunSettings;
+  progress: CsvLog;
+  grads: CsvLog;
+  /** the checkpoint a resume started from (null: a fresh run) */
+  resumedFrom: number | null;
+}
+
+/**
+ * Prepares `out` for `trainer` (built from `config`): a fresh run writes config.json and the
+ * CSV headers (after clearing the folder with `force`); a resume restores a checkpoint into
+ * the trainer (`restore`) and cuts the CSVs back to it.
+ */
+export async function openRunFolder(
+  out: string,
+  config: RunSettings,
+  trainer: RunTrainer,
+  opts: Pick<TrainRunOptions, 'force' | 'resume'> & {
+    /** with resume: loads the checkpoint to continue from into the trainer, returns its iteration */
+    restore: () => Promise<number>;
+  },
+): Promise<RunFolder> {
+  const dir = resolve(out);
+  const algorithm = algorithmFor(config.algo);
+  const progress = new CsvLog(join(dir, 'progress.csv'), algorithm.progressColumns);
+  let resumedFrom: number | null = null;
+  const grads = new CsvLog(join(dir, 'grads.csv'), ['Iteration', ...trainer.gradColumns()]);
+  if (opts.resume) {
+    resumedFrom = await opts.restore();
+    await progress.truncateAfter(resumedFrom);
+    if (config.logGrads) await grads.truncateAfter(resumedFrom);
+  } else {
+    if (opts.force) {
+      for (const f of [CONFIG, 'progress.csv', 'grads.csv', CHECKPOINTS]) {
+        await rm(join(dir, f), { recursive: true, force: true });
+      }
+    }
+    await mkdir(dir, { recursive: true });
+    const record: RunRecord = {
+      config,
+      package: { name: 'sr2l', version },
+      seed: config.seed,
+      createdAt: new Date().toISOString(),
+      compute: await describeBackend(config.backend),
+    };
+    await writeFileAtomic(join(dir, CONFIG), text(JSON.stringify(record, null, 2) + '\n'));
+    await progress.create();
+    if (config.logGrads) await grads.create();
+  }
+  await mkdir(join(dir, CHECKPOINTS), { recursive: true });
+  if (resumedFrom !== null)
+    await writeFileAtomic(join(dir, CONFIG), text(await configWithIterations(dir, config)));
+  return { dir, config, progress, grads, resumedFrom };
+}
+
+/**
+ * Writes one finished iteration into its folder: evaluation when due (into `stats`),
+ * progress and grads rows, checkpoint (the previous one is removed unless its iteration is
+ * a multiple of `keepEvery`; 1 keeps it).
+ */
+export async function recordIteration(
+  folder: RunFolder,
+  trainer: RunTrainer,
+  stats: Record<string, number>,
+  keepEvery = folder.config.checkpointEvery,
+): Promise<void> {
+  const { config, dir } = folder;
+  const k = stats.Iteration!;
+  if (config.evalEvery > 0 && k % config.evalEvery === 0) {
+    stats.EvalReturn = await trainer.evaluate(config.evalEpisodes, evalSeed(config.seed, k));
+  }
+  await folder.progress.append(stats);
+  const gradRow = config.logGrads ? await trainer.gradRow() : null;
+  if (gradRow) await folder.grads.append({ Iteration: k, ...gradRow });
+  await saveCheckpoint(dir, trainer, keepEvery);
 }
 
 /** The algorithm's own trainer behind the run loop's view of it. */

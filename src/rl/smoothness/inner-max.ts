@@ -26,7 +26,8 @@ export interface InnerMaxSettings {
   gamma?: number;
   /** default 'raw' */
   epsScale?: EpsScale;
-  generator: Generator;
+  /** draws the random start; for a population's [S, B, n] states, one generator per member */
+  generator: Generator | readonly Generator[];
 }
 
 export interface InnerMaxResult {
@@ -85,7 +86,10 @@ export interface SmoothnessSettings {
 }
 
 /** A config's smoothness settings in the form findPerturbation takes. */
-export function innerMaxSettings(c: SmoothnessSettings, generator: Generator): InnerMaxSettings {
+export function innerMaxSettings(
+  c: SmoothnessSettings,
+  generator: Generator | readonly Generator[],
+): InnerMaxSettings {
   return {
     form: c.regularizerForm,
     eps: c.eps,

@@ -12,7 +12,7 @@
 import * as sr from '../../autograd/index.js';
 import type { Generator, Tensor } from '../../autograd/index.js';
 
-/** D(S, S + δ) per state: states and perturbed states [B, n] → [B]. Built from tensor ops. */
+/** D(S, S + δ) per state: states and perturbed states [B, n] → [B] (a population's [S, B, n] → [S, B]). Built from tensor ops. */
 export type Divergence = (states: Tensor, perturbed: Tensor) => Tensor;
 
 export type AscentRule = 'sign' | 'gradient';
@@ -27,8 +27,11 @@ export interface PgdOptions {
   stepSize?: number;
   /** 'sign' (default) or 'gradient' (Algorithm 1 as written) */
   ascent?: AscentRule;
-  /** draws the random start δ₀ ~ U[−ε, ε] */
-  generator: Generator;
+  /**
+   * draws the random start δ₀ ~ U[−ε, ε]; for a population's states [S, B, n], one
+   * generator per member, so member k's start is the one its single run draws
+   */
+  generator: Generator | readonly Generator[];
 }
 
 export interface PgdResult {
@@ -82,7 +85,7 @@ export function ascend(
       const [b, v] = sr.noGrad(() => {
         // ≥: among equal values (the flat top of a maximum) the later iterate is the closer one
         const better = value.ge(bestValue!);
-        const rowMask = better.reshape([better.shape[0]!, 1]);
+        const rowMask = better.reshape([...better.shape, 1]);
         return [best.add(delta.sub(best).mul(rowMask)), bestValue!.add(value.sub(bestValue!).mul(better))];
       });
       best = b!;
@@ -92,12 +95,28 @@ export function ascend(
   return keepBest ? best : delta;
 }
 
+/**
+ * A random start δ₀ ~ U[−r, r] shaped like `states`: [B, n] from one generator, or a
+ * population's [S, B, n] with member k's rows from generator k (what its single run draws).
+ */
+export function uniformStart(generator: Generator | readonly Generator[], states: Tensor, r: number): Tensor {
+  const like = { dtype: states.dtype, backend: states.backend };
+  return Array.isArray(generator)
+    ? sr.stack(generator.map((g: Generator) => g.uniform(states.shape.slice(1), -r, r, like)))
+    : (generator as Generator).uniform(states.shape, -r, r, like);
+}
+
 /** Projected gradient ascent on D(S, S + δ) over ‖δ‖∞ ≤ ε, batched over the rows of S. */
 export function pgdMaximize(states: Tensor, divergence: Divergence, opts: PgdOptions): PgdResult {
   const { eps, steps, stepSize, ascent } = checkPgdOptions(opts);
-  if (states.ndim !== 2) throw new RangeError(`pgd: states must be [B, n], got [${states.shape.join(', ')}]`);
+  const gens = opts.generator;
+  const population = Array.isArray(gens);
+  if (states.ndim !== (population ? 3 : 2) || (population && gens.length !== states.shape[0]))
+    throw new RangeError(
+      `pgd: states must be [B, n] with one generator, or [S, B, n] with S generators; got [${states.shape.join(', ')}] with ${population ? `${gens.length} generators` : 'one generator'}`,
+    );
   const s = states.detach();
-  const start = opts.generator.uniform(s.shape, -eps, eps, { dtype: s.dtype, backend: s.backend });
+  const start = uniformStart(gens, s, eps);
   const delta = ascend(s, divergence, start, eps > 0 ? steps : 0, (d, g) =>
     d.add((ascent === 'sign' ? g.sign() : g).mul(stepSize)).clamp(-eps, eps),
   );

@@ -19,9 +19,14 @@ export function inScaledBall(objective: Divergence, scale: Tensor | null): Diver
   return (s, p) => objective(s, s.add(p.sub(s).mul(scale)));
 }
 
-/** Per-column (population) std of a batch of observations [B, n] → [n], detached. */
+/**
+ * Per-column (population) std of a batch of observations [B, n] → [n], detached; for a
+ * population of members' batches [S, B, n] → [S, 1, n], each member's std over its own batch.
+ */
 export function columnStd(states: Tensor): Tensor {
+  if (states.ndim === 3)
+    return sr.noGrad(() => states.sub(states.mean(1, true)).square().mean(1, true).sqrt());
   if (states.ndim !== 2)
-    throw new RangeError(`columnStd: states must be [B, n], got [${states.shape.join(', ')}]`);
+    throw new RangeError(`columnStd: states must be [B, n] or [S, B, n], got [${states.shape.join(', ')}]`);
   return sr.noGrad(() => states.sub(states.mean(0)).square().mean(0).sqrt());
 }

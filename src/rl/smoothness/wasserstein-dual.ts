@@ -16,7 +16,7 @@
  */
 import * as sr from '../../autograd/index.js';
 import type { Generator, Tensor } from '../../autograd/index.js';
-import { type Divergence, ascend } from './pgd.js';
+import { type Divergence, ascend, uniformStart } from './pgd.js';
 
 export interface WassersteinDualOptions {
   /** the transport-cost weight γ > 0 */
@@ -25,7 +25,8 @@ export interface WassersteinDualOptions {
   steps: number;
   /** half-width of the random start box U[−startRadius, startRadius] */
   startRadius: number;
-  generator: Generator;
+  /** draws the random start; for a population's [S, B, n] states, one generator per member */
+  generator: Generator | readonly Generator[];
 }
 
 export interface WassersteinDualResult {
@@ -58,11 +59,14 @@ export function wassersteinDualMaximize(
   opts: WassersteinDualOptions,
 ): WassersteinDualResult {
   checkWassersteinDualOptions(opts);
-  if (states.ndim !== 2)
-    throw new RangeError(`wasserstein dual: states must be [B, n], got [${states.shape.join(', ')}]`);
+  const population = Array.isArray(opts.generator);
+  if (states.ndim !== (population ? 3 : 2))
+    throw new RangeError(
+      `wasserstein dual: states must be [B, n] with one generator, or [S, B, n] with S generators; got [${states.shape.join(', ')}]`,
+    );
   const s = states.detach();
   const r = opts.startRadius;
-  const start = opts.generator.uniform(s.shape, -r, r, { dtype: s.dtype, backend: s.backend });
+  const start = uniformStart(opts.generator, s, r);
   const objective = penalizedDivergence(divergence, opts.gamma);
   const step = 1 / (2 * opts.gamma);
   const delta = ascend(s, objective, start, opts.steps, (d, g) => d.add(g.mul(step)), true);

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import * as sr from '../../../src/index.js';
 import { mlpLoss, mlpParams, mlpStep, pgd, MLP_SIZES } from '../../../bench/webgpu/workload.js';
 import { acquireWebGPU, suiteTitle } from './acquire.js';
+import { relErr } from './rel-err.js';
 
 const acquired = await acquireWebGPU();
 const gpu = acquired.gpu;
@@ -22,18 +23,6 @@ function inputs(backend: sr.Backend): { x: sr.Tensor; y: sr.Tensor; delta0: sr.T
   const delta0 = g.uniform([B, MLP_SIZES[0]], -0.05, 0.05, { backend });
   const vs = mlpParams(backend, 99).map((p) => p.detach());
   return { x, y, delta0, vs };
-}
-
-async function relErr(got: sr.Tensor, want: sr.Tensor): Promise<number> {
-  expect(got.shape).toEqual(want.shape);
-  const [a, b] = await Promise.all([got.data(), want.data()]);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-30);
 }
 
 describe.skipIf(!gpu)(suiteTitle('MLP 17→64→64→6 on WebGPU matches the CPU backend', acquired), () => {

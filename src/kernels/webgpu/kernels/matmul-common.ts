@@ -1,7 +1,7 @@
 /**
  * What the matmul kernels share: bindings, operand loads for each transpose variant,
  * broadcast batch offsets, and the fused epilogue (bias + activation) that makes them
- * serve Backend.linear too.
+ * serve Backend.linear and Backend.stackedLinear too (a stacked bias is [batch, N]).
  * Params: [M, N, K, batchRank, batchShape[4], aBatchStrides[4], bBatchStrides[4]]
  * (words 0, 1, 2, 3, 4, 8, 12); batch strides are in elements, 0 where a side broadcasts.
  * Bindings: 1 A, 2 B, then 3 bias when fused with one, then C (read_write).
@@ -15,9 +15,11 @@ export interface MatmulConfig extends KernelConfig {
   transB: boolean;
   bias: boolean;
   act: string;
+  /** the bias has one row per batch (stackedLinear) instead of one row for all */
+  stackedBias: boolean;
 }
 
-export function matmulPrelude({ transA, transB, bias, act }: MatmulConfig): string {
+export function matmulPrelude({ transA, transB, bias, act, stackedBias }: MatmulConfig): string {
   // A is [M, K] (or [K, M] when transposed), B is [K, N] (or [N, K]).
   const a = transA ? 'A[ao + p * M + i]' : 'A[ao + i * K + p]';
   const b = transB ? 'B[bo + j * K + p]' : 'B[bo + p * N + j]';
@@ -46,7 +48,7 @@ fn batchOffsets(z: u32) -> vec2<u32> {
   return off;
 }
 fn store(z: u32, i: u32, j: u32, v: f32) {
-  C[(z * M + i) * N + j] = act(v${bias ? ' + bias[j]' : ''});
+  C[(z * M + i) * N + j] = act(v${bias ? (stackedBias ? ' + bias[z * N + j]' : ' + bias[j]') : ''});
 }
 `;
 }

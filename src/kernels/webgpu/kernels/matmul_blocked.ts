@@ -20,7 +20,7 @@ const BLOCKED_TILE = 32;
 export const matmulBlocked = registerKernel<MatmulConfig>({
   name: 'matmul_blocked',
   family: 'matmul',
-  alsoServes: ['linear'],
+  alsoServes: ['linear', 'stackedLinear'],
   tile: [BLOCKED_TILE, BLOCKED_TILE],
   source: (c) => /* wgsl */ `${matmulPrelude(c)}
 @compute @workgroup_size(8, 8, 1)

@@ -12,7 +12,7 @@ import { matmulPrelude, type MatmulConfig } from './matmul-common.js';
 export const matmulNaive = registerKernel<MatmulConfig>({
   name: 'matmul_naive',
   family: 'matmul',
-  alsoServes: ['linear'],
+  alsoServes: ['linear', 'stackedLinear'],
   tile: [8, 8],
   source: (c) => /* wgsl */ `${matmulPrelude(c)}
 @compute @workgroup_size(8, 8, 1)

@@ -16,7 +16,7 @@ const SKINNY_COLS = 64;
 export const matmulSkinny = registerKernel<MatmulConfig>({
   name: 'matmul_skinny',
   family: 'matmul',
-  alsoServes: ['linear'],
+  alsoServes: ['linear', 'stackedLinear'],
   tile: [SKINNY_ROWS, SKINNY_COLS],
   source: (c) => /* wgsl */ `${matmulPrelude(c)}
 const R = ${SKINNY_ROWS}u;

@@ -16,7 +16,7 @@ const TILED_TILE = 32;
 export const matmulTiled = registerKernel<MatmulConfig>({
   name: 'matmul_tiled',
   family: 'matmul',
-  alsoServes: ['linear'],
+  alsoServes: ['linear', 'stackedLinear'],
   tile: [TILED_TILE, TILED_TILE],
   source: (c) => /* wgsl */ `${matmulPrelude(c)}
 const TS = 32u;

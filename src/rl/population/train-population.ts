@@ -1,0 +1,219 @@
+/**
+ * Trains a population (settings that differ only in seed) in one process: each member
+ * writes its own run folder, `out/s<seed>/`, in a single run's exact format (config.json
+ * with its seed, progress.csv, grads.csv, checkpoints/), so eval, report, plot and inspect
+ * read it unchanged. `out/population.json` lists the seeds: a resume continues every
+ * member from its last checkpoint and is refused when asked for other seeds. One seed
+ * without a population folder (`sr2l train --seed N`) is the same code path with S = 1.
+ *
+ * Faults: after every iteration the members' parameters are checked; a member that holds a
+ * NaN or an infinity gets that iteration's row (showing it), then `failed.json` in its folder
+ * saying where and when, and is stopped; the others go on (their slices never read its
+ * values). Its last good checkpoint stays.
+ *
+ * Checkpoints: every member's new checkpoint is written before any member's previous one is
+ * removed, and a resume starts from the newest iteration every member holds, so a process
+ * killed between its members' writes still resumes (the members ahead redo one iteration).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { algorithmFor, type PopulationRun, type RunSettings } from '../run/algorithms.js';
+import { openRunFolder, recordIteration, type RunFolder, type TrainRunOptions } from '../run/train-run.js';
+import { latestCheckpoint, pruneCheckpoints, restoreNewestCommon } from '../run/checkpoint.js';
+import { acquireRunLock, type RunLock } from '../run/run-lock.js';
+import { ConfigError } from '../settings.js';
+import { checkPopulationConfigs } from './configs.js';
+import { formatSeeds } from './seeds.js';
+
+export const POPULATION_RECORD = 'population.json';
+/** written into a member's folder when the member is stopped by a fault */
+export const FAILED_RECORD = 'failed.json';
+
+export interface MemberFailure {
+  seed: number;
+  iteration: number;
+  reason: string;
+}
+
+export interface PopulationRecord {
+  format: 'sr2l.population/1';
+  algo: string;
+  env: string;
+  seeds: number[];
+  /** member run folders, relative to the population folder */
+  members: string[];
+}
+
+export interface TrainPopulationOptions extends Omit<TrainRunOptions, 'out' | 'onIteration'> {
+  /** member k's run folder */
+  dirs: readonly string[];
+  /** the population folder that holds population.json (null: none, e.g. one seed in its own folder) */
+  populationDir: string | null;
+  /** called after every iteration with every member's row (and the population, for inspection) */
+  onIteration?: (rows: Record<string, number>[], population: PopulationRun) => void;
+  /** called when a member is stopped by a fault */
+  onFailure?: (f: MemberFailure) => void;
+}
+
+export interface TrainPopulationResult {
+  dirs: string[];
+  population: PopulationRun;
+  /** rows of this invocation, per iteration, member k at k */
+  history: Record<string, number>[][];
+  resumedFrom: number | null;
+  stopped: boolean;
+  /** members stopped by a fault */
+  failed: MemberFailure[];
+}
+
+/** Reads out/population.json (null when `dir` holds none). */
+export async function readPopulationRecord(dir: string): Promise<PopulationRecord | null> {
+  const path = join(dir, POPULATION_RECORD);
+  if (!existsSync(path)) return null;
+  const rec = JSON.parse(await readFile(path, 'utf8')) as PopulationRecord;
+  if (rec.format !== 'sr2l.population/1' || !Array.isArray(rec.seeds))
+    throw new ConfigError(`${path}: not a population record (format '${String(rec.format)}')`);
+  return rec;
+}
+
+/** A resume must name the population's own seeds (or none): members cannot be added or dropped. */
+export function checkResumeSeeds(
+  dir: string,
+  rec: PopulationRecord,
+  requested: readonly number[] | null,
+): void {
+  if (requested === null) return;
+  if (formatSeeds(requested) !== formatSeeds(rec.seeds))
+    throw new ConfigError(
+      `--resume: ${dir} holds a population of seeds ${formatSeeds(rec.seeds)}; --seeds ${formatSeeds(requested)} differs (a population resumes with exactly its own seeds; train other seeds in another --out)`,
+    );
+}
+
+export async function trainPopulation(
+  configs: readonly RunSettings[],
+  opts: TrainPopulationOptions,
+): Promise<TrainPopulationResult> {
+  checkPopulationConfigs(configs);
+  if (opts.dirs.length !== configs.length)
+    throw new RangeError(`trainPopulation: ${configs.length} configs but ${opts.dirs.length} folders`);
+  const first = configs[0]!;
+  const algorithm = algorithmFor(first.algo);
+  if (!algorithm.createPopulation)
+    throw new ConfigError(
+      `--seeds: ${first.algo} does not train as a population yet (the DDPG family does); run one process per seed`,
+    );
+  if (opts.populationDir !== null && !opts.resume) await writeRecord(opts.populationDir, configs, opts.dirs);
+  if (opts.resume)
+    for (const d of opts.dirs)
+      if (existsSync(join(d, FAILED_RECORD)))
+        throw new ConfigError(
+          `--resume: ${d} was stopped by a fault (${join(d, FAILED_RECORD)}); resuming a population with a failed member is not supported yet`,
+        );
+  const warn = opts.warn ?? ((m: string) => console.error(m));
+  const locks: RunLock[] = [];
+  const slot: { value: PopulationRun | null } = { value: null };
+  try {
+    // one writer per member folder, as for a single run (run-lock.ts)
+    for (const d of opts.dirs) {
+      await mkdir(d, { recursive: true });
+      locks.push(await acquireRunLock(d, { warn }));
+    }
+    slot.value = await algorithm.createPopulation(configs);
+    // a run killed while its members were writing checkpoints resumes from the newest iteration
+    // every member holds a loadable checkpoint of
+    let resumeAt: number | null = null;
+    if (opts.resume) {
+      for (const d of opts.dirs)
+        if ((await latestCheckpoint(d).catch(() => -1)) === null)
+          throw new ConfigError(`--resume: ${d} has no checkpoint yet`);
+      const restoring = slot as { value: PopulationRun };
+      resumeAt = await restoreNewestCommon(
+        opts.dirs,
+        restoring,
+        (p) => p.members,
+        () => algorithm.createPopulation!(configs),
+        (p) => p.close(),
+        warn,
+      );
+    }
+    const pop = slot.value;
+    const folders: RunFolder[] = [];
+    for (const [k, c] of configs.entries())
+      folders.push(
+        await openRunFolder(opts.dirs[k]!, c, pop.members[k]!, {
+          ...opts,
+          restore: () => Promise.resolve(resumeAt!),
+        }),
+      );
+    if (opts.resume) pop.afterLoad();
+    const history: Record<string, number>[][] = [];
+    const failed: MemberFailure[] = [];
+    const active = new Set(configs.map((_, k) => k));
+    while (pop.iteration < first.iterations && active.size > 0) {
+      const rows = await pop.iterate();
+      const faults = await pop.faults();
+      // every member's new checkpoint is written before any older one is removed, so a kill
+      // in between leaves an iteration that every member holds
+      const saved: number[] = [];
+      for (const [k, folder] of folders.entries()) {
+        if (!active.has(k)) continue;
+        const reason = faults.get(k);
+        if (reason === undefined) {
+          await recordIteration(folder, pop.members[k]!, rows[k]!, 1);
+          saved.push(k);
+          continue;
+        }
+        const failure = { seed: configs[k]!.seed, iteration: rows[k]!.Iteration!, reason };
+        await folder.progress.append(rows[k]!);
+        await writeFileAtomic(
+          join(folder.dir, FAILED_RECORD),
+          new TextEncoder().encode(JSON.stringify({ status: 'failed', ...failure }, null, 2) + '\n'),
+        );
+        pop.stopMember(k);
+        active.delete(k);
+        failed.push(failure);
+        opts.onFailure?.(failure);
+      }
+      for (const k of saved)
+        await pruneCheckpoints(folders[k]!.dir, pop.iteration, configs[k]!.checkpointEvery);
+      history.push(rows);
+      opts.onIteration?.(rows, pop);
+      if (opts.signal?.aborted) break;
+    }
+    return {
+      dirs: folders.map((f) => f.dir),
+      population: pop,
+      history,
+      resumedFrom: folders[0]!.resumedFrom,
+      stopped: pop.iteration < first.iterations && active.size > 0,
+      failed,
+    };
+  } catch (e) {
+    slot.value?.close();
+    throw e;
+  } finally {
+    for (const lock of locks) await lock.release();
+  }
+}
+
+async function writeRecord(
+  dir: string,
+  configs: readonly RunSettings[],
+  dirs: readonly string[],
+): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const root = resolve(dir);
+  const rec: PopulationRecord = {
+    format: 'sr2l.population/1',
+    algo: configs[0]!.algo,
+    env: configs[0]!.env,
+    seeds: configs.map((c) => c.seed),
+    members: dirs.map((d) => resolve(d).slice(root.length + 1)),
+  };
+  await writeFileAtomic(
+    join(dir, POPULATION_RECORD),
+    new TextEncoder().encode(JSON.stringify(rec, null, 2) + '\n'),
+  );
+}
