@@ -81,12 +81,24 @@ describe('run lock', () => {
     await c.release();
   });
 
-  test('the heartbeat refreshes the lock; a lock taken over meanwhile is not released by its old owner', async () => {
+  test('the heartbeat refreshes the lock', async () => {
     const dir = await tempDir();
     const lock = await acquireRunLock(dir, { heartbeatSeconds: 0.05, warn: () => {} });
-    const first = (await readRunLock(dir))!.heartbeat;
-    await new Promise((r) => setTimeout(r, 150));
-    expect(Date.parse((await readRunLock(dir))!.heartbeat)).toBeGreaterThan(Date.parse(first));
+    const first = Date.parse((await readRunLock(dir))!.heartbeat);
+    // polled, not a fixed sleep: on a loaded machine a 50 ms timer may fire much later
+    let latest = first;
+    for (let waited = 0; latest <= first && waited < 10_000; waited += 20) {
+      await new Promise((r) => setTimeout(r, 20));
+      latest = Date.parse((await readRunLock(dir))?.heartbeat ?? '0');
+    }
+    await lock.release();
+    expect(latest).toBeGreaterThan(first);
+  });
+
+  test('a lock taken over meanwhile is not released by its old owner', async () => {
+    const dir = await tempDir();
+    // no heartbeat during the test, so none can race the thief's write
+    const lock = await acquireRunLock(dir, { heartbeatSeconds: 3600, warn: () => {} });
     const thief = owner({ host: 'node-elsewhere', pid: 7 });
     await writeFile(join(dir, RUN_LOCK), JSON.stringify(thief));
     await lock.release();
