@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
 
 export const PREBUILT = fileURLToPath(new URL('./app.js', import.meta.url));
 
@@ -18,6 +19,23 @@ function entryPoint(): string {
   }
   throw new Error('dashboard: neither the built page (app.js) nor its sources (app/main.ts) were found');
 }
+
+/**
+ * esbuild settings for a page that imports sr2l's core: ES modules with code splitting, so
+ * mujoco-js (11 MB, imported dynamically by initMujoco) is a chunk of its own, loaded only
+ * by a page that uses MuJoCo. `module` is mujoco-js's Node-only branch (`import('module')`
+ * under ENVIRONMENT_IS_NODE), never taken in a browser.
+ */
+export const BROWSER_BUILD: BuildOptions = {
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  splitting: true,
+  external: ['module'],
+  legalComments: 'none',
+  logLevel: 'silent',
+};
 
 /** Bundles the page with esbuild (minified ES2022 for the browser). */
 export async function buildAppBundle(): Promise<string> {

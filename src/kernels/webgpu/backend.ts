@@ -31,6 +31,7 @@ import { Runtime } from './runtime.js';
 import { chooseMatmul, chooseReduce } from './select.js';
 import { GpuStorage } from './storage.js';
 import { grid1d, MAX_RANK, wgslType } from './wgsl.js';
+import { envVar } from '../../util/env-var.js';
 
 export interface WebGPUBackendOptions {
   /** Submit after this many recorded dispatches (default 64). */
@@ -107,11 +108,11 @@ export class WebGPUBackend implements Backend {
     this.pool = new BufferPool(device, opts.maxIdleBytes ?? 256 * 2 ** 20, budget);
     this.rt = new Runtime(device, this.pool, this.caps, {
       flushEvery: opts.flushEvery ?? 64,
-      debug: opts.debug ?? process.env.SR2L_WEBGPU_DEBUG === '1',
+      debug: opts.debug ?? envVar('SR2L_WEBGPU_DEBUG') === '1',
     });
     // SR2L_WEBGPU_MATMUL=blocked (or matmul_blocked), SR2L_WEBGPU_REDUCE=rows, ...
     for (const fam of ['matmul', 'reduce'] as const) {
-      const v = process.env[`SR2L_WEBGPU_${fam.toUpperCase()}`];
+      const v = envVar(`SR2L_WEBGPU_${fam.toUpperCase()}`);
       if (v) this.forceKernel(fam, v.startsWith(`${fam}_`) ? v : `${fam}_${v}`);
     }
   }

@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeEnv } from '../../envs/index.js';
 import type { RunningMeanStdState } from '../../envs/index.js';
-import { loadModule } from '../../nn/index.js';
+import { loadModule } from '../../nn/node.js';
 import { Rng } from '../../util/rng.js';
 import { DDPG_ALGOS } from '../ddpg/config.js';
 import { CHECKPOINT_FILES } from '../ddpg/ddpg.js';

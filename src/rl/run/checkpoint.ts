@@ -19,7 +19,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Tensor } from '../../autograd/index.js';
-import { loadModule, loadSafetensors, saveModule, saveSafetensors } from '../../nn/index.js';
+import { loadModule, loadSafetensors, saveModule, saveSafetensors } from '../../nn/node.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import type { TrainerState, TrpoTrainer } from '../trpo/trpo.js';
 import type { RunTrainer } from './algorithms.js';
