@@ -228,7 +228,8 @@ export class WebGPUBackend implements Backend {
     if (data instanceof Float64Array) throw new TypeError(`${F32_ONLY}; got a Float64Array`);
     const ints = data instanceof Int32Array ? (owned ? data : data.slice()) : null;
     const s = this.alloc(data instanceof Int32Array ? 'int32' : 'float32', data.length, ints);
-    if (data.length > 0) this.device.queue.writeBuffer(s.buffer, 0, data);
+    // the cast: lib.dom's WebGPU types (the dashboard page's typecheck) refuse a possibly shared buffer
+    if (data.length > 0) this.device.queue.writeBuffer(s.buffer, 0, data as ArrayBufferView<ArrayBuffer>);
     return s;
   }
 
