@@ -2,7 +2,7 @@
  * A web page doing `import * as sr from 'sr2l'` (bundled for the browser as a user's bundler
  * would) runs the engine in Chromium: its float32 loss and gradients equal Node's, its
  * float64 gradients pass the finite-difference check, the CPU backend uses the WebAssembly
- * SIMD kernels, and without navigator.gpu (headless Chromium) WebGPU is refused with a
+ * SIMD kernels, MuJoCo (mujoco-js, a chunk loaded on first use) steps as under Node, and without navigator.gpu (headless Chromium) WebGPU is refused with a
  * message that says so. Needs Chromium as the dashboard's browser tests do.
  */
 import * as sr from '../../src/index.js';
@@ -27,8 +27,14 @@ try {
 } catch (e) {
   webgpu = e.message;
 }
+// MuJoCo: mujoco-js arrives as a chunk of its own on this first use
+const env = await sr.makeEnv('InvertedPendulum-v5');
+const first = Array.from(env.reset({ seed: 0 }).obs);
+const stepped = env.step([0.5]);
+env.close();
 const backend = sr.getDefaultBackend();
 const result = {
+  mujoco: { first, obs: Array.from(stepped.obs), reward: stepped.reward },
   loss: loss.item(),
   dx: x.grad.toArray(),
   dW: W.grad.toArray(),
@@ -51,7 +57,7 @@ const launched = await launchChromium();
 describe.skipIf(!launched.browser)(suiteTitle('import * as sr from "sr2l" in a web page', launched), () => {
   afterAll(() => launched.browser?.close());
 
-  test('the page computes the gradient Node computes, on the CPU backend with SIMD kernels', async () => {
+  test('the page computes the gradient Node computes, on the CPU backend with SIMD kernels, and steps MuJoCo as Node does', async () => {
     const { files, entry } = await bundleForBrowser({ source: PAGE });
     const errors: string[] = [];
     const page = await launched.browser!.newPage();
@@ -74,6 +80,7 @@ describe.skipIf(!launched.browser)(suiteTitle('import * as sr from "sr2l" in a w
     const got = (await page.evaluate(
       () => (globalThis as unknown as { sr2lResult: unknown }).sr2lResult,
     )) as {
+      mujoco: { first: number[]; obs: number[]; reward: number };
       loss: number;
       dx: number[][];
       dW: number[][];
@@ -114,6 +121,11 @@ describe.skipIf(!launched.browser)(suiteTitle('import * as sr from "sr2l" in a w
       /this browser has no WebGPU \(navigator\.gpu is undefined\); use the CPU backend/,
     );
     expect(await page.textContent('body')).toMatch(/on the cpu backend \(simd kernels\).*gradcheck passed/);
+    const env = await sr.makeEnv('InvertedPendulum-v5');
+    const first = Array.from(env.reset({ seed: 0 }).obs);
+    const stepped = env.step([0.5]);
+    env.close();
+    expect(got.mujoco).toEqual({ first, obs: Array.from(stepped.obs), reward: stepped.reward });
     await page.close();
   });
 });
