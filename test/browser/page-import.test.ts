@@ -6,6 +6,7 @@
  * message that says so. Needs Chromium as the dashboard's browser tests do.
  */
 import * as sr from '../../src/index.js';
+import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, test } from 'vitest';
 import { launchChromium, screenshot, suiteTitle } from '../dashboard/browser.js';
 import { bundleForBrowser } from './bundle-for-browser.js';
@@ -51,47 +52,58 @@ document.body.textContent = 'sr2l ' + sr.version + ' on the ' + result.backend +
 window.sr2lResult = result;
 `;
 
-const ORIGIN = 'http://sr2l.test';
 const launched = await launchChromium();
+
+interface PageResult {
+  mujoco: { first: number[]; obs: number[]; reward: number };
+  loss: number;
+  dx: number[][];
+  dW: number[][];
+  gradcheckOk: boolean;
+  gradcheckChecked: number;
+  backend: string;
+  kernels: string;
+  hasNavigatorGpu: boolean;
+  webgpu: string;
+  version: string;
+}
+
+/**
+ * Serves the bundled PAGE at `origin` (intercepted: nothing goes to the network) and returns
+ * the page, its result and its errors. A plain http origin is not a secure context, so
+ * Chromium gives it no navigator.gpu; http://localhost is one.
+ */
+async function runPage(origin: string): Promise<{ page: Page; got: PageResult; errors: string[] }> {
+  const { files, entry } = await bundleForBrowser({ source: PAGE });
+  const errors: string[] = [];
+  const page = await launched.browser!.newPage();
+  await page.route(`${origin}/**`, (route) => {
+    const name = new URL(route.request().url()).pathname.slice(1);
+    if (name === '')
+      return route.fulfill({
+        contentType: 'text/html',
+        body: `<script type="module" src="/${entry}"></script>`,
+      });
+    const body = files.get(name);
+    return body
+      ? route.fulfill({ contentType: 'text/javascript', body: Buffer.from(body) })
+      : route.fulfill({ status: 404, body: name });
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => 'sr2lResult' in globalThis, undefined, { timeout: 30_000 });
+  const got = (await page.evaluate(
+    () => (globalThis as unknown as { sr2lResult: unknown }).sr2lResult,
+  )) as PageResult;
+  return { page, got, errors };
+}
 
 describe.skipIf(!launched.browser)(suiteTitle('import * as sr from "sr2l" in a web page', launched), () => {
   afterAll(() => launched.browser?.close());
 
   test('the page computes the gradient Node computes, on the CPU backend with SIMD kernels, and steps MuJoCo as Node does', async () => {
-    const { files, entry } = await bundleForBrowser({ source: PAGE });
-    const errors: string[] = [];
-    const page = await launched.browser!.newPage();
-    await page.route(`${ORIGIN}/**`, (route) => {
-      const name = new URL(route.request().url()).pathname.slice(1);
-      if (name === '')
-        return route.fulfill({
-          contentType: 'text/html',
-          body: `<script type="module" src="/${entry}"></script>`,
-        });
-      const body = files.get(name);
-      return body
-        ? route.fulfill({ contentType: 'text/javascript', body: Buffer.from(body) })
-        : route.fulfill({ status: 404, body: name });
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    await page.goto(`${ORIGIN}/`);
-    await page.waitForFunction(() => 'sr2lResult' in globalThis, undefined, { timeout: 30_000 });
-    const got = (await page.evaluate(
-      () => (globalThis as unknown as { sr2lResult: unknown }).sr2lResult,
-    )) as {
-      mujoco: { first: number[]; obs: number[]; reward: number };
-      loss: number;
-      dx: number[][];
-      dW: number[][];
-      gradcheckOk: boolean;
-      gradcheckChecked: number;
-      backend: string;
-      kernels: string;
-      hasNavigatorGpu: boolean;
-      webgpu: string;
-      version: string;
-    };
+    const { page, got, errors } = await runPage('http://sr2l.test');
     await screenshot(page, 'page-import');
     expect(errors).toEqual([]);
 
@@ -126,6 +138,14 @@ describe.skipIf(!launched.browser)(suiteTitle('import * as sr from "sr2l" in a w
     const stepped = env.step([0.5]);
     env.close();
     expect(got.mujoco).toEqual({ first, obs: Array.from(stepped.obs), reward: stepped.reward });
+    await page.close();
+  });
+
+  test('with navigator.gpu (a secure context), WebGPU is used or refused saying the browser has no adapter', async () => {
+    const { page, got, errors } = await runPage('http://localhost');
+    expect(errors).toEqual([]);
+    expect(got.hasNavigatorGpu).toBe(true);
+    expect(got.webgpu).toMatch(/^available$|this browser offers no WebGPU adapter .*; use the CPU backend/);
     await page.close();
   });
 });

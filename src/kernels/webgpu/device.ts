@@ -158,5 +158,9 @@ export async function acquireDevice(opts: AcquireOptions = {}): Promise<Acquired
       },
     };
   }
+  if (inBrowser)
+    throw new Error(
+      'webgpu backend: this browser offers no WebGPU adapter (navigator.gpu.requestAdapter() gave none); use the CPU backend',
+    );
   throw new Error(`webgpu backend: ${NO_ADAPTER_HELP} Tried: ${tried.join('; ')}.`);
 }
