@@ -1,24 +1,16 @@
 /**
  * sr2l: robust and smooth deep reinforcement learning on a TypeScript autodiff engine.
- * `import * as sr from 'sr2l'`.
+ * `import * as sr from 'sr2l'`. Under Node: the core (browser.ts) plus what needs Node's
+ * built-ins: safetensors files and checkpoints, atomic writes, the worker-thread vector env.
  */
-export * from './autograd/index.js';
-export * from './nn/index.js';
-export * as nn from './nn/index.js';
-export * from './envs/index.js';
-export * as envs from './envs/index.js';
-export type { Backend, Storage, Activation } from './kernels/backend.js';
-export type { DType, FloatDType, TypedArray } from './kernels/dtype.js';
-export { CpuBackend, cpuBackend } from './kernels/cpu/index.js';
-export { Rng, type RngState } from './util/rng.js';
-// loads Dawn's native module only when a backend is created
+export * from './browser.js';
+export * as nn from './nn/node.js';
+export * as envs from './envs/node.js';
+export { saveSafetensors, loadSafetensors } from './nn/safetensors-file.js';
+export { saveModule, loadModule, saveOptimizer, loadOptimizer } from './nn/checkpoint.js';
+export { writeFileAtomic } from './util/atomic-write.js';
 export {
-  createWebGPUBackend,
-  webgpuInfo,
-  describeAdapter,
-  WebGPUBackend,
-  type AdapterReport,
-  type WebGPUBackendOptions,
-} from './kernels/webgpu/index.js';
-
-export { version } from './version.js';
+  WorkerVectorEnv,
+  type WorkerVectorEnvOptions,
+  makeWorkerVectorEnv,
+} from './envs/vector/worker-vector-env.js';

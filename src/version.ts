@@ -1,6 +1,5 @@
-/** The package version, read once from package.json so there is one source of truth. */
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
-// src/version.ts and dist/version.js both sit one level below the package root
-export const version: string = (require('../package.json') as { version: string }).version;
+/**
+ * The package version. A constant rather than a read of package.json, so the core needs no
+ * file access (it also runs in a browser); test/smoke.test.ts checks it equals package.json's.
+ */
+export const version = '0.1.0';

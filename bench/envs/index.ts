@@ -20,7 +20,7 @@ import {
   mujoco,
   mujocoVersion,
   type VectorEnv,
-} from '../../src/envs/index.js';
+} from '../../src/envs/node.js';
 import { cpuRate, timeAsync, timeSync } from './measure.js';
 
 const json = process.argv.includes('--json');

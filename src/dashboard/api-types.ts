@@ -120,6 +120,8 @@ export interface ReplayResponse {
   geoms: GeomInfo[] | null;
   clean: ReplayTrajectory;
   attacked: ReplayTrajectory;
+  /** where the episodes ran: 'server', or the page's engine and backend */
+  computedBy: string;
 }
 
 /** Everything an exported page needs, embedded in the HTML file. */

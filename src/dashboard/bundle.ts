@@ -1,12 +1,15 @@
 /**
- * The page's JavaScript: one esbuild bundle of app/main.ts (three.js and the t quantile from
- * npm, nothing from a CDN; both are development dependencies, since only the bundle uses them). `npm run build` writes it to dist/dashboard/app.js; when that file is
- * absent (running from the sources: tests, tsx) it is built on first use, and esbuild, a
- * development dependency, is loaded only then.
+ * The page's JavaScript: one esbuild bundle of app/main.ts (three.js, the t quantile and
+ * sr2l's engine for the replay; nothing from a CDN; three and the t quantile are development
+ * dependencies, since only the bundle uses them). mujoco-js is not in it: the replay imports
+ * it from the server (MUJOCO_URL). `npm run build` writes the bundle to
+ * dist/dashboard/app.js; when that file is absent (running from the sources: tests, tsx) it
+ * is built on first use, and esbuild, a development dependency, is loaded only then.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import type { BuildOptions, Plugin } from 'esbuild';
 
 export const PREBUILT = fileURLToPath(new URL('./app.js', import.meta.url));
 
@@ -19,19 +22,48 @@ function entryPoint(): string {
   throw new Error('dashboard: neither the built page (app.js) nor its sources (app/main.ts) were found');
 }
 
-/** Bundles the page with esbuild (minified ES2022 for the browser). */
+/**
+ * esbuild settings for a page that imports sr2l's core: ES modules with code splitting, so
+ * mujoco-js (11 MB, imported dynamically by initMujoco) is a chunk of its own, loaded only
+ * by a page that uses MuJoCo. `module` is mujoco-js's Node-only branch (`import('module')`
+ * under ENVIRONMENT_IS_NODE), never taken in a browser.
+ */
+export const BROWSER_BUILD: BuildOptions = {
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  splitting: true,
+  external: ['module'],
+  legalComments: 'none',
+  logLevel: 'silent',
+};
+
+/** Where the page imports mujoco-js from: the server serves the package's file (routes.ts). */
+export const MUJOCO_URL = '/mujoco.js';
+
+/** The file of the mujoco-js package (one ES module, 11 MB, the WebAssembly inside). */
+export const mujocoFile = (): string => fileURLToPath(import.meta.resolve('mujoco-js'));
+
+// mujoco-js stays out of the bundle: the replay imports it from the server on first use,
+// so app.js stays small and an exported file (which has no replay) does not carry it
+const mujocoFromServer: Plugin = {
+  name: 'mujoco-from-server',
+  setup(build) {
+    build.onResolve({ filter: /^mujoco-js$/ }, () => ({ path: MUJOCO_URL, external: true }));
+  },
+};
+
+/** Bundles the page with esbuild (minified ES2022 for the browser): one file, app.js. */
 export async function buildAppBundle(): Promise<string> {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
+    ...BROWSER_BUILD,
+    splitting: false,
     entryPoints: [entryPoint()],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
+    plugins: [mujocoFromServer],
     minify: true,
     write: false,
-    legalComments: 'none',
-    logLevel: 'silent',
   });
   return result.outputFiles[0]!.text;
 }

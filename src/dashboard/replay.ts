@@ -1,210 +1,32 @@
 /**
- * One evaluation episode, clean and under attack, step by step, for the replay view: the
- * actions, the perturbation's size, the rewards and (MuJoCo environments) every geom's pose
- * per step. The episodes run exactly as `sr2l eval` runs them (rl/robustness: the same
- * agent loader, reset seeds seed·10⁴ + i, attack generator, lockstep batch of `episodes`
- * episodes, since the attack's random draws cover the whole batch), with the environments
- * wrapped to record what episode i saw; so the replayed return is the one eval reports.
+ * /api/replay: the server's replay of an evaluation episode (replay-episodes.ts) with the
+ * agent loaded from disk as `sr2l eval` loads it. The page computes the same episodes itself
+ * (app/page-replay.ts); this endpoint stays as the cross-check the browser test compares with.
  */
-import * as sr from '../autograd/index.js';
-import { type Env, makeEnv } from '../envs/index.js';
 import { readRunIdentity } from '../experiments/run-files.js';
+import { type EvalAgent, loadAgent } from '../rl/robustness/index.js';
+import type { ReplayResponse } from './api-types.js';
 import {
-  type AttackName,
-  type EvalAgent,
-  type PgdSettings,
-  checkAttackName,
-  checkPgdSettings,
-  EPS_SCALES,
-  type EpsScale,
-  loadAgent,
-  perturb,
-  runEpisodes,
-} from '../rl/robustness/index.js';
-import { columnStd } from '../rl/robustness/evaluate.js';
-import { Rng } from '../util/rng.js';
-import type { GeomInfo, ReplayResponse, ReplayTrajectory } from './api-types.js';
+  checkReplayAgent,
+  checkReplayOptions,
+  type ReplayOptions,
+  replayEpisodes,
+} from './replay-episodes.js';
 import { HttpError, resolveInside } from './safe-path.js';
 
-export interface ReplayOptions {
-  attack: string;
-  eps: number;
-  /** the evaluation seed (sr2l eval --seed; default the run's seed) */
-  seed?: number;
-  /** which episode of the batch */
-  episode: number;
-  /** the batch size, sr2l eval --episodes */
-  episodes: number;
-  stochastic?: boolean;
-  /** sr2l eval --eps-scale: raw units, or per dimension in units of the clean observations' std */
-  epsScale?: EpsScale;
-  pgd?: Partial<PgdSettings>;
-}
-
-/** The MuJoCo views the recorder reads (absent on classic-control environments). */
-interface MujocoLike {
-  model: {
-    ngeom: number;
-    geom_type: ArrayLike<number>;
-    geom_size: ArrayLike<number>;
-    geom_rgba: ArrayLike<number>;
-  };
-  data: { geom_xpos: ArrayLike<number>; geom_xmat: ArrayLike<number> };
-}
-function mujocoOf(env: Env): MujocoLike | null {
-  // wrappers (time limit, normalization) hold the simulator as `unwrapped`
-  const inner = (env as { unwrapped?: Env }).unwrapped ?? env;
-  return 'model' in inner && 'data' in inner ? (inner as unknown as MujocoLike) : null;
-}
-
-/** Every geom's position (3) and rotation matrix (9), concatenated. */
-function pose(m: MujocoLike): number[] {
-  const n = m.model.ngeom;
-  const out = new Array<number>(n * 12);
-  const p = m.data.geom_xpos;
-  const r = m.data.geom_xmat;
-  for (let g = 0; g < n; g++) {
-    for (let j = 0; j < 3; j++) out[g * 12 + j] = p[g * 3 + j]!;
-    for (let j = 0; j < 9; j++) out[g * 12 + 3 + j] = r[g * 9 + j]!;
-  }
-  return out;
-}
-
-export function geomsOf(env: Env): GeomInfo[] | null {
-  const m = mujocoOf(env);
-  if (!m) return null;
-  return Array.from({ length: m.model.ngeom }, (_, g) => ({
-    type: m.model.geom_type[g]!,
-    size: [0, 1, 2].map((j) => m.model.geom_size[g * 3 + j]!),
-    rgba: [0, 1, 2, 3].map((j) => m.model.geom_rgba[g * 4 + j]!),
-  }));
-}
-
-/**
- * Wraps `env` to note when its episode ends (`onEnd`) and, given a trajectory, to record
- * every step into it.
- */
-function recorded(env: Env, t: ReplayTrajectory | null, onEnd: () => void): Env {
-  const m = t?.frames ? mujocoOf(env) : null;
-  return new Proxy(env, {
-    get(target, prop) {
-      if (prop === 'reset')
-        return (o?: Parameters<Env['reset']>[0]) => {
-          const r = target.reset(o);
-          if (m) t!.frames!.push(pose(m));
-          return r;
-        };
-      if (prop === 'step')
-        return (action: ArrayLike<number>) => {
-          const s = target.step(action);
-          if (t) {
-            t.actions.push(Array.from(action));
-            t.rewards.push(s.reward);
-            t.return += s.reward;
-            t.length++;
-            if (m) t.frames!.push(pose(m));
-          }
-          if (s.terminated || s.truncated) onEnd();
-          return s;
-        };
-      const v = Reflect.get(target, prop, target) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
-}
-
-interface BatchSettings {
-  eps: number;
-  seed: number;
-  episode: number;
-  episodes: number;
-  stochastic: boolean;
-  pgd: PgdSettings;
-  /** the ball's per-dimension scale (obs-std), or null for raw units */
-  scale: sr.Tensor | null;
-}
-
-async function runBatch(
-  agent: EvalAgent,
-  envId: string,
-  attack: AttackName,
-  o: BatchSettings,
-): Promise<{
-  trajectory: ReplayTrajectory;
-  geoms: GeomInfo[] | null;
-  returns: number[];
-  states: Float64Array;
-}> {
-  const envs: Env[] = [];
+const badRequest = (f: () => void): void => {
   try {
-    for (let i = 0; i < o.episodes; i++) envs.push(await makeEnv(envId));
-    const t: ReplayTrajectory = {
-      return: 0,
-      length: 0,
-      actions: [],
-      rewards: [],
-      perturbation: [],
-      frames: [],
-    };
-    if (!mujocoOf(envs[o.episode]!)) t.frames = null;
-    const ended = new Array<boolean>(o.episodes).fill(false);
-    const wrapped = envs.map((e, i) => recorded(e, i === o.episode ? t : null, () => (ended[i] = true)));
-    const sizes: Promise<number>[] = [];
-    const seeds = envs.map((_, i) => o.seed * 10_000 + i);
-    const gen = sr.rng(o.seed).fork(`attack/${attack}/${o.eps}`);
-    const setup = { agent, pgd: o.pgd, scale: o.scale };
-    const r = await runEpisodes({
-      envs: wrapped,
-      seeds,
-      policy: agent.policy,
-      perturb:
-        attack === 'none'
-          ? null
-          : (states) => {
-              const p = perturb(attack, states, o.eps, setup, gen);
-              if (!ended[o.episode]) {
-                // runEpisodes batches the running episodes in index order: episode i's row
-                const row = ended.slice(0, o.episode).filter((x) => !x).length;
-                const n = states.shape[1]!;
-                sizes.push(p ? p.unit.data().then((u) => linf(u, row * n, n)) : Promise.resolve(0));
-              }
-              return p;
-            },
-      actionNoise: o.stochastic ? seeds.map((s) => new Rng(s).fork('action-noise')) : null,
-      // eval measures the obs-std ball's scale on its clean batch's states
-      collectStates: attack === 'none',
-      eps: o.eps,
-    });
-    t.perturbation = attack === 'none' ? t.rewards.map(() => 0) : await Promise.all(sizes);
-    return { trajectory: t, geoms: geomsOf(envs[o.episode]!), returns: r.returns, states: r.states };
-  } finally {
-    for (const e of envs) e.close();
+    f();
+  } catch (e) {
+    throw new HttpError(400, (e as Error).message);
   }
-}
-
-function linf(u: ArrayLike<number>, from: number, n: number): number {
-  let m = 0;
-  for (let j = 0; j < n; j++) m = Math.max(m, Math.abs(u[from + j]!));
-  return m;
-}
+};
 
 /** Replays episode `episode` of run `run` clean and under `attack` at ε (the same numbers as sr2l eval). */
 export async function replay(root: string, run: string, opts: ReplayOptions): Promise<ReplayResponse> {
   const dir = await resolveInside(root, run);
-  let attack: AttackName;
-  let pgd: PgdSettings;
-  try {
-    attack = checkAttackName(opts.attack);
-    pgd = checkPgdSettings(opts.pgd ?? {});
-  } catch (e) {
-    throw new HttpError(400, (e as Error).message);
-  }
-  if (!(Number.isFinite(opts.eps) && opts.eps >= 0))
-    throw new HttpError(400, `eps must be a number ≥ 0, got ${opts.eps}`);
-  if (!(Number.isInteger(opts.episodes) && opts.episodes >= 1 && opts.episodes <= MAX_EPISODES))
-    throw new HttpError(400, `episodes must be an integer in 1..${MAX_EPISODES}, got ${opts.episodes}`);
-  if (!(Number.isInteger(opts.episode) && opts.episode >= 0 && opts.episode < opts.episodes))
-    throw new HttpError(400, `episode must be an integer in 0..${opts.episodes - 1}, got ${opts.episode}`);
+  // the options are checked before the run is read, with the run's seed filled in after
+  badRequest(() => checkReplayOptions({ ...opts, seed: opts.seed ?? 0 }, 0));
   let identity;
   let agent: EvalAgent;
   try {
@@ -213,54 +35,10 @@ export async function replay(root: string, run: string, opts: ReplayOptions): Pr
   } catch (e) {
     throw new HttpError(422, `${run}: ${(e as Error).message.replaceAll(dir, run)}`);
   }
-  const seed = opts.seed ?? identity.seed;
-  if (!(Number.isInteger(seed) && seed >= 0))
-    throw new HttpError(400, `seed must be an integer ≥ 0, got ${seed}`);
-  if (attack === 'critic' && !agent.critic)
-    throw new HttpError(400, `${run}: the 'critic' attack needs a critic (DDPG)`);
-  if (opts.stochastic && !agent.policy.logStd)
-    throw new HttpError(400, `${run}: stochastic replay needs a Gaussian policy`);
-  const epsScale = opts.epsScale ?? 'raw';
-  if (!EPS_SCALES.includes(epsScale))
-    throw new HttpError(400, `epsScale must be one of ${EPS_SCALES.join(', ')}, got '${epsScale}'`);
-  const o: BatchSettings = {
-    eps: opts.eps,
-    seed,
-    episode: opts.episode,
-    episodes: opts.episodes,
-    stochastic: opts.stochastic ?? false,
-    pgd,
-    scale: null,
-  };
-  const clean = await runBatch(agent, identity.env, 'none', { ...o, eps: 0 });
-  const n = agent.policy.obsDim;
-  if (epsScale === 'obs-std')
-    o.scale = sr.tensor(columnStd(clean.states, n), { shape: [n], dtype: agent.policy.dtype });
-  const attacked = await runBatch(agent, identity.env, attack, o);
-  return {
-    run,
-    env: identity.env,
-    attack,
-    eps: opts.eps,
-    epsScale,
-    seed,
-    episode: opts.episode,
-    episodes: opts.episodes,
-    dt: await envDt(identity.env),
-    geoms: clean.geoms,
-    clean: clean.trajectory,
-    attacked: attacked.trajectory,
-  };
-}
-
-/** Replays are computed on request: a bound on the batch keeps one request from holding the server for long. */
-export const MAX_EPISODES = 100;
-
-async function envDt(id: string): Promise<number> {
-  const env = await makeEnv(id);
-  try {
-    return env.dt;
-  } finally {
-    env.close();
-  }
+  let settings!: ReturnType<typeof checkReplayOptions>;
+  badRequest(() => {
+    settings = checkReplayOptions(opts, identity.seed);
+    checkReplayAgent(agent, settings, run);
+  });
+  return replayEpisodes(agent, run, identity.env, settings, 'server');
 }

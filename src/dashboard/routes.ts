@@ -13,7 +13,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { appBundle } from './bundle.js';
+import { appBundle, MUJOCO_URL, mujocoFile } from './bundle.js';
 import { summarizeRuns } from './discover.js';
 import { checkpointGraph } from './graph.js';
 import { servedPage } from './page.js';
@@ -53,6 +53,8 @@ export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 export const ROUTES: Record<string, (c: RouteContext) => Promise<Reply>> = {
   '/': async () => ({ type: 'text/html; charset=utf-8', body: servedPage() }),
   '/app.js': async () => ({ type: 'text/javascript; charset=utf-8', body: await appBundle() }),
+  // the replay's MuJoCo: the mujoco-js package's own file, loaded by the page on first use
+  [MUJOCO_URL]: async () => ({ type: 'text/javascript; charset=utf-8', body: await readFile(mujocoFile()) }),
   '/api/runs': async ({ root }) => json(await summarizeRuns(root)),
   '/api/progress': async ({ root, url }) => json(await runTable(root, param(url, 'run'), 'progress')),
   '/api/grads': async ({ root, url }) => json(await runTable(root, param(url, 'run'), 'grads')),
@@ -103,12 +105,18 @@ export async function fileRoute({ root, rawPath }: RouteContext): Promise<Reply>
   };
 }
 
-/** Headers on every answer: nothing read from a run folder can run as script in this origin. */
+/**
+ * Headers on every answer: nothing read from a run folder can run as script in this origin
+ * (only the page's own script files run: no inline script, no other origin). 'unsafe-eval'
+ * is there for the replay's engine, not for data: sr2l's CPU kernels compile their loops
+ * with `new Function` from the op definitions in its source, mujoco-js's bindings (embind)
+ * build their call wrappers the same way, and both compile WebAssembly.
+ */
 export function securityHeaders(res: ServerResponse): void {
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader(
     'Content-Security-Policy',
-    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
+    "default-src 'none'; script-src 'self' 'unsafe-eval'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
   );
   res.setHeader('Cache-Control', 'no-store');
 }

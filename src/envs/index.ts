@@ -1,4 +1,4 @@
-/** Public surface of sr2l's environments (see docs/envs.md). */
+/** Public surface of sr2l's environments (see docs/envs.md); runs in a browser too (worker threads: node.ts). */
 export type { Env, ResetOptions, ResetResult, StepInfo, StepResult } from './core/env.js';
 export { BaseEnv } from './core/base-env.js';
 export { type Box, box, boxContains, boxSize } from './core/space.js';
@@ -33,8 +33,3 @@ export {
   type VectorEnvOptions,
   makeSyncVectorEnv,
 } from './vector/sync-vector-env.js';
-export {
-  WorkerVectorEnv,
-  type WorkerVectorEnvOptions,
-  makeWorkerVectorEnv,
-} from './vector/worker-vector-env.js';

@@ -6,7 +6,8 @@
  */
 import type { Module } from './module.js';
 import type { Optimizer } from './optim/optimizer.js';
-import { loadSafetensors, saveSafetensors, SafetensorsError } from './safetensors.js';
+import { SafetensorsError } from './safetensors.js';
+import { loadSafetensors, saveSafetensors } from './safetensors-file.js';
 
 /** Saves a module's parameters (plus string metadata) to `path` atomically. */
 export async function saveModule(

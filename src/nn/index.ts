@@ -1,4 +1,7 @@
-/** The neural-network layer: modules, initializers, optimizers, safetensors checkpoints. */
+/**
+ * The neural-network layer: modules, initializers, optimizers, the safetensors format. Runs
+ * in a browser too; reading and writing files is in node.ts.
+ */
 export { Module, ModuleList, type ModuleOptions, type StateDict, type LoadStateOptions } from './module.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { MLP, type MLPOptions } from './mlp.js';
@@ -21,14 +24,11 @@ export { clipGradNorm, globalNorm } from './optim/clip.js';
 export type { ParamsLike } from './optim/params.js';
 export {
   encodeSafetensors,
+  encodeSafetensorsAsync,
   decodeSafetensors,
-  saveSafetensors,
-  loadSafetensors,
   SafetensorsError,
   type SafetensorsContents,
   type SafetensorsDType,
   type DecodeOptions,
   type TensorMap,
 } from './safetensors.js';
-export { saveModule, loadModule, saveOptimizer, loadOptimizer } from './checkpoint.js';
-export { writeFileAtomic } from '../util/atomic-write.js';

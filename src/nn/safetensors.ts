@@ -10,15 +10,14 @@
  *
  * We write tensors in the reference writer's order (widest dtype first, then by name;
  * compact JSON, `__metadata__` first). Reading checks every one of these rules and names the
- * file and the broken rule.
+ * file and the broken rule. This module works on bytes (it also runs in a browser); files
+ * are read and written by safetensors-file.ts.
  */
-import { readFile } from 'node:fs/promises';
 import { getDefaultBackend } from '../autograd/default-backend.js';
 import { Tensor } from '../autograd/tensor.js';
 import type { Backend } from '../kernels/backend.js';
 import { arrayFor, bytesPerElement, type DType, type TypedArray } from '../kernels/dtype.js';
 import { fmtShape, sizeOf } from '../kernels/shape.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
 
 export type SafetensorsDType = 'F32' | 'F64' | 'I32';
 const TO_FILE: Record<DType, SafetensorsDType> = { float32: 'F32', float64: 'F64', int32: 'I32' };
@@ -122,18 +121,17 @@ export function encodeSafetensors(tensors: TensorMap, metadata: Record<string, s
   );
 }
 
-/** Writes tensors (from any backend) and metadata to `path` atomically. */
-export async function saveSafetensors(
-  path: string,
+/** Encodes tensors from any backend (read asynchronously: WebGPU too) and string metadata as safetensors bytes. */
+export async function encodeSafetensorsAsync(
   tensors: TensorMap,
   metadata: Record<string, string> = {},
-): Promise<void> {
+): Promise<Uint8Array> {
   const entries = entriesOf(tensors);
   checkInputs(entries, metadata);
-  // every read is issued before the first await, so the file is one consistent snapshot
+  // every read is issued before the first await, so the bytes are one consistent snapshot
   const data = await Promise.all(entries.map(([, t]) => t.data()));
   const host = entries.map(([name, t], i) => ({ name, dtype: t.dtype, shape: t.shape, data: data[i]! }));
-  await writeFileAtomic(path, encodeHost(host, metadata));
+  return encodeHost(host, metadata);
 }
 
 interface Entry {
@@ -262,16 +260,4 @@ export function decodeSafetensors(bytes: Uint8Array, opts: DecodeOptions = {}): 
     tensors.set(e.name, new Tensor(backend.upload(data, true), e.shape, backend));
   }
   return { tensors, metadata };
-}
-
-/** Reads a .safetensors file; errors name the file and the problem. */
-export async function loadSafetensors(
-  path: string,
-  opts: { backend?: Backend } = {},
-): Promise<SafetensorsContents> {
-  const bytes = await readFile(path);
-  return decodeSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
-    name: path,
-    backend: opts.backend,
-  });
 }

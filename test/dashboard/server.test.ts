@@ -62,6 +62,15 @@ describe('dashboard server', () => {
     expect(app.type).toMatch(/javascript/);
     expect(app.body.length).toBeGreaterThan(1000);
     console.log(`dashboard bundle: ${(Buffer.byteLength(app.body) / 1024).toFixed(1)} KiB (minified)`);
+    // the replay imports mujoco-js from the server, not from the bundle
+    expect(app.body).toContain('"/mujoco.js"');
+    const mujoco = await rawGet(server.url, '/mujoco.js');
+    expect(mujoco.status).toBe(200);
+    expect(mujoco.type).toMatch(/javascript/);
+    expect(mujoco.body.length).toBeGreaterThan(5_000_000);
+    // the page's own files only; eval for the engine's kernels and mujoco-js's bindings
+    const csp = (await fetch(`${server.url}/`)).headers.get('content-security-policy');
+    expect(csp).toMatch(/default-src 'none'; script-src 'self' 'unsafe-eval';/);
   });
 
   it('/api/runs lists every run with its identity, group, state, final return and problems', async () => {

@@ -9,7 +9,7 @@ import {
   makeEnv,
   makeSyncVectorEnv,
   makeWorkerVectorEnv,
-} from '../../src/envs/index.js';
+} from '../../src/envs/node.js';
 import { Rng } from '../../src/util/rng.js';
 
 const open: VectorEnv[] = [];

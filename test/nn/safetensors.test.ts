@@ -16,7 +16,7 @@ import {
   saveOptimizer,
   saveSafetensors,
   SafetensorsError,
-} from '../../src/nn/index.js';
+} from '../../src/nn/node.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sr2l-safetensors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import * as sr from '../../src/index.js';
 import { main } from '../../src/cli/index.js';
-import { saveSafetensors } from '../../src/nn/index.js';
+import { saveSafetensors } from '../../src/nn/node.js';
 import { captureConsole } from '../helpers/console.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 

@@ -2,7 +2,7 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import * as sr from '../../src/index.js';
-import { saveSafetensors } from '../../src/nn/index.js';
+import { saveSafetensors } from '../../src/nn/node.js';
 import {
   ROBUSTNESS_COLUMNS,
   type RobustnessOptions,
@@ -110,7 +110,7 @@ describe('evaluateRobustness', () => {
     expect(agent.policy.actDim).toBe(1);
     const s = randomStates(4, 3).cast('float32');
     // the normalizer sits inside the policy: μ(s) = MLP((s − mean)/std)
-    const w = (await import('../../src/nn/index.js')).loadSafetensors;
+    const w = (await import('../../src/nn/node.js')).loadSafetensors;
     const { tensors } = await w(join(dir, 'checkpoints', 'policy.safetensors'));
     const norm = s.sub(sr.tensor([0, 0, 1])).mul(sr.tensor([1, 1, 0.5]));
     const expected = sr.linear(

@@ -8,9 +8,11 @@ import type {
   LiveEvent,
   ReplayResponse,
   RobustnessResponse,
+  RunSummary,
   RunsResponse,
   TableResponse,
 } from '../api-types.js';
+import { replayInPage } from './page-replay.js';
 
 export interface DataSource {
   readonly live: boolean;
@@ -19,8 +21,11 @@ export interface DataSource {
   grads(run: string): Promise<TableResponse>;
   robustness(): Promise<RobustnessResponse>;
   graph(run: string, iteration: number): Promise<GraphResponse>;
-  /** `query`: attack, eps, episodes, episode and optionally seed (see /api/replay) */
-  replay(run: string, query: Record<string, string>): Promise<ReplayResponse>;
+  /**
+   * `query`: attack, eps, epsScale, episodes, episode and optionally seed (as /api/replay
+   * takes them). Computed in the page (page-replay.ts); /api/replay is the server's cross-check.
+   */
+  replay(run: RunSummary, query: Record<string, string>): Promise<ReplayResponse>;
   /** calls `on` for every live event; returns the stopper */
   subscribe(on: (e: LiveEvent) => void): () => void;
 }
@@ -41,7 +46,7 @@ export const serverSource: DataSource = {
   grads: (run) => getJson(`/api/grads?run=${q(run)}`),
   robustness: () => getJson('/api/robustness'),
   graph: (run, it) => getJson(`/api/graph?run=${q(run)}&iteration=${it}`),
-  replay: (run, query) => getJson(`/api/replay?${new URLSearchParams({ run, ...query }).toString()}`),
+  replay: replayInPage,
   subscribe(on) {
     const es = new EventSource('/api/events');
     for (const type of ['ready', 'progress', 'grads', 'runs'])

@@ -1,8 +1,9 @@
 /**
  * Replay: a checkpoint's evaluation episode clean and under attack, side by side (three.js
  * when the environment is MuJoCo), with time-aligned plots of the actions, the perturbation's
- * size per step and the reward; play, pause, scrub. The server recomputes the episode as
- * `sr2l eval` runs it, so the returns shown are eval's.
+ * size per step and the reward; play, pause, scrub. The page computes the episodes itself
+ * (page-replay.ts: MuJoCo and sr2l's engine in the browser) as `sr2l eval` runs them, so the
+ * returns shown are eval's.
  */
 import type { ReplayResponse, ReplayTrajectory } from '../api-types.js';
 import { lineChart, moveCursor, type ChartSeries } from './chart.js';
@@ -103,12 +104,14 @@ function player(r: ReplayResponse): HTMLElement {
     `episode ${r.episode} of ${r.episodes} (seed ${r.seed}): clean return ${fmt(r.clean.return)} in ${r.clean.length} steps; ` +
       `${r.attack} ε=${r.eps} (${r.epsScale}): return ${fmt(r.attacked.return)} in ${r.attacked.length} steps`,
   );
+  const where = h('p', { class: 'computed-by note' }, `computed by ${r.computedBy}`);
   const side = (title: string, v: ModelView | undefined) =>
     h('figure', {}, h('figcaption', {}, title), v?.canvas ?? '');
   const out = h(
     'div',
     {},
     returns,
+    where,
     note ??
       h('div', { class: 'replay-views' }, side('clean', views[0]), side(`${r.attack} ε=${r.eps}`, views[1])),
     h('div', { class: 'controls' }, play, slider, label),
@@ -137,10 +140,16 @@ export function replayView(store: Store): HTMLElement {
   const body = h('div', {}, h('p', { class: 'note' }, 'choose a run and press replay'));
   const go = h('button', { type: 'button', name: 'replay' }, 'replay');
   go.addEventListener('click', () => {
-    body.replaceChildren(h('p', { class: 'note' }, 'running the episodes…'));
+    body.replaceChildren(h('p', { class: 'note' }, 'running the episodes in this page…'));
     const { run, seed, ...rest } = o;
-    store.source.replay(run, { ...rest, ...(seed ? { seed } : {}) }).then(
-      (r) => body.replaceChildren(player(r)),
+    const summary = runs().find((r) => r.id === run);
+    if (!summary) return body.replaceChildren(problemList([`no run '${run}' with a checkpoint`])!);
+    store.source.replay(summary, { ...rest, ...(seed ? { seed } : {}) }).then(
+      (r) => {
+        // the last replay's numbers, for the browser's console (and the tests)
+        (globalThis as { sr2lReplay?: ReplayResponse }).sr2lReplay = r;
+        body.replaceChildren(player(r));
+      },
       (e: Error) => body.replaceChildren(problemList([e.message])!),
     );
   });

@@ -33,6 +33,7 @@ import { Runtime } from './runtime.js';
 import { chooseMatmul, chooseReduce } from './select.js';
 import { GpuStorage } from './storage.js';
 import { grid1d, MAX_RANK, wgslType } from './wgsl.js';
+import { envVar } from '../../util/env-var.js';
 
 export interface WebGPUBackendOptions {
   /** Submit after this many recorded dispatches (default 64). */
@@ -111,11 +112,11 @@ export class WebGPUBackend implements Backend {
     this.pool = new BufferPool(device, opts.maxIdleBytes ?? 256 * 2 ** 20, budget);
     this.rt = new Runtime(device, this.pool, this.caps, {
       flushEvery: opts.flushEvery ?? 64,
-      debug: opts.debug ?? process.env.SR2L_WEBGPU_DEBUG === '1',
+      debug: opts.debug ?? envVar('SR2L_WEBGPU_DEBUG') === '1',
     });
     // SR2L_WEBGPU_MATMUL=blocked (or matmul_blocked), SR2L_WEBGPU_REDUCE=rows, ...
     for (const fam of ['matmul', 'reduce'] as const) {
-      const v = process.env[`SR2L_WEBGPU_${fam.toUpperCase()}`];
+      const v = envVar(`SR2L_WEBGPU_${fam.toUpperCase()}`);
       if (v) this.forceKernel(fam, v.startsWith(`${fam}_`) ? v : `${fam}_${v}`);
     }
   }
@@ -264,7 +265,8 @@ export class WebGPUBackend implements Backend {
     if (data instanceof Float64Array) throw new TypeError(`${F32_ONLY}; got a Float64Array`);
     const ints = data instanceof Int32Array ? (owned ? data : data.slice()) : null;
     const s = this.alloc(data instanceof Int32Array ? 'int32' : 'float32', data.length, ints);
-    if (data.length > 0) this.device.queue.writeBuffer(s.buffer, 0, data);
+    // the cast: lib.dom's WebGPU types (the dashboard page's typecheck) refuse a possibly shared buffer
+    if (data.length > 0) this.device.queue.writeBuffer(s.buffer, 0, data as ArrayBufferView<ArrayBuffer>);
     return s;
   }
 

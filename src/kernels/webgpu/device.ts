@@ -6,10 +6,13 @@
  * small defaults (128 invocations per workgroup, 4 storage buffers per stage).
  */
 
+import { envVar } from '../../util/env-var.js';
+
 export interface AdapterReport {
   /**
    * Dawn backend that produced the adapter: the forced one, 'opengles' for the fallback, or
-   * 'default' for Dawn's platform default (Vulkan on Linux, Metal on macOS, D3D12 on Windows).
+   * 'default' for Dawn's platform default (Vulkan on Linux, Metal on macOS, D3D12 on Windows),
+   * 'browser' for a web page's `navigator.gpu`.
    */
   backend: string;
   featureLevel: 'core' | 'compatibility';
@@ -84,24 +87,43 @@ function attempts(forced: string | undefined): Attempt[] {
 
 const SOFTWARE = /llvmpipe|lavapipe|swiftshader|softpipe|software/i;
 
-export async function acquireDevice(opts: AcquireOptions = {}): Promise<Acquired> {
-  // loaded on first use, so importing sr2l never loads Dawn's native module
-  let create: (flags: string[]) => GPU;
+/** The browser's WebGPU (`navigator.gpu`), or null where there is none (Node). */
+function browserGpu(): GPU | null {
+  return (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu ?? null;
+}
+
+// The specifier sits in a variable so that bundlers for the browser leave Dawn (a native
+// Node module) out; it is loaded on first use, so importing sr2l never loads it.
+const DAWN_PACKAGE = 'webgpu';
+
+async function loadDawn(): Promise<(flags: string[]) => GPU> {
+  if (!(globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node)
+    throw new Error(
+      'webgpu backend: this browser has no WebGPU (navigator.gpu is undefined); use the CPU backend',
+    );
   try {
-    ({ create } = await import('webgpu'));
+    return ((await import(/* @vite-ignore */ DAWN_PACKAGE)) as typeof import('webgpu')).create;
   } catch (e) {
     throw new Error(
       `webgpu backend: cannot load the 'webgpu' package (Dawn for Node; prebuilt for linux-x64, linux-arm64, darwin, win32): ${(e as Error).message}`,
       { cause: e },
     );
   }
-  const forced = opts.backend ?? process.env.SR2L_WEBGPU_BACKEND;
+}
+
+export async function acquireDevice(opts: AcquireOptions = {}): Promise<Acquired> {
+  const inBrowser = browserGpu();
+  const create = inBrowser ? () => inBrowser : await loadDawn();
+  const forced = opts.backend ?? envVar('SR2L_WEBGPU_BACKEND');
+  const tries: Attempt[] = inBrowser
+    ? [{ backend: 'browser', flags: [], featureLevel: 'core' }]
+    : attempts(forced || undefined);
   const tried: string[] = [];
-  for (const a of attempts(forced || undefined)) {
+  for (const a of tries) {
     let adapter: GPUAdapter | null;
     let gpu: GPU;
     // Mesa's EGL needs a platform without a display server; a user's own setting wins
-    if (a.backend.startsWith('opengl') && process.platform === 'linux')
+    if (a.backend.startsWith('opengl') && !inBrowser && process.platform === 'linux')
       process.env.EGL_PLATFORM ??= 'surfaceless';
     try {
       gpu = create(a.flags);
@@ -136,5 +158,9 @@ export async function acquireDevice(opts: AcquireOptions = {}): Promise<Acquired
       },
     };
   }
+  if (inBrowser)
+    throw new Error(
+      'webgpu backend: this browser offers no WebGPU adapter (navigator.gpu.requestAdapter() gave none); use the CPU backend',
+    );
   throw new Error(`webgpu backend: ${NO_ADAPTER_HELP} Tried: ${tried.join('; ')}.`);
 }

@@ -29,7 +29,7 @@ export class Runtime {
   private readonly pipelines = new Map<string, Compiled>();
   private readonly slotBytes: number;
   private readonly arena: GPUBuffer;
-  private readonly arenaHost: Uint32Array;
+  private readonly arenaHost: Uint32Array<ArrayBuffer>;
   private slots = 0;
   private readonly errors: string[] = [];
   private readonly staging = new Map<number, GPUBuffer[]>();

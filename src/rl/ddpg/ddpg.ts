@@ -38,6 +38,7 @@ import { readReplaySegments, writeReplaySegment } from './replay-segments.js';
 import { openBackend } from '../compute-backend.js';
 import { evaluatePolicy } from '../evaluate-policy.js';
 import { innerMaxSettings } from '../smoothness/index.js';
+import { CHECKPOINT_FILES } from './checkpoint-files.js';
 
 /** One progress.csv row (names as TRPO's and garage's where one exists). NaN: not measured. */
 export interface DdpgStats {
@@ -82,15 +83,7 @@ export const ACCUMULATED = {
 /** The folder, beside a run's checkpoints, of its replay buffer segments. */
 export const REPLAY_FOLDER = 'replay';
 
-export const CHECKPOINT_FILES = {
-  actor: 'actor.safetensors',
-  critic: 'critic.safetensors',
-  targetActor: 'target-actor.safetensors',
-  targetCritic: 'target-critic.safetensors',
-  actorOpt: 'actor-optimizer.safetensors',
-  criticOpt: 'critic-optimizer.safetensors',
-  state: 'state.json',
-} as const;
+export { CHECKPOINT_FILES };
 
 /** Everything in state.json: counters, random streams, noise, buffer position, the running episode. */
 export interface DdpgState {

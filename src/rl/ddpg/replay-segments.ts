@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as sr from '../../autograd/index.js';
-import { loadSafetensors, saveSafetensors } from '../../nn/safetensors.js';
+import { loadSafetensors, saveSafetensors } from '../../nn/safetensors-file.js';
 import type { ReplayBuffer, ReplayBufferState, ReplayColumn } from './replay-buffer.js';
 
 const NAME = /^rows-(\d{10})-(\d{10})\.safetensors$/;

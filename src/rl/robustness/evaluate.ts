@@ -23,6 +23,7 @@ import { actionChange, inScaledBall, lipschitzRatio, policyDivergence } from './
 import { type OptimalAttackSettings, trainOptimalAttack } from './optimal-attack.js';
 import { type RobustSarsaSettings, trainRobustSarsa } from './robust-sarsa.js';
 import type { EvalAgent } from './policy.js';
+import { columnStd } from './column-std.js';
 import { runEpisodes, type EpisodeBatchResult } from './rollout.js';
 
 export { EPS_SCALES, type EpsScale } from '../smoothness/index.js';
@@ -262,17 +263,6 @@ export async function evaluateRobustness(opts: RobustnessOptions): Promise<Robus
   };
 }
 
-/** Per-column std (population) of a row-major [rows × n] array. */
-export function columnStd(data: Float64Array, n: number): number[] {
-  const rows = data.length / n;
-  const mean = new Float64Array(n);
-  const sq = new Float64Array(n);
-  for (let r = 0; r < rows; r++) for (let j = 0; j < n; j++) mean[j]! += data[r * n + j]! / rows;
-  for (let r = 0; r < rows; r++)
-    for (let j = 0; j < n; j++) sq[j]! += (data[r * n + j]! - mean[j]!) ** 2 / rows;
-  return Array.from(sq, Math.sqrt);
-}
-
 /** `count` rows spread evenly over a row-major [rows × n] array. */
 function evenRows(data: Float64Array, n: number, count: number): Float64Array {
   const rows = data.length / n;
@@ -283,3 +273,5 @@ function evenRows(data: Float64Array, n: number, count: number): Float64Array {
   }
   return out;
 }
+
+export { columnStd };

@@ -17,7 +17,7 @@ import * as sr from '../../autograd/index.js';
 import type { Tensor } from '../../autograd/index.js';
 import { ACTIVATIONS, type Activation } from '../../kernels/backend.js';
 import type { FloatDType } from '../../kernels/dtype.js';
-import { loadSafetensors } from '../../nn/safetensors.js';
+import { loadSafetensors } from '../../nn/safetensors-file.js';
 import { observationNormalizer } from './normalizer.js';
 import type { Critic, EvalAgent, EvalPolicy } from './policy.js';
 import { TRAINED_AGENT_LOADERS } from './trained-agents.js';

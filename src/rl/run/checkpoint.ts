@@ -18,17 +18,17 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CHECKPOINTS, checkpointName, LATEST, latestIteration } from './checkpoint-layout.js';
 import type { Tensor } from '../../autograd/index.js';
-import { loadModule, loadSafetensors, saveModule, saveSafetensors } from '../../nn/index.js';
+import { loadModule, loadSafetensors, saveModule, saveSafetensors } from '../../nn/node.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import type { TrainerState, TrpoTrainer } from '../trpo/trpo.js';
 import type { RunTrainer } from './algorithms.js';
 
-export const CHECKPOINTS = 'checkpoints';
-const LATEST = 'latest.json';
+export { CHECKPOINTS };
 
 export function checkpointDir(runDir: string, iteration: number): string {
-  return join(runDir, CHECKPOINTS, `iter-${String(iteration).padStart(6, '0')}`);
+  return join(runDir, CHECKPOINTS, checkpointName(iteration));
 }
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -104,9 +104,7 @@ export async function saveTrpoCheckpoint(dir: string, trainer: TrpoTrainer): Pro
 export async function latestCheckpoint(runDir: string): Promise<number | null> {
   const path = join(runDir, CHECKPOINTS, LATEST);
   if (!existsSync(path)) return null;
-  const latest = JSON.parse(await readFile(path, 'utf8')) as { iteration: number };
-  if (!Number.isInteger(latest.iteration)) throw new Error(`${path}: no integer 'iteration'`);
-  return latest.iteration;
+  return latestIteration(await readFile(path, 'utf8'), path);
 }
 
 /** Restores `trainer` from checkpoint `iteration` of a run folder. */

@@ -5,7 +5,7 @@
  */
 import * as sr from '../../autograd/index.js';
 import type { GraphJson, Tensor } from '../../autograd/index.js';
-import { loadModule } from '../../nn/index.js';
+import { loadModule } from '../../nn/node.js';
 import { join } from 'node:path';
 import { ALGOS, type TrpoConfig } from './config.js';
 import { GaussianMlpPolicy } from './gaussian-policy.js';

@@ -1,9 +1,9 @@
 /**
- * Loads kernels.wasm synchronously (it is a few KB, so compiling on the main thread is
- * cheap) and types its exports. Every pointer argument is a byte offset into the
- * module's exported memory, which the float32 tensor arena hands out.
+ * Instantiates the kernels (kernels.wasm, embedded as base64 so neither Node nor a browser
+ * bundle needs file access) and types their exports. Every pointer argument is a byte
+ * offset into the module's exported memory, which the float32 tensor arena hands out.
  */
-import { readFileSync } from 'node:fs';
+import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
 
 /** The parts of WebAssembly.Memory the arena uses (the project's lib settings carry no DOM types). */
 export interface WasmMemory {
@@ -14,6 +14,21 @@ export interface WasmMemory {
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
+  compile(bytes: Uint8Array): Promise<object>;
+}
+
+const wasmApi = (): WasmApi => (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+function kernelBytes(): Uint8Array {
+  const text = atob(KERNELS_WASM_BASE64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+function instantiate(module: object): KernelExports {
+  loaded = new (wasmApi().Instance)(module, {}).exports as unknown as KernelExports;
+  return loaded;
 }
 
 export interface KernelExports {
@@ -39,23 +54,35 @@ export interface KernelExports {
 
 let loaded: KernelExports | null = null;
 
-/** The instantiated kernels; throws naming the file when it is missing or does not load. */
+/**
+ * The instantiated kernels, compiled synchronously on first use (a few KB). A browser's
+ * main thread may refuse to compile synchronously (Chromium's limit is 4 KB); there,
+ * `await loadCpuKernels()` first.
+ */
 export function kernelModule(): KernelExports {
   if (loaded) return loaded;
-  const url = new URL('./kernels.wasm', import.meta.url);
-  let bytes: Buffer;
   try {
-    bytes = readFileSync(url);
+    return instantiate(new (wasmApi().Module)(kernelBytes()));
   } catch (e) {
     throw new Error(
-      `cpu backend: cannot read ${url.pathname} (${(e as Error).message}); run \`npm run build:wasm\` or set SR2L_CPU_KERNELS=js`,
+      `cpu backend: the WebAssembly SIMD kernels do not load here (${(e as Error).message}); in a browser await loadCpuKernels() first, or set SR2L_CPU_KERNELS=js`,
       { cause: e },
     );
   }
-  const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-  const instance = new wasm.Instance(new wasm.Module(bytes), {});
-  loaded = instance.exports as unknown as KernelExports;
-  return loaded;
+}
+
+/**
+ * Compiles the kernels asynchronously (allowed everywhere, also on a browser's main
+ * thread); afterwards new CPU backends use them. Resolves to whether they loaded.
+ */
+export async function loadCpuKernels(): Promise<boolean> {
+  if (loaded) return true;
+  try {
+    instantiate(await wasmApi().compile(kernelBytes()));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether kernels.wasm loads here (WebAssembly with 128-bit SIMD, the file present). */
@@ -67,3 +94,7 @@ export function simdSupported(): boolean {
     return false;
   }
 }
+
+// Compiled while sr2l is imported, so the default CPU backend gets the SIMD kernels in a
+// browser's main thread too (where a synchronous compile of this size is refused).
+await loadCpuKernels();

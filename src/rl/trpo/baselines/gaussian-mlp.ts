@@ -16,7 +16,7 @@ import * as sr from '../../../autograd/index.js';
 import type { Tensor } from '../../../autograd/index.js';
 import type { Backend } from '../../../kernels/backend.js';
 import type { FloatDType } from '../../../kernels/dtype.js';
-import { MLP, loadModule, saveModule } from '../../../nn/index.js';
+import { MLP, loadModule, saveModule } from '../../../nn/node.js';
 import { lbfgsMinimize } from '../../../nn/optim/lbfgs.js';
 import { writeFileAtomic } from '../../../util/atomic-write.js';
 import { Rng } from '../../../util/rng.js';

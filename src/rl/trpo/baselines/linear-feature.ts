@@ -5,7 +5,7 @@
  * Predicts 0 until the first fit. Plain float64 host math: it is a few hundred numbers.
  */
 import * as sr from '../../../autograd/index.js';
-import { loadSafetensors, SafetensorsError, saveSafetensors } from '../../../nn/index.js';
+import { loadSafetensors, SafetensorsError, saveSafetensors } from '../../../nn/node.js';
 import type { Baseline } from './baseline.js';
 
 export class LinearFeatureBaseline implements Baseline {

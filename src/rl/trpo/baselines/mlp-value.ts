@@ -9,7 +9,7 @@ import * as sr from '../../../autograd/index.js';
 import type { Tensor } from '../../../autograd/index.js';
 import type { Backend } from '../../../kernels/backend.js';
 import type { FloatDType } from '../../../kernels/dtype.js';
-import { Adam, MLP, loadModule, loadOptimizer, saveModule, saveOptimizer } from '../../../nn/index.js';
+import { Adam, MLP, loadModule, loadOptimizer, saveModule, saveOptimizer } from '../../../nn/node.js';
 import { Rng } from '../../../util/rng.js';
 import type { Baseline } from './baseline.js';
 import { readFile } from 'node:fs/promises';
