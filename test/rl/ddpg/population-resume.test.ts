@@ -71,10 +71,12 @@ describe('DDPG population resume', () => {
       expect(actor(resumed[k]!)).toEqual(actor(d));
     });
     expect(rows(whole[0]!)).toHaveLength(4);
-    // checkpointEvery 2: the odd iterations' checkpoints were removed once the next was written
+    // checkpointEvery 2: odd iterations' checkpoints go once two newer ones exist (the one before
+    // the newest stays as resume's fallback), so iteration 1's went and 3's stays
     for (const d of [...whole, ...resumed])
       expect(readdirSync(join(d, 'checkpoints')).filter((f) => f.startsWith('iter-'))).toEqual([
         'iter-000002',
+        'iter-000003',
         'iter-000004',
       ]);
     expect(rows(whole[0]!)[3]!.CriticLoss).not.toBe(rows(whole[1]!)[3]!.CriticLoss);
