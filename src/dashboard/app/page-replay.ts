@@ -10,7 +10,6 @@
  * the browser has an adapter, within float32 rounding. mujoco-js (11 MB) is a chunk of the
  * bundle that the first replay loads.
  */
-import { getDefaultBackend, setDefaultBackend } from '../../autograd/default-backend.js';
 import type { Backend } from '../../kernels/backend.js';
 import { DDPG_ALGOS } from '../../rl/ddpg/config.js';
 import { CHECKPOINTS, checkpointName, LATEST, latestIteration } from '../../rl/run/checkpoint-layout.js';
@@ -26,7 +25,7 @@ import type { EpsScale } from '../../rl/smoothness/scaled-ball.js';
 import { version } from '../../version.js';
 import type { ReplayResponse, RunSummary } from '../api-types.js';
 import { checkReplayAgent, checkReplayOptions, replayEpisodes } from '../replay-episodes.js';
-import { type ReplayBackendName, replayBackend } from './replay-backend.js';
+import { type ReplayBackendName, replayBackend, withReplayBackend } from './replay-backend.js';
 
 /** The URL of a file of run `run` under the server's /files/. */
 function fileUrl(run: string, path: string): string {
@@ -75,17 +74,6 @@ export function pageBackend(b: Backend): string {
   return `this page: sr2l ${version}, ${b.name} backend${detail}`;
 }
 
-/** Runs `f` with new tensors on `backend` (the agent's networks and the rollout's observations). */
-async function onBackend<T>(backend: Backend, f: () => Promise<T>): Promise<T> {
-  const before = getDefaultBackend();
-  setDefaultBackend(backend);
-  try {
-    return await f();
-  } finally {
-    setDefaultBackend(before);
-  }
-}
-
 /**
  * `query`: iteration (default the newest), backend (cpu or webgpu, default cpu), attack,
  * eps, epsScale, episodes, episode and optionally seed (as /api/replay takes them).
@@ -105,7 +93,7 @@ export async function replayInPage(run: RunSummary, query: Record<string, string
     run.seed,
   );
   const backend = await replayBackend((query.backend ?? 'cpu') as ReplayBackendName);
-  return onBackend(backend, async () => {
+  return withReplayBackend(backend, async () => {
     const [iteration, agent] = await fetchAgent(run, settings.iteration);
     checkReplayAgent(agent, settings, run.id);
     return replayEpisodes(agent, run.id, iteration, run.env, settings, pageBackend(backend));

@@ -5,6 +5,7 @@
  * reduce in another order, so its returns match eval's only within float32 rounding (and an
  * attack's step can flip where the policy is that close to a tie).
  */
+import { getDefaultBackend, setDefaultBackend } from '../../autograd/default-backend.js';
 import type { Backend } from '../../kernels/backend.js';
 import { cpuBackend } from '../../kernels/cpu/index.js';
 import { createWebGPUBackend } from '../../kernels/webgpu/index.js';
@@ -59,4 +60,15 @@ export function replayBackend(name: ReplayBackendName): Promise<Backend> {
     throw e;
   });
   return webgpu;
+}
+
+/** Runs `f` with new tensors on `backend` (the agent's networks and the rollout's), restoring the default after. */
+export async function withReplayBackend<T>(backend: Backend, f: () => Promise<T>): Promise<T> {
+  const before = getDefaultBackend();
+  setDefaultBackend(backend);
+  try {
+    return await f();
+  } finally {
+    setDefaultBackend(before);
+  }
 }
