@@ -108,6 +108,8 @@ export interface ReplayTrajectory {
 
 export interface ReplayResponse {
   run: string;
+  /** the checkpoint replayed (sr2l eval --iteration); null for a run in the plain MLP format */
+  iteration: number | null;
   env: string;
   attack: string;
   eps: number;

@@ -9,6 +9,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { PROGRESS, RUN_DONE, RUN_INFO, exists, readRunIdentity } from '../experiments/run-files.js';
 import { RETURN_COLUMNS } from '../report/sweep-data.js';
+import { checkpointsOnDisk } from '../rl/run/checkpoint.js';
 import { column, parseCsvTable, type CsvTable } from './csv-table.js';
 import type { RunState, RunSummary, RunsResponse, SettingValue } from './api-types.js';
 
@@ -67,17 +68,12 @@ function settingsOf(config: Record<string, unknown> | null, sweepRun: Record<str
   return Object.fromEntries(Object.entries(src).map(([k, v]) => [k, scalar(v)]));
 }
 
-async function checkpointsOf(dir: string): Promise<number[]> {
-  try {
-    return (await readdir(join(dir, 'checkpoints')))
-      .map((n) => /^iter-(\d+)$/.exec(n))
-      .filter((m) => m !== null)
-      .map((m) => Number(m[1]))
-      .sort((a, b) => a - b);
-  } catch {
-    return [];
-  }
-}
+/** The iterations of the run's checkpoint folders, oldest first ([] when unreadable). */
+const checkpointsOf = (dir: string): Promise<number[]> =>
+  checkpointsOnDisk(dir).then(
+    (its) => its.reverse(),
+    () => [],
+  );
 
 /** Reads a run's progress.csv tolerantly; null when there is none. */
 export async function readTable(path: string, source: string): Promise<CsvTable | null> {

@@ -25,6 +25,8 @@ import { Rng } from '../util/rng.js';
 import type { GeomInfo, ReplayResponse, ReplayTrajectory } from './api-types.js';
 
 export interface ReplayOptions {
+  /** the checkpoint (sr2l eval --iteration); default the newest */
+  iteration?: number;
   attack: string;
   eps: number;
   /** the evaluation seed (sr2l eval --seed; default the run's seed) */
@@ -44,6 +46,8 @@ export const MAX_EPISODES = 100;
 
 /** The options with their defaults, checked; a RangeError says which one is wrong. */
 export interface ReplaySettings {
+  /** undefined: the newest */
+  iteration: number | undefined;
   attack: AttackName;
   eps: number;
   seed: number;
@@ -56,6 +60,8 @@ export interface ReplaySettings {
 
 /** Checks the options that need no agent; `runSeed` is the default seed. */
 export function checkReplayOptions(opts: ReplayOptions, runSeed: number): ReplaySettings {
+  if (opts.iteration !== undefined && !(Number.isInteger(opts.iteration) && opts.iteration >= 0))
+    throw new RangeError(`iteration must be an integer ≥ 0, got ${opts.iteration}`);
   const attack = checkAttackName(opts.attack);
   const pgd = checkPgdSettings(opts.pgd ?? {});
   if (!(Number.isFinite(opts.eps) && opts.eps >= 0))
@@ -71,6 +77,7 @@ export function checkReplayOptions(opts: ReplayOptions, runSeed: number): Replay
   if (!EPS_SCALES.includes(epsScale))
     throw new RangeError(`epsScale must be one of ${EPS_SCALES.join(', ')}, got '${epsScale}'`);
   return {
+    iteration: opts.iteration,
     attack,
     eps: opts.eps,
     seed,
@@ -239,11 +246,13 @@ function linf(u: ArrayLike<number>, from: number, n: number): number {
 
 /**
  * Runs episode `s.episode` of environment `env` clean and under the attack (the same numbers
- * as sr2l eval); `computedBy` says where (the page's backend, or the server).
+ * as sr2l eval); `agent` is checkpoint `iteration`'s and `computedBy` says where the episodes
+ * ran (the page's backend, or the server).
  */
 export async function replayEpisodes(
   agent: EvalAgent,
   run: string,
+  iteration: number | null,
   env: string,
   s: ReplaySettings,
   computedBy: string,
@@ -256,6 +265,7 @@ export async function replayEpisodes(
   const attacked = await runBatch(agent, env, s.attack, o);
   return {
     run,
+    iteration,
     env,
     attack: s.attack,
     eps: s.eps,

@@ -6,8 +6,9 @@
  *   /api/runs                the runs table    /api/progress?run=ID  a run's progress.csv
  *   /api/grads?run=ID        grads.csv         /api/robustness       every run's eval results
  *   /api/graph?run=ID&iteration=K             the policy-loss graph of checkpoint K
- *   /api/replay?run=ID&attack=A&eps=E&episodes=N[&episode=I&seed=S&stochastic=1&epsScale=obs-std]
- *                            episode I of sr2l eval's batch, clean and attacked, step by step
+ *   /api/replay?run=ID&attack=A&eps=E&episodes=N[&iteration=K&episode=I&seed=S&stochastic=1&epsScale=obs-std]
+ *                            episode I of sr2l eval's batch, clean and attacked, step by step,
+ *                            with checkpoint K (default the newest)
  *   /api/events              server-sent events (live.ts)
  *   /files/PATH              a file inside the folder, as plain text / bytes (never as a page)
  */
@@ -69,8 +70,10 @@ export const ROUTES: Record<string, (c: RouteContext) => Promise<Reply>> = {
       return Number(v);
     };
     const seed = url.searchParams.get('seed');
+    const iteration = url.searchParams.get('iteration');
     return json(
       await replay(root, param(url, 'run'), {
+        ...(iteration ? { iteration: Number(iteration) } : {}),
         attack: param(url, 'attack'),
         eps: num('eps'),
         episodes: num('episodes'),

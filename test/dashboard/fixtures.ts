@@ -4,7 +4,7 @@
  *   returns, sr2l eval results for every run, the files a sweep writes (sweep-run.json,
  *   sweep-done.json); a broken run (unreadable config.json, a half-written progress.csv);
  *   and on request real runs: TRPO-SR on Pendulum-v1 for two iterations (grads.csv,
- *   checkpoints), TRPO on InvertedPendulum-v5 (MuJoCo) for one; and sr2l eval on a run.
+ *   checkpoints), TRPO on InvertedPendulum-v5 (MuJoCo) for one or more; and sr2l eval on a run.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -129,16 +129,20 @@ export async function trainTinyRun(dir: string): Promise<void> {
   trainer.close();
 }
 
-/** Trains TRPO on InvertedPendulum-v5 (MuJoCo) for one short iteration. */
-export async function trainTinyMujocoRun(dir: string): Promise<void> {
+/**
+ * Trains TRPO on InvertedPendulum-v5 (MuJoCo) for short iterations (default one); the run
+ * keeps its newest two checkpoints and every `checkpointEvery`-th.
+ */
+export async function trainTinyMujocoRun(dir: string, iterations = 1, checkpointEvery = 10): Promise<void> {
   const config = resolveConfig({
     algo: 'trpo',
     env: 'InvertedPendulum-v5',
     seed: 2,
     batchSize: 64,
-    iterations: 1,
+    iterations,
     evalEvery: 0,
     hidden: [8],
+    checkpointEvery,
   });
   const { trainer } = await trainRun(config, { out: dir });
   trainer.close();

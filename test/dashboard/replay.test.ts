@@ -74,6 +74,21 @@ describe('replay', () => {
     expect(raw.attacked.return).not.toBe(r.attacked.return);
   });
 
+  it('replays a chosen checkpoint with the return sr2l eval --iteration reports for it; the default is the newest', async () => {
+    // two iterations with checkpointEvery 10: both are kept (the newest two)
+    const older = await evalRun(join(root, 'pendulum'), 'mad', '0.1', EPISODES, ['--iteration', '1']);
+    const r = await getJson<ReplayResponse>(
+      server.url,
+      `/api/replay?run=pendulum&iteration=1&attack=mad&eps=0.1&episodes=${EPISODES}&episode=0`,
+    );
+    expect(r.iteration).toBe(1);
+    expect(r.clean.return).toBe(returnsOf(older, 'none')[0]);
+    expect(r.attacked.return).toBe(returnsOf(older, 'mad')[0]);
+    const newest = await replay('pendulum', 'mad', 0.1, 0);
+    expect(newest.iteration).toBe(2);
+    expect(newest.clean.return).not.toBe(r.clean.return);
+  });
+
   it('names what is wrong with a request', async () => {
     const cases: [string, number, RegExp][] = [
       [
@@ -90,6 +105,16 @@ describe('replay', () => {
       ],
       ['/api/replay?run=pendulum&attack=mad&episodes=3', 400, /missing query parameter 'eps'/],
       ['/api/replay?run=../x&attack=mad&eps=0.1&episodes=3', 403, /'\.\.'/],
+      [
+        '/api/replay?run=pendulum&iteration=5&attack=mad&eps=0.1&episodes=3',
+        400,
+        /^pendulum: no checkpoint of iteration 5; its checkpoints are of iterations 1, 2$/,
+      ],
+      [
+        '/api/replay?run=pendulum&iteration=-1&attack=mad&eps=0.1&episodes=3',
+        400,
+        /iteration must be an integer ≥ 0, got -1/,
+      ],
       [
         '/api/replay?run=pendulum&attack=mad&eps=0.1&episodes=3&epsScale=std',
         400,

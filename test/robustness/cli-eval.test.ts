@@ -1,9 +1,13 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import * as sr from '../../src/index.js';
 import { main } from '../../src/cli/index.js';
 import { saveSafetensors } from '../../src/nn/node.js';
+import { loadAgent } from '../../src/rl/robustness/index.js';
+import { checkpointsOnDisk } from '../../src/rl/run/checkpoint.js';
+import { trainRun } from '../../src/rl/run/train-run.js';
+import { resolveConfig } from '../../src/rl/trpo/config.js';
 import { captureConsole } from '../helpers/console.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 
@@ -99,5 +103,66 @@ describe('sr2l eval', () => {
     expect(mean(csv[4]!)).toBe(mean(csv[1]!));
     expect(await main([...args, '--sarsa-steps', '0'])).toBe(2);
     expect(out()).toMatch(/--sarsa-steps must be a positive integer, got '0'/);
+  }, 60_000);
+
+  test('--iteration N evaluates that kept checkpoint, as the newest of a run cut back to it; a missing N names those on disk', async () => {
+    // three iterations, every checkpoint kept: 1, 2 and 3 (latest)
+    const dir = await tempDir();
+    const config = resolveConfig({
+      algo: 'trpo',
+      env: 'Pendulum-v1',
+      seed: 5,
+      batchSize: 64,
+      iterations: 3,
+      evalEvery: 0,
+      hidden: [8],
+      checkpointEvery: 1,
+    });
+    (await trainRun(config, { out: dir })).trainer.close();
+    expect(await checkpointsOnDisk(dir)).toEqual([3, 2, 1]);
+    const flags = ['--attack', 'random', '--eps', '0.1', '--episodes', '2', '--smoothness-states', '0'];
+    const returns = async (runDir: string, more: string[] = []) => {
+      capture();
+      expect(await main(['eval', runDir, ...flags, ...more])).toBe(0);
+      vi.restoreAllMocks();
+      const json = JSON.parse(await readFile(join(runDir, 'eval', 'robustness.json'), 'utf8')) as {
+        returns: number[][];
+        command: string;
+      };
+      return json;
+    };
+    const second = await returns(dir, ['--iteration', '2']);
+    expect(second.command).toContain('--iteration 2');
+    const newest = await returns(dir);
+    expect(second.returns).not.toEqual(newest.returns);
+    // the same run folder with checkpoint 3 removed: its newest is 2
+    const cut = await tempDir();
+    await cp(dir, cut, { recursive: true });
+    await rm(join(cut, 'eval'), { recursive: true });
+    await rm(join(cut, 'checkpoints', 'iter-000003'), { recursive: true });
+    await writeFile(join(cut, 'checkpoints', 'latest.json'), JSON.stringify({ iteration: 2 }));
+    expect((await returns(cut)).returns).toEqual(second.returns);
+
+    const out = capture();
+    expect(await main(['eval', dir, ...flags, '--iteration', '4'])).toBe(2);
+    expect(out()).toContain(
+      `--iteration: ${dir}: no checkpoint of iteration 4; its checkpoints are of iterations 1, 2, 3`,
+    );
+    expect(await main(['eval', dir, ...flags, '--iteration', 'two'])).toBe(2);
+    expect(out()).toMatch(/--iteration must be an integer ≥ 0, got 'two'/);
+    // a plain MLP checkpoint has no iterations to choose from
+    const mlp = await pendulumRun(2, 4);
+    await writeFile(join(mlp, 'config.json'), JSON.stringify({ env: 'Pendulum-v1', algo: 'trpo', seed: 1 }));
+    expect(await main(['eval', mlp, ...flags, '--iteration', '1'])).toBe(2);
+    expect(out()).toContain(
+      `--iteration: ${mlp}: no checkpoint of iteration 1; it has no checkpoint folders`,
+    );
+    // the library refuses it as clearly
+    await expect(loadAgent(mlp, 'trpo', 1)).rejects.toThrow(
+      /choosing a checkpoint iteration needs a run folder sr2l train wrote/,
+    );
+    await expect(loadAgent(dir, 'trpo', 7)).rejects.toThrow(
+      /no checkpoint of iteration 7; its checkpoints are of iterations 1, 2, 3/,
+    );
   }, 60_000);
 });

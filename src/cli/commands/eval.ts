@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readRunIdentity } from '../../experiments/run-files.js';
+import { checkpointsOnDisk } from '../../rl/run/checkpoint.js';
 import {
   ATTACKS,
   EPS_SCALES,
@@ -13,6 +14,7 @@ import {
   checkAttackName,
   evaluateRobustness,
   loadAgent,
+  noCheckpointOf,
   writeRobustness,
 } from '../../rl/robustness/index.js';
 import { ASCENT_RULES, type AscentRule } from '../../rl/smoothness/index.js';
@@ -45,6 +47,8 @@ export const evalCommand: Command = {
   --episodes N           episodes per (attack, ε) (default 50)
   --stochastic           sample actions from the Gaussian policy (the paper's rollouts); default μ(s)
   --seed N               evaluation seed (default: the run's seed)
+  --iteration N          evaluate checkpoint N (a checkpoints/iter-N folder sr2l train kept;
+                         default the newest)
   --pgd-steps N          ascent steps of mad/critic (default 10)
   --pgd-step F           step size as a fraction of ε (default 0.2, the paper; SA-MDP uses 0.1)
   --pgd-ascent R         ${ASCENT_RULES.join(' | ')} (default sign)
@@ -69,6 +73,7 @@ the other; run several sr2l eval processes for parallelism).`,
         episodes: { type: 'string', default: '50' },
         stochastic: { type: 'boolean', default: false },
         seed: { type: 'string' },
+        iteration: { type: 'string' },
         'pgd-steps': { type: 'string', default: '10' },
         'pgd-step': { type: 'string', default: '0.2' },
         'pgd-ascent': { type: 'string', default: 'sign' },
@@ -119,9 +124,17 @@ the other; run several sr2l eval processes for parallelism).`,
       iterations: positive('optimal-iterations', values['optimal-iterations'], true),
       batchSize: positive('optimal-batch', values['optimal-batch'], true),
     };
+    const iteration = values.iteration === undefined ? undefined : Number(values.iteration);
+    if (iteration !== undefined && !(Number.isInteger(iteration) && iteration >= 0))
+      throw new UsageError(`--iteration must be an integer ≥ 0, got '${values.iteration}'`);
     for (const runDir of positionals) {
       const run = await readRunIdentity(runDir);
-      const agent = await loadAgent(runDir, run.algo);
+      if (iteration !== undefined) {
+        const onDisk = await checkpointsOnDisk(runDir);
+        if (!onDisk.includes(iteration))
+          throw new UsageError(`--iteration: ${noCheckpointOf(runDir, iteration, onDisk)}`);
+      }
+      const agent = await loadAgent(runDir, run.algo, iteration);
       if (attacks.includes('critic') && !agent.critic) throw new UsageError(`--attack: ${NO_CRITIC}`);
       if (values.stochastic && !agent.policy.logStd)
         throw new UsageError(`--stochastic needs a Gaussian policy; ${run.algo} acts deterministically`);

@@ -85,3 +85,21 @@ export function problemList(problems: readonly string[]): HTMLElement | null {
   if (!problems.length) return null;
   return h('ul', { class: 'problems' }, ...problems.map((p) => h('li', {}, p)));
 }
+
+/** A <select> of a run's checkpoint iterations (oldest first, as RunSummary lists them); the newest is marked. */
+export const checkpointSelect = (
+  iterations: readonly number[],
+  value: number,
+  onChange: (v: number) => void,
+  name: string,
+): HTMLLabelElement =>
+  select(
+    'checkpoint',
+    iterations.map((i, k) => ({
+      value: String(i),
+      text: `iteration ${i}${k === iterations.length - 1 ? ' (newest)' : ''}`,
+    })),
+    String(value),
+    (v) => onChange(Number(v)),
+    name,
+  );

@@ -4,7 +4,7 @@
  * dtype, gradient norm and a histogram of its values.
  */
 import type { GraphNodeInfo, GraphResponse } from '../api-types.js';
-import { fmt, h, problemList, runSelect, s, select } from './dom.js';
+import { checkpointSelect, fmt, h, problemList, runSelect, s } from './dom.js';
 import { layoutGraph } from './graph-layout.js';
 import type { Store } from './store.js';
 
@@ -148,13 +148,7 @@ export function graphView(store: Store): HTMLElement {
     if (!its.includes(iteration)) iteration = its.at(-1) ?? 0;
     controls.replaceChildren(
       runSelect(runs(), run, (v) => ((run = v), void render()), 'graph-run'),
-      select(
-        'checkpoint',
-        its.map((i) => ({ value: String(i), text: `iteration ${i}` })),
-        String(iteration),
-        (v) => ((iteration = Number(v)), void render()),
-        'graph-iteration',
-      ),
+      checkpointSelect(its, iteration, (v) => ((iteration = v), void render()), 'graph-iteration'),
     );
     if (!run) {
       body.replaceChildren(h('p', { class: 'empty' }, 'no TRPO run with a checkpoint'));

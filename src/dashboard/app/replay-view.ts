@@ -1,13 +1,14 @@
 /**
- * Replay: a checkpoint's evaluation episode clean and under attack, side by side (three.js
+ * Replay: a chosen checkpoint's evaluation episode clean and under attack, side by side (three.js
  * when the environment is MuJoCo), with time-aligned plots of the actions, the perturbation's
  * size per step and the reward; play, pause, scrub. The page computes the episodes itself
- * (page-replay.ts: MuJoCo and sr2l's engine in the browser) as `sr2l eval` runs them, so the
- * returns shown are eval's.
+ * (page-replay.ts: MuJoCo and sr2l's engine in the browser, on the backend chosen) as
+ * `sr2l eval --iteration` runs them, so the returns shown are eval's.
  */
 import type { ReplayResponse, ReplayTrajectory } from '../api-types.js';
 import { lineChart, moveCursor, type ChartSeries } from './chart.js';
-import { fmt, h, problemList, runSelect, select } from './dom.js';
+import { checkpointSelect, fmt, h, problemList, runSelect, select } from './dom.js';
+import { WEBGPU_ROUNDING_NOTE, webgpuOffer } from './replay-backend.js';
 import { modelView, type ModelView } from './scene.js';
 import type { Store } from './store.js';
 
@@ -101,10 +102,15 @@ function player(r: ReplayResponse): HTMLElement {
       'data-clean-return': String(r.clean.return),
       'data-attacked-return': String(r.attacked.return),
     },
-    `episode ${r.episode} of ${r.episodes} (seed ${r.seed}): clean return ${fmt(r.clean.return)} in ${r.clean.length} steps; ` +
+    `${r.iteration === null ? '' : `checkpoint iteration ${r.iteration}, `}episode ${r.episode} of ${r.episodes} (seed ${r.seed}): clean return ${fmt(r.clean.return)} in ${r.clean.length} steps; ` +
       `${r.attack} ε=${r.eps} (${r.epsScale}): return ${fmt(r.attacked.return)} in ${r.attacked.length} steps`,
   );
-  const where = h('p', { class: 'computed-by note' }, `computed by ${r.computedBy}`);
+  const where = h(
+    'p',
+    { class: 'computed-by note' },
+    `computed by ${r.computedBy}`,
+    r.computedBy.includes('webgpu backend') ? `; ${WEBGPU_ROUNDING_NOTE}` : '',
+  );
   const side = (title: string, v: ModelView | undefined) =>
     h('figure', {}, h('figcaption', {}, title), v?.canvas ?? '');
   const out = h(
@@ -121,10 +127,40 @@ function player(r: ReplayResponse): HTMLElement {
   return out;
 }
 
+/** The backend choice: the CPU (eval's arithmetic) always; WebGPU only where the browser gives an adapter. */
+function backendChoice(value: () => string, onChange: (v: string) => void): HTMLElement {
+  const slot = h('span', { class: 'backend' }, 'engine backend: asking for WebGPU…');
+  void webgpuOffer().then((offer) => {
+    const sel = h(
+      'select',
+      { name: 'replay-backend' },
+      h('option', { value: 'cpu', selected: value() === 'cpu' }, 'CPU (WebAssembly SIMD), as sr2l eval'),
+      h(
+        'option',
+        { value: 'webgpu', selected: value() === 'webgpu', disabled: !offer.available },
+        offer.available ? 'WebGPU' : 'WebGPU (not available)',
+      ),
+    );
+    sel.addEventListener('change', () => onChange(sel.value));
+    slot.replaceChildren(
+      h('label', {}, 'engine backend ', sel),
+      ' ',
+      h(
+        'span',
+        { class: 'note backend-note', 'data-webgpu': String(offer.available) },
+        `WebGPU: ${offer.reason}`,
+      ),
+    );
+  });
+  return slot;
+}
+
 export function replayView(store: Store): HTMLElement {
   const runs = () => store.runs.runs.filter((r) => r.checkpoints.length);
   const o = {
     run: runs()[0]?.id ?? '',
+    iteration: '',
+    backend: 'cpu',
     attack: 'mad',
     eps: '0.05',
     epsScale: 'raw',
@@ -137,6 +173,16 @@ export function replayView(store: Store): HTMLElement {
     input.addEventListener('change', () => (o[name] = input.value));
     return h('label', {}, `${label} `, input);
   };
+  // the run's checkpoints (RunSummary.checkpoints: the iter-NNNNNN folders on disk), default the newest
+  const checkpointSlot = h('span', {});
+  const showCheckpoints = () => {
+    const its = runs().find((r) => r.id === o.run)?.checkpoints ?? [];
+    o.iteration = its.length ? String(its.at(-1)) : '';
+    checkpointSlot.replaceChildren(
+      checkpointSelect(its, its.at(-1) ?? 0, (v) => (o.iteration = String(v)), 'replay-iteration'),
+    );
+  };
+  showCheckpoints();
   const body = h('div', {}, h('p', { class: 'note' }, 'choose a run and press replay'));
   const go = h('button', { type: 'button', name: 'replay' }, 'replay');
   go.addEventListener('click', () => {
@@ -156,7 +202,16 @@ export function replayView(store: Store): HTMLElement {
   const controls = h(
     'div',
     { class: 'controls' },
-    runSelect(runs(), o.run, (v) => (o.run = v), 'replay-run'),
+    runSelect(
+      runs(),
+      o.run,
+      (v) => {
+        o.run = v;
+        showCheckpoints();
+      },
+      'replay-run',
+    ),
+    checkpointSlot,
     select(
       'attack',
       ['none', 'random', 'mad', 'critic'].map((a) => ({ value: a, text: a })),
@@ -178,12 +233,16 @@ export function replayView(store: Store): HTMLElement {
     number('episodes', 'episodes (as sr2l eval --episodes)'),
     number('episode', 'episode'),
     number('seed', 'seed (blank: the run’s)'),
+    backendChoice(
+      () => o.backend,
+      (v) => (o.backend = v),
+    ),
     go,
   );
   return h(
     'section',
     { id: 'replay' },
-    h('h2', {}, 'Replay: clean and attacked episode (the latest checkpoint, as sr2l eval)'),
+    h('h2', {}, 'Replay: clean and attacked episode of a checkpoint (as sr2l eval --iteration)'),
     controls,
     body,
   );

@@ -33,7 +33,7 @@ export {
 export { ROBUSTNESS_COLUMNS, SMOOTHNESS_COLUMNS, toCsv, writeRobustness } from './output.js';
 export { type AgentLoader, loadAgent, loadMlpAgent, mlpPolicy, registerAgentLoader } from './load-agent.js';
 export { observationNormalizer } from './normalizer.js';
-export { TRAINED_AGENT_LOADERS, loadDdpgAgent, loadTrpoAgent } from './trained-agents.js';
+export { TRAINED_AGENT_LOADERS, loadDdpgAgent, loadTrpoAgent, noCheckpointOf } from './trained-agents.js';
 export { AdversaryEnv } from './adversary-env.js';
 export {
   type Adversary,

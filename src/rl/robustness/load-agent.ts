@@ -34,13 +34,19 @@ export function registerAgentLoader(algo: string, loader: AgentLoader): void {
 /**
  * The agent of a run folder: a registered loader for `algo` first; else, for folders
  * `sr2l train` wrote (checkpoints/latest.json), the trainer's own networks; else the MLP
- * checkpoint format above.
+ * checkpoint format above. `iteration` picks one of the checkpoints `sr2l train` kept
+ * (default the newest); the other formats hold a single checkpoint, so they refuse it.
  */
-export async function loadAgent(runDir: string, algo: string): Promise<EvalAgent> {
+export async function loadAgent(runDir: string, algo: string, iteration?: number): Promise<EvalAgent> {
   const registered = loaders.get(algo);
-  if (registered) return registered(runDir);
   const trained = TRAINED_AGENT_LOADERS.get(algo);
-  if (trained && (await exists(join(runDir, 'checkpoints', 'latest.json')))) return trained(runDir);
+  const trainRun = !registered && !!trained && (await exists(join(runDir, 'checkpoints', 'latest.json')));
+  if (iteration !== undefined && !trainRun)
+    throw new Error(
+      `${runDir}: choosing a checkpoint iteration needs a run folder sr2l train wrote (checkpoints/latest.json)`,
+    );
+  if (registered) return registered(runDir);
+  if (trainRun) return trained!(runDir, iteration);
   return loadMlpAgent(runDir);
 }
 

@@ -15,3 +15,12 @@ export function latestIteration(text: string, where: string): number {
   if (!Number.isInteger(latest.iteration)) throw new Error(`${where}: no integer 'iteration'`);
   return latest.iteration;
 }
+
+/** The iterations of the complete checkpoint folders among `names` (iter-NNNNNN), newest first. */
+export function checkpointIterations(names: readonly string[]): number[] {
+  return names
+    .map((n) => /^iter-(\d+)$/.exec(n))
+    .filter((m) => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => b - a);
+}

@@ -18,7 +18,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CHECKPOINTS, checkpointName, LATEST, latestIteration } from './checkpoint-layout.js';
+import {
+  CHECKPOINTS,
+  checkpointIterations,
+  checkpointName,
+  LATEST,
+  latestIteration,
+} from './checkpoint-layout.js';
 import type { Tensor } from '../../autograd/index.js';
 import { loadModule, loadSafetensors, saveModule, saveSafetensors } from '../../nn/node.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
@@ -72,15 +78,6 @@ export async function pruneCheckpoints(runDir: string, current: number, keepEver
       await rm(join(runDir, CHECKPOINTS, f), { recursive: true, force: true });
 }
 
-/** The iterations of the complete checkpoint folders among `names` (iter-NNNNNN), newest first. */
-function checkpointIterations(names: readonly string[]): number[] {
-  return names
-    .map((n) => /^iter-(\d+)$/.exec(n))
-    .filter((m) => m !== null)
-    .map((m) => Number(m[1]))
-    .sort((a, b) => b - a);
-}
-
 /** TRPO's checkpoint contents, written into the folder `dir`. */
 export async function saveTrpoCheckpoint(dir: string, trainer: TrpoTrainer): Promise<void> {
   const meta = { iteration: String(trainer.iteration), algo: trainer.config.algo, env: trainer.config.env };
@@ -105,6 +102,12 @@ export async function latestCheckpoint(runDir: string): Promise<number | null> {
   const path = join(runDir, CHECKPOINTS, LATEST);
   if (!existsSync(path)) return null;
   return latestIteration(await readFile(path, 'utf8'), path);
+}
+
+/** The iterations of the run's complete checkpoint folders, newest first ([] when it has none). */
+export async function checkpointsOnDisk(runDir: string): Promise<number[]> {
+  const dir = join(runDir, CHECKPOINTS);
+  return existsSync(dir) ? checkpointIterations(await readdir(dir)) : [];
 }
 
 /** Restores `trainer` from checkpoint `iteration` of a run folder. */
