@@ -34,7 +34,7 @@ import { GaussianMlpPolicy, type PolicyParams } from './gaussian-policy.js';
 import { backtrackingLineSearch } from './line-search.js';
 import { dot, readFlat } from '../params.js';
 import { fisherVectorProduct, meanKlFromCurrent } from './fisher.js';
-import { type Batch, OnPolicySampler, type SamplerSnapshot } from './sampler.js';
+import { type Batch, OnPolicySampler, type SamplerSnapshot, type SamplingPolicy } from './sampler.js';
 import { WholePathSampler, type WholePathSnapshot } from './whole-path-sampler.js';
 import { findPerturbation, innerMaxSettings } from '../smoothness/index.js';
 import { type StepInputs, trpoObjective } from './objective.js';
@@ -147,13 +147,20 @@ export class TrpoTrainer {
 
   /** One TRPO / TRPO-SR iteration; returns its progress row (EvalReturn NaN unless evaluated). */
   async iterate(): Promise<IterationStats> {
-    const c = this.config;
     const t0 = performance.now();
-
     // 1. sample
-    const batch = await this.sampler.sample(this.policy, c.batchSize);
-    const t1 = performance.now();
+    const batch = await this.sample(this.policy);
+    return this.learnFrom(batch, t0, performance.now());
+  }
 
+  /** Step 1 with the given policy (a population passes its lockstep view of this member's policy). */
+  sample(policy: SamplingPolicy): Promise<Batch> {
+    return this.sampler.sample(policy, this.config.batchSize);
+  }
+
+  /** Steps 2–5 on a sampled batch; t0 and t1 bracket the sampling (TimeSampling). */
+  async learnFrom(batch: Batch, t0: number, t1: number): Promise<IterationStats> {
+    const c = this.config;
     // 2. advantages (the baseline is the one fitted at the end of the previous iteration)
     const values = await this.baseline.predict(batch.obs, batch.t, batch.size);
     const bootstrap = await this.bootstrapValues(batch);

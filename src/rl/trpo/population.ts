@@ -1,0 +1,119 @@
+/**
+ * TRPO / TRPO-SR for a population of seeds in one process. Each member is a TrpoTrainer of
+ * one seed with its own environment, sampler, baseline and random streams (exactly those of
+ * its single run). The members sample in lockstep with one stacked policy forward per
+ * environment step (lockstep-sampling.ts); each member's policy step, baseline fit and
+ * progress row are then its own trainer's (TrpoTrainer.learnFrom), so on the CPU backend
+ * member k's progress rows are its single run's bit for bit (timings aside).
+ *
+ * A member whose sampling fails (a non-finite action the environment refuses) or whose
+ * policy parameters go non-finite is reported by nonFiniteMembers and stopped: it no longer
+ * samples or learns, and since no computation mixes members, its NaN reaches no other.
+ */
+import { readFlat } from '../params.js';
+import { checkPopulationConfigs } from '../population/configs.js';
+import { resolveConfig, type TrpoConfig } from './config.js';
+import { LockstepSampling } from './lockstep-sampling.js';
+import { StackedGaussianMlpPolicy } from './stacked-gaussian-policy.js';
+import { type IterationStats, TrpoTrainer } from './trpo.js';
+
+export class TrpoPopulation {
+  readonly members: readonly TrpoTrainer[];
+  /** members stopped by a fault, by index */
+  private readonly stopped = new Set<number>();
+  /** members whose sampling failed this iteration, with why */
+  private readonly sampleFaults = new Map<number, string>();
+
+  /** One member per config; the configs must differ only in their seeds. */
+  static async create(partials: readonly (Partial<TrpoConfig> | TrpoConfig)[]): Promise<TrpoPopulation> {
+    const configs = partials.map((p) => resolveConfig(p as Record<string, unknown>));
+    checkPopulationConfigs(configs);
+    const members: TrpoTrainer[] = [];
+    try {
+      for (const c of configs) members.push(await TrpoTrainer.create(c));
+    } catch (e) {
+      for (const m of members) m.close();
+      throw e;
+    }
+    return new TrpoPopulation(members);
+  }
+
+  constructor(members: readonly TrpoTrainer[]) {
+    if (members.length === 0) throw new RangeError('TrpoPopulation: needs at least one member');
+    this.members = members.slice();
+  }
+
+  get size(): number {
+    return this.members.length;
+  }
+
+  /** Completed iterations (every active member's count). */
+  get iteration(): number {
+    const k = this.members.findIndex((_, i) => !this.stopped.has(i));
+    return this.members[k < 0 ? 0 : k]!.iteration;
+  }
+
+  /**
+   * One iteration of every active member; member k's progress row at k (EvalReturn NaN). A
+   * member whose sampling failed gets a row of its iteration number only (nonFiniteMembers says why).
+   */
+  async iterate(): Promise<Record<string, number>[]> {
+    const active = this.members.map((_, k) => k).filter((k) => !this.stopped.has(k));
+    // the acting copy of every member's current policy (the members' policy steps change their own)
+    const policy = new StackedGaussianMlpPolicy(this.members.map((m) => m.policy));
+    const t0 = performance.now();
+    const batches = await new LockstepSampling(policy).run(active, (k, view) =>
+      this.members[k]!.sample(view),
+    );
+    const t1 = performance.now();
+    // not disposed: with one member, stacking aliases member 0's own tensors (left to GC)
+    const rows = this.members.map((m): Record<string, number> => ({
+      Iteration: m.iteration,
+      EnvSteps: m.envSteps,
+    }));
+    for (const [i, k] of active.entries()) {
+      const m = this.members[k]!;
+      const b = batches[i]!;
+      if (b.status === 'rejected') {
+        this.sampleFaults.set(k, `sampling failed at iteration ${m.iteration + 1}: ${String(b.reason)}`);
+        rows[k] = { Iteration: m.iteration + 1, EnvSteps: m.envSteps };
+        continue;
+      }
+      // each member's row carries the population's sampling time: its env stepped alongside the others'
+      const row: IterationStats = await m.learnFrom(b.value, t0, t1);
+      rows[k] = row as unknown as Record<string, number>;
+    }
+    return rows;
+  }
+
+  /** Stops member k (after a fault): it no longer samples or learns. */
+  stopMember(k: number): void {
+    this.stopped.add(k);
+  }
+
+  /** Active members whose policy parameters hold a NaN or an infinity (first such parameter named) or whose sampling failed. */
+  async nonFiniteMembers(): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    for (const [k, m] of this.members.entries()) {
+      if (this.stopped.has(k)) continue;
+      const fault = this.sampleFaults.get(k);
+      if (fault !== undefined) {
+        out.set(k, fault);
+        continue;
+      }
+      const names = m.policy.paramNames();
+      const params = m.policy.paramList();
+      for (const [i, p] of params.entries()) {
+        if ((await readFlat([p])).every(Number.isFinite)) continue;
+        out.set(k, `non-finite values in policy ${names[i]}`);
+        break;
+      }
+    }
+    this.sampleFaults.clear();
+    return out;
+  }
+
+  close(): void {
+    for (const m of this.members) m.close();
+  }
+}
