@@ -15,7 +15,10 @@ import { checkPopulationConfigs } from '../population/configs.js';
 import { resolveConfig, type TrpoConfig } from './config.js';
 import { LockstepSampling } from './lockstep-sampling.js';
 import { StackedGaussianMlpPolicy } from './stacked-gaussian-policy.js';
-import { type IterationStats, TrpoTrainer } from './trpo.js';
+import { type Advantages, type IterationStats, TrpoTrainer } from './trpo.js';
+import { populationPolicyStep } from './population-step.js';
+import type { Batch } from './sampler.js';
+import { memberStateDict } from '../../nn/population.js';
 
 export class TrpoPopulation {
   readonly members: readonly TrpoTrainer[];
@@ -71,19 +74,69 @@ export class TrpoPopulation {
       Iteration: m.iteration,
       EnvSteps: m.envSteps,
     }));
+    const learning: number[] = [];
+    const sampled: Batch[] = [];
     for (const [i, k] of active.entries()) {
-      const m = this.members[k]!;
       const b = batches[i]!;
-      if (b.status === 'rejected') {
-        this.sampleFaults.set(k, `sampling failed at iteration ${m.iteration + 1}: ${String(b.reason)}`);
-        rows[k] = { Iteration: m.iteration + 1, EnvSteps: m.envSteps };
+      if (b.status === 'fulfilled') {
+        learning.push(k);
+        sampled.push(b.value);
         continue;
       }
-      // each member's row carries the population's sampling time: its env stepped alongside the others'
-      const row: IterationStats = await m.learnFrom(b.value, t0, t1);
-      rows[k] = row as unknown as Record<string, number>;
+      const m = this.members[k]!;
+      this.sampleFaults.set(k, `sampling failed at iteration ${m.iteration + 1}: ${String(b.reason)}`);
+      rows[k] = { Iteration: m.iteration + 1, EnvSteps: m.envSteps };
     }
+    // each member's row carries the population's sampling time: its env stepped alongside the others'
+    let stats: IterationStats[];
+    if (this.batchedStep(sampled)) stats = await this.learnTogether(learning, sampled, t0, t1);
+    else {
+      stats = [];
+      for (const [i, k] of learning.entries())
+        stats.push(await this.members[k]!.learnFrom(sampled[i]!, t0, t1));
+    }
+    learning.forEach((k, i) => (rows[k] = stats[i] as unknown as Record<string, number>));
     return rows;
+  }
+
+  /**
+   * Whether the members learn in one batched policy step: their batches must have one size
+   * (whole-path sampling gives each its own), and --log-grads needs each member's own
+   * gradients of the two terms, which only the single step computes.
+   */
+  private batchedStep(batches: readonly Batch[]): boolean {
+    return (
+      batches.length > 0 &&
+      !this.members[0]!.config.logGrads &&
+      batches.every((b) => b.size === batches[0]!.size)
+    );
+  }
+
+  /** Advantages per member, one batched policy step for all, then each member's baseline and row. */
+  private async learnTogether(
+    ks: readonly number[],
+    batches: readonly Batch[],
+    t0: number,
+    t1: number,
+  ): Promise<IterationStats[]> {
+    const ms = ks.map((k) => this.members[k]!);
+    const advs: Advantages[] = [];
+    for (const [i, m] of ms.entries()) advs.push(await m.advantagesOf(batches[i]!));
+    const policy = new StackedGaussianMlpPolicy(ms.map((m) => m.policy));
+    const step = await populationPolicyStep(
+      policy,
+      batches,
+      advs.map((a) => a.advantages),
+      ms.map((m) => m.perturbation),
+      ms[0]!.config,
+    );
+    const out: IterationStats[] = [];
+    for (const [i, m] of ms.entries()) {
+      m.policy.loadStateDict(memberStateDict(policy, i));
+      m.lastStepInputs = step.inputs[i]!;
+      out.push(await m.finishIteration(batches[i]!, advs[i]!, step.stats[i]!, t0, t1));
+    }
+    return out;
   }
 
   /** Stops member k (after a fault): it no longer samples or learns. */

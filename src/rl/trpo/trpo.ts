@@ -63,6 +63,26 @@ export interface IterationStats {
   TimeOptimize: number;
 }
 
+/** The progress columns of one policy step (steps 3 and 4). */
+export type PolicyStepStats = Pick<
+  IterationStats,
+  | 'Entropy'
+  | 'MeanKL'
+  | 'SurrogateBefore'
+  | 'SurrogateAfter'
+  | 'SmoothnessReg'
+  | 'PerturbationLinf'
+  | 'LineSearchSteps'
+  | 'CGResidual'
+>;
+
+/** Step 2's results: the policy step's advantages, and the baseline's targets. */
+export interface Advantages {
+  advantages: Float64Array;
+  returns: Float64Array;
+  bootstrap: number[];
+}
+
 /** Per-parameter gradient norms of one iteration (grads.csv). */
 export interface GradNorms {
   surrogate: Record<string, number>;
@@ -160,8 +180,15 @@ export class TrpoTrainer {
 
   /** Steps 2–5 on a sampled batch; t0 and t1 bracket the sampling (TimeSampling). */
   async learnFrom(batch: Batch, t0: number, t1: number): Promise<IterationStats> {
+    const adv = await this.advantagesOf(batch);
+    // 3 + 4. the policy step
+    const step = await this.policyStep(batch, adv.advantages);
+    return this.finishIteration(batch, adv, step, t0, t1);
+  }
+
+  /** Step 2: advantages (the baseline is the one fitted at the end of the previous iteration). */
+  async advantagesOf(batch: Batch): Promise<Advantages> {
     const c = this.config;
-    // 2. advantages (the baseline is the one fitted at the end of the previous iteration)
     const values = await this.baseline.predict(batch.obs, batch.t, batch.size);
     const bootstrap = await this.bootstrapValues(batch);
     const { advantages, returns } = gae(
@@ -172,16 +199,22 @@ export class TrpoTrainer {
       c.discount,
       c.gaeLambda,
     );
-    const adv = c.centerAdvantages ? centered(advantages) : advantages;
+    return { advantages: c.centerAdvantages ? centered(advantages) : advantages, returns, bootstrap };
+  }
 
-    // 3 + 4. the policy step
-    const step = await this.policyStep(batch, adv);
-
-    // 5. baseline
+  /** Step 5 (the baseline) after the policy step, and the iteration's progress row. */
+  async finishIteration(
+    batch: Batch,
+    adv: Advantages,
+    step: PolicyStepStats,
+    t0: number,
+    t1: number,
+  ): Promise<IterationStats> {
+    const c = this.config;
     const targets =
       c.baselineTarget === 'discounted-returns'
-        ? discountedReturns(batch.rewards, batch.segments, bootstrap, c.discount)
-        : returns;
+        ? discountedReturns(batch.rewards, batch.segments, adv.bootstrap, c.discount)
+        : adv.returns;
     await this.baseline.fit(batch.obs, batch.t, targets, batch.size);
     const t2 = performance.now();
 
@@ -248,22 +281,7 @@ export class TrpoTrainer {
     { name: 'trpo loss and gradient', fuse: true },
   );
 
-  private async policyStep(
-    batch: Batch,
-    adv: Float64Array,
-  ): Promise<
-    Pick<
-      IterationStats,
-      | 'Entropy'
-      | 'MeanKL'
-      | 'SurrogateBefore'
-      | 'SurrogateAfter'
-      | 'SmoothnessReg'
-      | 'PerturbationLinf'
-      | 'LineSearchSteps'
-      | 'CGResidual'
-    >
-  > {
+  private async policyStep(batch: Batch, adv: Float64Array): Promise<PolicyStepStats> {
     const c = this.config;
     const policy = this.policy;
     const params = policy.paramList();
