@@ -14,7 +14,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { captureConsole, type CapturedConsole } from '../../helpers/console.js';
 import { main } from '../../../src/cli/index.js';
 import { resolveConfig } from '../../../src/rl/trpo/config.js';
-import type { TrpoPopulation } from '../../../src/rl/trpo/population.js';
+import { TrpoPopulation } from '../../../src/rl/trpo/population.js';
+import { TrpoTrainer } from '../../../src/rl/trpo/trpo.js';
 import { trainPopulation } from '../../../src/rl/population/train-population.js';
 import { trainRun } from '../../../src/rl/run/train-run.js';
 import { rowsWithoutTimes as rows } from '../ddpg/progress-rows.js';
@@ -127,4 +128,29 @@ describe('TRPO population faults', () => {
       expect(rows(dirs[k]!), `seed ${k}`).toEqual(rows(single));
     }
   }, 120_000);
+});
+
+describe('TrpoPopulation (plain TRPO, library)', () => {
+  it('the batched policy step gives each member its single trainer’s rows and parameters bit for bit', async () => {
+    const config = (seed: number) =>
+      resolveConfig({ algo: 'trpo', env: 'Pendulum-v1', batchSize: 48, evalEvery: 0, seed, iterations: 2 });
+    const pop = await TrpoPopulation.create([3, 4].map(config));
+    const popRows = [await pop.iterate(), await pop.iterate()];
+    for (const [k, seed] of [3, 4].entries()) {
+      const single = await TrpoTrainer.create(config(seed));
+      for (const rowsOfIteration of popRows) {
+        const { TimeSampling: _a, TimeOptimize: _b, ...mine } = rowsOfIteration[k]!;
+        const { TimeSampling: _c, TimeOptimize: _d, ...ref } = await single.iterate();
+        expect(mine, `seed ${seed}`).toEqual(ref);
+        expect(Number.isNaN(mine.SmoothnessReg)).toBe(true);
+      }
+      const own = single.policy.namedParameters();
+      for (const [name, p] of pop.members[k]!.policy.namedParameters())
+        expect(Array.from(p.dataSync()), name).toEqual(Array.from(own.get(name)!.dataSync()));
+      // the batched step left the member its inputs, as a single step does (checkpoints save them)
+      expect(pop.members[k]!.lastStepInputs!.obs.shape).toEqual([48, 3]);
+      single.close();
+    }
+    pop.close();
+  }, 60_000);
 });
