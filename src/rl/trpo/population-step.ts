@@ -17,7 +17,7 @@ import { perMemberMean, sumOverMembers } from '../population/member-mean.js';
 import { findPerturbation, innerMaxSettings } from '../smoothness/index.js';
 import type { TrpoConfig } from './config.js';
 import { conjugateGradientPopulation } from './conjugate-gradient.js';
-import { gaussianKl, sharedStdJeffreys } from './distributions.js';
+import { gaussianKl, gaussianLogLikelihood, sharedStdJeffreys } from './distributions.js';
 import { backtrackingLineSearchPopulation, type MemberParams } from './line-search.js';
 import type { StepInputs } from './objective.js';
 import type { Batch } from './sampler.js';
@@ -25,18 +25,6 @@ import type { StackedGaussianMlpPolicy } from './stacked-gaussian-policy.js';
 import type { PolicyStepStats } from './trpo.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
-
-/** log π(a|s) per member and row: mean/actions [S, B, d], logStd [S, 1, d] → [S, B] (as gaussianLogLikelihood per slice). */
-function logLikelihood(mean: Tensor, logStd: Tensor, actions: Tensor): Tensor {
-  const d = mean.shape[mean.ndim - 1]!;
-  const z = actions.sub(mean).mul(logStd.neg().exp());
-  return z
-    .square()
-    .sum(-1)
-    .mul(-0.5)
-    .sub(logStd.sum(-1))
-    .sub(0.5 * d * LOG_2PI);
-}
 
 export interface PopulationStepResult {
   stats: PolicyStepStats[];
@@ -80,7 +68,7 @@ export async function populationPolicyStep(
 
   // π_old = the current policies, held fixed for this step
   const old = sr.noGrad(() => ({ mean: policy.mean(obs), logStd: policy.logStdOf().detach() }));
-  const oldLogLik = sr.noGrad(() => logLikelihood(old.mean, old.logStd, actions));
+  const oldLogLik = sr.noGrad(() => gaussianLogLikelihood(old.mean, old.logStd, actions));
   const klPerMember = (ps: readonly Tensor[]): Tensor =>
     perMemberMean(gaussianKl(old.mean, old.logStd, policy.mean(obs, ps), policy.logStdOf(ps)));
 
@@ -106,7 +94,7 @@ export async function populationPolicyStep(
   // summed in the order a single policy's logStd receives them (two reshapes would sum them
   // in another order and round differently)
   const surrogate = (logStd: Tensor, meanAtS: Tensor): Tensor =>
-    perMemberMean(logLikelihood(meanAtS, logStd, actions).sub(oldLogLik).exp().mul(advantages));
+    perMemberMean(gaussianLogLikelihood(meanAtS, logStd, actions).sub(oldLogLik).exp().mul(advantages));
   const lossPerMember = (ps: readonly Tensor[]): Tensor => {
     const mu = policy.mean(obs, ps);
     const logStd = policy.logStdOf(ps);
