@@ -12,6 +12,7 @@
  * default run is short; the issue's full table:
  *   npm run bench -- population --sizes=1,2,5,10,20 --steps=1000 --rounds=3
  * `--webgpu` adds one stacked update on WebGPU per S (the S at which it overtakes the CPU).
+ * `--only=trpo-sr` (or ddpg-sr-a) runs one algorithm's tables.
  *  3. the same table for TRPO-SR (TrpoPopulation: lockstep sampling with one stacked forward
  *     per env step, one batched policy step), `--steps` env steps per seed and iteration.
  * Worker threads are not implemented yet (docs/population.md).
@@ -39,8 +40,14 @@ const { values } = parseArgs({
     env: { type: 'string', default: 'HalfCheetah-v2' },
     json: { type: 'boolean', default: false },
     webgpu: { type: 'boolean', default: false },
+    // one algorithm's tables only (the other's are empty): ddpg-sr-a or trpo-sr
+    only: { type: 'string' },
   },
 });
+if (values.only !== undefined && !['ddpg-sr-a', 'trpo-sr'].includes(values.only))
+  throw new RangeError(`bench/population: --only is ddpg-sr-a or trpo-sr, got '${values.only}'`);
+const runDdpg = values.only !== 'trpo-sr';
+const runTrpo = values.only !== 'ddpg-sr-a';
 const updateRounds = Number(process.env.BENCH_UPDATE_ROUNDS ?? 9);
 const sizes = values.sizes.split(',').map(Number);
 const steps = Number(values.steps);
@@ -96,7 +103,7 @@ async function physics(s: number): Promise<() => Promise<void>> {
 
 // One stacked update against S single updates, interleaved round by round (machine load
 // hits both alike; one warm-up call each first). Ratio = S single updates' time / one stacked update's.
-const updates = sizes.map((s) => {
+const updates = (runDdpg ? sizes : []).map((s) => {
   const single = update('ddpg-sr-a');
   const stacked = update('ddpg-sr-a', cpuBackend, { population: s });
   single();
@@ -207,17 +214,21 @@ async function iterationRows(
   return out;
 }
 
-const rows = await iterationRows(
-  'DDPG-SR-A',
-  (k) => DdpgTrainer.create(config(k)),
-  (seeds) => DdpgPopulation.create(seeds.map(config)),
-);
+const rows = runDdpg
+  ? await iterationRows(
+      'DDPG-SR-A',
+      (k) => DdpgTrainer.create(config(k)),
+      (seeds) => DdpgPopulation.create(seeds.map(config)),
+    )
+  : [];
 // TRPO-SR: an iteration samples `--steps` env steps per seed (batch size), then one policy step
-const trpoRows = await iterationRows(
-  'TRPO-SR',
-  (k) => TrpoTrainer.create(trpoConfig(k)),
-  (seeds) => TrpoPopulation.create(seeds.map(trpoConfig)),
-);
+const trpoRows = runTrpo
+  ? await iterationRows(
+      'TRPO-SR',
+      (k) => TrpoTrainer.create(trpoConfig(k)),
+      (seeds) => TrpoPopulation.create(seeds.map(trpoConfig)),
+    )
+  : [];
 
 /** One table of iterationRows' rows. */
 function printIterationTable(title: string, table: typeof rows): void {
