@@ -7,8 +7,10 @@
  * and the line search are the population versions (per-member α, β, accept mask); PGD
  * runs once over all members' states with member k's start drawn from member k's generator.
  *
- * Runs eagerly (no sr.compile): the programs would be traced per population size, and the
- * eager ops are the ones the compiled single step replays, slice by slice.
+ * Compiled as the single step is (sr.compile, fused): PGD and the loss and gradient are
+ * traced at the first iteration and replayed after, reading the stacked policy's parameters
+ * by reference, so the policy must be the same object from step to step (TrpoPopulation
+ * keeps one and refreshes its values in place).
  */
 import * as sr from '../../autograd/index.js';
 import type { Generator, Tensor } from '../../autograd/index.js';
@@ -32,149 +34,193 @@ export interface PopulationStepResult {
   inputs: StepInputs[];
 }
 
-/**
- * One policy step of every member on `policy` (updated in place). All batches must have the
- * same size; `adv[k]` is member k's (centered) advantages; `generators[k]` its perturbation stream.
- */
-export async function populationPolicyStep(
-  policy: StackedGaussianMlpPolicy,
-  batches: readonly Batch[],
-  adv: readonly Float64Array[],
-  generators: readonly Generator[],
-  c: TrpoConfig,
-): Promise<PopulationStepResult> {
-  const s = policy.population;
-  const b = batches[0]!.size;
-  if (batches.some((x) => x.size !== b))
-    throw new RangeError(
-      `populationPolicyStep: the members' batches differ in size (${batches.map((x) => x.size).join(', ')})`,
-    );
-  const { dtype, backend } = policy.logStd;
-  const stacked = (parts: readonly Float64Array[], shape: number[]): Tensor => {
-    const data = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-    parts.forEach((p, k) => data.set(p, (k * data.length) / s));
-    return sr.tensor(data, { shape: [s, ...shape], dtype, backend });
-  };
-  const params = policy.paramList();
-  const obs = stacked(
-    batches.map((x) => x.obs),
-    [b, policy.obsDim],
-  );
-  const actions = stacked(
-    batches.map((x) => x.actions),
-    [b, policy.actDim],
-  );
-  const advantages = stacked(adv, [b]);
+/** The stacked step inputs: [S, B, ...] tensors of every member. */
+interface StackedInputs extends StepInputs {
+  /** μ_old(s) [S, B, d] */
+  oldMean: Tensor;
+}
 
-  // π_old = the current policies, held fixed for this step
-  const old = sr.noGrad(() => ({ mean: policy.mean(obs), logStd: policy.logStdOf().detach() }));
-  const oldLogLik = sr.noGrad(() => gaussianLogLikelihood(old.mean, old.logStd, actions));
-  const klPerMember = (ps: readonly Tensor[]): Tensor =>
-    perMemberMean(gaussianKl(old.mean, old.logStd, policy.mean(obs, ps), policy.logStdOf(ps)));
+/** One policy step of every member on `policy` (updated in place), compiled once per population. */
+export class PopulationPolicyStep {
+  constructor(
+    readonly policy: StackedGaussianMlpPolicy,
+    private readonly generators: readonly Generator[],
+    private readonly config: TrpoConfig,
+  ) {}
 
-  // 3. TRPO-SR: δ per state maximizing D_J(π_old(·|s), π_old(·|s + δ)), all members at once
-  let perturbedObs: Tensor | null = null;
-  let smoothness: Float64Array | null = null;
-  let linf: Float64Array | null = null;
-  if (c.algo === 'trpo-sr') {
-    const frozen = params.map((p) => p.detach());
-    const meanAtS = old.mean;
-    const pgd = findPerturbation(
-      obs,
-      (_s, sp) => sharedStdJeffreys(meanAtS, policy.mean(sp, frozen), policy.logStdOf(frozen)),
-      innerMaxSettings(c, generators),
-    );
-    perturbedObs = sr.noGrad(() => obs.add(pgd.delta));
-    smoothness = await readFlat([sr.noGrad(() => perMemberMean(pgd.value))]);
-    linf = await readFlat([sr.noGrad(() => perMemberMean(pgd.delta.abs().max(-1)))]);
-  }
-
-  // the objective per member: −surrogate + λ_s · mean D_J → [S]
   // log σ is reshaped once per evaluation: its uses then pass their gradients to one tensor,
   // summed in the order a single policy's logStd receives them (two reshapes would sum them
   // in another order and round differently)
-  const surrogate = (logStd: Tensor, meanAtS: Tensor): Tensor =>
-    perMemberMean(gaussianLogLikelihood(meanAtS, logStd, actions).sub(oldLogLik).exp().mul(advantages));
-  const lossPerMember = (ps: readonly Tensor[]): Tensor => {
-    const mu = policy.mean(obs, ps);
-    const logStd = policy.logStdOf(ps);
-    const l = surrogate(logStd, mu).neg();
-    if (!perturbedObs) return l;
-    const reg = perMemberMean(sharedStdJeffreys(mu, policy.mean(perturbedObs, ps), logStd));
-    return l.add(reg.mul(c.lambdaS));
-  };
+  private surrogate(x: StackedInputs, logStd: Tensor, meanAtS: Tensor): Tensor {
+    return perMemberMean(
+      gaussianLogLikelihood(meanAtS, logStd, x.actions).sub(x.oldLogLik).exp().mul(x.advantages),
+    );
+  }
 
-  // ∇L of every member from one backward pass of the summed losses
-  const [lossT, grads] = sr.valueAndGrad(
-    (...ps: Tensor[]) => sumOverMembers(lossPerMember(ps)),
-    params.map((_, i) => i),
-  )(...params) as [Tensor, Tensor[]];
-  lossT.dispose();
-  const lossBefore = await readFlat([sr.noGrad(() => lossPerMember(params))]);
-  const layout = new MemberLayout(params);
-  const g = layout.split(await readFlat(grads));
+  /** −surrogate + λ_s · mean D_J per member → [S] */
+  private lossPerMember(x: StackedInputs, ps: readonly Tensor[]): Tensor {
+    const mu = this.policy.mean(x.obs, ps);
+    const logStd = this.policy.logStdOf(ps);
+    const l = this.surrogate(x, logStd, mu).neg();
+    if (!x.perturbedObs) return l;
+    const reg = perMemberMean(sharedStdJeffreys(mu, this.policy.mean(x.perturbedObs, ps), logStd));
+    return l.add(reg.mul(this.config.lambdaS));
+  }
 
-  // F·v of every member from one Hessian-vector product of Σ_k meanKL_k (block diagonal)
-  const atParams = sr.hvpAt((...ps: Tensor[]) => sumOverMembers(klPerMember(ps)), params);
-  const fvp = async (vs: readonly Float64Array[]): Promise<Float64Array[]> => {
-    const hv = layout.split(await readFlat(atParams(layout.tangents(vs))));
-    return hv.map((h, k) => {
-      for (let i = 0; i < h.length; i++) h[i] = h[i]! + c.cgDamping * vs[k]![i]!;
-      return h;
-    });
-  };
-  const cg = await conjugateGradientPopulation(
-    (ps) => fvp(ps),
-    g.map((gk) => gk.map((x) => -x)),
-    c.cgIters,
-    c.cgResidualTol,
-  );
-  const xs = cg.map((r) => r.x);
-  const fx = await fvp(xs);
-  const steps = xs.map((x, k) => {
-    const beta = Math.sqrt((2 * c.maxKl) / (dot(x, fx[k]!) + 1e-8));
-    return x.map((v) => beta * v);
-  });
+  private klPerMember(x: StackedInputs, oldLogStd: Tensor, ps: readonly Tensor[]): Tensor {
+    return perMemberMean(
+      gaussianKl(x.oldMean, oldLogStd, this.policy.mean(x.obs, ps), this.policy.logStdOf(ps)),
+    );
+  }
 
-  const ls = await backtrackingLineSearchPopulation(
-    layout.members(),
-    steps,
-    Array.from(lossBefore),
-    async () => {
-      layout.flush();
-      const [l, k] = sr.noGrad(() => [lossPerMember(params), klPerMember(params)]);
-      return [Array.from(await readFlat([l!])), Array.from(await readFlat([k!]))];
+  /** δ per state maximizing D_J(π_old(·|s), π_old(·|s + δ)), all members at once */
+  private readonly perturbationSearch = sr.compile(
+    (obs: Tensor, meanAtS: Tensor) => {
+      const frozen = this.policy.paramList().map((p) => p.detach());
+      return findPerturbation(
+        obs,
+        (_s, sp) => sharedStdJeffreys(meanAtS, this.policy.mean(sp, frozen), this.policy.logStdOf(frozen)),
+        innerMaxSettings(this.config, this.generators),
+      );
     },
-    { backtrackRatio: c.backtrackRatio, maxBacktracks: c.maxBacktracks, maxKl: c.maxKl },
+    { name: 'trpo population perturbation search', fuse: true },
   );
-  layout.flush();
 
-  const [surrBefore, surrAfter, entropy] = await Promise.all([
-    readFlat([sr.noGrad(() => perMemberMean(advantages))]), // the ratio is 1 at θ_old
-    readFlat([sr.noGrad(() => surrogate(policy.logStdOf(params), policy.mean(obs, params)))]),
-    readFlat([sr.noGrad(() => policy.logStd.sum(-1).add(0.5 * policy.actDim * (1 + LOG_2PI)))]),
-  ]);
-  const member = (t: Tensor, k: number): Tensor =>
-    sr.noGrad(() => t.slice([k], [k + 1]).reshape(t.shape.slice(1)));
-  return {
-    stats: ls.map((r, k) => ({
-      Entropy: entropy[k]!,
-      MeanKL: r.kl,
-      SurrogateBefore: surrBefore[k]!,
-      SurrogateAfter: surrAfter[k]!,
-      SmoothnessReg: smoothness ? smoothness[k]! : NaN,
-      PerturbationLinf: linf ? linf[k]! : NaN,
-      LineSearchSteps: r.accepted ? r.steps : -r.steps,
-      CGResidual: cg[k]!.residual,
-    })),
-    inputs: batches.map((_, k) => ({
-      obs: member(obs, k),
-      actions: member(actions, k),
-      advantages: member(advantages, k),
-      oldLogLik: member(oldLogLik, k),
-      perturbedObs: perturbedObs ? member(perturbedObs, k) : null,
-    })),
-  };
+  /** Σ_k L_k and its gradient: member k's slice of each is member k's own */
+  private readonly lossAndGrad = sr.compile(
+    (x: StackedInputs) => {
+      const params = this.policy.paramList();
+      return sr.valueAndGrad(
+        (...ps: Tensor[]) => sumOverMembers(this.lossPerMember(x, ps)),
+        params.map((_, i) => i),
+      )(...params) as [Tensor, Tensor[]];
+    },
+    { name: 'trpo population loss and gradient', fuse: true },
+  );
+
+  /** All batches must have one size; `adv[k]` is member k's (centered) advantages. */
+  async run(batches: readonly Batch[], adv: readonly Float64Array[]): Promise<PopulationStepResult> {
+    const c = this.config;
+    const policy = this.policy;
+    const s = policy.population;
+    const b = batches[0]!.size;
+    if (batches.length !== s || batches.some((x) => x.size !== b))
+      throw new RangeError(
+        `PopulationPolicyStep: needs ${s} batches of one size, got sizes ${batches.map((x) => x.size).join(', ')}`,
+      );
+    const { dtype, backend } = policy.logStd;
+    const stacked = (parts: readonly Float64Array[], shape: number[]): Tensor => {
+      const data = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+      parts.forEach((p, k) => data.set(p, (k * data.length) / s));
+      return sr.tensor(data, { shape: [s, ...shape], dtype, backend });
+    };
+    const params = policy.paramList();
+    const obs = stacked(
+      batches.map((x) => x.obs),
+      [b, policy.obsDim],
+    );
+    const actions = stacked(
+      batches.map((x) => x.actions),
+      [b, policy.actDim],
+    );
+    const advantages = stacked(adv, [b]);
+
+    // π_old = the current policies, held fixed for this step
+    const oldMean = sr.noGrad(() => policy.mean(obs));
+    const oldLogStd = policy.logStdOf().detach();
+    const oldLogLik = sr.noGrad(() => gaussianLogLikelihood(oldMean, oldLogStd, actions));
+
+    // 3. TRPO-SR: the perturbed states
+    let perturbedObs: Tensor | null = null;
+    let smoothness: Float64Array | null = null;
+    let linf: Float64Array | null = null;
+    if (c.algo === 'trpo-sr') {
+      const pgd = this.perturbationSearch(obs, oldMean);
+      perturbedObs = sr.noGrad(() => obs.add(pgd.delta));
+      smoothness = await readFlat([sr.noGrad(() => perMemberMean(pgd.value))]);
+      linf = await readFlat([sr.noGrad(() => perMemberMean(pgd.delta.abs().max(-1)))]);
+    }
+    const x: StackedInputs = { obs, actions, advantages, oldLogLik, perturbedObs, oldMean };
+
+    // ∇L of every member from one backward pass of the summed losses
+    const [, grads] = this.lossAndGrad(x);
+    const lossBefore = await readFlat([sr.noGrad(() => this.lossPerMember(x, params))]);
+    const layout = new MemberLayout(params);
+    const g = layout.split(await readFlat(grads));
+
+    // F·v of every member from one Hessian-vector product of Σ_k meanKL_k (block diagonal)
+    const atParams = sr.hvpAt(
+      (...ps: Tensor[]) => sumOverMembers(this.klPerMember(x, oldLogStd, ps)),
+      params,
+    );
+    const fisherTimes = sr.compile((tangents: Tensor[]) => atParams(tangents), {
+      name: 'trpo population Fisher-vector product',
+      outputs: 'reuse',
+      fuse: true,
+    });
+    const fvp = async (vs: readonly Float64Array[]): Promise<Float64Array[]> => {
+      const hv = layout.split(await readFlat(fisherTimes(layout.tangents(vs))));
+      return hv.map((h, k) => {
+        for (let i = 0; i < h.length; i++) h[i] = h[i]! + c.cgDamping * vs[k]![i]!;
+        return h;
+      });
+    };
+    const cg = await conjugateGradientPopulation(
+      (ps) => fvp(ps),
+      g.map((gk) => gk.map((v) => -v)),
+      c.cgIters,
+      c.cgResidualTol,
+    );
+    const xs = cg.map((r) => r.x);
+    const fx = await fvp(xs);
+    const steps = xs.map((v, k) => {
+      const beta = Math.sqrt((2 * c.maxKl) / (dot(v, fx[k]!) + 1e-8));
+      return v.map((e) => beta * e);
+    });
+
+    const ls = await backtrackingLineSearchPopulation(
+      layout.members(),
+      steps,
+      Array.from(lossBefore),
+      async () => {
+        layout.flush();
+        const [l, k] = sr.noGrad(() => [
+          this.lossPerMember(x, params),
+          this.klPerMember(x, oldLogStd, params),
+        ]);
+        return [Array.from(await readFlat([l!])), Array.from(await readFlat([k!]))];
+      },
+      { backtrackRatio: c.backtrackRatio, maxBacktracks: c.maxBacktracks, maxKl: c.maxKl },
+    );
+    layout.flush();
+
+    const [surrBefore, surrAfter, entropy] = await Promise.all([
+      readFlat([sr.noGrad(() => perMemberMean(advantages))]), // the ratio is 1 at θ_old
+      readFlat([sr.noGrad(() => this.surrogate(x, policy.logStdOf(params), policy.mean(obs, params)))]),
+      readFlat([sr.noGrad(() => policy.logStd.sum(-1).add(0.5 * policy.actDim * (1 + LOG_2PI)))]),
+    ]);
+    const member = (t: Tensor, k: number): Tensor =>
+      sr.noGrad(() => t.slice([k], [k + 1]).reshape(t.shape.slice(1)));
+    return {
+      stats: ls.map((r, k) => ({
+        Entropy: entropy[k]!,
+        MeanKL: r.kl,
+        SurrogateBefore: surrBefore[k]!,
+        SurrogateAfter: surrAfter[k]!,
+        SmoothnessReg: smoothness ? smoothness[k]! : NaN,
+        PerturbationLinf: linf ? linf[k]! : NaN,
+        LineSearchSteps: r.accepted ? r.steps : -r.steps,
+        CGResidual: cg[k]!.residual,
+      })),
+      inputs: batches.map((_, k) => ({
+        obs: member(obs, k),
+        actions: member(actions, k),
+        advantages: member(advantages, k),
+        oldLogLik: member(oldLogLik, k),
+        perturbedObs: perturbedObs ? member(perturbedObs, k) : null,
+      })),
+    };
+  }
 }
 
 /**

@@ -16,9 +16,9 @@ import { resolveConfig, type TrpoConfig } from './config.js';
 import { LockstepSampling } from './lockstep-sampling.js';
 import { StackedGaussianMlpPolicy } from './stacked-gaussian-policy.js';
 import { type Advantages, type IterationStats, TrpoTrainer } from './trpo.js';
-import { populationPolicyStep } from './population-step.js';
+import { PopulationPolicyStep } from './population-step.js';
 import type { Batch } from './sampler.js';
-import { memberStateDict } from '../../nn/population.js';
+import { loadMemberStateDict, memberStateDict } from '../../nn/population.js';
 
 export class TrpoPopulation {
   readonly members: readonly TrpoTrainer[];
@@ -26,6 +26,7 @@ export class TrpoPopulation {
   private readonly stopped = new Set<number>();
   /** members whose sampling failed this iteration, with why */
   private readonly sampleFaults = new Map<number, string>();
+  private step: { key: string; step: PopulationPolicyStep } | null = null;
 
   /** One member per config; the configs must differ only in their seeds. */
   static async create(partials: readonly (Partial<TrpoConfig> | TrpoConfig)[]): Promise<TrpoPopulation> {
@@ -122,14 +123,12 @@ export class TrpoPopulation {
     const ms = ks.map((k) => this.members[k]!);
     const advs: Advantages[] = [];
     for (const [i, m] of ms.entries()) advs.push(await m.advantagesOf(batches[i]!));
-    const policy = new StackedGaussianMlpPolicy(ms.map((m) => m.policy));
-    const step = await populationPolicyStep(
-      policy,
+    const stepper = this.stepFor(ks);
+    const step = await stepper.run(
       batches,
       advs.map((a) => a.advantages),
-      ms.map((m) => m.perturbation),
-      ms[0]!.config,
     );
+    const policy = stepper.policy;
     const out: IterationStats[] = [];
     for (const [i, m] of ms.entries()) {
       m.policy.loadStateDict(memberStateDict(policy, i));
@@ -137,6 +136,29 @@ export class TrpoPopulation {
       out.push(await m.finishIteration(batches[i]!, advs[i]!, step.stats[i]!, t0, t1));
     }
     return out;
+  }
+
+  /**
+   * The batched step of the members `ks`, kept from iteration to iteration (its compiled
+   * programs read its stacked policy by reference) and rebuilt when the set changes (a
+   * member stopped). Its policy takes the members' current values first: they may have been
+   * changed outside the step (a resume loads the members' checkpoints).
+   */
+  private stepFor(ks: readonly number[]): PopulationPolicyStep {
+    const key = ks.join();
+    const ms = ks.map((k) => this.members[k]!);
+    if (this.step?.key === key)
+      ms.forEach((m, i) => loadMemberStateDict(this.step!.step.policy, i, m.policy.namedParameters()));
+    else
+      this.step = {
+        key,
+        step: new PopulationPolicyStep(
+          new StackedGaussianMlpPolicy(ms.map((m) => m.policy)),
+          ms.map((m) => m.perturbation),
+          ms[0]!.config,
+        ),
+      };
+    return this.step.step;
   }
 
   /** Stops member k (after a fault): it no longer samples or learns. */
