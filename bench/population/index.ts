@@ -232,6 +232,7 @@ const trpoRows = runTrpo
 
 /** One table of iterationRows' rows. */
 function printIterationTable(title: string, table: typeof rows): void {
+  if (table.length === 0) return; // --only: the other algorithm's
   console.log('');
   console.log(title);
   console.log(
@@ -264,17 +265,19 @@ if (values.json)
     ),
   );
 else {
-  console.log(
-    `One DDPG-SR-A update (batch 64 per seed, HalfCheetah sizes, 10 PGD steps), CPU, medians of ${updateRounds} interleaved rounds`,
-  );
-  console.log(
-    '| S | S single updates (ms) | one stacked update (ms) | speedup | S single updates (CPU ms) | one stacked update (CPU ms) | speedup (CPU) |',
-  );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|');
-  for (const u of updates)
+  if (updates.length > 0) {
     console.log(
-      `| ${u.S} | ${u.singleUpdatesMs.toFixed(2)} | ${u.stackedUpdateMs.toFixed(2)} | ${u.speedup.toFixed(2)}× | ${u.singleUpdatesCpuMs.toFixed(2)} | ${u.stackedUpdateCpuMs.toFixed(2)} | ${u.cpuSpeedup.toFixed(2)}× |`,
+      `One DDPG-SR-A update (batch 64 per seed, HalfCheetah sizes, 10 PGD steps), CPU, medians of ${updateRounds} interleaved rounds`,
     );
+    console.log(
+      '| S | S single updates (ms) | one stacked update (ms) | speedup | S single updates (CPU ms) | one stacked update (CPU ms) | speedup (CPU) |',
+    );
+    console.log('|---:|---:|---:|---:|---:|---:|---:|');
+    for (const u of updates)
+      console.log(
+        `| ${u.S} | ${u.singleUpdatesMs.toFixed(2)} | ${u.stackedUpdateMs.toFixed(2)} | ${u.speedup.toFixed(2)}× | ${u.singleUpdatesCpuMs.toFixed(2)} | ${u.stackedUpdateCpuMs.toFixed(2)} | ${u.cpuSpeedup.toFixed(2)}× |`,
+      );
+  }
   if (webgpu) {
     console.log('');
     console.log(`One stacked DDPG-SR-A update on WebGPU (${webgpu.adapter}), median of 5 rounds`);
