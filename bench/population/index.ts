@@ -12,7 +12,10 @@
  * default run is short; the issue's full table:
  *   npm run bench -- population --sizes=1,2,5,10,20 --steps=1000 --rounds=3
  * `--webgpu` adds one stacked update on WebGPU per S (the S at which it overtakes the CPU).
- * TRPO-SR populations and worker threads are not implemented yet (docs/population.md).
+ * `--only=trpo-sr` (or ddpg-sr-a) runs one algorithm's tables.
+ *  3. the same table for TRPO-SR (TrpoPopulation: lockstep sampling with one stacked forward
+ *     per env step, one batched policy step), `--steps` env steps per seed and iteration.
+ * Worker threads are not implemented yet (docs/population.md).
  */
 import { parseArgs } from 'node:util';
 import { makeEnv } from '../../src/envs/registry.js';
@@ -21,6 +24,9 @@ import { resolveDdpgConfig, type DdpgConfig } from '../../src/rl/ddpg/config.js'
 import { DdpgTrainer } from '../../src/rl/ddpg/ddpg.js';
 import { DdpgPopulation } from '../../src/rl/ddpg/population.js';
 import { Rng } from '../../src/util/rng.js';
+import { resolveConfig, type TrpoConfig } from '../../src/rl/trpo/config.js';
+import { TrpoPopulation } from '../../src/rl/trpo/population.js';
+import { TrpoTrainer } from '../../src/rl/trpo/trpo.js';
 import { cpuBackend } from '../../src/kernels/cpu/index.js';
 import { createWebGPUBackend, describeAdapter, webgpuInfo } from '../../src/kernels/webgpu/index.js';
 import { cpuMillis, interleavedMicros } from '../mlp/measure.js';
@@ -34,8 +40,14 @@ const { values } = parseArgs({
     env: { type: 'string', default: 'HalfCheetah-v2' },
     json: { type: 'boolean', default: false },
     webgpu: { type: 'boolean', default: false },
+    // one algorithm's tables only (the other's are empty): ddpg-sr-a or trpo-sr
+    only: { type: 'string' },
   },
 });
+if (values.only !== undefined && !['ddpg-sr-a', 'trpo-sr'].includes(values.only))
+  throw new RangeError(`bench/population: --only is ddpg-sr-a or trpo-sr, got '${values.only}'`);
+const runDdpg = values.only !== 'trpo-sr';
+const runTrpo = values.only !== 'ddpg-sr-a';
 const updateRounds = Number(process.env.BENCH_UPDATE_ROUNDS ?? 9);
 const sizes = values.sizes.split(',').map(Number);
 const steps = Number(values.steps);
@@ -56,6 +68,9 @@ const config = (seed: number): DdpgConfig =>
     warmupSteps: 50,
     evalEvery: 0,
   });
+
+const trpoConfig = (seed: number): TrpoConfig =>
+  resolveConfig({ algo: 'trpo-sr', env: values.env, seed, batchSize: steps, evalEvery: 0 });
 
 const median = (xs: number[]): number => {
   const s = xs.slice().sort((a, b) => a - b);
@@ -88,7 +103,7 @@ async function physics(s: number): Promise<() => Promise<void>> {
 
 // One stacked update against S single updates, interleaved round by round (machine load
 // hits both alike; one warm-up call each first). Ratio = S single updates' time / one stacked update's.
-const updates = sizes.map((s) => {
+const updates = (runDdpg ? sizes : []).map((s) => {
   const single = update('ddpg-sr-a');
   const stacked = update('ddpg-sr-a', cpuBackend, { population: s });
   single();
@@ -139,44 +154,94 @@ async function webgpuUpdates(): Promise<{ adapter: string; ms: number[] } | null
 }
 const webgpu = values.webgpu ? await webgpuUpdates() : null;
 
-const rows = [];
-for (const s of sizes) {
-  const seeds = Array.from({ length: s }, (_, k) => k);
-  const separate = await Promise.all(seeds.map((k) => DdpgTrainer.create(config(k))));
-  const population = await DdpgPopulation.create(seeds.map(config));
-  const floor = await physics(s);
-  for (const t of separate) await t.iterate(); // warm-up: buffers, JIT
-  await population.iterate();
-  const times = { separate: [] as number[], population: [] as number[], physics: [] as number[] };
-  const cpu = { separate: [] as number[], population: [] as number[] };
-  for (let r = 0; r < rounds; r++) {
-    times.separate.push(
-      await seconds(async () => {
-        for (const t of separate) await t.iterate();
-      }, cpu.separate),
-    );
-    times.population.push(await seconds(() => population.iterate(), cpu.population));
-    times.physics.push(await seconds(floor, []));
+/** What the iteration table times: S separate trainers and one population. */
+interface Iterating {
+  iterate(): Promise<unknown>;
+  close(): void;
+}
+
+/**
+ * Seconds per iteration of a population of S seeds against S separate single-seed trainers
+ * run one after the other, and the physics floor (S × `floorSteps` MuJoCo steps), round by
+ * round after one warm-up iteration each; medians.
+ */
+async function iterationRows(
+  label: string,
+  separateOf: (seed: number) => Promise<Iterating>,
+  populationOf: (seeds: number[]) => Promise<Iterating>,
+) {
+  const out = [];
+  for (const s of sizes) {
+    const seeds = Array.from({ length: s }, (_, k) => k);
+    const separate: Iterating[] = [];
+    for (const k of seeds) separate.push(await separateOf(k));
+    const population = await populationOf(seeds);
+    const floor = await physics(s);
+    for (const t of separate) await t.iterate(); // warm-up: buffers, JIT, compiled programs
+    await population.iterate();
+    const times = { separate: [] as number[], population: [] as number[], physics: [] as number[] };
+    const cpu = { separate: [] as number[], population: [] as number[] };
+    for (let r = 0; r < rounds; r++) {
+      times.separate.push(
+        await seconds(async () => {
+          for (const t of separate) await t.iterate();
+        }, cpu.separate),
+      );
+      times.population.push(await seconds(() => population.iterate(), cpu.population));
+      times.physics.push(await seconds(floor, []));
+    }
+    separate.forEach((t) => t.close());
+    population.close();
+    const sep = median(times.separate);
+    const pop = median(times.population);
+    const phys = median(times.physics);
+    out.push({
+      S: s,
+      separateS: sep,
+      populationS: pop,
+      speedup: sep / pop,
+      physicsS: phys,
+      populationOverPhysics: pop / phys,
+      separateCpuS: median(cpu.separate),
+      populationCpuS: median(cpu.population),
+      cpuSpeedup: median(cpu.separate) / median(cpu.population),
+    });
+    if (!values.json)
+      console.error(
+        `${label} S=${s}: separate ${sep.toFixed(2)} s, population ${pop.toFixed(2)} s (×${(sep / pop).toFixed(2)})`,
+      );
   }
-  separate.forEach((t) => t.close());
-  population.close();
-  const sep = median(times.separate);
-  const pop = median(times.population);
-  const phys = median(times.physics);
-  rows.push({
-    S: s,
-    separateS: sep,
-    populationS: pop,
-    speedup: sep / pop,
-    physicsS: phys,
-    populationOverPhysics: pop / phys,
-    separateCpuS: median(cpu.separate),
-    populationCpuS: median(cpu.population),
-    cpuSpeedup: median(cpu.separate) / median(cpu.population),
-  });
-  if (!values.json)
-    console.error(
-      `S=${s}: separate ${sep.toFixed(2)} s, population ${pop.toFixed(2)} s (×${(sep / pop).toFixed(2)})`,
+  return out;
+}
+
+const rows = runDdpg
+  ? await iterationRows(
+      'DDPG-SR-A',
+      (k) => DdpgTrainer.create(config(k)),
+      (seeds) => DdpgPopulation.create(seeds.map(config)),
+    )
+  : [];
+// TRPO-SR: an iteration samples `--steps` env steps per seed (batch size), then one policy step
+const trpoRows = runTrpo
+  ? await iterationRows(
+      'TRPO-SR',
+      (k) => TrpoTrainer.create(trpoConfig(k)),
+      (seeds) => TrpoPopulation.create(seeds.map(trpoConfig)),
+    )
+  : [];
+
+/** One table of iterationRows' rows. */
+function printIterationTable(title: string, table: typeof rows): void {
+  if (table.length === 0) return; // --only: the other algorithm's
+  console.log('');
+  console.log(title);
+  console.log(
+    '| S | S separate trainers (s) | population (s) | speedup | physics floor (s) | population / floor | separate (CPU s) | population (CPU s) | speedup (CPU) |',
+  );
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of table)
+    console.log(
+      `| ${r.S} | ${r.separateS.toFixed(2)} | ${r.populationS.toFixed(2)} | ${r.speedup.toFixed(2)}× | ${r.physicsS.toFixed(3)} | ${r.populationOverPhysics.toFixed(1)}× | ${r.separateCpuS.toFixed(2)} | ${r.populationCpuS.toFixed(2)} | ${r.cpuSpeedup.toFixed(2)}× |`,
     );
 }
 
@@ -191,6 +256,7 @@ if (values.json)
         rounds,
         unit: 's per iteration (median)',
         rows,
+        trpoSr: { algo: 'trpo-sr', rows: trpoRows },
         updates,
         webgpu,
       },
@@ -199,17 +265,19 @@ if (values.json)
     ),
   );
 else {
-  console.log(
-    `One DDPG-SR-A update (batch 64 per seed, HalfCheetah sizes, 10 PGD steps), CPU, medians of ${updateRounds} interleaved rounds`,
-  );
-  console.log(
-    '| S | S single updates (ms) | one stacked update (ms) | speedup | S single updates (CPU ms) | one stacked update (CPU ms) | speedup (CPU) |',
-  );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|');
-  for (const u of updates)
+  if (updates.length > 0) {
     console.log(
-      `| ${u.S} | ${u.singleUpdatesMs.toFixed(2)} | ${u.stackedUpdateMs.toFixed(2)} | ${u.speedup.toFixed(2)}× | ${u.singleUpdatesCpuMs.toFixed(2)} | ${u.stackedUpdateCpuMs.toFixed(2)} | ${u.cpuSpeedup.toFixed(2)}× |`,
+      `One DDPG-SR-A update (batch 64 per seed, HalfCheetah sizes, 10 PGD steps), CPU, medians of ${updateRounds} interleaved rounds`,
     );
+    console.log(
+      '| S | S single updates (ms) | one stacked update (ms) | speedup | S single updates (CPU ms) | one stacked update (CPU ms) | speedup (CPU) |',
+    );
+    console.log('|---:|---:|---:|---:|---:|---:|---:|');
+    for (const u of updates)
+      console.log(
+        `| ${u.S} | ${u.singleUpdatesMs.toFixed(2)} | ${u.stackedUpdateMs.toFixed(2)} | ${u.speedup.toFixed(2)}× | ${u.singleUpdatesCpuMs.toFixed(2)} | ${u.stackedUpdateCpuMs.toFixed(2)} | ${u.cpuSpeedup.toFixed(2)}× |`,
+      );
+  }
   if (webgpu) {
     console.log('');
     console.log(`One stacked DDPG-SR-A update on WebGPU (${webgpu.adapter}), median of 5 rounds`);
@@ -221,16 +289,12 @@ else {
       ),
     );
   }
-  console.log('');
-  console.log(
+  printIterationTable(
     `DDPG-SR-A on ${values.env}, CPU, 1 thread: seconds per iteration of ${steps} env steps and ${steps / 2} updates per seed (batch 64), median of ${rounds}`,
+    rows,
   );
-  console.log(
-    '| S | S separate trainers (s) | population (s) | speedup | physics floor (s) | population / floor | separate (CPU s) | population (CPU s) | speedup (CPU) |',
+  printIterationTable(
+    `TRPO-SR on ${values.env}, CPU, 1 thread: seconds per iteration of ${steps} env steps and one policy step per seed, median of ${rounds}`,
+    trpoRows,
   );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const r of rows)
-    console.log(
-      `| ${r.S} | ${r.separateS.toFixed(2)} | ${r.populationS.toFixed(2)} | ${r.speedup.toFixed(2)}× | ${r.physicsS.toFixed(3)} | ${r.populationOverPhysics.toFixed(1)}× | ${r.separateCpuS.toFixed(2)} | ${r.populationCpuS.toFixed(2)} | ${r.cpuSpeedup.toFixed(2)}× |`,
-    );
 }

@@ -81,7 +81,9 @@ export function compileEnabled(): boolean {
 
 /** A fresh copy of a program's result (on the device for asynchronous backends). */
 function copyOf(backend: Backend, s: Storage): Storage {
-  if (backend.synchronous) return backend.upload(backend.readSync(s));
+  // readSync may return a view into WebAssembly memory that upload's allocation can grow
+  // (detaching the view): copy it out first
+  if (backend.synchronous) return backend.upload(backend.readSync(s).slice());
   const c = backend.fill(s.dtype, s.size, 0);
   backend.assign(c, s);
   return c;

@@ -17,6 +17,7 @@ import type { DdpgConfig } from '../ddpg/config.js';
 import { createDdpgPopulationRun, createDdpgSingleRun } from '../ddpg/population-run.js';
 import { ALGOS } from '../trpo/config.js';
 import { TrpoTrainer } from '../trpo/trpo.js';
+import { createTrpoPopulationRun } from '../trpo/population-run.js';
 import { loadTrpoCheckpoint, saveTrpoCheckpoint } from './checkpoint.js';
 
 export type { RunSettings };
@@ -160,6 +161,8 @@ export const TRPO_ALGORITHM: Algorithm = {
   ],
   resumeOverridable: ['iterations'],
   create: async (config) => new TrpoRun(await TrpoTrainer.create(config as TrpoConfig)),
+  createPopulation: (configs) =>
+    createTrpoPopulationRun(configs as readonly TrpoConfig[], (t) => new TrpoRun(t)),
   line: (s, total) =>
     `iter ${s.Iteration}/${total}  steps ${s.EnvSteps}  avg return ${fmt(s.AverageReturn!)}  kl ${s.MeanKL!.toExponential(2)}  ${(s.TimeSampling! + s.TimeOptimize!).toFixed(2)} s`,
 };

@@ -7,7 +7,10 @@ import type { Tensor } from '../../autograd/index.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
-/** log π(a|s) per row: −½ Σ ((a−μ)/σ)² − Σ log σ − ½ d log 2π. mean/actions [B, d], logStd [d] → [B]. */
+/**
+ * log π(a|s) per row: −½ Σ ((a−μ)/σ)² − Σ log σ − ½ d log 2π. mean/actions [B, d], logStd
+ * [d] → [B]; for a population, mean/actions [S, B, d], logStd [S, 1, d] → [S, B].
+ */
 export function gaussianLogLikelihood(mean: Tensor, logStd: Tensor, actions: Tensor): Tensor {
   const d = mean.shape[mean.ndim - 1]!;
   const z = actions.sub(mean).mul(logStd.neg().exp());
@@ -15,7 +18,7 @@ export function gaussianLogLikelihood(mean: Tensor, logStd: Tensor, actions: Ten
     .square()
     .sum(-1)
     .mul(-0.5)
-    .sub(logStd.sum())
+    .sub(logStd.ndim === 1 ? logStd.sum() : logStd.sum(-1))
     .sub(0.5 * d * LOG_2PI);
 }
 

@@ -14,6 +14,9 @@ import type { Env, NormalizeObservation } from '../../envs/index.js';
 import { Rng, type RngState } from '../../util/rng.js';
 import type { GaussianMlpPolicy } from './gaussian-policy.js';
 
+/** What a sampler asks of the policy: σ and μ(s) per step (a population serves it in lockstep). */
+export type SamplingPolicy = Pick<GaussianMlpPolicy, 'std' | 'meanAt'>;
+
 /** One stretch of consecutive steps of one episode inside a batch. */
 export interface Segment {
   start: number;
@@ -112,7 +115,7 @@ export class OnPolicySampler {
   }
 
   /** Runs the stochastic policy for exactly `size` steps. */
-  async sample(policy: GaussianMlpPolicy, size: number): Promise<Batch> {
+  async sample(policy: SamplingPolicy, size: number): Promise<Batch> {
     if (!this.started) this.beginEpisode();
     const { obsDim, actDim } = this;
     const batch = emptyBatch(size, obsDim, actDim);

@@ -34,7 +34,7 @@ import { GaussianMlpPolicy, type PolicyParams } from './gaussian-policy.js';
 import { backtrackingLineSearch } from './line-search.js';
 import { dot, readFlat } from '../params.js';
 import { fisherVectorProduct, meanKlFromCurrent } from './fisher.js';
-import { type Batch, OnPolicySampler, type SamplerSnapshot } from './sampler.js';
+import { type Batch, OnPolicySampler, type SamplerSnapshot, type SamplingPolicy } from './sampler.js';
 import { WholePathSampler, type WholePathSnapshot } from './whole-path-sampler.js';
 import { findPerturbation, innerMaxSettings } from '../smoothness/index.js';
 import { type StepInputs, trpoObjective } from './objective.js';
@@ -61,6 +61,26 @@ export interface IterationStats {
   CGResidual: number;
   TimeSampling: number;
   TimeOptimize: number;
+}
+
+/** The progress columns of one policy step (steps 3 and 4). */
+export type PolicyStepStats = Pick<
+  IterationStats,
+  | 'Entropy'
+  | 'MeanKL'
+  | 'SurrogateBefore'
+  | 'SurrogateAfter'
+  | 'SmoothnessReg'
+  | 'PerturbationLinf'
+  | 'LineSearchSteps'
+  | 'CGResidual'
+>;
+
+/** Step 2's results: the policy step's advantages, and the baseline's targets. */
+export interface Advantages {
+  advantages: Float64Array;
+  returns: Float64Array;
+  bootstrap: number[];
 }
 
 /** Per-parameter gradient norms of one iteration (grads.csv). */
@@ -147,14 +167,28 @@ export class TrpoTrainer {
 
   /** One TRPO / TRPO-SR iteration; returns its progress row (EvalReturn NaN unless evaluated). */
   async iterate(): Promise<IterationStats> {
-    const c = this.config;
     const t0 = performance.now();
-
     // 1. sample
-    const batch = await this.sampler.sample(this.policy, c.batchSize);
-    const t1 = performance.now();
+    const batch = await this.sample(this.policy);
+    return this.learnFrom(batch, t0, performance.now());
+  }
 
-    // 2. advantages (the baseline is the one fitted at the end of the previous iteration)
+  /** Step 1 with the given policy (a population passes its lockstep view of this member's policy). */
+  sample(policy: SamplingPolicy): Promise<Batch> {
+    return this.sampler.sample(policy, this.config.batchSize);
+  }
+
+  /** Steps 2–5 on a sampled batch; t0 and t1 bracket the sampling (TimeSampling). */
+  async learnFrom(batch: Batch, t0: number, t1: number): Promise<IterationStats> {
+    const adv = await this.advantagesOf(batch);
+    // 3 + 4. the policy step
+    const step = await this.policyStep(batch, adv.advantages);
+    return this.finishIteration(batch, adv, step, t0, t1);
+  }
+
+  /** Step 2: advantages (the baseline is the one fitted at the end of the previous iteration). */
+  async advantagesOf(batch: Batch): Promise<Advantages> {
+    const c = this.config;
     const values = await this.baseline.predict(batch.obs, batch.t, batch.size);
     const bootstrap = await this.bootstrapValues(batch);
     const { advantages, returns } = gae(
@@ -165,16 +199,22 @@ export class TrpoTrainer {
       c.discount,
       c.gaeLambda,
     );
-    const adv = c.centerAdvantages ? centered(advantages) : advantages;
+    return { advantages: c.centerAdvantages ? centered(advantages) : advantages, returns, bootstrap };
+  }
 
-    // 3 + 4. the policy step
-    const step = await this.policyStep(batch, adv);
-
-    // 5. baseline
+  /** Step 5 (the baseline) after the policy step, and the iteration's progress row. */
+  async finishIteration(
+    batch: Batch,
+    adv: Advantages,
+    step: PolicyStepStats,
+    t0: number,
+    t1: number,
+  ): Promise<IterationStats> {
+    const c = this.config;
     const targets =
       c.baselineTarget === 'discounted-returns'
-        ? discountedReturns(batch.rewards, batch.segments, bootstrap, c.discount)
-        : returns;
+        ? discountedReturns(batch.rewards, batch.segments, adv.bootstrap, c.discount)
+        : adv.returns;
     await this.baseline.fit(batch.obs, batch.t, targets, batch.size);
     const t2 = performance.now();
 
@@ -241,22 +281,7 @@ export class TrpoTrainer {
     { name: 'trpo loss and gradient', fuse: true },
   );
 
-  private async policyStep(
-    batch: Batch,
-    adv: Float64Array,
-  ): Promise<
-    Pick<
-      IterationStats,
-      | 'Entropy'
-      | 'MeanKL'
-      | 'SurrogateBefore'
-      | 'SurrogateAfter'
-      | 'SmoothnessReg'
-      | 'PerturbationLinf'
-      | 'LineSearchSteps'
-      | 'CGResidual'
-    >
-  > {
+  private async policyStep(batch: Batch, adv: Float64Array): Promise<PolicyStepStats> {
     const c = this.config;
     const policy = this.policy;
     const params = policy.paramList();

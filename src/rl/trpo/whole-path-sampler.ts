@@ -15,8 +15,7 @@
  */
 import type { Env, NormalizeObservation } from '../../envs/index.js';
 import { Rng, type RngState } from '../../util/rng.js';
-import type { GaussianMlpPolicy } from './gaussian-policy.js';
-import { type Batch, emptyBatch } from './sampler.js';
+import { type Batch, emptyBatch, type SamplingPolicy } from './sampler.js';
 
 export interface WholePathSnapshot {
   rng: RngState;
@@ -58,7 +57,7 @@ export class WholePathSampler {
   }
 
   /** Whole paths of the stochastic policy until those completed hold ≥ `size` steps. */
-  async sample(policy: GaussianMlpPolicy, size: number): Promise<Batch> {
+  async sample(policy: SamplingPolicy, size: number): Promise<Batch> {
     const std = await policy.std();
     const clocks = new Array<number>(this.envs).fill(0);
     const paths: Path[] = [];
@@ -81,7 +80,7 @@ export class WholePathSampler {
     }
   }
 
-  private async rollPath(policy: GaussianMlpPolicy, std: Float64Array, env: number): Promise<Path> {
+  private async rollPath(policy: SamplingPolicy, std: Float64Array, env: number): Promise<Path> {
     const { actDim } = this;
     const { low, high } = this.env.actionSpace;
     const path: Path = { obs: [], actions: [], rewards: [], end: 0, env };

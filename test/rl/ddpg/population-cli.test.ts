@@ -2,7 +2,7 @@
  * `sr2l train --algo ddpg-sr-a --seeds 0-2`: one process writes out/s0, s1, s2, each in
  * a single run's format and equal to that seed's own `--seed k` run (progress rows bit for
  * bit, timings aside; same checkpoint files); the population resumes as a whole and is
- * refused with other seeds; bad seed lists and unsupported algorithms stop with a clear error.
+ * refused with other seeds; bad seed lists stop with a clear error.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,27 +88,12 @@ describe('sr2l train --seeds', () => {
     expect(rows(join(out, 's1')).map((r) => r.Iteration)).toEqual([1, 2, 3]);
   }, 120_000);
 
-  it('refuses --seed with --seeds, bad lists, and algorithms without populations', async () => {
+  it('refuses --seed with --seeds and bad lists', async () => {
     const out = join(root, 'bad');
     expect(await main(['train', ...tiny, '--seeds', '0-2', '--seed', '1', '--out', out])).toBe(2);
     expect(cons.err()).toMatch(/--seeds lists every seed; drop --seed/);
     expect(await main(['train', ...tiny, '--seeds', '2-0', '--out', out])).toBe(2);
     expect(cons.err()).toMatch(/runs backwards/);
-    expect(
-      await main([
-        'train',
-        '--algo',
-        'trpo',
-        '--env',
-        'Pendulum-v1',
-        '--seeds',
-        '0-1',
-        '--out',
-        out,
-        '--quiet',
-      ]),
-    ).toBe(2);
-    expect(cons.err()).toMatch(/trpo, trpo-sr do not train as a population yet/);
     expect(existsSync(join(out, 's0', 'progress.csv'))).toBe(false);
   });
 });

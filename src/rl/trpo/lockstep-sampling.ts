@@ -1,0 +1,90 @@
+/**
+ * The members of a TRPO population sample in lockstep: each member's sampler runs its own
+ * code (its env, its random streams, its episode bookkeeping) and asks its policy for μ(s)
+ * one step at a time; this barrier holds each request until every member still sampling
+ * has asked, then answers all of them with one forward pass of the stacked policy. Member
+ * k's answer is slice k, which the stacked kernels compute exactly as member k's own
+ * policy would, so each sampler sees its single run's numbers.
+ */
+import * as sr from '../../autograd/index.js';
+import type { SamplingPolicy } from './sampler.js';
+import type { StackedGaussianMlpPolicy } from './stacked-gaussian-policy.js';
+
+interface Request {
+  obs: Float64Array;
+  out: Float64Array;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+export class LockstepSampling {
+  private readonly pending = new Map<number, Request>();
+  /** members inside `run` whose sampling has not finished */
+  private readonly sampling = new Set<number>();
+  private firing = false;
+
+  constructor(private readonly policy: StackedGaussianMlpPolicy) {}
+
+  /** Runs `sample(k, view)` for every member k at once; member k's outcome at k (a failure stays its own). */
+  async run<T>(
+    members: readonly number[],
+    sample: (k: number, policy: SamplingPolicy) => Promise<T>,
+  ): Promise<PromiseSettledResult<T>[]> {
+    for (const k of members) this.sampling.add(k);
+    return Promise.allSettled(
+      members.map(async (k) => {
+        try {
+          return await sample(k, this.view(k));
+        } finally {
+          // a member that is done (or failed) no longer holds the others back
+          this.sampling.delete(k);
+          this.fireWhenReady();
+        }
+      }),
+    );
+  }
+
+  /** Member k's policy as its sampler sees it. */
+  private view(k: number): SamplingPolicy {
+    return {
+      std: async () => {
+        const logStd = sr.noGrad(() => this.policy.logStd.slice([k], [k + 1]));
+        return Float64Array.from(await logStd.data(), Math.exp);
+      },
+      meanAt: (obs, out) =>
+        new Promise<void>((resolve, reject) => {
+          this.pending.set(k, { obs, out, resolve, reject });
+          this.fireWhenReady();
+        }),
+    };
+  }
+
+  private fireWhenReady(): void {
+    if (this.firing || this.pending.size === 0) return;
+    for (const k of this.sampling) if (!this.pending.has(k)) return;
+    const batch = new Map(this.pending);
+    this.pending.clear();
+    this.firing = true;
+    this.forward(batch)
+      .then(
+        () => batch.forEach((r) => r.resolve()),
+        (e: unknown) => batch.forEach((r) => r.reject(e)),
+      )
+      .finally(() => {
+        this.firing = false;
+        this.fireWhenReady();
+      });
+  }
+
+  /** One stacked forward pass for every waiting member (the others' rows are zeros, unused). */
+  private async forward(batch: Map<number, Request>): Promise<void> {
+    const { population: s, obsDim, actDim } = this.policy;
+    const data = new Float64Array(s * obsDim);
+    for (const [k, r] of batch) data.set(r.obs, k * obsDim);
+    const { dtype, backend } = this.policy.logStd;
+    const mu = sr.noGrad(() => this.policy.mean(sr.tensor(data, { shape: [s, 1, obsDim], dtype, backend })));
+    const m = await mu.data();
+    mu.dispose();
+    for (const [k, r] of batch) for (let i = 0; i < actDim; i++) r.out[i] = m[k * actDim + i]!;
+  }
+}
