@@ -70,7 +70,7 @@ export class TrpoPopulation {
       this.members[k]!.sample(view),
     );
     const t1 = performance.now();
-    // not disposed: with one member, stacking aliases member 0's own tensors (left to GC)
+    // not disposed: the acting copy is small and its storage is left to GC
     const rows = this.members.map((m): Record<string, number> => ({
       Iteration: m.iteration,
       EnvSteps: m.envSteps,

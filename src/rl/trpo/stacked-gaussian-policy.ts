@@ -5,10 +5,10 @@
  * rngs[k] exactly as the single policy does, and the parameter names are the single
  * policy's, so member k's state dict (nn/population.ts) loads into a GaussianMlpPolicy.
  */
-import * as sr from '../../autograd/index.js';
 import type { Tensor } from '../../autograd/index.js';
 import { Module, StackedMLP, type RngLike } from '../../nn/index.js';
 import { stackedLinear } from '../../autograd/ops/stacked-linear.js';
+import { stackMembers } from '../../nn/population.js';
 import { GaussianMlpPolicy, type GaussianPolicyOptions, type PolicyParams } from './gaussian-policy.js';
 
 export class StackedGaussianMlpPolicy extends Module {
@@ -28,8 +28,14 @@ export class StackedGaussianMlpPolicy extends Module {
     this.obsDim = members[0]!.obsDim;
     this.actDim = members[0]!.actDim;
     this.net = this.registerModule('mean', new StackedMLP(members.map((m) => m.net)));
-    const logStds = members.map((m) => m.logStd.detach());
-    this.logStd = this.registerParameter('logStd', sr.noGrad(() => sr.stack(logStds)).detach());
+    this.logStd = this.registerParameter(
+      'logStd',
+      stackMembers(
+        'StackedGaussianMlpPolicy',
+        'logStd',
+        members.map((m) => m.logStd),
+      ),
+    );
   }
 
   /** Member k initialized as `new GaussianMlpPolicy({ ...opts, rng: rngs[k] })`, for every k. */
