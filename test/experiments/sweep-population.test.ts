@@ -4,8 +4,8 @@
  * (`--population off`); finished members are skipped and the rest still train together;
  * tasks group as tasks.ts documents; a Slurm task of a population is idempotent.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { validateSweepConfig, type SweepConfig } from '../../src/experiments/config.js';
 import { planSweep } from '../../src/experiments/plan.js';
@@ -13,6 +13,7 @@ import { exists } from '../../src/experiments/run-files.js';
 import { runTask } from '../../src/experiments/slurm/task.js';
 import { runSweep, type SweepEvent } from '../../src/experiments/sweep.js';
 import { planTasks } from '../../src/experiments/tasks.js';
+import { populationFolder, trainingUnits } from '../../src/experiments/units.js';
 import { main } from '../../src/cli/index.js';
 import { captureConsole } from '../helpers/console.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
@@ -146,4 +147,106 @@ describe('sweep --population', () => {
       );
     expect(await exists(join(runDir(pop, 0), 'sweep-done.json'))).toBe(true);
   }, 120_000);
+});
+
+/** The same sweep trained by a stand-in population trainer (fixtures/fake-population-train.mjs). */
+function fakeSweep(out: string, options: Record<string, unknown> = {}): SweepConfig {
+  return validateSweepConfig({
+    name: 'fake-pop',
+    out,
+    envs: ['Pendulum-v1'],
+    algorithms: ['ddpg'],
+    seeds: 3,
+    iterations: 3,
+    stepsPerIteration: 10,
+    options,
+    command: [process.execPath, resolve('test/experiments/fixtures/fake-population-train.mjs')],
+  });
+}
+
+const fakeDir = (out: string, seed: number): string =>
+  join(out, 'Pendulum-v1', 'ddpg', 'default', `seed-${seed}`);
+
+describe('sweep --population: faults, stalls and partly finished tasks', () => {
+  test("a member's failed.json fails that run only; the next start trains it alone and the finished ones are skipped", async () => {
+    const out = await tempDir();
+    const events: SweepEvent[] = [];
+    const s = await runSweep(fakeSweep(out, { failSeed: 1 }), {
+      defaultCommand: [],
+      onEvent: (e) => events.push(e),
+    });
+    expect(s.failed).toEqual(['Pendulum-v1/ddpg/default/seed-1']);
+    expect(s.completed.sort()).toEqual([
+      'Pendulum-v1/ddpg/default/seed-0',
+      'Pendulum-v1/ddpg/default/seed-2',
+    ]);
+    const fail = events.find((e) => e.kind === 'fail');
+    expect(fail?.kind === 'fail' && fail.log).toMatch(
+      /stopped by a fault \(failed\.json\): .*non-finite critic/,
+    );
+    expect(await exists(join(fakeDir(out, 1), 'sweep-failed.json'))).toBe(true);
+    const cons = captureConsole();
+    expect(await main(['sweep', 'status', out])).toBe(1);
+    expect(cons.out()).toMatch(/^Pendulum-v1\/ddpg\/default\/seed-1 +failed +2\/3 +0 +exit code 1$/m);
+    // again: seed 1 alone (its own argv; the trainer refuses to resume it), seeds 0 and 2 skipped
+    const again = await runSweep(fakeSweep(out, { failSeed: 1 }), { defaultCommand: [] });
+    expect(again.skipped.sort()).toEqual([
+      'Pendulum-v1/ddpg/default/seed-0',
+      'Pendulum-v1/ddpg/default/seed-2',
+    ]);
+    expect(again.failed).toEqual(['Pendulum-v1/ddpg/default/seed-1']);
+    expect((await readFile(join(fakeDir(out, 1), 'train.log'), 'utf8')).split('\n=== ').at(-1)).toMatch(
+      / --resume \S+seed-1 --iterations 3\n[^]*stopped by a fault/,
+    );
+  }, 30_000);
+
+  test('a stalled population is killed and resumed as a whole; its runs end as uninterrupted ones', async () => {
+    const [stalled, straight] = [await tempDir(), await tempDir()];
+    const events: SweepEvent[] = [];
+    const s = await runSweep(fakeSweep(stalled, { hangAt: 1 }), {
+      defaultCommand: [],
+      stallSeconds: 1,
+      onEvent: (e) => events.push(e),
+    });
+    expect(s.completed).toHaveLength(3);
+    const stalls = events.filter((e) => e.kind === 'stalled');
+    expect(stalls.map((e) => e.kind === 'stalled' && [e.iteration, e.restart])).toEqual([
+      [1, true],
+      [1, true],
+      [1, true],
+    ]);
+    expect(await readFile(join(fakeDir(stalled, 0), 'train.log'), 'utf8')).toMatch(
+      /stalled: no new progress row for 1 s after iteration 1[^]* --resume \S+population-0-2 --iterations 3/,
+    );
+    await runSweep(fakeSweep(straight), { defaultCommand: [] });
+    for (const seed of [0, 1, 2])
+      expect(await readFile(join(fakeDir(stalled, seed), 'progress.csv'), 'utf8')).toBe(
+        await readFile(join(fakeDir(straight, seed), 'progress.csv'), 'utf8'),
+      );
+  }, 30_000);
+
+  test('a task trains its fresh runs together, resumes runs at the same checkpoint together, and the rest alone', async () => {
+    const out = await tempDir();
+    const cfg = validateSweepConfig({
+      name: 'units',
+      out,
+      envs: ['Pendulum-v1'],
+      algorithms: ['ddpg'],
+      seeds: 6,
+      iterations: 3,
+    });
+    const runs = planSweep(cfg, []);
+    const checkpoint = async (seed: number, iteration: number): Promise<void> => {
+      await mkdir(join(runs[seed]!.dir, 'checkpoints'), { recursive: true });
+      await writeFile(join(runs[seed]!.dir, 'checkpoints', 'latest.json'), JSON.stringify({ iteration }));
+    };
+    await checkpoint(0, 2);
+    await checkpoint(2, 1);
+    await checkpoint(3, 2);
+    await checkpoint(5, 2);
+    await writeFile(join(runs[5]!.dir, 'failed.json'), '{}');
+    const units = await trainingUnits(runs);
+    expect(units.map((u) => u.map((r) => r.seed))).toEqual([[0, 3], [1, 4], [2], [5]]);
+    expect(populationFolder(units[1]!)).toBe(join(out, 'Pendulum-v1', 'ddpg', 'default', 'population-1,4'));
+  });
 });
