@@ -110,5 +110,14 @@ describe('sr2l train --seeds', () => {
     ).toBe(2);
     expect(cons.err()).toMatch(/trpo, trpo-sr do not train as a population yet/);
     expect(existsSync(join(out, 's0', 'progress.csv'))).toBe(false);
+    // --member-dirs: one folder per seed, and only with --seeds
+    const dirs = ['--member-dirs', `${join(root, 'm0')},${join(root, 'm1')}`];
+    expect(await main(['train', ...tiny, '--seeds', '0-2', ...dirs, '--out', out])).toBe(2);
+    expect(cons.err()).toMatch(
+      /--member-dirs names 2 folders for 3 seeds \(0-2\); give one per seed, in order/,
+    );
+    expect(await main(['train', ...tiny, '--seed', '0', ...dirs, '--out', out])).toBe(2);
+    expect(cons.err()).toMatch(/--member-dirs names the folders of the --seeds members; add --seeds/);
+    expect(existsSync(join(root, 'm0'))).toBe(false);
   });
 });
