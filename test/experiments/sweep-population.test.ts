@@ -225,6 +225,23 @@ describe('sweep --population: faults, stalls and partly finished tasks', () => {
       );
   }, 30_000);
 
+  test('--task K groups as the submission did: its flags, else sweep.json (one run per task when it predates populations)', async () => {
+    const [fresh, old] = [await tempDir(), await tempDir()];
+    const task0 = await runTask(fakeSweep(fresh), 0, { defaultCommand: [], env: {} });
+    expect(task0.runs.map((r) => r.seed)).toEqual([0, 1, 2]);
+    expect(task0.done).toHaveLength(3);
+    const cfg = fakeSweep(old);
+    await writeFile(join(old, 'sweep.json'), JSON.stringify({ config: cfg, runs: planSweep(cfg, []) }));
+    const task1 = await runTask(cfg, 1, { defaultCommand: [], env: {} });
+    expect(task1.runs.map((r) => r.seed)).toEqual([1]);
+    const flagged = await runTask(cfg, 0, {
+      defaultCommand: [],
+      env: {},
+      grouping: { population: 'auto', maxPopulation: 2 },
+    });
+    expect(flagged.runs.map((r) => r.seed)).toEqual([0, 1]);
+  }, 30_000);
+
   test('a task trains its fresh runs together, resumes runs at the same checkpoint together, and the rest alone', async () => {
     const out = await tempDir();
     const cfg = validateSweepConfig({

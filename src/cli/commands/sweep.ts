@@ -135,7 +135,10 @@ the end of their log; the others go on. Exit codes: 0 done (or submitted), 1 a r
       if (e instanceof ConfigError) throw new UsageError(e.message);
       throw e;
     }
-    if (task !== undefined) return runTaskCommand(cfg, Number(task), stallSeconds, grouping);
+    // a task without the flags groups as its sweep.json says (scripts from before populations)
+    const explicit = values.population !== undefined || values['max-population'] !== undefined;
+    if (task !== undefined)
+      return runTaskCommand(cfg, Number(task), stallSeconds, explicit ? grouping : undefined);
     const only = runFilter(cfg, values);
     if (slurmOptions) {
       let sweep;
@@ -209,7 +212,7 @@ async function runTaskCommand(
   cfg: SweepConfig,
   index: number,
   stallSeconds: number | undefined,
-  grouping: Grouping,
+  grouping: Grouping | undefined,
 ): Promise<number> {
   let summary;
   try {

@@ -16,9 +16,10 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import type { SweepConfig } from '../config.js';
 import { planSweep, type PlannedRun } from '../plan.js';
-import { RUN_DONE, exists } from '../run-files.js';
+import { RUN_DONE, SWEEP_INDEX, exists } from '../run-files.js';
 import { DEFAULT_STALL_SECONDS, launchTask, type SweepEvent } from '../sweep.js';
-import { DEFAULT_GROUPING, type Grouping, planTasks, taskRuns } from '../tasks.js';
+import { DEFAULT_GROUPING, type Grouping, UNGROUPED, planTasks, taskRuns } from '../tasks.js';
+import { readSweepIndex } from './status.js';
 import { requeue as scontrolRequeue } from './client.js';
 
 export class TaskError extends Error {
@@ -31,7 +32,10 @@ export interface TaskOptions {
   onEvent?: (e: SweepEvent) => void;
   stallSeconds?: number;
   stallRestarts?: number;
-  /** how the plan groups into tasks: the submission's (the script passes it) */
+  /**
+   * how the plan groups into tasks: the submission's (the script passes it); absent: as
+   * `<out>/sweep.json` records it (one run per task for a sweep.json older than populations)
+   */
   grouping?: Grouping;
   /** the job environment (default process.env): SLURM_ARRAY_JOB_ID, SLURM_ARRAY_TASK_ID, SLURM_JOB_ID */
   env?: NodeJS.ProcessEnv;
@@ -58,11 +62,17 @@ export function slurmJobId(env: NodeJS.ProcessEnv): string | null {
   return env.SLURM_JOB_ID ?? null;
 }
 
+/** The grouping `<out>/sweep.json` records (the default when there is none yet). */
+async function recordedGrouping(out: string): Promise<Grouping> {
+  if (!(await exists(join(out, SWEEP_INDEX)))) return DEFAULT_GROUPING;
+  return (await readSweepIndex(out)).grouping ?? UNGROUPED;
+}
+
 export async function runTask(cfg: SweepConfig, index: number, opts: TaskOptions): Promise<TaskSummary> {
   const root = opts.root ?? process.cwd();
   const command = cfg.command ?? opts.defaultCommand;
   const plan = planSweep(cfg, command, root);
-  const grouping = opts.grouping ?? DEFAULT_GROUPING;
+  const grouping = opts.grouping ?? (await recordedGrouping(resolve(root, cfg.out)));
   const runs = taskRuns(plan, index, grouping);
   if (!runs)
     throw new TaskError(
