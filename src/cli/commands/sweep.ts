@@ -52,8 +52,8 @@ export const sweep: Command = {
                    starting or submitting anything
 
 Slurm (docs/slurm.md): --executor slurm writes <out>/slurm/sweep.sbatch and submits one job
-array, one task per run or population; each task runs \`sr2l sweep FILE --task K\`, which skips a finished
-run and resumes a partial one.
+array, one task per run or population; each task runs \`sr2l sweep FILE --task K\`, which
+skips a finished run and resumes a partial one.
   --executor local|slurm  where the runs train (default local: child processes here)
   --partition P    --time T (Slurm's forms: M, H:M:S, D-H, ...)    --mem M (e.g. 4G)
   --cpus-per-task N  (default 1)    --max-parallel N  tasks running at once (the array's %N)
