@@ -5,6 +5,8 @@
  *           [--<kebab-option> VALUE ...]     (a true boolean is a bare flag, false is left out;
  *                                            a value starting with '-' goes as --option=VALUE)
  *   resume: <command> --resume DIR --iterations N
+ * A population of a setting's seeds (tasks.ts, units.ts) trains with the same flags, --seed
+ * replaced by `--seeds S1,S2,... --member-dirs DIR1,DIR2,...` and --out by its population folder.
  * The sweep resumes when DIR has a checkpoint (checkpoints/latest.json) and otherwise
  * starts fresh; --force only replaces a folder the trainer left before its first checkpoint.
  */
@@ -52,6 +54,35 @@ export function optionArgs(options: TrainOptions): string[] {
 }
 
 /**
+ * `sr2l train` from scratch for `run`'s setting: `seedArgs` says which seeds (`--seed S`, or
+ * `--seeds ... --member-dirs ...` for a population) and `out` where.
+ */
+export function freshArgv(
+  command: readonly string[],
+  cfg: Pick<SweepConfig, 'iterations' | 'stepsPerIteration'>,
+  run: Pick<PlannedRun, 'algo' | 'env' | 'options'>,
+  seedArgs: readonly string[],
+  out: string,
+): string[] {
+  return [
+    ...command,
+    ...['--algo', run.algo, '--env', run.env, ...seedArgs],
+    ...['--iterations', String(cfg.iterations), STEPS_FLAG[run.algo], String(cfg.stepsPerIteration)],
+    ...['--out', out, '--force'],
+    ...optionArgs(run.options),
+  ];
+}
+
+/** `sr2l train --resume DIR`, to the sweep's iteration count. */
+export function resumeArgv(
+  command: readonly string[],
+  cfg: Pick<SweepConfig, 'iterations'>,
+  dir: string,
+): string[] {
+  return [...command, '--resume', dir, '--iterations', String(cfg.iterations)];
+}
+
+/**
  * Expands the product seed-major (seed, then env, algorithm, setting), so a sweep stopped
  * part way holds the same number of seeds for every cell rather than all seeds of the first
  * envs. `root` anchors a relative `out`.
@@ -66,15 +97,9 @@ export function planSweep(cfg: SweepConfig, command: readonly string[], root = p
           const id = `${env}/${algo}/${setting.name}/seed-${seed}`;
           const dir = join(out, env, algo, setting.name, `seed-${seed}`);
           const options = { ...cfg.options, ...cfg.algorithmOptions[algo], ...setting.options };
-          const argv = [
-            ...command,
-            ...['--algo', algo, '--env', env, '--seed', String(seed)],
-            ...['--iterations', String(cfg.iterations), STEPS_FLAG[algo], String(cfg.stepsPerIteration)],
-            ...['--out', dir, '--force'],
-            ...optionArgs(options),
-          ];
-          const resumeArgv = [...command, '--resume', dir, '--iterations', String(cfg.iterations)];
-          runs.push({ id, dir, env, algo, setting: setting.name, seed, options, argv, resumeArgv });
+          const argv = freshArgv(command, cfg, { algo, env, options }, ['--seed', String(seed)], dir);
+          const resume = resumeArgv(command, cfg, dir);
+          runs.push({ id, dir, env, algo, setting: setting.name, seed, options, argv, resumeArgv: resume });
         }
   return runs;
 }

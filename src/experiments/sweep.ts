@@ -1,5 +1,7 @@
 /**
- * `sr2l sweep`: runs a planned sweep as separate training processes, `workers` at a time.
+ * `sr2l sweep`: runs a planned sweep as separate training processes, `workers` at a time,
+ * one process per task (tasks.ts: one run, or the seeds of one setting as a population,
+ * `train --seeds`; units.ts decides which unfinished runs of a task train together).
  * Finished runs (sweep-done.json) are skipped; a run with a checkpoint is resumed from it
  * (`train --resume`), any other one starts fresh. The trainer checkpoints every iteration,
  * so killing and restarting a sweep loses, per running run, at most the iteration in
@@ -21,6 +23,9 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { SweepConfig } from './config.js';
 import { type PlannedRun, planSweep } from './plan.js';
+import { DEFAULT_GROUPING, type Grouping, planTasks } from './tasks.js';
+import { populationArgv, trainingUnits } from './units.js';
+import { FAILED_RECORD } from '../rl/population/train-population.js';
 import { acquireRunLock, processAlive, RunLockedError } from '../rl/run/run-lock.js';
 import {
   RUN_DONE,
@@ -78,6 +83,8 @@ export interface SweepOptions {
    * first seeds of the envs that matter most; sweep.json still lists the whole plan.
    */
   only?: RunFilter;
+  /** which runs train together as populations (default: auto, at most 10 seeds) */
+  grouping?: Grouping;
 }
 
 export interface RunFilter {
@@ -119,7 +126,9 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
     throw new RangeError(`stall restarts must be an integer ≥ 0, got ${stallRestarts}`);
   const root = opts.root ?? process.cwd();
   const out = resolve(root, cfg.out);
-  const plan = planSweep(cfg, cfg.command ?? opts.defaultCommand, root);
+  const command = cfg.command ?? opts.defaultCommand;
+  const plan = planSweep(cfg, command, root);
+  const grouping = opts.grouping ?? DEFAULT_GROUPING;
   const runs = plan.filter((r) => selectedBy(opts.only, r));
   const emit = opts.onEvent ?? (() => {});
   await mkdir(out, { recursive: true });
@@ -134,21 +143,28 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    await writeSweepIndex(out, cfg, plan);
+    await writeSweepIndex(out, cfg, plan, grouping);
     const summary: SweepSummary = { out, runs, skipped: [], completed: [], failed: [], interrupted: false };
-    const queue: PlannedRun[] = [];
-    for (const run of runs) {
-      if (await exists(join(run.dir, RUN_DONE))) {
-        summary.skipped.push(run.id);
-        emit({ kind: 'skip', run });
-      } else queue.push(run);
+    // one entry per task: its selected, unfinished runs
+    const tasks: PlannedRun[][] = [];
+    for (const task of planTasks(plan, grouping)) {
+      const todo: PlannedRun[] = [];
+      for (const run of task.runIds.map((id) => plan.find((r) => r.id === id)!)) {
+        if (!selectedBy(opts.only, run)) continue;
+        if (await exists(join(run.dir, RUN_DONE))) {
+          summary.skipped.push(run.id);
+          emit({ kind: 'skip', run });
+        } else todo.push(run);
+      }
+      if (todo.length) tasks.push(todo);
     }
+    const queue = (): PlannedRun[] => tasks.flat();
     const running = new Set<PlannedRun>();
     const planned = runs.length * cfg.iterations;
     const t0 = performance.now();
     const countIterations = async (): Promise<number> => {
       let it = (summary.skipped.length + summary.completed.length) * cfg.iterations;
-      for (const r of [...running, ...queue]) it += Math.min(cfg.iterations, await progressRows(r.dir));
+      for (const r of [...running, ...queue()]) it += Math.min(cfg.iterations, await progressRows(r.dir));
       for (const id of summary.failed) {
         const r = runs.find((x) => x.id === id)!;
         it += Math.min(cfg.iterations, await progressRows(r.dir));
@@ -164,7 +180,7 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
         done: summary.skipped.length + summary.completed.length,
         running: running.size,
         failed: summary.failed.length,
-        left: queue.length,
+        left: queue().length,
         fraction: planned ? it / planned : 1,
         etaSeconds: rate > 0 ? (planned - it) / rate : null,
       };
@@ -174,20 +190,29 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
       (opts.progressEvery ?? 2) * 1000,
     );
     try {
+      const ctx: LaunchContext = {
+        cfg,
+        command,
+        children,
+        emit,
+        stopping: () => stopping,
+        watch: { seconds: stallSeconds, restarts: stallRestarts },
+      };
       const worker = async (): Promise<void> => {
-        for (let run = queue.shift(); run && !stopping; run = queue.shift()) {
-          running.add(run);
+        for (let task = tasks.shift(); task && !stopping; task = tasks.shift()) {
+          for (const run of task) running.add(run);
           try {
-            const watch = { seconds: stallSeconds, restarts: stallRestarts };
-            const result = await launch(run, cfg.iterations, children, emit, () => stopping, watch);
-            if (result.ok) summary.completed.push(run.id);
-            else if (!stopping) summary.failed.push(run.id);
+            await launchTask(task, ctx, (run, ok) => {
+              running.delete(run);
+              if (ok) summary.completed.push(run.id);
+              else if (!stopping) summary.failed.push(run.id);
+            });
           } finally {
-            running.delete(run);
+            for (const run of task) running.delete(run);
           }
         }
       };
-      await Promise.all(Array.from({ length: Math.min(workers, queue.length) }, worker));
+      await Promise.all(Array.from({ length: Math.min(workers, tasks.length) }, worker));
     } finally {
       clearInterval(ticker);
     }
@@ -203,102 +228,150 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
 
 export const DEFAULT_STALL_SECONDS = 900;
 
-/** `<out>/sweep.json`: the config and the whole plan (`sr2l sweep status` reads it). */
-export async function writeSweepIndex(out: string, cfg: SweepConfig, plan: PlannedRun[]): Promise<void> {
+/** `<out>/sweep.json`: the config, the grouping into tasks and the whole plan (`sr2l sweep status` reads it). */
+export async function writeSweepIndex(
+  out: string,
+  cfg: SweepConfig,
+  plan: PlannedRun[],
+  grouping: Grouping,
+): Promise<void> {
   await writeFileAtomic(
     join(out, SWEEP_INDEX),
-    enc.encode(JSON.stringify({ config: cfg, runs: plan }, null, 2) + '\n'),
+    enc.encode(JSON.stringify({ config: cfg, grouping, runs: plan }, null, 2) + '\n'),
   );
 }
 
-/** Runs `run`'s trainer until it finishes or fails, resuming it after each stall (at most `watch.restarts` times). */
-export async function launch(
-  run: PlannedRun,
-  iterations: number,
-  children: Set<ChildProcess>,
-  emit: (e: SweepEvent) => void,
-  stopping: () => boolean,
-  watch: { seconds: number; restarts: number },
-): Promise<{ ok: boolean }> {
-  await mkdir(run.dir, { recursive: true });
-  // held for the trainer child too (it works under its parent's lock): a second task or sweep
-  // given this run fails here, before it touches the folder
-  let lock;
-  try {
-    lock = await acquireRunLock(run.dir, { warn: (m) => emit({ kind: 'note', run, message: m }) });
-  } catch (e) {
-    if (!(e instanceof RunLockedError)) throw e;
-    emit({ kind: 'fail', run, exitCode: null, signal: null, log: e.message });
-    return { ok: false };
-  }
-  try {
-    for (let restarts = 0; ; restarts++) {
-      const attempt = await launchOnce(run, iterations, children, emit, stopping, watch.seconds);
-      if (attempt.stalledAt === null) return attempt;
-      const restart = restarts < watch.restarts && !stopping();
-      emit({ kind: 'stalled', run, seconds: watch.seconds, iteration: attempt.stalledAt, restart });
-      if (!restart) {
-        if (stopping()) {
-          emit({ kind: 'stopped', run });
-          return { ok: false };
-        }
-        emit({
-          kind: 'fail',
-          run,
-          exitCode: null,
-          signal: 'SIGKILL',
-          log: `stalled ${restarts + 1} times (no progress row for ${watch.seconds} s); last stall after iteration ${attempt.stalledAt}\n${await logTail(run.dir)}`,
-        });
-        return { ok: false };
-      }
-    }
-  } finally {
-    await lock.release();
+/** What launching a task needs besides its runs. */
+export interface LaunchContext {
+  cfg: SweepConfig;
+  /** argv prefix of the trainer */
+  command: readonly string[];
+  children: Set<ChildProcess>;
+  emit: (e: SweepEvent) => void;
+  stopping: () => boolean;
+  watch: { seconds: number; restarts: number };
+}
+
+/**
+ * Trains a task's unfinished runs: together as one population process where units.ts allows,
+ * else one process each, one after the other. `onRun` hears every run's outcome.
+ */
+export async function launchTask(
+  runs: readonly PlannedRun[],
+  ctx: LaunchContext,
+  onRun: (run: PlannedRun, ok: boolean) => void,
+): Promise<void> {
+  for (const unit of await trainingUnits(runs)) {
+    if (ctx.stopping()) return;
+    const ok = await launch(unit, ctx);
+    unit.forEach((run, k) => onRun(run, ok[k]!));
   }
 }
 
 /**
- * One trainer process for `run`. A watchdog reads progress.csv every few seconds and kills
- * the process when no row was added for `stallSeconds` (0: never); `stalledAt` is then the
- * number of rows it had, else null.
+ * Runs one unit's trainer (one run, or a population of runs) until it finishes or fails,
+ * resuming it after each stall (at most `watch.restarts` times); whether each run finished.
+ */
+export async function launch(runs: readonly PlannedRun[], ctx: LaunchContext): Promise<boolean[]> {
+  const { emit, stopping, watch } = ctx;
+  const failAll = (log: (run: PlannedRun) => string, signal: string | null): boolean[] => {
+    for (const run of runs) emit({ kind: 'fail', run, exitCode: null, signal, log: log(run) });
+    return runs.map(() => false);
+  };
+  // held for the trainer child too (it works under its parent's lock): a second task or sweep
+  // given one of these runs fails here, before it touches a folder
+  const locks = [];
+  try {
+    for (const run of runs) {
+      await mkdir(run.dir, { recursive: true });
+      try {
+        locks.push(await acquireRunLock(run.dir, { warn: (m) => emit({ kind: 'note', run, message: m }) }));
+      } catch (e) {
+        if (!(e instanceof RunLockedError)) throw e;
+        return failAll(() => (e as Error).message, null);
+      }
+    }
+    for (let restarts = 0; ; restarts++) {
+      const attempt = await launchOnce(runs, ctx);
+      if (attempt.stalledAt === null) return attempt.ok;
+      const restart = restarts < watch.restarts && !stopping();
+      for (const run of runs)
+        emit({ kind: 'stalled', run, seconds: watch.seconds, iteration: attempt.stalledAt, restart });
+      if (!restart) {
+        if (stopping()) {
+          for (const run of runs) emit({ kind: 'stopped', run });
+          return runs.map(() => false);
+        }
+        const tails = await Promise.all(runs.map((r) => logTail(r.dir)));
+        return failAll(
+          (run) =>
+            `stalled ${restarts + 1} times (no progress row for ${watch.seconds} s); last stall after iteration ${attempt.stalledAt}\n${tails[runs.indexOf(run)]}`,
+          'SIGKILL',
+        );
+      }
+    }
+  } finally {
+    for (const lock of locks) await lock.release();
+  }
+}
+
+/** Each run's progress rows, and the newest iteration among them (a population's members move in lockstep). */
+async function rowsOf(runs: readonly PlannedRun[]): Promise<{ key: string; iteration: number }> {
+  const rows = await Promise.all(runs.map((r) => progressRows(r.dir)));
+  return { key: rows.join(','), iteration: Math.max(...rows) };
+}
+
+/**
+ * One trainer process for `runs`. A watchdog reads their progress.csv files every few seconds
+ * and kills the process when no row was added to any of them for `stallSeconds` (0: never);
+ * `stalledAt` is then the rows they had, else null. The trainer's output goes to every run's
+ * train.log.
  */
 async function launchOnce(
-  run: PlannedRun,
-  iterations: number,
-  children: Set<ChildProcess>,
-  emit: (e: SweepEvent) => void,
-  stopping: () => boolean,
-  stallSeconds: number,
-): Promise<{ ok: boolean; stalledAt: number | null }> {
-  await rm(join(run.dir, RUN_FAILED), { force: true });
-  await writeFileAtomic(join(run.dir, RUN_INFO), enc.encode(JSON.stringify(run, null, 2) + '\n'));
-  const resume = await exists(join(run.dir, 'checkpoints', 'latest.json'));
-  const argv = resume ? run.resumeArgv : run.argv;
-  const resumedAt = resume ? await progressRows(run.dir) : 0;
-  emit({ kind: 'start', run, resumedAt });
-  const log = createWriteStream(join(run.dir, RUN_LOG), { flags: 'a' });
-  log.write(`\n=== ${new Date().toISOString()} ${argv.join(' ')}\n`);
+  runs: readonly PlannedRun[],
+  ctx: LaunchContext,
+): Promise<{ ok: boolean[]; stalledAt: number | null }> {
+  const { cfg, children, emit } = ctx;
+  const stallSeconds = ctx.watch.seconds;
+  for (const run of runs) {
+    await rm(join(run.dir, RUN_FAILED), { force: true });
+    await writeFileAtomic(join(run.dir, RUN_INFO), enc.encode(JSON.stringify(run, null, 2) + '\n'));
+  }
+  const resume = await exists(join(runs[0]!.dir, 'checkpoints', 'latest.json'));
+  const argv =
+    runs.length === 1
+      ? resume
+        ? runs[0]!.resumeArgv
+        : runs[0]!.argv
+      : await populationArgv(runs, ctx.command, cfg, resume);
+  for (const run of runs) emit({ kind: 'start', run, resumedAt: resume ? await progressRows(run.dir) : 0 });
+  const logs = runs.map((run) => createWriteStream(join(run.dir, RUN_LOG), { flags: 'a' }));
+  for (const log of logs) log.write(`\n=== ${new Date().toISOString()} ${argv.join(' ')}\n`);
   const t0 = performance.now();
   const [cmd, ...args] = argv;
   const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
-  child.stdout!.pipe(log, { end: false });
-  child.stderr!.pipe(log, { end: false });
+  for (const stream of [child.stdout!, child.stderr!])
+    stream.on('data', (chunk: Buffer) => {
+      for (const log of logs) log.write(chunk);
+    });
   let stalledAt: number | null = null;
-  let rows = resumedAt;
+  // progress of any member counts
+  let rows = (await rowsOf(runs)).key;
   let lastRowAt = performance.now();
   const watchdog =
     stallSeconds > 0
       ? setInterval(
           () =>
-            void progressRows(run.dir).then((n) => {
+            void rowsOf(runs).then(({ key, iteration }) => {
               const now = performance.now();
-              if (n !== rows) [rows, lastRowAt] = [n, now];
+              if (key !== rows) [rows, lastRowAt] = [key, now];
               else if (stalledAt === null && now - lastRowAt > stallSeconds * 1000) {
-                stalledAt = n;
-                log.write(
-                  `\n=== ${new Date().toISOString()} stalled: no new progress row for ${stallSeconds} s after iteration ${n}; killed (SIGKILL)\n`,
-                );
+                stalledAt = iteration;
+                for (const log of logs)
+                  log.write(
+                    `\n=== ${new Date().toISOString()} stalled: no new progress row for ${stallSeconds} s after iteration ${iteration}; killed (SIGKILL)\n`,
+                  );
                 child.kill('SIGKILL');
               }
             }),
@@ -307,43 +380,66 @@ async function launchOnce(
       : null;
   const { code, signal } = await new Promise<{ code: number | null; signal: string | null }>((res) => {
     child.on('error', (e) => {
-      log.write(`cannot start ${cmd}: ${e.message}\n`);
+      for (const log of logs) log.write(`cannot start ${cmd}: ${e.message}\n`);
       res({ code: null, signal: null });
     });
     child.on('close', (c, s) => res({ code: c, signal: s }));
   });
   if (watchdog) clearInterval(watchdog);
   children.delete(child);
-  await new Promise<void>((res) => log.end(res));
-  if (stalledAt !== null) return { ok: false, stalledAt };
+  await Promise.all(logs.map((log) => new Promise<void>((res) => log.end(res))));
+  if (stalledAt !== null) return { ok: runs.map(() => false), stalledAt };
   const wallSeconds = (performance.now() - t0) / 1000;
-  // done means every iteration is logged, whatever the exit code said
-  if (code === 0 && (await progressRows(run.dir)) >= iterations) {
+  // a population exits 1 when a member failed; the others are finished
+  const exitOk = code === 0 || (runs.length > 1 && code === 1);
+  const ok: boolean[] = [];
+  for (const run of runs) ok.push(await settle(run, exitOk, { code, signal }, wallSeconds, ctx));
+  return { ok, stalledAt: null };
+}
+
+/**
+ * Records how one run of a finished trainer process ended: done means every iteration is
+ * logged and the trainer exited well, whatever else; a population member stopped by a fault
+ * (its failed.json) or a run left short failed, unless the sweep is stopping.
+ */
+async function settle(
+  run: PlannedRun,
+  exitOk: boolean,
+  exit: { code: number | null; signal: string | null },
+  wallSeconds: number,
+  ctx: LaunchContext,
+): Promise<boolean> {
+  const { emit, stopping } = ctx;
+  const { iterations } = ctx.cfg;
+  const fault = await readFile(join(run.dir, FAILED_RECORD), 'utf8').catch(() => null);
+  if (exitOk && fault === null && (await progressRows(run.dir)) >= iterations) {
     await writeFileAtomic(
       join(run.dir, RUN_DONE),
-      enc.encode(JSON.stringify({ exitCode: 0, wallSeconds, finishedAt: new Date().toISOString() }) + '\n'),
+      enc.encode(
+        JSON.stringify({ exitCode: exit.code, wallSeconds, finishedAt: new Date().toISOString() }) + '\n',
+      ),
     );
     emit({ kind: 'done', run, wallSeconds });
-    return { ok: true, stalledAt: null };
+    return true;
   }
-  if (stopping()) {
+  if (stopping() && fault === null) {
     emit({ kind: 'stopped', run });
-    return { ok: false, stalledAt: null };
+    return false;
   }
   await writeFileAtomic(
     join(run.dir, RUN_FAILED),
-    enc.encode(JSON.stringify({ exitCode: code, signal, failedAt: new Date().toISOString() }) + '\n'),
+    enc.encode(
+      JSON.stringify({ exitCode: exit.code, signal: exit.signal, failedAt: new Date().toISOString() }) + '\n',
+    ),
   );
-  if (code === 0)
-    emit({
-      kind: 'fail',
-      run,
-      exitCode: code,
-      signal,
-      log: `the trainer exited with 0 before logging iteration ${iterations}\n${await logTail(run.dir)}`,
-    });
-  else emit({ kind: 'fail', run, exitCode: code, signal, log: await logTail(run.dir) });
-  return { ok: false, stalledAt: null };
+  const why =
+    fault !== null
+      ? `stopped by a fault (${FAILED_RECORD}): ${fault.trim()}\n`
+      : exit.code === 0 || exitOk
+        ? `the trainer exited with ${exit.code} before logging iteration ${iterations}\n`
+        : '';
+  emit({ kind: 'fail', run, exitCode: exit.code, signal: exit.signal, log: why + (await logTail(run.dir)) });
+  return false;
 }
 
 /** `<out>/sweep.lock` holds the pid of the sweep using the folder; a dead holder's lock is taken over. */

@@ -16,7 +16,15 @@ describe('sr2l sweep', () => {
     const dir = await tempDir();
     const out = capture();
     expect(await main(['sweep', 'experiments/paper-trpo.yaml', '--dry-run'])).toBe(0);
-    expect(out()).toMatch(/100 runs; config OK/);
+    expect(out()).toMatch(/100 runs; config OK \(100 training processes\)/);
+    // the DDPG grid: each setting's 10 seeds are one population process (--population auto)
+    expect(await main(['sweep', 'experiments/paper-ddpg.yaml', '--dry-run'])).toBe(0);
+    expect(out()).toMatch(/150 runs; config OK \(15 training processes\)/);
+    expect(out()).toMatch(
+      /Ant-v2\/ddpg-sr-c\/default\/seed-0\n(.*\n){9}.* train --algo ddpg-sr-c --env Ant-v2 --seeds 0-9 --member-dirs \S+\/Ant-v2\/ddpg-sr-c\/default\/seed-0,\S+ --iterations 500 .*--out \S+\/Ant-v2\/ddpg-sr-c\/default\/population-0-9 --force /,
+    );
+    expect(await main(['sweep', 'experiments/paper-ddpg.yaml', '--dry-run', '--population', 'off'])).toBe(0);
+    expect(out()).toMatch(/150 runs; config OK \(150 training processes\)/);
     expect(out()).toMatch(
       /Ant-v2\/trpo-sr\/default\/seed-9\n.* train --algo trpo-sr --env Ant-v2 --seed 9 --iterations 500 --batch-size 1000 .* --force --eval-every 50 --eps 0\.001 --lambda-s 1/,
     );

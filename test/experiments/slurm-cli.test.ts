@@ -14,7 +14,7 @@ import { shellQuote } from '../../src/experiments/slurm/script.js';
 import { runTask, slurmJobId } from '../../src/experiments/slurm/task.js';
 import { writeSweepIndex } from '../../src/experiments/sweep.js';
 import { planSweep } from '../../src/experiments/plan.js';
-import { arrayRanges } from '../../src/experiments/tasks.js';
+import { DEFAULT_GROUPING, arrayRanges } from '../../src/experiments/tasks.js';
 import { slurmSeconds } from '../../src/experiments/slurm/options.js';
 import { captureConsole } from '../helpers/console.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
@@ -46,6 +46,26 @@ describe('sr2l sweep --executor slurm (no cluster needed)', () => {
     write.mockClear();
     expect(await main([...args, '--seeds', '1', '--algorithms', 'trpo-sr'])).toBe(0);
     expect(write.mock.calls.join('')).toMatch(/#SBATCH --array=3\n/);
+  });
+
+  test('--dry-run of a sweep with populations: one array task per population of at most --max-population seeds (snapshot)', async () => {
+    captureConsole();
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const file = resolve('test/experiments/fixtures/slurm-population.yaml');
+    const args = ['sweep', file, '--executor', 'slurm', '--dry-run', '--max-population', '2'];
+    expect(await main(args)).toBe(0);
+    // tasks: ddpg-sr-a seeds 0,1 | trpo 0 | trpo 1 | ddpg-sr-a seed 2 | trpo 2
+    expect(normalized(write.mock.calls.map((c) => String(c[0])).join(''))).toMatchSnapshot();
+    write.mockClear();
+    expect(await main([...args, '--seeds', '1,2', '--algorithms', 'ddpg-sr-a'])).toBe(0);
+    expect(write.mock.calls.join('')).toMatch(/#SBATCH --array=0,3\n/);
+    write.mockClear();
+    expect(await main([...args.slice(0, -2), '--population', 'off'])).toBe(0);
+    expect(write.mock.calls.join('')).toMatch(
+      /#SBATCH --array=0-5\n[^]*--population off --max-population 10 --task/,
+    );
+    expect(await main([...args, '--population', 'sometimes'])).toBe(2);
+    expect(await main([...args.slice(0, -1), '0'])).toBe(2);
   });
 
   test('bad Slurm options are usage errors naming the flag, before anything is submitted', async () => {
@@ -151,7 +171,7 @@ describe('sr2l sweep --executor slurm (no cluster needed)', () => {
     ]);
 
     // sweep.json holds the whole plan (a local sweep and a Slurm submission write it)
-    await writeSweepIndex(dir, cfg, planSweep(cfg, []));
+    await writeSweepIndex(dir, cfg, planSweep(cfg, []), DEFAULT_GROUPING);
     const out = captureConsole();
     expect(await main(['sweep', 'status', dir])).toBe(1);
     const table = out.out();

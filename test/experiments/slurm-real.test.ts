@@ -14,14 +14,15 @@ import { availableParallelism, hostname } from 'node:os';
 import { afterAll, describe, expect, test } from 'vitest';
 import { validateSweepConfig, type SweepConfig } from '../../src/experiments/config.js';
 import { planSweep } from '../../src/experiments/plan.js';
+import { planTasks } from '../../src/experiments/tasks.js';
 import { progressRows } from '../../src/experiments/run-files.js';
 import { runSweep } from '../../src/experiments/sweep.js';
 import { formatSweepState, sweepState } from '../../src/experiments/slurm/status.js';
 import { latestCheckpoint } from '../../src/rl/run/checkpoint.js';
-import { parseCsv } from '../../src/rl/run/csv-log.js';
 import { readRunLock } from '../../src/rl/run/run-lock.js';
 import { startSlurmCluster, type SlurmCluster } from '../helpers/slurm-cluster.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
+import { rowsWithoutTimes } from '../rl/ddpg/progress-rows.js';
 
 const started = await startSlurmCluster();
 const cluster: SlurmCluster | null = 'unavailable' in started ? null : started;
@@ -111,19 +112,21 @@ async function childrenOf(pid: number): Promise<number[]> {
   return kids;
 }
 
-/** progress.csv without the timing columns. */
-async function rows(dir: string): Promise<Record<string, number>[]> {
-  return parseCsv(await readFile(join(dir, 'progress.csv'), 'utf8')).map((r) => {
-    const { TimeSampling: _a, TimeOptimize: _b, ...rest } = r;
-    return rest;
-  });
-}
+/** progress.csv without the timing columns (the only ones that differ between equal runs). */
+const rows = rowsWithoutTimes;
 
 describe.skipIf(!cluster)(title, () => {
-  test('a sweep submitted with sbatch ends with the same progress.csv files as the local executor', async () => {
+  test('a sweep submitted with sbatch ends with the same progress.csv files as the local executor; DDPG-SR-A seeds as one population task', async () => {
     const root = await tempDir();
-    const onSlurm = sweepConfig(join(root, 'slurm'));
-    const here = sweepConfig(join(root, 'local'));
+    // tasks: 0 trpo s0, 1 trpo-sr s0, 2 ddpg-sr-a s0+s1 (one population), 3 trpo s1, 4 trpo-sr s1
+    const population = {
+      algorithms: ['trpo', 'trpo-sr', 'ddpg-sr-a'],
+      algorithmOptions: {
+        'ddpg-sr-a': { warmupSteps: 100, stepsPerCycle: 100, trainStepsPerCycle: 5, pgdSteps: 2 },
+      },
+    };
+    const onSlurm = sweepConfig(join(root, 'slurm'), population);
+    const here = sweepConfig(join(root, 'local'), population);
     // held at first, so that status sees the whole array queued, with Slurm's reason
     const job = await submit(await writeSweep(onSlurm, join(root, 'slurm.yaml')), [
       '--max-parallel',
@@ -131,28 +134,33 @@ describe.skipIf(!cluster)(title, () => {
       '--sbatch-arg=--hold',
     ]);
     const held = await sr2l(['sweep', 'status', onSlurm.out]);
-    expect(held.out).toMatch(/^4 runs: 0 done, 0 running, 4 queued, 0 stopped, 0 failed, 0 pending$/m);
+    expect(held.out).toMatch(/^6 runs: 0 done, 0 running, 6 queued, 0 stopped, 0 failed, 0 pending$/m);
     expect(held.out).toMatch(
-      new RegExp(`/trpo-sr/default/seed-1 +queued +0/3 +3 +job ${job}_3 \\(JobHeldUser\\)`),
+      new RegExp(`/trpo-sr/default/seed-1 +queued +0/3 +4 +job ${job}_4 \\(JobHeldUser\\)`),
     );
+    expect(held.out).toMatch(new RegExp(`/ddpg-sr-a/default/seed-1 +queued +0/3 +2 +job ${job}_2 `));
     await scontrol('release', job);
     const local = await runSweep(here, { workers: 2, defaultCommand: [...SR2L, 'train'] });
-    expect(local.completed).toHaveLength(4);
+    expect(local.completed).toHaveLength(6);
     const plan = planSweep(onSlurm, []);
-    await waitFor('4 finished runs', async () =>
+    await waitFor('6 finished runs', async () =>
       (await Promise.all(plan.map((r) => existsSync(join(r.dir, 'sweep-done.json'))))).every(Boolean),
     );
-    for (const [i, run] of plan.entries()) {
+    const tasks = planTasks(plan);
+    expect(tasks).toHaveLength(5);
+    for (const run of plan) {
       const localRun = local.runs.find((r) => r.id === run.id)!;
       const slurmRows = await rows(run.dir);
       expect(slurmRows.map((r) => r.Iteration)).toEqual([1, 2, 3]);
       expect(slurmRows, run.id).toEqual(await rows(localRun.dir));
+      const i = tasks.find((t) => t.runIds.includes(run.id))!.index;
       await waitFor(`task ${job}_${i} ended`, () => ended(`${job}_${i}`), 60);
       expect(await jobState(`${job}_${i}`)).toBe('COMPLETED');
     }
+    expect(await readFile(join(plan[5]!.dir, 'train.log'), 'utf8')).toMatch(/ --seeds 0-1 --member-dirs /);
     const status = await sr2l(['sweep', 'status', onSlurm.out]);
     expect(status.code, status.out).toBe(0);
-    expect(status.out).toMatch(/^4 runs: 4 done, 0 running, 0 queued, 0 stopped, 0 failed, 0 pending$/m);
+    expect(status.out).toMatch(/^6 runs: 6 done, 0 running, 0 queued, 0 stopped, 0 failed, 0 pending$/m);
     // submitting again finds nothing to do
     const again = await sr2l(['sweep', join(root, 'slurm.yaml'), '--executor', 'slurm']);
     expect(again.out).toMatch(/nothing to submit, every selected run is finished/);

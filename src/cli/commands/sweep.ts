@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadSweepConfig, type SweepConfig } from '../../experiments/config.js';
 import { planSweep } from '../../experiments/plan.js';
+import { DEFAULT_GROUPING, type Grouping, planTasks } from '../../experiments/tasks.js';
+import { populationArgv } from '../../experiments/units.js';
 import { formatEvent, formatStatus } from '../../experiments/progress.js';
 import { DEFAULT_STALL_SECONDS, runSweep, selectedBy, type RunFilter } from '../../experiments/sweep.js';
 import {
@@ -30,10 +32,10 @@ function selfTrainCommand(): string[] {
 export const sweep: Command = {
   summary: 'run a grid of training runs (envs × algorithms × seeds × settings) in parallel',
   usage: `sr2l sweep FILE.yaml [--workers N] [--envs A,B] [--algorithms A,B] [--seeds 0,1,2]
-                  [--stall-timeout S] [--dry-run]
+                  [--stall-timeout S] [--population auto|off] [--max-population N] [--dry-run]
        sr2l sweep FILE.yaml --executor slurm [--partition P] [--time T] [--cpus-per-task N]
                   [--mem M] [--max-parallel N] [--signal-lead S] [--sbatch-arg ARG ...] [--dry-run]
-       sr2l sweep FILE.yaml --task K
+       sr2l sweep FILE.yaml [--population auto|off] [--max-population N] --task K
        sr2l sweep status FOLDER [--resubmit-failed] [--log-lines N]
 
   --workers N      training processes at a time (default: number of cores, ${availableParallelism()} here)
@@ -42,12 +44,16 @@ export const sweep: Command = {
   --seeds LIST
   --stall-timeout S  a trainer that logs no iteration for S seconds is killed and resumed from
                    its last checkpoint, twice at most (default ${DEFAULT_STALL_SECONDS}; 0: never)
+  --population auto|off  auto (default): the seeds of one setting train as populations, one
+                   \`sr2l train --seeds\` process each, for the algorithms that train that way
+                   (the DDPG family today); off: one process per run. Same run folders either way.
+  --max-population N  seeds in one population at most (default ${DEFAULT_GROUPING.maxPopulation})
   --dry-run        validate the file and list the runs (Slurm: print the sbatch script) without
                    starting or submitting anything
 
 Slurm (docs/slurm.md): --executor slurm writes <out>/slurm/sweep.sbatch and submits one job
-array, one task per run; each task runs \`sr2l sweep FILE --task K\`, which skips a finished
-run and resumes a partial one.
+array, one task per run or population; each task runs \`sr2l sweep FILE --task K\`, which
+skips a finished run and resumes a partial one.
   --executor local|slurm  where the runs train (default local: child processes here)
   --partition P    --time T (Slurm's forms: M, H:M:S, D-H, ...)    --mem M (e.g. 4G)
   --cpus-per-task N  (default 1)    --max-parallel N  tasks running at once (the array's %N)
@@ -71,6 +77,8 @@ the end of their log; the others go on. Exit codes: 0 done (or submitted), 1 a r
         algorithms: { type: 'string' },
         seeds: { type: 'string' },
         'stall-timeout': { type: 'string' },
+        population: { type: 'string' },
+        'max-population': { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         executor: { type: 'string' },
         task: { type: 'string' },
@@ -94,6 +102,7 @@ the end of their log; the others go on. Exit codes: 0 done (or submitted), 1 a r
       !(stall!.trim() !== '' && Number.isFinite(stallSeconds) && stallSeconds >= 0)
     )
       throw new UsageError(`--stall-timeout must be a number of seconds ≥ 0, got '${stall}'`);
+    const grouping = parseGrouping(values.population, values['max-population']);
     const executor = values.executor ?? 'local';
     if (executor !== 'local' && executor !== 'slurm')
       throw new UsageError(`--executor must be local or slurm, got '${executor}'`);
@@ -126,7 +135,10 @@ the end of their log; the others go on. Exit codes: 0 done (or submitted), 1 a r
       if (e instanceof ConfigError) throw new UsageError(e.message);
       throw e;
     }
-    if (task !== undefined) return runTaskCommand(cfg, Number(task), stallSeconds);
+    // a task without the flags groups as its sweep.json says (scripts from before populations)
+    const explicit = values.population !== undefined || values['max-population'] !== undefined;
+    if (task !== undefined)
+      return runTaskCommand(cfg, Number(task), stallSeconds, explicit ? grouping : undefined);
     const only = runFilter(cfg, values);
     if (slurmOptions) {
       let sweep;
@@ -137,6 +149,7 @@ the end of their log; the others go on. Exit codes: 0 done (or submitted), 1 a r
           sr2l: selfCommand(),
           defaultCommand: selfTrainCommand(),
           only,
+          grouping,
         });
       } catch (e) {
         if (e instanceof SlurmOptionError) throw new UsageError(e.message);
@@ -158,16 +171,12 @@ the end of their log; the others go on. Exit codes: 0 done (or submitted), 1 a r
       );
       return 0;
     }
-    if (values['dry-run']) {
-      const runs = planSweep(cfg, cfg.command ?? selfTrainCommand()).filter((r) => selectedBy(only, r));
-      for (const r of runs) console.log(`${r.id}\n    ${r.argv.join(' ')}`);
-      console.log(`${runs.length} runs; config OK`);
-      return 0;
-    }
+    if (values['dry-run']) return dryRun(cfg, only, grouping);
     const tty = process.stderr.isTTY;
     let lastPrinted = 0;
     const summary = await runSweep(cfg, {
       workers,
+      grouping,
       stallSeconds,
       only,
       defaultCommand: selfTrainCommand(),
@@ -203,11 +212,13 @@ async function runTaskCommand(
   cfg: SweepConfig,
   index: number,
   stallSeconds: number | undefined,
+  grouping: Grouping | undefined,
 ): Promise<number> {
   let summary;
   try {
     summary = await runTask(cfg, index, {
       defaultCommand: selfTrainCommand(),
+      grouping,
       stallSeconds,
       onEvent: (e) => {
         const line = formatEvent(e);
@@ -224,6 +235,39 @@ async function runTaskCommand(
     `task ${index} of sweep ${cfg.name}: ${done.length}/${runs.length} runs done, ${failed.length} failed${stop}`,
   );
   return failed.length ? 1 : stoppedBy ? 130 : 0;
+}
+
+/** --population and --max-population. */
+function parseGrouping(population: string | undefined, max: string | undefined): Grouping {
+  const mode = population ?? DEFAULT_GROUPING.population;
+  if (mode !== 'auto' && mode !== 'off')
+    throw new UsageError(`--population must be auto or off, got '${population}'`);
+  if (max !== undefined && !/^\d+$/.test(max.trim()))
+    throw new UsageError(`--max-population must be an integer ≥ 1, got '${max}'`);
+  const maxPopulation = max === undefined ? DEFAULT_GROUPING.maxPopulation : Number(max);
+  if (maxPopulation < 1) throw new UsageError(`--max-population must be an integer ≥ 1, got '${max}'`);
+  return { population: mode, maxPopulation };
+}
+
+/** --dry-run (local): every process the sweep would start, one per run or population, with its argv. */
+async function dryRun(cfg: SweepConfig, only: RunFilter, grouping: Grouping): Promise<number> {
+  const command = cfg.command ?? selfTrainCommand();
+  const plan = planSweep(cfg, command);
+  let runs = 0;
+  let processes = 0;
+  for (const task of planTasks(plan, grouping)) {
+    const selected = task.runIds
+      .map((id) => plan.find((r) => r.id === id)!)
+      .filter((r) => selectedBy(only, r));
+    if (!selected.length) continue;
+    runs += selected.length;
+    processes++;
+    const argv =
+      selected.length === 1 ? selected[0]!.argv : await populationArgv(selected, command, cfg, false);
+    console.log(`${selected.map((r) => r.id).join('\n')}\n    ${argv.join(' ')}`);
+  }
+  console.log(`${runs} runs; config OK (${processes} training processes)`);
+  return 0;
 }
 
 /** --envs/--algorithms/--seeds, each checked against what the sweep file plans. */

@@ -40,6 +40,8 @@ export async function planPopulation(
     out: string | undefined;
     configFile: string | undefined;
     force: boolean;
+    /** member k's run folder (`--member-dirs`, comma-separated); default out/s<seed> */
+    memberDirs: string | undefined;
   },
 ): Promise<TrainingPlan> {
   if (!algorithm.createPopulation)
@@ -54,6 +56,8 @@ export async function planPopulation(
       throw new UsageError("--resume uses the run folders' config.json; drop --config");
     if (o.out !== undefined && o.out !== o.resumeDir)
       throw new UsageError('--resume names the population folder; drop --out');
+    if (o.memberDirs !== undefined)
+      throw new UsageError('--resume reads the member folders from population.json; drop --member-dirs');
     checkResumeSeeds(o.resumeDir, o.population, requested);
     const dirs = o.population.members.map((m) => join(o.resumeDir!, m));
     const configs = [];
@@ -66,7 +70,12 @@ export async function planPopulation(
   const configs = seeds.map((seed) => algorithm.resolveConfig({ ...fromFile, ...fromFlags, seed }, source));
   const c = configs[0]!;
   const out = o.out ?? join('runs', `${c.algo}-${c.env}-seeds${formatSeeds(seeds)}`);
-  const dirs = seeds.map((s) => join(out, memberFolder(s)));
+  const dirs =
+    o.memberDirs === undefined ? seeds.map((s) => join(out, memberFolder(s))) : o.memberDirs.split(',');
+  if (dirs.length !== seeds.length)
+    throw new UsageError(
+      `--member-dirs names ${dirs.length} folders for ${seeds.length} seeds (${formatSeeds(seeds)}); give one per seed, in order`,
+    );
   for (const [k, d] of dirs.entries()) await planRun<RunSettings>(d, configs[k]!, { force: o.force });
   return { configs, dirs, populationDir: out, out };
 }

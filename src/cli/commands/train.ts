@@ -33,6 +33,7 @@ const options = {
   out: { type: 'string' },
   resume: { type: 'string' },
   seeds: { type: 'string' },
+  'member-dirs': { type: 'string' },
   force: { type: 'boolean', default: false },
   quiet: { type: 'boolean', default: false },
   ...Object.fromEntries(ALL_KEYS.map((k) => [kebab(k), { type: isSwitch(k) ? 'boolean' : 'string' }])),
@@ -45,6 +46,8 @@ const usage = `sr2l train --algo ${ALGO_NAMES.join('|')} --env Hopper-v2 [--seed
                  [--eps 0.01] [--lambda-s 1] [--backend cpu|webgpu] [--out runs/NAME] [--config FILE]
                  [--force] [--quiet] [--log-grads] [--<setting> VALUE ...]
        sr2l train --algo ddpg-sr-a --seeds 0-9 [...]   (also --seeds 0,3,7: every seed in one process)
+       sr2l train --seeds 0,1,2 --member-dirs A,B,C --out P [...]   (member k's run folder is
+                 the k-th of --member-dirs, not P/s<seed>; P holds population.json; sr2l sweep uses it)
        sr2l train --resume runs/NAME [--iterations N]
 
 Presets (--preset NAME: settings overlaid on the defaults, then the file's and the flags'
@@ -83,6 +86,8 @@ export const train: Command = {
         fromFlags[k] = typeof raw === 'boolean' ? raw : parseFlagValue(k, raw, algorithm.defaults);
       }
       const population = resumeDir !== undefined ? await readPopulationRecord(resumeDir) : null;
+      if (v['member-dirs'] !== undefined && v.seeds === undefined)
+        throw new UsageError('--member-dirs names the folders of the --seeds members; add --seeds');
       if (v.seeds !== undefined || population) {
         if (v.seed !== undefined) throw new UsageError('--seeds lists every seed; drop --seed');
         const plan = await planPopulation(algorithm, fromFile, fromFlags, {
@@ -92,6 +97,7 @@ export const train: Command = {
           out: v.out as string | undefined,
           configFile: v.config as string | undefined,
           force: v.force as boolean,
+          memberDirs: v['member-dirs'] as string | undefined,
         });
         await checkBackend(plan.configs[0]!.backend);
         return await runTraining(plan, resumeDir !== undefined, v.force as boolean, v.quiet as boolean);

@@ -10,6 +10,7 @@
  * The command runs under srun so that Slurm's signals (time limit, `scancel --signal`) reach it
  * as a job step.
  */
+import type { Grouping } from '../tasks.js';
 import type { SlurmOptions } from './options.js';
 
 export interface ScriptInput {
@@ -26,6 +27,8 @@ export interface ScriptInput {
   array: string;
   taskCount: number;
   options: SlurmOptions;
+  /** passed to every `--task`, so task K holds the runs it held at submission */
+  grouping: Grouping;
 }
 
 /** POSIX shell quoting: bare when safe, else single quotes. */
@@ -50,10 +53,16 @@ export function sbatchScript(s: ScriptInput): string {
     `--signal=USR2@${o.signalLead}`,
     ...o.sbatchArgs,
   ];
-  const command = [...s.sr2l, 'sweep', s.file, '--task'].map(shellQuote).join(' ');
+  const grouping = [
+    '--population',
+    s.grouping.population,
+    '--max-population',
+    String(s.grouping.maxPopulation),
+  ];
+  const command = [...s.sr2l, 'sweep', s.file, ...grouping, '--task'].map(shellQuote).join(' ');
   return [
     '#!/bin/bash',
-    `# sr2l sweep ${s.name}: ${s.taskCount} array tasks, one per run (docs/slurm.md)`,
+    `# sr2l sweep ${s.name}: ${s.taskCount} array tasks, one per run or population (docs/slurm.md)`,
     ...directives.map((d) => `#SBATCH ${d}`),
     '',
     '# SIGUSR2 before the time limit: the run checkpoints and this task requeues itself;',

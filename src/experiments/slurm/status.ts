@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { readRunLock, staleness } from '../../rl/run/run-lock.js';
 import type { PlannedRun } from '../plan.js';
 import { RUN_DONE, RUN_FAILED, SWEEP_INDEX, exists, logTail, progressRows } from '../run-files.js';
-import { planTasks } from '../tasks.js';
+import { type Grouping, UNGROUPED, planTasks } from '../tasks.js';
 import { queuedTasks, type QueuedTask } from './client.js';
 import { readJobs } from './submit.js';
 
@@ -36,6 +36,8 @@ export interface SweepState {
 
 interface SweepIndex {
   config: { name: string; iterations: number };
+  /** absent in a sweep.json written before populations: one run per task */
+  grouping?: Grouping;
   runs: PlannedRun[];
 }
 
@@ -68,7 +70,8 @@ export async function sweepState(out: string, logLines = 5): Promise<SweepState>
       slurmNote = `Slurm not asked: ${(e as Error).message}`;
     }
   }
-  const taskOf = new Map(planTasks(index.runs).flatMap((t) => t.runIds.map((id) => [id, t.index] as const)));
+  const tasks = planTasks(index.runs, index.grouping ?? UNGROUPED);
+  const taskOf = new Map(tasks.flatMap((t) => t.runIds.map((id) => [id, t.index] as const)));
   const planned = index.config.iterations;
   const runs: RunStatus[] = [];
   for (const run of index.runs) {

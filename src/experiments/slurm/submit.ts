@@ -10,7 +10,7 @@ import type { SweepConfig } from '../config.js';
 import { planSweep, type PlannedRun } from '../plan.js';
 import { RUN_DONE, exists } from '../run-files.js';
 import { selectedBy, writeSweepIndex, type RunFilter } from '../sweep.js';
-import { arrayRanges, planTasks, type SweepTask } from '../tasks.js';
+import { DEFAULT_GROUPING, type Grouping, arrayRanges, planTasks, type SweepTask } from '../tasks.js';
 import { sbatch } from './client.js';
 import { SlurmOptionError, type SlurmOptions } from './options.js';
 import { sbatchScript } from './script.js';
@@ -32,6 +32,7 @@ export interface SlurmSweep {
   /** the tasks to submit: selected by the filter and not finished */
   tasks: SweepTask[];
   script: string;
+  grouping: Grouping;
 }
 
 export interface PrepareOptions {
@@ -43,6 +44,8 @@ export interface PrepareOptions {
   /** the trainer command runs get when the file names none */
   defaultCommand: readonly string[];
   only?: RunFilter;
+  /** how runs group into tasks (default: populations of at most 10 seeds); the script's --task passes it on */
+  grouping?: Grouping;
   /** the folder tasks run in and relative paths resolve against (default: the working directory) */
   root?: string;
 }
@@ -58,8 +61,9 @@ export async function prepareSlurmSweep(cfg: SweepConfig, p: PrepareOptions): Pr
     if (/\s/.test(path!))
       throw new SlurmOptionError(`the ${what} '${path}' holds whitespace, which #SBATCH lines cannot carry`);
   const plan = planSweep(cfg, cfg.command ?? p.defaultCommand, root);
+  const grouping = p.grouping ?? DEFAULT_GROUPING;
   const tasks: SweepTask[] = [];
-  for (const task of planTasks(plan)) {
+  for (const task of planTasks(plan, grouping)) {
     const runs = task.runIds.map((id) => plan.find((r) => r.id === id)!);
     if (!runs.some((r) => selectedBy(p.only, r))) continue;
     const done = await Promise.all(runs.map((r) => exists(join(r.dir, RUN_DONE))));
@@ -74,8 +78,9 @@ export async function prepareSlurmSweep(cfg: SweepConfig, p: PrepareOptions): Pr
     array: arrayRanges(tasks.map((t) => t.index)),
     taskCount: tasks.length,
     options: p.options,
+    grouping,
   });
-  return { out, plan, tasks, script };
+  return { out, plan, tasks, script, grouping };
 }
 
 /** Writes sweep.json and the script, submits the array, records it; returns the job id. */
@@ -85,7 +90,7 @@ export async function submitSlurmSweep(
   options: SlurmOptions,
 ): Promise<SubmittedJob> {
   await mkdir(join(sweep.out, 'slurm', 'logs'), { recursive: true });
-  await writeSweepIndex(sweep.out, cfg, sweep.plan);
+  await writeSweepIndex(sweep.out, cfg, sweep.plan, sweep.grouping);
   const scriptPath = join(sweep.out, SLURM_SCRIPT);
   await writeFileAtomic(scriptPath, new TextEncoder().encode(sweep.script));
   const jobId = await sbatch(scriptPath);

@@ -16,9 +16,10 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import type { SweepConfig } from '../config.js';
 import { planSweep, type PlannedRun } from '../plan.js';
-import { RUN_DONE, exists } from '../run-files.js';
-import { DEFAULT_STALL_SECONDS, launch, type SweepEvent } from '../sweep.js';
-import { planTasks, taskRuns } from '../tasks.js';
+import { RUN_DONE, SWEEP_INDEX, exists } from '../run-files.js';
+import { DEFAULT_STALL_SECONDS, launchTask, type SweepEvent } from '../sweep.js';
+import { DEFAULT_GROUPING, type Grouping, UNGROUPED, planTasks, taskRuns } from '../tasks.js';
+import { readSweepIndex } from './status.js';
 import { requeue as scontrolRequeue } from './client.js';
 
 export class TaskError extends Error {
@@ -31,6 +32,11 @@ export interface TaskOptions {
   onEvent?: (e: SweepEvent) => void;
   stallSeconds?: number;
   stallRestarts?: number;
+  /**
+   * how the plan groups into tasks: the submission's (the script passes it); absent: as
+   * `<out>/sweep.json` records it (one run per task for a sweep.json older than populations)
+   */
+  grouping?: Grouping;
   /** the job environment (default process.env): SLURM_ARRAY_JOB_ID, SLURM_ARRAY_TASK_ID, SLURM_JOB_ID */
   env?: NodeJS.ProcessEnv;
   /** puts a job back in the queue (default: scontrol requeue) */
@@ -56,13 +62,21 @@ export function slurmJobId(env: NodeJS.ProcessEnv): string | null {
   return env.SLURM_JOB_ID ?? null;
 }
 
+/** The grouping `<out>/sweep.json` records (the default when there is none yet). */
+async function recordedGrouping(out: string): Promise<Grouping> {
+  if (!(await exists(join(out, SWEEP_INDEX)))) return DEFAULT_GROUPING;
+  return (await readSweepIndex(out)).grouping ?? UNGROUPED;
+}
+
 export async function runTask(cfg: SweepConfig, index: number, opts: TaskOptions): Promise<TaskSummary> {
   const root = opts.root ?? process.cwd();
-  const plan = planSweep(cfg, cfg.command ?? opts.defaultCommand, root);
-  const runs = taskRuns(plan, index);
+  const command = cfg.command ?? opts.defaultCommand;
+  const plan = planSweep(cfg, command, root);
+  const grouping = opts.grouping ?? (await recordedGrouping(resolve(root, cfg.out)));
+  const runs = taskRuns(plan, index, grouping);
   if (!runs)
     throw new TaskError(
-      `task ${index} is not in sweep ${cfg.name}: its tasks are 0-${planTasks(plan).length - 1}`,
+      `task ${index} is not in sweep ${cfg.name}: its tasks are 0-${planTasks(plan, grouping).length - 1}`,
     );
   const emit = opts.onEvent ?? (() => {});
   await mkdir(resolve(root, cfg.out), { recursive: true });
@@ -75,28 +89,25 @@ export async function runTask(cfg: SweepConfig, index: number, opts: TaskOptions
   };
   for (const s of SIGNALS) process.on(s, onSignal);
   try {
+    const todo: PlannedRun[] = [];
     for (const run of runs) {
-      if (summary.stoppedBy) break;
       if (await exists(join(run.dir, RUN_DONE))) {
         emit({ kind: 'skip', run });
         summary.done.push(run.id);
-        continue;
-      }
-      const watch = {
-        seconds: opts.stallSeconds ?? DEFAULT_STALL_SECONDS,
-        restarts: opts.stallRestarts ?? 2,
-      };
-      const result = await launch(
-        run,
-        cfg.iterations,
-        children,
-        emit,
-        () => summary.stoppedBy !== null,
-        watch,
-      );
-      if (result.ok) summary.done.push(run.id);
-      else if (!summary.stoppedBy) summary.failed.push(run.id);
+      } else todo.push(run);
     }
+    const ctx = {
+      cfg,
+      command,
+      children,
+      emit,
+      stopping: () => summary.stoppedBy !== null,
+      watch: { seconds: opts.stallSeconds ?? DEFAULT_STALL_SECONDS, restarts: opts.stallRestarts ?? 2 },
+    };
+    await launchTask(todo, ctx, (run, ok) => {
+      if (ok) summary.done.push(run.id);
+      else if (!summary.stoppedBy) summary.failed.push(run.id);
+    });
   } finally {
     for (const s of SIGNALS) process.off(s, onSignal);
   }

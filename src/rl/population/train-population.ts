@@ -17,7 +17,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { algorithmFor, type PopulationRun, type RunSettings } from '../run/algorithms.js';
 import { openRunFolder, recordIteration, type RunFolder, type TrainRunOptions } from '../run/train-run.js';
@@ -42,7 +42,7 @@ export interface PopulationRecord {
   algo: string;
   env: string;
   seeds: number[];
-  /** member run folders, relative to the population folder */
+  /** member run folders, relative to the population folder (`s0`, or `../seed-0` for a sweep's) */
   members: string[];
 }
 
@@ -104,7 +104,8 @@ export async function trainPopulation(
     throw new ConfigError(
       `--seeds: ${first.algo} does not train as a population yet (the DDPG family does); run one process per seed`,
     );
-  if (opts.populationDir !== null && !opts.resume) await writeRecord(opts.populationDir, configs, opts.dirs);
+  if (opts.populationDir !== null && !opts.resume)
+    await writePopulationRecord(opts.populationDir, configs, opts.dirs);
   if (opts.resume)
     for (const d of opts.dirs)
       if (existsSync(join(d, FAILED_RECORD)))
@@ -198,9 +199,10 @@ export async function trainPopulation(
   }
 }
 
-async function writeRecord(
+/** Writes `dir`/population.json naming these members (their folders may lie outside `dir`). */
+export async function writePopulationRecord(
   dir: string,
-  configs: readonly RunSettings[],
+  configs: readonly Pick<RunSettings, 'algo' | 'env' | 'seed'>[],
   dirs: readonly string[],
 ): Promise<void> {
   await mkdir(dir, { recursive: true });
@@ -210,7 +212,7 @@ async function writeRecord(
     algo: configs[0]!.algo,
     env: configs[0]!.env,
     seeds: configs.map((c) => c.seed),
-    members: dirs.map((d) => resolve(d).slice(root.length + 1)),
+    members: dirs.map((d) => relative(root, resolve(d))),
   };
   await writeFileAtomic(
     join(dir, POPULATION_RECORD),

@@ -95,5 +95,14 @@ describe('sr2l train --seeds', () => {
     expect(await main(['train', ...tiny, '--seeds', '2-0', '--out', out])).toBe(2);
     expect(cons.err()).toMatch(/runs backwards/);
     expect(existsSync(join(out, 's0', 'progress.csv'))).toBe(false);
+    // --member-dirs: one folder per seed, and only with --seeds
+    const dirs = ['--member-dirs', `${join(root, 'm0')},${join(root, 'm1')}`];
+    expect(await main(['train', ...tiny, '--seeds', '0-2', ...dirs, '--out', out])).toBe(2);
+    expect(cons.err()).toMatch(
+      /--member-dirs names 2 folders for 3 seeds \(0-2\); give one per seed, in order/,
+    );
+    expect(await main(['train', ...tiny, '--seed', '0', ...dirs, '--out', out])).toBe(2);
+    expect(cons.err()).toMatch(/--member-dirs names the folders of the --seeds members; add --seeds/);
+    expect(existsSync(join(root, 'm0'))).toBe(false);
   });
 });
