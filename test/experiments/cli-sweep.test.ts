@@ -16,7 +16,8 @@ describe('sr2l sweep', () => {
     const dir = await tempDir();
     const out = capture();
     expect(await main(['sweep', 'experiments/paper-trpo.yaml', '--dry-run'])).toBe(0);
-    expect(out()).toMatch(/100 runs; config OK \(100 training processes\)/);
+    // each setting's 10 seeds are one population process (--population auto), TRPO's as DDPG's
+    expect(out()).toMatch(/100 runs; config OK \(10 training processes\)/);
     // the DDPG grid: each setting's 10 seeds are one population process (--population auto)
     expect(await main(['sweep', 'experiments/paper-ddpg.yaml', '--dry-run'])).toBe(0);
     expect(out()).toMatch(/150 runs; config OK \(15 training processes\)/);
@@ -25,6 +26,7 @@ describe('sr2l sweep', () => {
     );
     expect(await main(['sweep', 'experiments/paper-ddpg.yaml', '--dry-run', '--population', 'off'])).toBe(0);
     expect(out()).toMatch(/150 runs; config OK \(150 training processes\)/);
+    expect(await main(['sweep', 'experiments/paper-trpo.yaml', '--dry-run', '--population', 'off'])).toBe(0);
     expect(out()).toMatch(
       /Ant-v2\/trpo-sr\/default\/seed-9\n.* train --algo trpo-sr --env Ant-v2 --seed 9 --iterations 500 --batch-size 1000 .* --force --eval-every 50 --eps 0\.001 --lambda-s 1/,
     );

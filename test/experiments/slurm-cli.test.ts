@@ -14,7 +14,7 @@ import { shellQuote } from '../../src/experiments/slurm/script.js';
 import { runTask, slurmJobId } from '../../src/experiments/slurm/task.js';
 import { writeSweepIndex } from '../../src/experiments/sweep.js';
 import { planSweep } from '../../src/experiments/plan.js';
-import { DEFAULT_GROUPING, arrayRanges } from '../../src/experiments/tasks.js';
+import { UNGROUPED, arrayRanges } from '../../src/experiments/tasks.js';
 import { slurmSeconds } from '../../src/experiments/slurm/options.js';
 import { captureConsole } from '../helpers/console.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
@@ -45,7 +45,7 @@ describe('sr2l sweep --executor slurm (no cluster needed)', () => {
     // filters shrink the array to the tasks of the selected runs; indices stay those of the whole plan
     write.mockClear();
     expect(await main([...args, '--seeds', '1', '--algorithms', 'trpo-sr'])).toBe(0);
-    expect(write.mock.calls.join('')).toMatch(/#SBATCH --array=3\n/);
+    expect(write.mock.calls.join('')).toMatch(/#SBATCH --array=1\n/);
   });
 
   test('--dry-run of a sweep with populations: one array task per population of at most --max-population seeds (snapshot)', async () => {
@@ -54,11 +54,11 @@ describe('sr2l sweep --executor slurm (no cluster needed)', () => {
     const file = resolve('test/experiments/fixtures/slurm-population.yaml');
     const args = ['sweep', file, '--executor', 'slurm', '--dry-run', '--max-population', '2'];
     expect(await main(args)).toBe(0);
-    // tasks: ddpg-sr-a seeds 0,1 | trpo 0 | trpo 1 | ddpg-sr-a seed 2 | trpo 2
+    // tasks: ddpg-sr-a seeds 0,1 | trpo 0,1 | ddpg-sr-a seed 2 | trpo 2
     expect(normalized(write.mock.calls.map((c) => String(c[0])).join(''))).toMatchSnapshot();
     write.mockClear();
     expect(await main([...args, '--seeds', '1,2', '--algorithms', 'ddpg-sr-a'])).toBe(0);
-    expect(write.mock.calls.join('')).toMatch(/#SBATCH --array=0,3\n/);
+    expect(write.mock.calls.join('')).toMatch(/#SBATCH --array=0,2\n/);
     write.mockClear();
     expect(await main([...args.slice(0, -2), '--population', 'off'])).toBe(0);
     expect(write.mock.calls.join('')).toMatch(
@@ -101,7 +101,7 @@ describe('sr2l sweep --executor slurm (no cluster needed)', () => {
     expect(await main(['sweep', TINY, '--task', 'x'])).toBe(2);
     expect(out.err()).toMatch(/--task must be an array index \(an integer ≥ 0\), got 'x'/);
     expect(await main(['sweep', TINY, '--task', '4'])).toBe(2);
-    expect(out.err()).toMatch(/task 4 is not in sweep slurm-tiny: its tasks are 0-3/);
+    expect(out.err()).toMatch(/task 4 is not in sweep slurm-tiny: its tasks are 0-1/);
     expect(await main(['sweep', TINY, '--task', '1', '--seeds', '0'])).toBe(2);
     expect(out.err()).toMatch(/--task runs one task of the whole plan; drop --seeds/);
     expect(existsSync('runs/slurm-tiny')).toBe(false);
@@ -156,22 +156,23 @@ describe('sr2l sweep --executor slurm (no cluster needed)', () => {
       options: { failEnv: 'Hopper-v2' },
       command: [process.execPath, fake],
     });
+    // the fake trainer trains one seed per process: one run per task
     // task 0 = seed 0 on Pendulum: runs, then a second start skips it at once
     const events: string[] = [];
     const onEvent = (e: { kind: string }) => events.push(e.kind);
-    const first = await runTask(cfg, 0, { defaultCommand: [], onEvent, env: {} });
+    const first = await runTask(cfg, 0, { defaultCommand: [], onEvent, env: {}, grouping: UNGROUPED });
     expect(first.done).toEqual(['Pendulum-v1/trpo/default/seed-0']);
     expect(events).toEqual(['start', 'done']);
-    const second = await runTask(cfg, 0, { defaultCommand: [], onEvent, env: {} });
+    const second = await runTask(cfg, 0, { defaultCommand: [], onEvent, env: {}, grouping: UNGROUPED });
     expect(second.done).toHaveLength(1);
     expect(events.slice(2)).toEqual(['skip']);
     // task 1 = seed 0 on Hopper: the trainer refuses it
-    expect((await runTask(cfg, 1, { defaultCommand: [], env: {} })).failed).toEqual([
+    expect((await runTask(cfg, 1, { defaultCommand: [], env: {}, grouping: UNGROUPED })).failed).toEqual([
       'Hopper-v2/trpo/default/seed-0',
     ]);
 
     // sweep.json holds the whole plan (a local sweep and a Slurm submission write it)
-    await writeSweepIndex(dir, cfg, planSweep(cfg, []), DEFAULT_GROUPING);
+    await writeSweepIndex(dir, cfg, planSweep(cfg, []), UNGROUPED);
     const out = captureConsole();
     expect(await main(['sweep', 'status', dir])).toBe(1);
     const table = out.out();

@@ -49,7 +49,7 @@ const runDir = (out: string, seed: number): string =>
   join(out, 'Pendulum-v1', 'ddpg-sr-a', 'default', `seed-${seed}`);
 
 describe('sweep --population', () => {
-  test('plans the seeds of a population setting as tasks of at most N, in plan order; others one per run', () => {
+  test('plans the seeds of each setting as tasks of at most N, in plan order; off: one per run', () => {
     const cfg = validateSweepConfig({
       name: 'g',
       out: 'x',
@@ -64,16 +64,16 @@ describe('sweep --population', () => {
         t.index,
         t.runIds.map((id) => id.replace('Pendulum-v1/', '').replace('/default/', ' ')),
       ]);
+    // every algorithm trains as a population now (TRPO too), so both settings are grouped
     expect(ids({ population: 'auto', maxPopulation: 2 })).toEqual([
       [0, ['ddpg-sr-a seed-0', 'ddpg-sr-a seed-1']],
-      [1, ['trpo seed-0']],
-      [2, ['trpo seed-1']],
-      [3, ['ddpg-sr-a seed-2']],
-      [4, ['trpo seed-2']],
+      [1, ['trpo seed-0', 'trpo seed-1']],
+      [2, ['ddpg-sr-a seed-2']],
+      [3, ['trpo seed-2']],
     ]);
-    expect(ids({ population: 'auto', maxPopulation: 10 })[0]).toEqual([
-      0,
-      ['ddpg-sr-a seed-0', 'ddpg-sr-a seed-1', 'ddpg-sr-a seed-2'],
+    expect(ids({ population: 'auto', maxPopulation: 10 })).toEqual([
+      [0, ['ddpg-sr-a seed-0', 'ddpg-sr-a seed-1', 'ddpg-sr-a seed-2']],
+      [1, ['trpo seed-0', 'trpo seed-1', 'trpo seed-2']],
     ]);
     expect(planTasks(plan, { population: 'off', maxPopulation: 10 }).map((t) => t.runIds)).toEqual(
       plan.map((r) => [r.id]),
