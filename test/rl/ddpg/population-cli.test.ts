@@ -4,17 +4,16 @@
  * bit, timings aside; same checkpoint files); the population resumes as a whole and is
  * refused with other seeds; bad seed lists stop with a clear error.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { tempDirs } from '../../helpers/temp-dirs.js';
 import { captureConsole, type CapturedConsole } from '../../helpers/console.js';
 import { main } from '../../../src/cli/index.js';
 import { formatSeeds, parseSeeds } from '../../../src/rl/population/seeds.js';
 import { rowsWithoutTimes } from './progress-rows.js';
 
-const root = mkdtempSync(join(tmpdir(), 'sr2l-pop-cli-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = await tempDirs('sr2l-pop-cli-')();
 
 let cons: CapturedConsole;
 beforeEach(() => void (cons = captureConsole()));

@@ -4,10 +4,10 @@
  * members 0 and 2 run to the end with progress rows equal to their single runs bit for
  * bit: the NaN reached no other seed. A resume of that population is refused clearly.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { tempDirs } from '../../helpers/temp-dirs.js';
 import { resolveDdpgConfig } from '../../../src/rl/ddpg/config.js';
 import type { DdpgPopulation } from '../../../src/rl/ddpg/population.js';
 import { memberStateDict, loadMemberStateDict } from '../../../src/nn/population.js';
@@ -15,8 +15,7 @@ import { trainRun } from '../../../src/rl/run/train-run.js';
 import { trainPopulation } from '../../../src/rl/population/train-population.js';
 import { rowsWithoutTimes } from './progress-rows.js';
 
-const root = mkdtempSync(join(tmpdir(), 'sr2l-pop-faults-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = await tempDirs('sr2l-pop-faults-')();
 
 const settings = {
   algo: 'ddpg-sr-a',

@@ -6,16 +6,15 @@
  * A population killed between its members' checkpoint writes resumes from the iteration
  * every member holds.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { tempDirs } from '../../helpers/temp-dirs.js';
 import { resolveDdpgConfig } from '../../../src/rl/ddpg/config.js';
 import { trainPopulation } from '../../../src/rl/population/train-population.js';
 import { rowsWithoutTimes } from './progress-rows.js';
 
-const root = mkdtempSync(join(tmpdir(), 'sr2l-pop-resume-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = await tempDirs('sr2l-pop-resume-')();
 
 const seeds = [4, 5];
 const configs = seeds.map((seed) =>

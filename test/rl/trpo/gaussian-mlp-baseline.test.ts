@@ -4,18 +4,16 @@
  * learn a smooth value function, save/load restores predictions exactly, and a TRPO run
  * with it resumes exactly.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../../helpers/temp-dirs.js';
 import * as sr from '../../../src/index.js';
 import { readFlat } from '../../../src/rl/params.js';
 import { GaussianMlpBaseline } from '../../../src/rl/trpo/baselines/gaussian-mlp.js';
 import { resolveConfig } from '../../../src/rl/trpo/config.js';
 import { planRun, trainRun } from '../../../src/rl/run/train-run.js';
 
-const root = mkdtempSync(join(tmpdir(), 'sr2l-gmlp-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = await tempDirs('sr2l-gmlp-')();
 
 const rows = 256;
 const obs = sr.rng(1).randn([rows, 3], { dtype: 'float64' }).dataSync() as Float64Array;

@@ -7,10 +7,10 @@
  * reference continues. Faults: a member whose policy is poisoned with NaN is stopped and
  * reported while the others still equal their reference runs.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { tempDirs } from '../../helpers/temp-dirs.js';
 import { captureConsole, type CapturedConsole } from '../../helpers/console.js';
 import { main } from '../../../src/cli/index.js';
 import { resolveConfig } from '../../../src/rl/trpo/config.js';
@@ -20,8 +20,7 @@ import { trainPopulation } from '../../../src/rl/population/train-population.js'
 import { trainRun } from '../../../src/rl/run/train-run.js';
 import { rowsWithoutTimes as rows } from '../ddpg/progress-rows.js';
 
-const root = mkdtempSync(join(tmpdir(), 'sr2l-trpo-pop-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = await tempDirs('sr2l-trpo-pop-')();
 
 let cons: CapturedConsole;
 beforeEach(() => void (cons = captureConsole()));

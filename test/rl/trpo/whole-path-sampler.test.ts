@@ -5,10 +5,9 @@
  * the smallest set of completed paths with ≥ batchSize steps; every path end is terminal;
  * 3 + resume + 3 iterations equal 6 in one go.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../../helpers/temp-dirs.js';
 import { makeEnv } from '../../../src/envs/index.js';
 import { readFlat } from '../../../src/rl/params.js';
 import { GaussianMlpPolicy } from '../../../src/rl/trpo/gaussian-policy.js';
@@ -16,8 +15,7 @@ import { resolveConfig } from '../../../src/rl/trpo/config.js';
 import { WholePathSampler } from '../../../src/rl/trpo/whole-path-sampler.js';
 import { planRun, trainRun } from '../../../src/rl/run/train-run.js';
 
-const root = mkdtempSync(join(tmpdir(), 'sr2l-whole-paths-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = await tempDirs('sr2l-whole-paths-')();
 
 const policyFor = (obsDim: number, actDim: number) =>
   new GaussianMlpPolicy({ obsDim, actDim, hidden: [8], dtype: 'float64', rng: 1 });
