@@ -17,6 +17,7 @@ import {
 import { prepareSlurmSweep, submitSlurmSweep } from '../../experiments/slurm/submit.js';
 import { runTask, TaskError } from '../../experiments/slurm/task.js';
 import { UsageError, type Command } from '../command.js';
+import { sweepKeep } from './sweep-keep.js';
 import { sweepStatus } from './sweep-status.js';
 
 /** This sr2l, started the way this process was (node [--import tsx] main). */
@@ -37,6 +38,7 @@ export const sweep: Command = {
                   [--mem M] [--max-parallel N] [--signal-lead S] [--sbatch-arg ARG ...] [--dry-run]
        sr2l sweep FILE.yaml [--population auto|off] [--max-population N] --task K
        sr2l sweep status FOLDER [--resubmit-failed] [--log-lines N]
+       sr2l sweep keep FOLDER [--list] [--commit [--message M]]
 
   --workers N      training processes at a time (default: number of cores, ${availableParallelism()} here)
   --envs LIST      run only these of the file's envs (comma-separated; likewise --algorithms
@@ -45,8 +47,8 @@ export const sweep: Command = {
   --stall-timeout S  a trainer that logs no iteration for S seconds is killed and resumed from
                    its last checkpoint, twice at most (default ${DEFAULT_STALL_SECONDS}; 0: never)
   --population auto|off  auto (default): the seeds of one setting train as populations, one
-                   \`sr2l train --seeds\` process each, for the algorithms that train that way
-                   (the DDPG family today); off: one process per run. Same run folders either way.
+                   \`sr2l train --seeds\` process each; off: one process per run. Same run
+                   folders either way.
   --max-population N  seeds in one population at most (default ${DEFAULT_GROUPING.maxPopulation})
   --dry-run        validate the file and list the runs (Slurm: print the sbatch script) without
                    starting or submitting anything
@@ -65,9 +67,14 @@ skips a finished run and resumes a partial one.
 Finished runs are skipped and interrupted ones resume from their last checkpoint, so a
 sweep can be stopped (Ctrl-C) and restarted at any time. Failing runs are reported with
 the end of their log; the others go on. Exit codes: 0 done (or submitted), 1 a run failed,
-2 usage, 130 stopped by a signal (resumable).`,
+2 usage, 130 stopped by a signal (resumable).
+
+\`sweep keep\` lists what of the finished runs belongs in git (config.json, progress.csv, the
+newest checkpoint, eval/ results, the sweep's index) and with --commit adds and commits
+exactly those files, so a clone elsewhere resumes the sweep where this machine left it.`,
   async run(argv) {
     if (argv[0] === 'status') return sweepStatus(argv.slice(1));
+    if (argv[0] === 'keep') return sweepKeep(argv.slice(1));
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,

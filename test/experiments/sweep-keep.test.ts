@@ -1,0 +1,104 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { main } from '../../src/cli/index.js';
+import { keptRuns } from '../../src/experiments/keep-runs.js';
+import { captureConsole } from '../helpers/console.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
+
+const tempDir = tempDirs('sr2l-sweep-keep-');
+afterEach(() => vi.restoreAllMocks());
+
+async function put(path: string, text = 'x'): Promise<void> {
+  await mkdir(join(path, '..'), { recursive: true });
+  await writeFile(path, text);
+}
+
+/** A sweep folder with one finished run (two checkpoints, eval results) and one unfinished. */
+async function fakeSweep(root: string): Promise<string> {
+  const out = join(root, 'runs', 'tiny');
+  await put(join(out, 'sweep.json'), '{}');
+  await put(join(out, 'sweep.lock'));
+  const done = join(out, 'Hopper-v2', 'trpo-sr', 'eps=0.01,lambdaS=1', 'seed-0');
+  for (const f of [
+    'sweep-run.json',
+    'config.json',
+    'progress.csv',
+    'sweep-done.json',
+    'train.log',
+    'run.lock',
+  ])
+    await put(join(done, f));
+  for (const it of ['iter-000010', 'iter-000020'])
+    await put(join(done, 'checkpoints', it, 'policy.safetensors'));
+  await put(join(done, 'checkpoints', 'latest.json'), '{"iteration": 20}');
+  await put(join(done, 'checkpoints', 'replay', 'segment-0.bin'));
+  await put(join(done, 'eval', 'robustness.json'), '{}');
+  await put(
+    join(out, 'Hopper-v2', 'trpo-sr', 'eps=0.01,lambdaS=1', 'population-0-1', 'population.json'),
+    '{}',
+  );
+  const open = join(out, 'Hopper-v2', 'trpo-sr', 'eps=0.01,lambdaS=1', 'seed-1');
+  for (const f of ['sweep-run.json', 'config.json', 'progress.csv']) await put(join(open, f));
+  await put(join(open, 'checkpoints', 'latest.json'), '{"iteration": 10}');
+  return out;
+}
+
+const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8' });
+
+describe('sr2l sweep keep', () => {
+  test('keeps what a finished run needs to be skipped, evaluated and reported, and nothing of unfinished runs', async () => {
+    const out = await fakeSweep(await tempDir());
+    const kept = await keptRuns(out);
+    expect(kept.runs).toEqual(['Hopper-v2/trpo-sr/eps=0.01,lambdaS=1/seed-0']);
+    const run = 'Hopper-v2/trpo-sr/eps=0.01,lambdaS=1/';
+    expect(kept.files).toEqual(
+      [
+        'sweep.json',
+        `${run}population-0-1/population.json`,
+        ...['checkpoints/iter-000020/policy.safetensors', 'checkpoints/latest.json', 'config.json']
+          .concat(['eval/robustness.json', 'progress.csv', 'sweep-done.json', 'sweep-run.json'])
+          .map((f) => `${run}seed-0/${f}`),
+      ].sort(),
+    );
+  });
+
+  test('--commit adds the kept files to git although runs/ is ignored, commits them alone, and is idempotent', async () => {
+    const root = await tempDir();
+    git(root, 'init', '--quiet');
+    git(root, 'config', 'user.email', 't@example.com');
+    git(root, 'config', 'user.name', 't');
+    await put(join(root, '.gitignore'), 'runs/\n');
+    await put(join(root, 'staged.txt'));
+    git(root, 'add', '.gitignore', 'staged.txt');
+    git(root, 'commit', '--quiet', '-m', 'init');
+    await put(join(root, 'staged.txt'), 'changed');
+    git(root, 'add', 'staged.txt');
+    const out = await fakeSweep(root);
+    const log = captureConsole().all;
+    expect(await main(['sweep', 'keep', out, '--commit'])).toBe(0);
+    expect(log()).toMatch(
+      /1 finished runs, 9 files to keep\ncommitted [0-9a-f]{12}: runs: keep the finished runs of sweep tiny/,
+    );
+    const tracked = git(root, 'ls-files', 'runs').trim().split('\n');
+    expect(tracked).toHaveLength(9);
+    expect(tracked).toContain(
+      'runs/tiny/Hopper-v2/trpo-sr/eps=0.01,lambdaS=1/seed-0/checkpoints/iter-000020/policy.safetensors',
+    );
+    expect(
+      tracked.some((f) => f.includes('seed-1') || f.endsWith('train.log') || f.includes('iter-000010')),
+    ).toBe(false);
+    // the user's own staged change stays staged, out of the commit
+    expect(git(root, 'diff', '--cached', '--name-only').trim()).toBe('staged.txt');
+    expect(await main(['sweep', 'keep', out, '--commit'])).toBe(0);
+    expect(log()).toMatch(/nothing new to commit/);
+  });
+
+  test('a folder that is not a sweep is refused with its name', async () => {
+    const dir = await tempDir();
+    const log = captureConsole().all;
+    expect(await main(['sweep', 'keep', dir])).toBe(1);
+    expect(log()).toContain(`${dir} is not a sweep folder (it has no sweep.json)`);
+  });
+});
