@@ -186,3 +186,74 @@ export function smoothnessSpec(
     { field: 'lipschitz', type: 'quantitative', title: '‖Δμ‖₂ / ‖δ‖∞' },
   );
 }
+
+/** one setting's point of the clean / attacked frontier, with 95% intervals on both axes */
+export interface FrontierFigurePoint {
+  variant: string;
+  reference: boolean;
+  clean: { mean: number; lo: number; hi: number };
+  attacked: { mean: number; lo: number; hi: number };
+}
+
+/** Clean return (x) against return under attack (y), one point per setting, interval bars on both axes. */
+export function frontierSpec(
+  title: string,
+  points: readonly FrontierFigurePoint[],
+  size = DEFAULT_SIZE,
+): TopLevelSpec {
+  const values = points.map((p) => ({
+    variant: p.variant,
+    role: p.reference ? 'reference' : 'setting',
+    x: p.clean.mean,
+    xLo: p.clean.lo,
+    xHi: p.clean.hi,
+    y: p.attacked.mean,
+    yLo: p.attacked.lo,
+    yHi: p.attacked.hi,
+  }));
+  const x = {
+    field: 'x',
+    type: 'quantitative',
+    title: 'clean return (mean over policies, 95% CI)',
+    scale: { zero: false },
+  };
+  const y = {
+    field: 'y',
+    type: 'quantitative',
+    title: 'return under attack (mean, 95% CI)',
+    scale: { zero: false },
+  };
+  // one legend row per setting (names like "trpo-sr [eps=0.003,lambdaS=0.1,epsScale=raw]" are
+  // too long for two columns), the figure growing by a row's height so the plot keeps its size
+  const base = frame(title, { width: size.width, height: size.height + 22 * points.length });
+  const config = base.config as { legend: Record<string, unknown> };
+  return {
+    ...base,
+    config: { ...config, legend: { ...config.legend, columns: 1 } },
+    data: { values },
+    encoding: { color: variantColor(points) },
+    layer: [
+      {
+        mark: { type: 'rule', opacity: 0.6 },
+        encoding: { x: { ...x, field: 'xLo' }, x2: { field: 'xHi' }, y },
+      },
+      {
+        mark: { type: 'rule', opacity: 0.6 },
+        encoding: { y: { ...y, field: 'yLo' }, y2: { field: 'yHi' }, x },
+      },
+      {
+        mark: { type: 'point', filled: true, size: 90, opacity: 1 },
+        encoding: {
+          x,
+          y,
+          shape: {
+            field: 'role',
+            type: 'nominal',
+            title: null,
+            scale: { domain: ['reference', 'setting'], range: ['diamond', 'circle'] },
+          },
+        },
+      },
+    ],
+  } as TopLevelSpec;
+}

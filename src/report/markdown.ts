@@ -38,7 +38,11 @@ export function fmt(x: number): string {
 const fmtP = (p: number): string => (!Number.isFinite(p) ? '–' : p < 1e-4 ? '< 0.0001' : p.toFixed(4));
 
 /** A Markdown table; the first `textColumns` columns align left, the numbers right. */
-function table(header: readonly string[], rows: readonly (readonly string[])[], textColumns = 1): string {
+export function table(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  textColumns = 1,
+): string {
   return [
     `| ${header.join(' | ')} |`,
     `|${header.map((_, i) => (i < textColumns ? ' --- ' : ' ---: ')).join('|')}|`,

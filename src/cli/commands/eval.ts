@@ -20,13 +20,7 @@ import {
 import { ASCENT_RULES, type AscentRule } from '../../rl/smoothness/index.js';
 import { version } from '../../version.js';
 import { UsageError, type Command } from '../command.js';
-
-function numberList(flag: string, text: string): number[] {
-  const xs = text.split(',').map((s) => Number(s.trim()));
-  const bad = xs.findIndex((x) => !Number.isFinite(x) || x < 0);
-  if (bad >= 0) throw new UsageError(`--${flag}: '${text.split(',')[bad]}' is not a number ≥ 0`);
-  return xs;
-}
+import { numberList } from '../number-list.js';
 
 function positive(flag: string, text: string, integer: boolean): number {
   const x = Number(text);

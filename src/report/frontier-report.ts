@@ -1,0 +1,143 @@
+/**
+ * `sr2l report frontier`: the frontier of one or more evaluated sweeps (e.g. the ε–λ grid
+ * and the sweep holding the TRPO reference) as figures and frontier.md: per env and attack
+ * strength, a scatter of clean against attacked return and a table with every setting's
+ * difference from the reference, and first the verdict: which settings, if any, beat the
+ * reference on both axes.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { DEFAULT_SIZE, type FigureSize, frontierSpec } from './figures.js';
+import { type FrontierOptions, type FrontierPoint, frontierPoints } from './frontier.js';
+import { fmt, table } from './markdown.js';
+import { type WrittenFigure, writeFigure } from './render.js';
+import { type RunResult, loadSweepResults } from './sweep-data.js';
+
+export interface FrontierReportOptions extends FrontierOptions {
+  outDir: string;
+  size?: FigureSize;
+  pngScale?: number;
+  provenance?: readonly string[];
+}
+
+/** The runs of several sweeps; a variant found in more than one sweep for an env is prefixed by its sweep's name. */
+export async function loadFrontierRuns(dirs: readonly string[]): Promise<RunResult[]> {
+  const sweeps = await Promise.all(dirs.map((d) => loadSweepResults(d)));
+  const seen = new Map<string, Set<number>>();
+  sweeps.forEach((s, i) => {
+    for (const r of s.runs) {
+      const key = `${r.env}\0${r.variant}`;
+      seen.set(key, (seen.get(key) ?? new Set()).add(i));
+    }
+  });
+  return sweeps.flatMap((s) =>
+    s.runs.map((r) =>
+      seen.get(`${r.env}\0${r.variant}`)!.size > 1 ? { ...r, variant: `${s.name}: ${r.variant}` } : r,
+    ),
+  );
+}
+
+const interval = (a: { mean: number; lo: number; hi: number }): string =>
+  `${fmt(a.mean)} [${fmt(a.lo)}, ${fmt(a.hi)}]`;
+
+function pointRow(p: FrontierPoint): string[] {
+  const diff = (c: FrontierPoint['cleanVsReference']): string =>
+    c === null ? '–' : `${fmt(c.difference)} [${fmt(c.ciLow)}, ${fmt(c.ciHigh)}]`;
+  return [
+    p.reference ? `**${p.variant}** (reference)` : p.variant,
+    String(p.policies),
+    interval(p.clean),
+    interval(p.attacked),
+    diff(p.cleanVsReference),
+    diff(p.attackedVsReference),
+    p.reference ? '' : p.beatsReferenceOnBoth ? '**yes**' : 'no',
+  ];
+}
+
+/** One verdict line per env × ε_attack. */
+function verdicts(points: readonly FrontierPoint[], reference: string): string[] {
+  const cells = [...new Set(points.map((p) => `${p.env}\0${p.epsAttack}`))];
+  return cells.map((cell) => {
+    const [env, eps] = cell.split('\0') as [string, string];
+    const here = points.filter((p) => p.env === env && String(p.epsAttack) === eps);
+    const ref = here.find((p) => p.reference);
+    if (!ref) return `- ${env}, ε_attack ${eps}: no evaluated ${reference} policies, no comparison`;
+    const both = here.filter((p) => p.beatsReferenceOnBoth).map((p) => p.variant);
+    const estimates = here
+      .filter((p) => !p.reference && p.clean.mean > ref.clean.mean && p.attacked.mean > ref.attacked.mean)
+      .map((p) => p.variant);
+    return (
+      `- ${env}, ε_attack ${eps}: ` +
+      (both.length
+        ? `beats ${reference} on both axes (95% intervals of both differences above 0): ${both.join('; ')}`
+        : `no setting beats ${reference} on both axes with both intervals above 0`) +
+      (estimates.length && !both.length
+        ? `; higher on both by point estimate only: ${estimates.join('; ')}`
+        : '')
+    );
+  });
+}
+
+export async function reportFrontier(
+  dirs: readonly string[],
+  opts: FrontierReportOptions,
+): Promise<{ report: string; figures: WrittenFigure[]; points: FrontierPoint[] }> {
+  const runs = await loadFrontierRuns(dirs);
+  const points = frontierPoints(runs, opts);
+  if (!points.length)
+    throw new Error(
+      `no policy of ${dirs.join(', ')} was evaluated under '${opts.attack}' at ε ${opts.epsAttack.join(', ')} (run sr2l eval in each run folder first)`,
+    );
+  await mkdir(opts.outDir, { recursive: true });
+  const figDir = join(opts.outDir, 'figures');
+  const figures: WrittenFigure[] = [];
+  const sections: string[] = [];
+  for (const env of [...new Set(points.map((p) => p.env))]) {
+    sections.push(`## ${env}`);
+    for (const eps of opts.epsAttack) {
+      const here = points.filter((p) => p.env === env && p.epsAttack === eps);
+      if (!here.length) continue;
+      const title = `${env}: clean return vs return under ${opts.attack} at ε ${eps}`;
+      const fig = await writeFigure(
+        figDir,
+        `${env}-frontier-${opts.attack}-${eps}`,
+        frontierSpec(title, here, opts.size ?? DEFAULT_SIZE),
+        opts.pngScale ?? 2,
+      );
+      figures.push(fig);
+      sections.push(
+        `### ε_attack = ${eps}`,
+        `![${title}](${relative(opts.outDir, fig.png)})`,
+        table(
+          [
+            'setting',
+            'policies',
+            'clean return [95% CI]',
+            `return under ${opts.attack} [95% CI]`,
+            `clean − ${opts.reference} [95% CI]`,
+            `attacked − ${opts.reference} [95% CI]`,
+            'beats on both',
+          ],
+          here.map(pointRow),
+        ),
+      );
+    }
+  }
+  const md = [
+    `# Clean return against return under ${opts.attack}`,
+    ...(opts.provenance ?? []).map((l) => `> ${l}`),
+    '',
+    `Sweeps: ${dirs.join(', ')}. One point per setting: the mean over its evaluated policies of each policy's`,
+    `mean episode return without attack (x) and under ${opts.attack} (y), with Student-t 95% intervals over`,
+    `policies; differences from ${opts.reference} with percentile-bootstrap 95% intervals.`,
+    '',
+    '## Verdict',
+    ...verdicts(points, opts.reference),
+    '',
+    ...sections.flatMap((s) => [s, '']),
+  ].join('\n');
+  const report = join(opts.outDir, 'frontier.md');
+  await writeFileAtomic(report, new TextEncoder().encode(md));
+  return { report, figures, points };
+}

@@ -1,0 +1,113 @@
+/**
+ * The clean-return / attacked-return frontier of issue 17: per env and attack strength, one
+ * point per setting (variant) with each axis's mean over policies and its 95% interval
+ * (Student's t over policies, the dashboard's band), and each setting compared with a
+ * reference variant (plain TRPO) on both axes by the bootstrap difference of means. A
+ * setting "beats the reference on both axes" when both differences' intervals lie above 0.
+ *
+ * A policy's clean return is the mean of its `sr2l eval` episodes without attack (the same
+ * deterministic evaluation as the attacked return, so the axes compare like with like), its
+ * attacked return the mean of its episodes under `attack` at ε.
+ */
+import { meanBand } from '../dashboard/band.js';
+import type { RunResult } from './sweep-data.js';
+import { type CompareOptions, type Comparison, compareMeans } from './stats.js';
+
+export interface AxisSummary {
+  mean: number;
+  /** 95% Student-t interval of the mean over policies (= mean with one policy) */
+  lo: number;
+  hi: number;
+}
+
+export interface FrontierPoint {
+  env: string;
+  variant: string;
+  reference: boolean;
+  attack: string;
+  epsAttack: number;
+  /** policies evaluated at this point */
+  policies: number;
+  clean: AxisSummary;
+  attacked: AxisSummary;
+  /** setting − reference, with bootstrap intervals (null for the reference itself or without one) */
+  cleanVsReference: Comparison | null;
+  attackedVsReference: Comparison | null;
+  /** both differences' intervals above 0 */
+  beatsReferenceOnBoth: boolean;
+}
+
+export interface FrontierOptions extends CompareOptions {
+  attack: string;
+  epsAttack: readonly number[];
+  /** the variant every other one is compared with, e.g. 'trpo' */
+  reference: string;
+}
+
+const meanOf = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+/** One policy's mean clean return and mean return under `attack` at `eps`, or null when not evaluated so. */
+function policyReturns(
+  run: RunResult,
+  attack: string,
+  eps: number,
+): { clean: number; attacked: number } | null {
+  const res = run.robustness;
+  if (!res) return null;
+  const clean = res.rows.findIndex((r) => r.attack === 'none' || (r.eps === 0 && r.attack === attack));
+  const hit = res.rows.findIndex((r) => r.attack === attack && r.eps === eps);
+  if (clean < 0 || hit < 0) return null;
+  return { clean: meanOf(res.returns[clean]!), attacked: meanOf(res.returns[hit]!) };
+}
+
+const axis = (xs: readonly number[]): AxisSummary => {
+  const b = meanBand(xs);
+  return { mean: b.mean, lo: b.lo, hi: b.hi };
+};
+
+/** Every env × variant × ε_attack point of `runs` with at least one policy evaluated there. */
+export function frontierPoints(runs: readonly RunResult[], opts: FrontierOptions): FrontierPoint[] {
+  const out: FrontierPoint[] = [];
+  const envs = [...new Set(runs.map((r) => r.env))].sort();
+  for (const env of envs) {
+    const variants = [...new Set(runs.filter((r) => r.env === env).map((r) => r.variant))].sort();
+    for (const epsAttack of opts.epsAttack) {
+      const values = new Map<string, { clean: number[]; attacked: number[] }>();
+      for (const variant of variants) {
+        const v = { clean: [] as number[], attacked: [] as number[] };
+        for (const r of runs) {
+          if (r.env !== env || r.variant !== variant) continue;
+          const p = policyReturns(r, opts.attack, epsAttack);
+          if (!p) continue;
+          v.clean.push(p.clean);
+          v.attacked.push(p.attacked);
+        }
+        if (v.clean.length) values.set(variant, v);
+      }
+      const ref = values.get(opts.reference);
+      for (const [variant, v] of values) {
+        const isRef = variant === opts.reference;
+        const cleanVsReference = ref && !isRef ? compareMeans(v.clean, ref.clean, opts) : null;
+        const attackedVsReference = ref && !isRef ? compareMeans(v.attacked, ref.attacked, opts) : null;
+        out.push({
+          env,
+          variant,
+          reference: isRef,
+          attack: opts.attack,
+          epsAttack,
+          policies: v.clean.length,
+          clean: axis(v.clean),
+          attacked: axis(v.attacked),
+          cleanVsReference,
+          attackedVsReference,
+          beatsReferenceOnBoth:
+            cleanVsReference !== null &&
+            attackedVsReference !== null &&
+            cleanVsReference.ciLow > 0 &&
+            attackedVsReference.ciLow > 0,
+        });
+      }
+    }
+  }
+  return out;
+}
