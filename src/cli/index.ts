@@ -1,31 +1,29 @@
 /** The `sr2l` command line: dispatches to one subcommand per file in ./commands. */
-import { dashboard } from './commands/dashboard.js';
-import { demo } from './commands/demo.js';
-import { info } from './commands/info.js';
-import { evalCommand } from './commands/eval.js';
-import { inspect } from './commands/inspect.js';
-import { plot } from './commands/plot.js';
-import { report } from './commands/report.js';
-import { sweep } from './commands/sweep.js';
-import { train } from './commands/train.js';
 import { UsageError, type Command } from './command.js';
 import { version } from '../version.js';
 
-export const commands: Record<string, Command> = {
-  train,
-  eval: evalCommand,
-  sweep,
-  plot,
-  report,
-  inspect,
-  dashboard,
-  info,
-  demo,
+/**
+ * Each command loads when it runs: their dependencies differ a lot (eval and report pull in
+ * mathjs, whose import alone takes 1.5–5 s here), and a sweep or Slurm task starts one
+ * `sr2l train` process per population, so start-up time is paid many times.
+ */
+export const commands: Record<string, () => Promise<Command>> = {
+  train: async () => (await import('./commands/train.js')).train,
+  eval: async () => (await import('./commands/eval.js')).evalCommand,
+  sweep: async () => (await import('./commands/sweep.js')).sweep,
+  plot: async () => (await import('./commands/plot.js')).plot,
+  report: async () => (await import('./commands/report.js')).report,
+  inspect: async () => (await import('./commands/inspect.js')).inspect,
+  dashboard: async () => (await import('./commands/dashboard.js')).dashboard,
+  info: async () => (await import('./commands/info.js')).info,
+  demo: async () => (await import('./commands/demo.js')).demo,
 };
 
-function help(): string {
+async function help(): Promise<string> {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));
-  const lines = Object.entries(commands).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`);
+  const lines = await Promise.all(
+    Object.entries(commands).map(async ([n, load]) => `  ${n.padEnd(width)}  ${(await load()).summary}`),
+  );
   return `sr2l ${version}: robust and smooth deep RL (SR²L)\n\nusage: sr2l <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nsr2l <command> --help shows a command's options; --no-compile (any command, or SR2L_COMPILE=0) runs compiled steps eagerly.`;
 }
 
@@ -42,18 +40,19 @@ function takeNoCompile(argv: string[]): string[] {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = takeNoCompile(argv);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(help());
+    console.log(await help());
     return 0;
   }
   if (name === '--version' || name === '-v') {
     console.log(version);
     return 0;
   }
-  const cmd = commands[name];
-  if (!cmd) {
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!load) {
     console.error(`sr2l: unknown command '${name}'; available: ${Object.keys(commands).join(', ')}`);
     return 2;
   }
+  const cmd = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(`usage: ${cmd.usage}`);
     return 0;

@@ -1,7 +1,12 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { version } from '../../src/index.js';
 import { captureConsole as capture } from '../helpers/console.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
+
+const tempDir = tempDirs('sr2l-cli-');
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -19,6 +24,32 @@ describe('sr2l command line', () => {
     const io = capture();
     expect(await main(['trian'])).toBe(2);
     expect(io.err()).toMatch(/unknown command 'trian'; available: .*info/);
+    // names of Object.prototype's members are not commands either
+    expect(await main(['constructor'])).toBe(2);
+    expect(io.err()).toMatch(/unknown command 'constructor'/);
+  });
+
+  test('a command and its dependencies load only when it runs: --version does not load mathjs', async () => {
+    // a resolve hook logs every module URL the process loads (ESM never enters require.cache)
+    const { execFileSync } = await import('node:child_process');
+    const log = join(await tempDir(), 'modules.log');
+    const hook = `import { appendFileSync } from 'node:fs'; export async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }`;
+    const run = (command: string): string[] => {
+      const script = [
+        "const { register } = await import('node:module');",
+        `register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));`,
+        "const { main } = await import('./src/cli/index.ts');",
+        `await main([${JSON.stringify(command)}]);`,
+      ].join('\n');
+      rmSync(log, { force: true });
+      execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        stdio: 'ignore',
+      });
+      return readFileSync(log, 'utf8').split('\n');
+    };
+    // mathjs (eval → report statistics) is what made every start slow
+    expect(run('--version').some((u) => u.includes('/mathjs/'))).toBe(false);
+    expect(run('eval').some((u) => u.includes('/mathjs/'))).toBe(true);
   });
 
   test('info --json reports versions and backends', async () => {
