@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { vi } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import type { RobustnessResult } from '../../src/rl/robustness/index.js';
+import { checkpointName } from '../../src/rl/run/checkpoint-layout.js';
 import { captureConsole } from '../helpers/console.js';
 import { resolveConfig } from '../../src/rl/trpo/config.js';
 import { trainRun } from '../../src/rl/run/train-run.js';
@@ -175,7 +176,12 @@ export async function evalRun(
   } finally {
     vi.restoreAllMocks();
   }
-  return JSON.parse(await readFile(join(dir, 'eval', 'robustness.json'), 'utf8')) as RobustnessResult;
+  // with --iteration N the results go to eval/iter-N
+  const at = more.indexOf('--iteration');
+  const folder = at < 0 ? [] : [checkpointName(Number(more[at + 1]))];
+  return JSON.parse(
+    await readFile(join(dir, 'eval', ...folder, 'robustness.json'), 'utf8'),
+  ) as RobustnessResult;
 }
 
 /** The episode returns of one attack's row (the first with that attack). */

@@ -121,20 +121,27 @@ describe('sr2l eval', () => {
     (await trainRun(config, { out: dir })).trainer.close();
     expect(await checkpointsOnDisk(dir)).toEqual([3, 2, 1]);
     const flags = ['--attack', 'random', '--eps', '0.1', '--episodes', '2', '--smoothness-states', '0'];
-    const returns = async (runDir: string, more: string[] = []) => {
+    const returns = async (runDir: string, more: string[] = [], folder = 'eval') => {
       capture();
       expect(await main(['eval', runDir, ...flags, ...more])).toBe(0);
       vi.restoreAllMocks();
-      const json = JSON.parse(await readFile(join(runDir, 'eval', 'robustness.json'), 'utf8')) as {
+      const json = JSON.parse(await readFile(join(runDir, folder, 'robustness.json'), 'utf8')) as {
         returns: number[][];
         command: string;
+        checkpoint: number;
       };
       return json;
     };
-    const second = await returns(dir, ['--iteration', '2']);
-    expect(second.command).toContain('--iteration 2');
     const newest = await returns(dir);
+    expect(newest.checkpoint).toBe(3);
+    // an older checkpoint's results go to eval/iter-N, beside the newest's
+    const second = await returns(dir, ['--iteration', '2'], join('eval', 'iter-000002'));
+    expect(second.command).toContain('--iteration 2');
+    expect(second.checkpoint).toBe(2);
     expect(second.returns).not.toEqual(newest.returns);
+    expect(JSON.parse(await readFile(join(dir, 'eval', 'robustness.json'), 'utf8'))).toMatchObject({
+      checkpoint: 3,
+    });
     // the same run folder with checkpoint 3 removed: its newest is 2
     const cut = await tempDir();
     await cp(dir, cut, { recursive: true });

@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readRunIdentity } from '../../experiments/run-files.js';
-import { checkpointsOnDisk } from '../../rl/run/checkpoint.js';
+import { checkpointsOnDisk, latestCheckpoint } from '../../rl/run/checkpoint.js';
+import { checkpointName } from '../../rl/run/checkpoint-layout.js';
 import {
   ATTACKS,
   EPS_SCALES,
@@ -42,7 +43,7 @@ export const evalCommand: Command = {
   --stochastic           sample actions from the Gaussian policy (the paper's rollouts); default μ(s)
   --seed N               evaluation seed (default: the run's seed)
   --iteration N          evaluate checkpoint N (a checkpoints/iter-N folder sr2l train kept;
-                         default the newest)
+                         default the newest); results go to eval/iter-N/ unless --out says
   --pgd-steps N          ascent steps of mad/critic (default 10)
   --pgd-step F           step size as a fraction of ε (default 0.2, the paper; SA-MDP uses 0.1)
   --pgd-ascent R         ${ASCENT_RULES.join(' | ')} (default sign)
@@ -151,10 +152,13 @@ the other; run several sr2l eval processes for parallelism).`,
         optimal,
         onProgress: (m) => console.error(`[eval ${run.env} ${run.algo}] ${m}`),
       });
-      const out = values.out ?? join(runDir, 'eval');
+      // a chosen older checkpoint's results go beside the newest's, not over them
+      const out =
+        values.out ?? join(runDir, 'eval', ...(iteration === undefined ? [] : [checkpointName(iteration)]));
       const files = await writeRobustness(out, result, {
         run: runDir,
         algo: run.algo,
+        checkpoint: iteration ?? (await latestCheckpoint(runDir)),
         sr2l: version,
         command: `sr2l eval ${argv.join(' ')}`,
         finishedAt: new Date().toISOString(),
