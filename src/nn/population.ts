@@ -22,10 +22,8 @@ export function stackMembers(who: string, name: string, members: readonly Tensor
         `${who}: member ${k}'s '${name}' is ${t.dtype} ${fmtShape(t.shape)} on ${t.backend.name}, member 0's is ${first.dtype} ${fmtShape(first.shape)} on ${first.backend.name}`,
       );
   });
-  // the stack of one tensor shares its storage: clone it, so the stacked tensor owns its own
-  // (disposing either must not dispose the other)
-  const parts = members.length === 1 ? [cloneTensor(first)] : members.map((t) => t.detach());
-  return noGrad(() => stack(parts)).detach();
+  // stack copies (a stack of one too), so the stacked tensor owns its storage
+  return noGrad(() => stack(members.map((t) => t.detach()))).detach();
 }
 
 /** The population size of a stacked module: the leading size every parameter shares. */

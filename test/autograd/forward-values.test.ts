@@ -125,6 +125,11 @@ describe('forward values', () => {
       [0, 1, 2, 3],
       [8, 9, 10, 11],
     ]);
+    // a concat or stack of one tensor is a copy: writes to the input do not reach it
+    const one = sr.tensor([1, 2]);
+    const [cat, st] = [sr.concat([one]), sr.stack([one])];
+    one.dispose();
+    expect([cat.toArray(), st.toArray()]).toEqual([[1, 2], [[1, 2]]]);
     expect(sr.stack([sr.tensor([1, 2]), sr.tensor([3, 4])], 1).toArray()).toEqual([
       [1, 3],
       [2, 4],

@@ -157,6 +157,11 @@ const cases: Case[] = [
     inputs: () => [randF64([2, 3], 1), randF64([2, 2], 2)],
   },
   {
+    name: 'concat and stack of one tensor',
+    fn: (a) => sr.concat([a], 1).mul(sr.stack([a], 0).sum(0)),
+    inputs: () => [randF64([2, 3], 1)],
+  },
+  {
     name: 'stack axis -1',
     fn: (a, b) => sr.stack([a, b], -1),
     inputs: () => [randF64([2, 3], 1), randF64([2, 3], 2)],

@@ -215,7 +215,8 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
       );
     }
   }
-  if (xs.length === 1) return first;
+  // one tensor is copied too: the result never aliases an input (in-place writes to either,
+  // an optimizer step or dispose, must not reach the other), as torch.cat([x]) is a new tensor
   const outShape = first.shape.slice();
   outShape[a] = xs.reduce((s, x) => s + x.shape[a]!, 0);
   return record(
