@@ -221,3 +221,45 @@ export function smoothnessPoints(runs: readonly RunResult[], env: string): Smoot
   }
   return out;
 }
+
+export interface RankedSetting {
+  algo: string;
+  setting: string;
+  /** mean final return over seeds per env (null: no finished run there) */
+  means: Record<string, number | null>;
+  /** mean over envs of the per-env normalized mean (0 = that env's worst setting, 1 = its best) */
+  score: number;
+}
+
+/**
+ * A grid search's settings ranked over envs, per algorithm with at least two settings: each
+ * env's mean final returns are rescaled to [0, 1] across the algorithm's settings so every env
+ * weighs the same whatever its return scale, and a setting's score is the mean of its rescaled
+ * values over the envs where it finished (how grid-search-trpo.yaml's winner was chosen).
+ */
+export function rankSettings(runs: readonly RunResult[]): RankedSetting[] {
+  const out: RankedSetting[] = [];
+  for (const algo of unique(runs.map((r) => r.algo))) {
+    const mine = runs.filter((r) => r.algo === algo);
+    const settings = unique(mine.map((r) => r.setting));
+    if (settings.length < 2) continue;
+    const envs = envsOf(mine);
+    const meanOf = (env: string, setting: string): number | null => {
+      const xs = mine.filter((r) => r.env === env && r.setting === setting && r.finished && r.final !== null);
+      return xs.length ? xs.reduce((s, r) => s + r.final!, 0) / xs.length : null;
+    };
+    const means = new Map(settings.map((s) => [s, Object.fromEntries(envs.map((e) => [e, meanOf(e, s)]))]));
+    const scaled = (env: string, x: number): number => {
+      const xs = settings.map((s) => means.get(s)![env]).filter((v): v is number => v !== null);
+      const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
+      return hi > lo ? (x - lo) / (hi - lo) : 1;
+    };
+    for (const setting of settings) {
+      const m = means.get(setting)!;
+      const values = envs.flatMap((e) => (m[e] === null ? [] : [scaled(e, m[e]!)]));
+      if (values.length)
+        out.push({ algo, setting, means: m, score: values.reduce((s, v) => s + v, 0) / values.length });
+    }
+  }
+  return out.sort((a, b) => (a.algo === b.algo ? b.score - a.score : a.algo < b.algo ? -1 : 1));
+}

@@ -11,6 +11,7 @@ import {
   comparisonTable,
   envsOf,
   finalReturnTable,
+  rankSettings,
   robustnessCurves,
 } from './aggregate.js';
 import { type ClaimRow, MIN_SEEDS_FOR_VERDICT, claimTable } from './claims.js';
@@ -224,6 +225,28 @@ export function buildReport(results: SweepResults, opts: ReportOptions): string 
       '',
       claimsAtAGlance(claims),
     );
+  const ranked = rankSettings(runs);
+  if (ranked.length) {
+    const envs = envsOf(runs);
+    lines.push(
+      '',
+      '## Settings ranked over envs',
+      '',
+      "Per env, each setting's mean final return over seeds rescaled to [0, 1] across the algorithm's " +
+        'settings (0 = worst, 1 = best), so every env weighs the same; score = the mean over envs.',
+      '',
+      table(
+        ['algorithm', 'setting', ...envs, 'score'],
+        ranked.map((r) => [
+          r.algo,
+          r.setting,
+          ...envs.map((e) => (r.means[e] === null ? '–' : fmt(r.means[e]!))),
+          r.score.toFixed(2),
+        ]),
+        2,
+      ),
+    );
+  }
   for (const env of envsOf(runs)) {
     const figs = opts.figures.filter((f) => f.env === env);
     const fig = (kind: string): string[] =>

@@ -10,6 +10,7 @@ import {
   summarize,
   compareMeans,
   comparisonTable,
+  rankSettings,
   renderSvg,
   svgToPng,
   robustnessSpec,
@@ -263,5 +264,52 @@ describe('sr2l report', () => {
     );
     expect(md).toContain('Best trpo-sr setting by mean final return: `eps=0.1` (43, 2 seeds).');
     expect(md).toContain('| trpo-sr [eps=0.01] | 2 | 40 ± 14.14 |');
+  });
+});
+
+describe('settings ranked over envs', () => {
+  const run = (env: string, setting: string, seed: number, final: number, finished = true): RunResult => ({
+    id: `${env}/${setting}/${seed}`,
+    dir: '',
+    env,
+    algo: 'trpo-sr',
+    setting,
+    seed,
+    variant: `trpo-sr [${setting}]`,
+    finished,
+    curve: [],
+    final,
+    robustness: null,
+  });
+
+  test('per-env means rescaled to [0, 1] across settings, averaged over envs; unfinished runs left out', () => {
+    const runs = [
+      // Hopper: a 600, b 400, c 500 → 1, 0, 0.5; HalfCheetah: a −300, b −100, c −200 → 0, 1, 0.5
+      ...[590, 610].map((f, i) => run('Hopper-v2', 'a', i, f)),
+      ...[400, 400].map((f, i) => run('Hopper-v2', 'b', i, f)),
+      run('Hopper-v2', 'c', 0, 500),
+      run('Hopper-v2', 'c', 1, 9999, false),
+      ...[-300, -300].map((f, i) => run('HalfCheetah-v2', 'a', i, f)),
+      ...[-100, -100].map((f, i) => run('HalfCheetah-v2', 'b', i, f)),
+      ...[-150, -250].map((f, i) => run('HalfCheetah-v2', 'c', i, f)),
+      // one setting of another algorithm: nothing to rank
+      { ...run('Hopper-v2', 'default', 0, 1), algo: 'trpo', variant: 'trpo' },
+    ];
+    const ranked = rankSettings(runs);
+    expect(ranked.map((r) => [r.setting, r.score])).toEqual([
+      ['a', 0.5],
+      ['b', 0.5],
+      ['c', 0.5],
+    ]);
+    expect(ranked[2]!.means).toEqual({ 'Hopper-v2': 500, 'HalfCheetah-v2': -200 });
+    // make c best on Hopper too: it wins
+    const better = runs.map((r) => (r.setting === 'c' && r.env === 'Hopper-v2' ? { ...r, final: 700 } : r));
+    expect(rankSettings(better)[0]).toMatchObject({ setting: 'c', score: 0.75 });
+    const md = buildReport(
+      { name: 'grid', dir: '/x', runs: better, metric: 'AverageReturn', finalWindow: 1 },
+      { reportDir: '/x', figures: [] },
+    );
+    expect(md).toContain('## Settings ranked over envs');
+    expect(md).toContain('| trpo-sr | c | 700 | -200 | 0.75 |');
   });
 });
