@@ -1,0 +1,79 @@
+#!/bin/sh
+# Issue 17, settling SR²L's claims, step by step on the CPU backend (docs/results/2026-12-02-claims).
+# Every step can be stopped and rerun: sweeps resume their runs and skip finished ones,
+# evaluations skip policies already evaluated with the same attacks, and `keep` commits the
+# finished runs (config, progress, newest checkpoint, eval results) so another machine can
+# clone the repository and carry on. Run from the repository root after `npm ci`.
+#   sh experiments/claims.sh [step ...]
+# steps, in order: grid garage paper frontier wasserstein ddpg eval strong report keep
+# (default: all). `garage` needs TRPO-SR's ε and λ_s from `grid` (report: "Settings ranked
+# over envs"), written into experiments/garage-benchmark-trpo.yaml first.
+set -eu
+SR2L="node dist/cli/main.js"
+WORKERS="${WORKERS:-2}"
+OUT="${OUT:-docs/results/2026-12-02-claims}"
+# every TRPO policy: the paper's 10 stochastic rollouts per attack and ε, random and mad
+# (the frontier's axes: clean, and mad at 0.05 and 0.1)
+EVAL="--attack random,mad --eps 0,0.05,0.1 --episodes 10 --stochastic"
+# the paper grid's policies and the frontier's best settings also face the stronger attacks
+# (Robust Sarsa, and an adversary policy trained against the victim: docs/robustness.md)
+STRONG="--attack random,mad,sarsa,optimal --eps 0,0.05,0.1 --episodes 10 --stochastic"
+# DDPG acts deterministically; the critic attack needs its critic
+EVAL_DDPG="--attack random,mad,critic,sarsa,optimal --eps 0,0.05,0.1 --episodes 10"
+SWEEPS="grid-search-garage-trpo garage-benchmark-trpo paper-trpo frontier-trpo-sr frontier-wasserstein paper-ddpg"
+
+sweep() { $SR2L sweep "experiments/$1.yaml" --workers "$WORKERS"; $SR2L sweep keep "runs/$1" --commit; }
+step_grid() { sweep grid-search-garage-trpo; }
+step_garage() { sweep garage-benchmark-trpo; }
+# rerun on the code with the line search's KL fixed (σ's change counted; the 2026-11-25 runs
+# had it missing), and now keeping checkpoints, which the stronger attacks need
+step_paper() { sweep paper-trpo; }
+step_frontier() { sweep frontier-trpo-sr; }
+step_wasserstein() { sweep frontier-wasserstein; }
+step_ddpg() { sweep paper-ddpg; }
+
+# evaluates the finished, not yet evaluated runs below $1 with the flags $2 ($3: the attack
+# whose presence in robustness.json marks a run done), $WORKERS at a time
+evaluate() {
+  for done in $(find "$1" -name sweep-done.json 2>/dev/null | sort); do
+    run=$(dirname "$done")
+    grep -q "\"attack\": *\"$3\"" "$run/eval/robustness.json" 2>/dev/null || echo "$run"
+  done | xargs -r -P "$WORKERS" -n 1 $SR2L eval $2 >/dev/null
+}
+step_eval() {
+  for s in garage-benchmark-trpo frontier-trpo-sr frontier-wasserstein; do evaluate "runs/$s" "$EVAL" mad; done
+  evaluate runs/paper-ddpg "$EVAL_DDPG" optimal
+}
+# the paper grid's TRPO and TRPO-SR policies (frontier envs first), and the frontier's best
+# settings once its report names them: FRONTIER_BEST="runs/frontier-trpo-sr/Hopper-v2/trpo-sr/<setting> ..."
+step_strong() {
+  for env in Hopper-v2 HalfCheetah-v2 Walker2d-v2 Swimmer-v2 Ant-v2; do
+    evaluate "runs/paper-trpo/$env" "$STRONG" optimal
+  done
+  for dir in ${FRONTIER_BEST:-}; do evaluate "$dir" "$STRONG" optimal; done
+}
+step_report() {
+  commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  for s in $SWEEPS; do
+    [ -f "runs/$s/sweep.json" ] || continue
+    $SR2L report "runs/$s" --out "$OUT/$s" --final-window 10 \
+      --note "report written at commit $commit; each run's config.json holds its settings" \
+      --note "commands: experiments/claims.sh (eval: $EVAL; paper grid: $STRONG; DDPG: $EVAL_DDPG)"
+  done
+  for attack in mad sarsa optimal; do
+    $SR2L report frontier runs/frontier-trpo-sr runs/frontier-wasserstein runs/paper-trpo \
+      --attack "$attack" --eps-attack 0.05,0.1 --reference trpo --out "$OUT/frontier-$attack" \
+      --note "report written at commit $commit" || true
+  done
+}
+step_keep() {
+  for s in $SWEEPS; do
+    if [ -f "runs/$s/sweep.json" ]; then $SR2L sweep keep "runs/$s" --commit; fi
+  done
+}
+
+steps="${*:-grid garage paper frontier wasserstein ddpg eval strong report keep}"
+for s in $steps; do
+  echo "== $s"
+  "step_$s"
+done
