@@ -204,4 +204,18 @@ export interface Backend {
   writeNextInto?(s: Storage): void;
   /** Runs a fused elementwise kernel, writing `outs` in place; a backend without it is not fused. */
   fusedElementwise?(spec: FusedSpec, ins: readonly Storage[], outs: readonly Storage[]): void;
+  /**
+   * A recorder for one compiled program, or null where kernel calls are already cheap. A
+   * program runs all its kernel calls of a call inside `run(body)`, so the backend can
+   * build what they need once (WebGPU: bind groups and uniforms) and submit them together.
+   */
+  commandReplay?(): CommandReplay | null;
+}
+
+/** See Backend.commandReplay. */
+export interface CommandReplay {
+  /** Runs `body` (the same kernel calls, in the same order, on every call) and submits its work. */
+  run(body: () => void): void;
+  /** Frees what the recording holds; the program calls it when it is disposed. */
+  dispose(): void;
 }

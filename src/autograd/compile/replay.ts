@@ -2,12 +2,15 @@
  * Replay: a plan bound to its backend. Buffers are allocated once; every step becomes a
  * closure over its resolved arguments, so a call is: put this call's input storages
  * into the argument slots that take them, check that captured tensors still exist, run
- * the closures. No Tensor objects, no graph, no allocation in between.
+ * the closures. No Tensor objects, no graph, no allocation in between. Where the backend
+ * offers a command recorder (WebGPU), the closures run inside it, so the GPU work they
+ * describe is built once and submitted as one batch per call.
  */
-import type { Backend, Storage } from '../../kernels/backend.js';
+import type { Backend, CommandReplay, Storage } from '../../kernels/backend.js';
 import { arrayFor } from '../../kernels/dtype.js';
 import { attributeTo, profilingFromEnv, recordKernelTime } from '../../kernels/profile.js';
 import { isRefArg, type FusedStep, type Plan, type PlannedArg, type Ref, type Step } from './plan.js';
+import { StagedInputs, writtenInputs } from './staged-inputs.js';
 import { CompileError } from './trace.js';
 
 type Method = (...args: unknown[]) => unknown;
@@ -23,6 +26,19 @@ export class Program {
   readonly buffers: Storage[];
   private readonly run: (() => void)[] = [];
   private readonly patches: Patch[] = [];
+  /** the backend's recorder for this program (null: the closures run as they are) */
+  readonly commands: CommandReplay | null;
+  /** with a recorder: arguments copied into buffers of the program's own */
+  private readonly staged: StagedInputs | null = null;
+  private inputs: readonly Storage[] = [];
+  private readonly runAll = (): void => {
+    const run = this.run;
+    for (let i = 0; i < run.length; i++) run[i]!();
+  };
+  private readonly runRecorded = (): void => {
+    this.staged!.copyIn(this.inputs);
+    this.runAll();
+  };
   private disposed = false;
 
   constructor(
@@ -31,6 +47,7 @@ export class Program {
     private readonly who: string,
   ) {
     this.buffers = plan.buffers.map((b) => backend.fill(b.dtype, b.size, 0));
+    this.commands = backend.commandReplay?.() ?? null;
     const profiled = profilingFromEnv();
     plan.steps.forEach((step, i) => {
       const body = this.bind(step);
@@ -55,6 +72,10 @@ export class Program {
         }
       });
     });
+    if (this.commands) {
+      const read = this.patches.map((p) => p.slot);
+      this.staged = new StagedInputs(backend, read, writtenInputs(plan));
+    }
   }
 
   private resolve(arg: PlannedArg, holder: unknown[], index: number): unknown {
@@ -125,15 +146,21 @@ export class Program {
   /** Runs the program on this call's input storages. */
   call(inputs: readonly Storage[]): void {
     if (this.disposed) throw new Error(`compile(${this.who}): the program was disposed`);
-    for (const p of this.patches) p.array[p.index] = inputs[p.slot];
+    const bound = this.staged ? this.staged.bind(inputs) : inputs;
+    for (const p of this.patches) p.array[p.index] = bound[p.slot];
     for (const c of this.plan.captured) {
       if (c.storage.disposed)
         throw new CompileError(
           `compile(${this.who}): a tensor the function captured from outside (${c.storage.dtype}, ${c.storage.size} elements, first read at ${c.site}) was disposed after tracing; pass it as an argument or call reset() to trace again`,
         );
     }
-    const run = this.run;
-    for (let i = 0; i < run.length; i++) run[i]!();
+    if (!this.commands) return this.runAll();
+    this.inputs = inputs;
+    try {
+      this.commands.run(this.runRecorded);
+    } finally {
+      this.inputs = [];
+    }
   }
 
   /** The storage an output reference names on this call. */
@@ -150,6 +177,8 @@ export class Program {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.commands?.dispose();
+    this.staged?.dispose();
     for (const b of this.buffers) this.backend.dispose(b);
   }
 }
