@@ -14,6 +14,7 @@ import type { GpuStorage } from '../../../src/kernels/webgpu/storage.js';
 import { MLP } from '../../../src/nn/index.js';
 import { pgdMaximize } from '../../../src/rl/smoothness/index.js';
 import { acquireWebGPU, suiteTitle } from '../../kernels/webgpu/acquire.js';
+import { countCommands } from '../../kernels/webgpu/count-commands.js';
 import { mlpTrainer } from './trainer.js';
 
 const acquired = await acquireWebGPU();
@@ -25,25 +26,7 @@ const bits = async (t: Tensor): Promise<number[]> => Array.from(await t.data());
 describe.skipIf(!gpu)(suiteTitle('compiled replay on WebGPU: recorded commands', acquired), () => {
   const backend = gpu!;
 
-  /** Counts the device's bind groups and submits while `f` runs (after a sync, so nothing is pending). */
-  const counted = async <T>(f: () => T): Promise<{ value: T; bindGroups: number; submits: number }> => {
-    await backend.sync();
-    const device = backend.device;
-    const queue = device.queue;
-    const createBindGroup = device.createBindGroup.bind(device);
-    const submit = queue.submit.bind(queue);
-    let bindGroups = 0;
-    let submits = 0;
-    device.createBindGroup = (d: GPUBindGroupDescriptor) => (bindGroups++, createBindGroup(d));
-    queue.submit = (b: Iterable<GPUCommandBuffer>) => (submits++, submit(b));
-    try {
-      return { value: f(), bindGroups, submits };
-    } finally {
-      // the own properties go, the prototype's methods show through again
-      delete (device as { createBindGroup?: unknown }).createBindGroup;
-      delete (queue as { submit?: unknown }).submit;
-    }
-  };
+  const counted = <T>(f: () => T) => countCommands(backend, f);
 
   it('after the first replay a training step is one submit, no new bind group, and equals eager bit for bit', async () => {
     const eager = mlpTrainer(3, backend);
