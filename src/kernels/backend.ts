@@ -218,4 +218,6 @@ export interface CommandReplay {
   run(body: () => void): void;
   /** Frees what the recording holds; the program calls it when it is disposed. */
   dispose(): void;
+  /** One line for explain(): what was recorded. */
+  describe(): string;
 }

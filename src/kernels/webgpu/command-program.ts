@@ -291,16 +291,10 @@ export class CommandProgram implements CommandSink, CommandReplay {
     rt.flush();
   }
 
-  /** Counts for explain() and tests. */
-  stats(): { dispatches: number; copies: number; uploads: number; bindGroups: number; bytes: number } {
+  describe(): string {
+    if (this.recording) return 'webgpu commands: recorded at the first replay';
     const count = (k: Command['kind']): number => this.commands.filter((c) => c.kind === k).length;
-    return {
-      dispatches: count('dispatch'),
-      copies: count('copy'),
-      uploads: count('upload'),
-      bindGroups: this.bindGroupsBuilt,
-      bytes: this.mirror.byteLength,
-    };
+    return `webgpu commands, one command buffer per call: dispatches ${count('dispatch')}, copies ${count('copy')}, uploads ${count('upload')}; bind groups built ${this.bindGroupsBuilt}; params and uploads ${this.mirror.byteLength} B`;
   }
 
   dispose(): void {

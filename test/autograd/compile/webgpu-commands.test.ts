@@ -125,4 +125,26 @@ describe.skipIf(!gpu)(suiteTitle('compiled replay on WebGPU: recorded commands',
     expect(forward.traces).toBe(2);
     for (const x of [small, large]) expect((await counted(() => forward(x))).bindGroups).toBe(0);
   });
+
+  it('explain() says what was recorded; a kernel forced between calls fails clearly, and reset() records again', async () => {
+    const net = new MLP([5, 16, 2], { hidden: 'relu', rng: 3, backend });
+    const forward = sr.compile((x: Tensor) => net.forward(x));
+    const x = sr.rng(1).randn([4, 5], { backend });
+    forward(x);
+    expect(forward.explain()).toMatch(/webgpu commands: recorded at the first replay/);
+    forward(x);
+    expect(forward.explain()).toMatch(
+      /webgpu commands, one command buffer per call: dispatches 2, copies 1, uploads 0; bind groups built 2;/,
+    );
+    backend.forceKernel('linear', 'matmul_naive');
+    try {
+      expect(() => forward(x)).toThrow(
+        /other GPU commands than when it was recorded.*forceKernel.*reset\(\)/,
+      );
+      forward.reset();
+      for (let i = 0; i < 3; i++) expect(await bits(forward(x))).toEqual(await bits(net.forward(x)));
+    } finally {
+      backend.forceKernel('linear', null);
+    }
+  });
 });
