@@ -91,6 +91,27 @@ describe.skipIf(!gpu)(suiteTitle('compiled replay on WebGPU: recorded commands',
     });
   }
 
+  for (const mode of ['commands', 'dispatches'] as ReplayMode[]) {
+    it(`a draw into a buffer an earlier step read lands after that read (replay: ${mode})`, async () => {
+      // the planner gives the draw the buffer `twice` held (same size, free after the sum)
+      const f = (gen: sr.Generator) => (x: Tensor) => {
+        const total = x.mul(2).sum();
+        return total.add(gen.randn(x.shape, { backend }).sum());
+      };
+      const compiled = sr.compile(f(sr.rng(3)));
+      const eager = f(sr.rng(3));
+      const x = sr.rng(4).randn([64, 17], { backend });
+      const before = backend.replay;
+      backend.replay = mode; // read when the program is built, at the trace
+      try {
+        for (let i = 0; i < 4; i++) expect(await bits(compiled(x))).toEqual(await bits(eager(x)));
+      } finally {
+        backend.replay = before;
+      }
+      expect(compiled.explain()).toMatch(/draw \(generator\) → b0/);
+    });
+  }
+
   it('captured parameters changed in place (loadStateDict) or given another buffer are seen', async () => {
     const net = new MLP([5, 16, 2], { hidden: 'tanh', rng: 1, backend });
     const forward = sr.compile((x: Tensor) => net.forward(x));
