@@ -22,7 +22,7 @@ export interface RuntimeOptions {
   debug: boolean;
 }
 
-export const PARAM_BYTES = PARAM_WORDS * 4;
+const PARAM_BYTES = PARAM_WORDS * 4;
 
 /** Takes the runtime's commands while a compiled program records or replays (command-program.ts). */
 export interface CommandSink {
