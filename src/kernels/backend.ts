@@ -220,4 +220,16 @@ export interface CommandReplay {
   dispose(): void;
   /** One line for explain(): what was recorded. */
   describe(): string;
+  /**
+   * Storages the program binds by reference (captured tensors): while they keep their
+   * device memory, steps whose commands cannot change may be skipped (see skipTo).
+   */
+  watch(storages: readonly Storage[]): void;
+  /** How many commands this call has recorded or replayed so far. */
+  position(): number;
+  /**
+   * Moves past the commands up to `position` as if the step that issued them had run, when
+   * it may: replaying, and no watched storage changed. False (nothing moved): run the step.
+   */
+  skipTo(position: number): boolean;
 }

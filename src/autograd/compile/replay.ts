@@ -22,6 +22,21 @@ interface Patch {
   slot: number;
 }
 
+/** Holds an object a caller may change between calls (Adam's hyperparameters)? */
+function holdsMutable(arg: unknown): boolean {
+  if (Array.isArray(arg)) return arg.some(holdsMutable);
+  return typeof arg === 'object' && arg !== null && !isRefArg(arg);
+}
+
+/**
+ * Whether a step issues the same commands with the same params on every call, so a
+ * recorder may skip it: not a draw (new data), not a host action, no mutable argument.
+ */
+function sameEveryCall(step: Step): boolean {
+  if (step.kind === 'kernel') return !step.args.some(holdsMutable);
+  return step.kind === 'fused' || step.kind === 'fill';
+}
+
 export class Program {
   readonly buffers: Storage[];
   private readonly run: (() => void)[] = [];
@@ -35,9 +50,20 @@ export class Program {
     const run = this.run;
     for (let i = 0; i < run.length; i++) run[i]!();
   };
+  /** with a recorder: per step, where its commands end once known, if it may be skipped */
+  private readonly ends: (number | undefined)[] = [];
+  private skippable: readonly boolean[] = [];
   private readonly runRecorded = (): void => {
     this.staged!.copyIn(this.inputs);
-    this.runAll();
+    const commands = this.commands!;
+    const run = this.run;
+    const ends = this.ends;
+    for (let i = 0; i < run.length; i++) {
+      const end = ends[i];
+      if (end !== undefined && commands.skipTo(end)) continue;
+      run[i]!();
+      if (end === undefined && this.skippable[i]) ends[i] = commands.position();
+    }
   };
   private disposed = false;
 
@@ -74,7 +100,11 @@ export class Program {
     });
     if (this.commands) {
       const read = this.patches.map((p) => p.slot);
-      this.staged = new StagedInputs(backend, read, writtenInputs(plan));
+      const written = writtenInputs(plan);
+      this.staged = new StagedInputs(backend, read, written);
+      // an argument bound as it is may bring other buffers every call: every step runs then
+      if (written.size === 0) this.skippable = plan.steps.map(sameEveryCall);
+      this.commands.watch(plan.captured.map((c) => c.storage));
     }
   }
 
@@ -158,6 +188,9 @@ export class Program {
     this.inputs = inputs;
     try {
       this.commands.run(this.runRecorded);
+    } catch (e) {
+      this.ends.length = 0; // a failed recording's positions are not the program's
+      throw e;
     } finally {
       this.inputs = [];
     }

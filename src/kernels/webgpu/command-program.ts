@@ -6,10 +6,12 @@
  *  - the first call records the commands; one buffer for the program then holds every
  *    dispatch's params (a uniform slot each) and every host upload (fills, generator
  *    draws), and each dispatch gets a bind group over it;
- *  - later calls compare each command with its record: changed params (Adam's step count,
- *    a new learning rate) update the host mirror of that buffer, changed buffers (another
- *    argument tensor, a storage that is not the one recorded) take a bind group from a
- *    small per-dispatch cache keyed by buffer identity, or build one;
+ *  - later calls skip the steps whose commands cannot change (the program asks skipTo; it
+ *    may while every watched captured storage keeps its buffer) and compare the commands
+ *    of the others with their record: changed params (Adam's step count, a new learning
+ *    rate) update the host mirror of that buffer, changed buffers (a storage that is not
+ *    on the buffer recorded) take a bind group from a small per-dispatch cache keyed by
+ *    buffer identity, or build one;
  *  - every call, the recording one included, ends with at most one writeBuffer (the span of
  *    the program's buffer that changed) and the whole program encoded into the runtime's
  *    batch, which is then submitted: one command buffer per call.
@@ -17,8 +19,10 @@
  * a planned buffer lands after the steps before it have read that buffer.
  */
 import type { CommandReplay } from '../backend.js';
+import type { Storage } from '../backend.js';
 import { BUFFER } from './gpu-consts.js';
 import type { CommandSink, Runtime } from './runtime.js';
+import { GpuStorage } from './storage.js';
 
 interface Bound {
   reads: readonly GPUBuffer[];
@@ -70,6 +74,8 @@ const words = (data: ArrayBufferView): Uint32Array =>
 
 export class CommandProgram implements CommandSink, CommandReplay {
   private commands: Command[] = [];
+  /** scratches taken up to and including command k's (so skipping to k + 1 knows where they stand) */
+  private scratchMark: number[] = [];
   /** recording: params per slot and upload data, until the program's buffer exists */
   private recordedParams: Uint32Array[] = [];
   private recordedUploads: Uint32Array[] = [];
@@ -84,6 +90,11 @@ export class CommandProgram implements CommandSink, CommandReplay {
   private cursor = 0;
   private scratchAt = 0;
   private disposed = false;
+  /** captured storages and the buffers they had on the last call */
+  private watched: GpuStorage[] = [];
+  private watchedBuffers: GPUBuffer[] = [];
+  /** this call may skip steps (replaying, every watched storage on its buffer) */
+  private skipping = false;
   /** bind groups created (at the end of the recording call, and later for new buffers) */
   bindGroupsBuilt = 0;
 
@@ -99,6 +110,7 @@ export class CommandProgram implements CommandSink, CommandReplay {
     if (rt.sink !== null) throw new Error('webgpu: internal: a compiled program ran inside another');
     this.cursor = 0;
     this.scratchAt = 0;
+    this.skipping = this.watchedKept() && !this.recording;
     rt.sink = this;
     try {
       body();
@@ -123,6 +135,7 @@ export class CommandProgram implements CommandSink, CommandReplay {
     for (const b of this.scratches) this.rt.pool.release(b);
     this.scratches = [];
     this.commands = [];
+    this.scratchMark = [];
     this.recordedParams = [];
     this.recordedUploads = [];
     this.uploadBytes = 0;
@@ -133,6 +146,38 @@ export class CommandProgram implements CommandSink, CommandReplay {
       `webgpu: a compiled program issued other GPU commands than when it was recorded (${what}); ` +
         'did forceKernel change between calls? reset() the compiled function to trace it again',
     );
+  }
+
+  watch(storages: readonly Storage[]): void {
+    this.watched = storages.filter((s): s is GpuStorage => s instanceof GpuStorage);
+    this.watchedBuffers = this.watched.map((s) => s.buffer);
+  }
+
+  /** Whether every watched storage still has the buffer it had last call (and notes the new ones). */
+  private watchedKept(): boolean {
+    let kept = true;
+    this.watched.forEach((s, i) => {
+      if (s.buffer === this.watchedBuffers[i]) return;
+      this.watchedBuffers[i] = s.buffer;
+      kept = false;
+    });
+    return kept;
+  }
+
+  position(): number {
+    return this.recording ? this.commands.length : this.cursor;
+  }
+
+  skipTo(position: number): boolean {
+    if (!this.skipping) return false;
+    this.cursor = position;
+    this.scratchAt = position > 0 ? this.scratchMark[position - 1]! : 0;
+    return true;
+  }
+
+  private push(c: Command): void {
+    this.commands.push(c);
+    this.scratchMark.push(this.scratches.length);
   }
 
   private next<K extends Command['kind']>(kind: K, label: string): Extract<Command, { kind: K }> {
@@ -172,7 +217,7 @@ export class CommandProgram implements CommandSink, CommandReplay {
       const slot = this.recordedParams.length;
       this.recordedParams.push(Uint32Array.from(params));
       const bound = { reads: reads.slice(), writes: writes.slice(), group: null };
-      this.commands.push({ kind: 'dispatch', pipeline, layout, slot, groups, bound, cache: [] });
+      this.push({ kind: 'dispatch', pipeline, layout, slot, groups, bound, cache: [] });
       return;
     }
     const c = this.next('dispatch', pipeline.label);
@@ -202,7 +247,7 @@ export class CommandProgram implements CommandSink, CommandReplay {
 
   copy(src: GPUBuffer, dst: GPUBuffer, bytes: number): void {
     if (this.recording) {
-      this.commands.push({ kind: 'copy', src, dst, bytes });
+      this.push({ kind: 'copy', src, dst, bytes });
       return;
     }
     const c = this.next('copy', 'a copy');
@@ -215,7 +260,7 @@ export class CommandProgram implements CommandSink, CommandReplay {
     const bytes = data.byteLength;
     if (this.recording) {
       this.recordedUploads.push(words(data).slice());
-      this.commands.push({ kind: 'upload', dst, offset: this.uploadBytes, bytes });
+      this.push({ kind: 'upload', dst, offset: this.uploadBytes, bytes });
       this.uploadBytes += bytes;
       return;
     }

@@ -28,6 +28,17 @@ describe.skipIf(!gpu)(suiteTitle('compiled replay on WebGPU: recorded commands',
 
   const counted = <T>(f: () => T) => countCommands(backend, f);
 
+  /** Puts `by`'s device buffer behind `t`'s storage; the returned function puts `t`'s back. */
+  const swapBuffer = (t: Tensor, by: Tensor): (() => void) => {
+    const s = t.storage as GpuStorage;
+    const own = s.buffer;
+    s.buffer = (by.storage as GpuStorage).buffer;
+    return () => {
+      s.buffer = own;
+      by.dispose(); // held until here, so its buffer was not recycled while borrowed
+    };
+  };
+
   it('after the first replay a training step is one submit, no new bind group, and equals eager bit for bit', async () => {
     const eager = mlpTrainer(3, backend);
     const comp = mlpTrainer(3, backend);
@@ -125,12 +136,17 @@ describe.skipIf(!gpu)(suiteTitle('compiled replay on WebGPU: recorded commands',
     expect(await bits(inPlace.value)).toEqual(await bits(net.forward(x)));
 
     // another buffer behind the same storage: the dispatches that bind it get a bind group
-    const w = net.parameters()[0]!;
-    const other = sr.rng(9).randn(w.shape, { backend });
-    (w.storage as GpuStorage).buffer = (other.storage as GpuStorage).buffer;
-    const swapped = await counted(() => forward(x));
-    expect(swapped.bindGroups).toBeGreaterThan(0);
-    expect(await bits(swapped.value)).toEqual(await bits(net.forward(x)));
+    const restore = swapBuffer(net.parameters()[0]!, sr.rng(9).randn([5, 16], { backend }));
+    try {
+      const swapped = await counted(() => forward(x));
+      expect(swapped.bindGroups).toBeGreaterThan(0);
+      expect(await bits(swapped.value)).toEqual(await bits(net.forward(x)));
+      const again = await counted(() => forward(x));
+      expect(again.bindGroups).toBe(0);
+      expect(await bits(again.value)).toEqual(await bits(net.forward(x)));
+    } finally {
+      restore();
+    }
     expect(forward.traces).toBe(1);
   });
 
@@ -147,23 +163,34 @@ describe.skipIf(!gpu)(suiteTitle('compiled replay on WebGPU: recorded commands',
     for (const x of [small, large]) expect((await counted(() => forward(x))).bindGroups).toBe(0);
   });
 
-  it('explain() says what was recorded; a kernel forced between calls fails clearly, and reset() records again', async () => {
+  it('explain() says what was recorded; the recorded kernels stay until reset(), and a step run again notices', async () => {
     const net = new MLP([5, 16, 2], { hidden: 'relu', rng: 3, backend });
     const forward = sr.compile((x: Tensor) => net.forward(x));
     const x = sr.rng(1).randn([4, 5], { backend });
     forward(x);
     expect(forward.explain()).toMatch(/webgpu commands: recorded at the first replay/);
-    forward(x);
+    const recorded = await bits(forward(x));
     expect(forward.explain()).toMatch(
       /webgpu commands, one command buffer per call: dispatches 2, copies 1, uploads 0; bind groups built 2;/,
     );
     backend.forceKernel('linear', 'matmul_naive');
     try {
-      expect(() => forward(x)).toThrow(
-        /other GPU commands than when it was recorded.*forceKernel.*reset\(\)/,
-      );
+      const pipelines = backend.stats().pipelines;
+      // the steps are skipped: the recorded kernels run, nothing new is compiled
+      expect(await bits(forward(x))).toEqual(recorded);
+      expect(backend.stats().pipelines).toBe(pipelines);
+      // a captured tensor on another buffer makes every step run, and the kernel differs
+      const restore = swapBuffer(net.parameters()[0]!, sr.rng(9).randn([5, 16], { backend }));
+      try {
+        expect(() => forward(x)).toThrow(
+          /other GPU commands than when it was recorded.*forceKernel.*reset\(\)/,
+        );
+      } finally {
+        restore();
+      }
       forward.reset();
       for (let i = 0; i < 3; i++) expect(await bits(forward(x))).toEqual(await bits(net.forward(x)));
+      expect(backend.stats().pipelines).toBeGreaterThan(pipelines);
     } finally {
       backend.forceKernel('linear', null);
     }
