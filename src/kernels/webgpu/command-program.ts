@@ -20,7 +20,7 @@
  */
 import type { CommandReplay } from '../backend.js';
 import type { Storage } from '../backend.js';
-import { BUFFER } from './gpu-consts.js';
+import { BUFFER, STORAGE_USAGE } from './gpu-consts.js';
 import type { CommandSink, Runtime } from './runtime.js';
 import { GpuStorage } from './storage.js';
 
@@ -132,7 +132,7 @@ export class CommandProgram implements CommandSink, CommandReplay {
       this.markDirty(0, this.mirror.length);
       return;
     }
-    for (const b of this.scratches) this.rt.pool.release(b);
+    for (const b of this.scratches) b.destroy();
     this.scratches = [];
     this.commands = [];
     this.scratchMark = [];
@@ -273,7 +273,8 @@ export class CommandProgram implements CommandSink, CommandReplay {
 
   scratch(bytes: number): GPUBuffer {
     if (this.recording) {
-      const b = this.rt.pool.acquire(bytes);
+      // not from the pool: a program dropped without dispose() must not leave pool bytes in use
+      const b = this.rt.device.createBuffer({ size: bytes, usage: STORAGE_USAGE });
       this.scratches.push(b);
       return b;
     }
@@ -347,7 +348,7 @@ export class CommandProgram implements CommandSink, CommandReplay {
     this.disposed = true;
     this.buffer?.destroy();
     this.buffer = null;
-    for (const b of this.scratches) this.rt.pool.release(b);
+    for (const b of this.scratches) b.destroy();
     this.scratches = [];
     this.commands = [];
   }
