@@ -22,6 +22,7 @@ export {
   describeAdapter,
   WebGPUBackend,
   type AdapterReport,
+  type ReplayMode,
   type WebGPUBackendOptions,
 } from './kernels/webgpu/index.js';
 

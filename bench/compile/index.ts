@@ -4,10 +4,12 @@
  * variants), eager vs compiled on the CPU backend, with PyTorch eager (one thread) in
  * the same run when /usr/bin/python3 can import torch. Prints medians (µs per update),
  * ratios, kernel calls per update and the share of time inside kernels.
- * Then the same updates on WebGPU (dispatches and time per update, eager vs compiled;
+ * Then the same updates on WebGPU (dispatches, command buffers and time per update, eager
+ * vs compiled replayed dispatch by dispatch vs as recorded commands;
  * EGL_PLATFORM=surfaceless on llvmpipe) and a TRPO-SR iteration (HalfCheetah-v2, 1000 steps) with compiled steps off and on:
  * optimization and sampling time (BENCH_TRPO_ITERATIONS, default 3; 0 skips it).
- *   npm run bench -- compile [--json]      BENCH_MAX_TIME: seconds per case (default 1)
+ *   npm run bench -- compile [--json] [--only=webgpu]      BENCH_MAX_TIME: seconds per case (default 1)
+ * `--only=webgpu` runs the WebGPU table alone (BENCH_ROUNDS rounds, default 7 there).
  * "fused" is compiled with elementwise fusion ({ fuse: true }).
  */
 import { measureDdpg } from './ddpg.js';
@@ -16,15 +18,19 @@ import { measureTrpo } from './trpo.js';
 import { measureWebgpu } from './webgpu.js';
 
 const json = process.argv.includes('--json');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+if (only !== undefined && only !== 'webgpu')
+  throw new RangeError(`bench/compile: --only takes 'webgpu', got '${only}'`);
+const cpu = only === undefined;
 const maxTime = Number(process.env.BENCH_MAX_TIME ?? 1);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
 
 const trpoIterations = Number(process.env.BENCH_TRPO_ITERATIONS ?? 3);
 
-const rows = measureDdpg(maxTime, rounds);
-const trpo = trpoIterations > 0 ? await measureTrpo(trpoIterations) : [];
-const webgpu = await measureWebgpu();
-const torch = torchDdpg(rounds);
+const rows = cpu ? measureDdpg(maxTime, rounds) : [];
+const trpo = cpu && trpoIterations > 0 ? await measureTrpo(trpoIterations) : [];
+const webgpu = await measureWebgpu(cpu ? 7 : Number(process.env.BENCH_ROUNDS ?? 7));
+const torch = cpu ? torchDdpg(rounds) : { reason: 'PyTorch: not run (--only=webgpu)' };
 const torchMicros = 'micros' in torch ? torch.micros : null;
 
 if (json) {
@@ -36,6 +42,7 @@ if (json) {
         torch: 'version' in torch ? torch.version : torch.reason,
         rows,
         torchMicros,
+        webgpu,
       },
       null,
       2,
@@ -44,40 +51,49 @@ if (json) {
 } else {
   const us = (x: number): string => x.toFixed(0);
   const pct = (x: number): string => `${(100 * x).toFixed(0)}%`;
-  console.log(
-    '| update (B=64) | eager µs | compiled µs | compiled+fused µs | eager ÷ compiled | eager ÷ fused | interleaved eager / compiled / fused µs | PyTorch eager µs | PyTorch ÷ fused | cost vs DDPG (fused) | kernel calls eager / compiled / fused | in kernels eager / compiled / fused |',
-  );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const r of rows) {
-    const t = torchMicros ? torchMicros[r.algo] : null;
+  function printCpu(): void {
     console.log(
-      `| ${r.algo} | ${us(r.eager)} | ${us(r.compiled)} | ${us(r.fused)} | ${(r.eager / r.compiled).toFixed(2)}× | ${(r.eager / r.fused).toFixed(2)}× | ${us(r.eagerInterleaved)} / ${us(r.compiledInterleaved)} / ${us(r.fusedInterleaved)} | ${t === null ? 'n/a' : us(t)} | ${t === null ? 'n/a' : `${(t / r.fused).toFixed(2)}×`} | ${(r.fused / rows[0]!.fused).toFixed(2)}× | ${r.kernelCallsEager.toFixed(0)} / ${r.kernelCallsCompiled.toFixed(0)} / ${r.kernelCallsFused.toFixed(0)} | ${pct(r.kernelShareEager)} / ${pct(r.kernelShareCompiled)} / ${pct(r.kernelShareFused)} |`,
+      '| update (B=64) | eager µs | compiled µs | compiled+fused µs | eager ÷ compiled | eager ÷ fused | interleaved eager / compiled / fused µs | PyTorch eager µs | PyTorch ÷ fused | cost vs DDPG (fused) | kernel calls eager / compiled / fused | in kernels eager / compiled / fused |',
     );
-  }
-  console.log(
-    'version' in torch
-      ? `PyTorch ${torch.version} eager, one thread, same run (bench/compile/torch_ddpg.py)`
-      : torch.reason,
-  );
-  if (trpo.length === 2) {
-    const [e, c] = trpo as [(typeof trpo)[0], (typeof trpo)[0]];
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of rows) {
+      const t = torchMicros ? torchMicros[r.algo] : null;
+      console.log(
+        `| ${r.algo} | ${us(r.eager)} | ${us(r.compiled)} | ${us(r.fused)} | ${(r.eager / r.compiled).toFixed(2)}× | ${(r.eager / r.fused).toFixed(2)}× | ${us(r.eagerInterleaved)} / ${us(r.compiledInterleaved)} / ${us(r.fusedInterleaved)} | ${t === null ? 'n/a' : us(t)} | ${t === null ? 'n/a' : `${(t / r.fused).toFixed(2)}×`} | ${(r.fused / rows[0]!.fused).toFixed(2)}× | ${r.kernelCallsEager.toFixed(0)} / ${r.kernelCallsCompiled.toFixed(0)} / ${r.kernelCallsFused.toFixed(0)} | ${pct(r.kernelShareEager)} / ${pct(r.kernelShareCompiled)} / ${pct(r.kernelShareFused)} |`,
+      );
+    }
     console.log(
-      `TRPO-SR iteration (HalfCheetah-v2, 1000 steps), median of ${trpoIterations}: optimization eager ${e.optimizeS.toFixed(3)} s, compiled ${c.optimizeS.toFixed(3)} s (${(e.optimizeS / c.optimizeS).toFixed(2)}×); sampling eager ${e.samplingS.toFixed(3)} s, compiled ${c.samplingS.toFixed(3)} s (${(e.samplingS / c.samplingS).toFixed(2)}×)`,
+      'version' in torch
+        ? `PyTorch ${torch.version} eager, one thread, same run (bench/compile/torch_ddpg.py)`
+        : torch.reason,
     );
+    if (trpo.length === 2) {
+      const [e, c] = trpo as [(typeof trpo)[0], (typeof trpo)[0]];
+      console.log(
+        `TRPO-SR iteration (HalfCheetah-v2, 1000 steps), median of ${trpoIterations}: optimization eager ${e.optimizeS.toFixed(3)} s, compiled ${c.optimizeS.toFixed(3)} s (${(e.optimizeS / c.optimizeS).toFixed(2)}×); sampling eager ${e.samplingS.toFixed(3)} s, compiled ${c.samplingS.toFixed(3)} s (${(e.samplingS / c.samplingS).toFixed(2)}×)`,
+      );
+    }
   }
+  if (cpu) printCpu();
   if (webgpu.adapter === null) console.log(`WebGPU: unavailable: ${webgpu.reason}`);
   else {
-    console.log(`WebGPU (${webgpu.adapter}): dispatches and µs per update, medians`);
     console.log(
-      '| update (B=64) | dispatches eager / compiled / fused | eager µs | compiled µs | fused µs | eager ÷ fused |',
+      `WebGPU (${webgpu.adapter}): per update, medians; compiled and fused replayed dispatch by dispatch (old) and as recorded commands (new)`,
     );
-    console.log('|---|---:|---:|---:|---:|---:|');
-    for (const r of webgpu.rows)
+    console.log(
+      '| update (B=64) | dispatches eager / compiled / fused | submits eager / compiled old / new / fused old / new | eager µs | compiled old µs | compiled new µs | fused old µs | fused new µs | compiled old ÷ new | fused old ÷ new | eager ÷ fused new | host µs outside submit eager / compiled old / new / fused old / new |',
+    );
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    const n = (x: number): string => (Number.isInteger(x) ? String(x) : x.toFixed(2));
+    for (const r of webgpu.rows) {
+      const [c, f] = [r.compiled, r.fused];
       console.log(
-        `| ${r.algo} | ${r.dispatchesEager.toFixed(0)} / ${r.dispatchesCompiled.toFixed(0)} / ${r.dispatchesFused.toFixed(0)} | ${us(r.eager)} | ${us(r.compiled)} | ${us(r.fused)} | ${(r.eager / r.fused).toFixed(2)}× |`,
+        `| ${r.algo} | ${n(r.eager.dispatches)} / ${n(c.commands.dispatches)} / ${n(f.commands.dispatches)} | ${[r.eager, c.dispatches, c.commands, f.dispatches, f.commands].map((m) => n(m.submits)).join(' / ')} | ${us(r.eager.micros)} | ${us(c.dispatches.micros)} | ${us(c.commands.micros)} | ${us(f.dispatches.micros)} | ${us(f.commands.micros)} | ${(c.dispatches.micros / c.commands.micros).toFixed(2)}× | ${(f.dispatches.micros / f.commands.micros).toFixed(2)}× | ${(r.eager.micros / f.commands.micros).toFixed(2)}× | ${[r.eager, c.dispatches, c.commands, f.dispatches, f.commands].map((m) => us(m.hostMicros)).join(' / ')} |`,
       );
+    }
   }
-  console.log(
-    'goals (issue 14, one core): DDPG-SR-A ≤ 1.2 ms per update (≥ 7× PyTorch eager); each SR variant ≤ 2.5× DDPG; share of time in kernels > 60%. "in kernels": wall time inside kernel calls (a clock read on each side of every call).',
-  );
+  if (cpu)
+    console.log(
+      'goals (issue 14, one core): DDPG-SR-A ≤ 1.2 ms per update (≥ 7× PyTorch eager); each SR variant ≤ 2.5× DDPG; share of time in kernels > 60%. "in kernels": wall time inside kernel calls (a clock read on each side of every call).',
+    );
 }

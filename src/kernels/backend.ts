@@ -204,4 +204,32 @@ export interface Backend {
   writeNextInto?(s: Storage): void;
   /** Runs a fused elementwise kernel, writing `outs` in place; a backend without it is not fused. */
   fusedElementwise?(spec: FusedSpec, ins: readonly Storage[], outs: readonly Storage[]): void;
+  /**
+   * A recorder for one compiled program, or null where kernel calls are already cheap. A
+   * program runs all its kernel calls of a call inside `run(body)`, so the backend can
+   * build what they need once (WebGPU: bind groups and uniforms) and submit them together.
+   */
+  commandReplay?(): CommandReplay | null;
+}
+
+/** See Backend.commandReplay. */
+export interface CommandReplay {
+  /** Runs `body` (the same kernel calls, in the same order, on every call) and submits its work. */
+  run(body: () => void): void;
+  /** Frees what the recording holds; the program calls it when it is disposed. */
+  dispose(): void;
+  /** One line for explain(): what was recorded. */
+  describe(): string;
+  /**
+   * Storages the program binds by reference (captured tensors): while they keep their
+   * device memory, steps whose commands cannot change may be skipped (see skipTo).
+   */
+  watch(storages: readonly Storage[]): void;
+  /** How many commands this call has recorded or replayed so far. */
+  position(): number;
+  /**
+   * Moves past the commands up to `position` as if the step that issued them had run, when
+   * it may: replaying, and no watched storage changed. False (nothing moved): run the step.
+   */
+  skipTo(position: number): boolean;
 }

@@ -65,6 +65,7 @@ export function explainPlan(who: string, signature: string, program: Program): s
     ...plan.steps.map(line),
     `traced ${plan.traced} calls: ${plan.constants} folded into constants, ${plan.dead} dead (result unused) dropped${fused.length ? `, ${fusedOps} elementwise ops fused into ${fused.length} loops` : ''}`,
     `buffers: ${plan.buffers.length} holding ${plan.values} values, ${fmtBytes(held)} (${fmtBytes(unshared)} without reuse); captured tensors: ${plan.captured.length}`,
+    ...(program.commands ? [program.commands.describe()] : []),
   ];
   return lines.join('\n');
 }

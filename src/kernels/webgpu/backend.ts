@@ -9,6 +9,7 @@ import type {
   AdamHyper,
   Backend,
   BinaryOp,
+  CommandReplay,
   CompareOp,
   FusedSpec,
   ReduceOp,
@@ -20,6 +21,7 @@ import { broadcastStrides, fmtShape, reducedShape, sizeOf, stridesOf, type Shape
 import type { AdapterReport } from './device.js';
 import * as K from './kernels/index.js';
 import { fusedBodyWGSL } from './kernels/fused_elementwise.js';
+import { CommandProgram } from './command-program.js';
 import { BufferPool, type PoolStats } from './pool.js';
 import {
   getKernel,
@@ -44,6 +46,24 @@ export interface WebGPUBackendOptions {
   memoryBudgetBytes?: number;
   /** Print each kernel's WGSL and compile messages (default: SR2L_WEBGPU_DEBUG=1). */
   debug?: boolean;
+  /** How compiled programs replay (default: SR2L_WEBGPU_REPLAY, else 'commands'); see WebGPUBackend.replay. */
+  replay?: ReplayMode;
+}
+
+/**
+ * 'commands': a compiled program's bind groups and params are built once and a call is one
+ * command buffer (command-program.ts). 'dispatches': a replay calls the kernels as eager
+ * code does, a bind group and a params slot per dispatch (kept for comparison).
+ */
+export type ReplayMode = 'commands' | 'dispatches';
+
+function replayFromEnv(): ReplayMode {
+  const v = envVar('SR2L_WEBGPU_REPLAY');
+  if (v === undefined || v === '' || v === 'commands') return 'commands';
+  if (v === 'dispatches') return v;
+  throw new RangeError(
+    `SR2L_WEBGPU_REPLAY='${v}' must be 'commands' (the default: one command buffer per compiled call) or 'dispatches' (a bind group per dispatch, as eager)`,
+  );
 }
 
 const F32_ONLY = 'webgpu backend supports float32 and int32';
@@ -85,6 +105,8 @@ export class WebGPUBackend implements Backend {
   private readonly rt: Runtime;
   private readonly forced = new Map<KernelFamily, string>();
   private destroyed = false;
+  /** How compiled programs made from now on replay (see ReplayMode). */
+  replay: ReplayMode;
   /** Set by writeNextInto: the buffer the next kernel writes instead of a new one. */
   private planned: GpuStorage | null = null;
   /** Returns the buffers of garbage-collected storages to the pool. */
@@ -108,6 +130,7 @@ export class WebGPUBackend implements Backend {
       maxInvocations: lim.maxComputeInvocationsPerWorkgroup,
       maxWorkgroupStorage: lim.maxComputeWorkgroupStorageSize,
     };
+    this.replay = opts.replay ?? replayFromEnv();
     const budget = opts.memoryBudgetBytes ?? Math.min(4 * 2 ** 30, lim.maxBufferSize * 2);
     this.pool = new BufferPool(device, opts.maxIdleBytes ?? 256 * 2 ** 20, budget);
     this.rt = new Runtime(device, this.pool, this.caps, {
@@ -198,6 +221,10 @@ export class WebGPUBackend implements Backend {
     this.planned = this.gpu(s, 'writeNextInto');
   }
 
+  commandReplay(): CommandReplay | null {
+    return this.replay === 'commands' ? new CommandProgram(this.rt) : null;
+  }
+
   private alloc(dtype: DType, size: number, hostInts: Int32Array | null = null): GpuStorage {
     const p = this.planned;
     if (p !== null) {
@@ -237,15 +264,22 @@ export class WebGPUBackend implements Backend {
       throw new TypeError(`webgpu: kernel ${kernel.name} does not support ${JSON.stringify(config)}`);
     const outBufs = writes.map((w) => w.buffer);
     // a buffer bound read-only and read_write in one dispatch is a validation error: copy it
-    const inBufs = reads.map((r) => (outBufs.includes(r.buffer) ? this.copyOf(r).buffer : r.buffer));
+    const inBufs = reads.map((r) => (outBufs.includes(r.buffer) ? this.copyOf(r) : r.buffer));
     this.rt.dispatch(kernel, config, inBufs, outBufs, params, groups);
   }
 
-  private copyOf(s: GpuStorage): GpuStorage {
+  private copyOf(s: GpuStorage): GPUBuffer {
+    const bytes = BufferPool.bytesFor(s.size);
+    // a compiled program keeps its own scratch, so its bind groups stay valid across calls
+    const held = this.rt.scratch(bytes);
+    if (held !== null) {
+      this.rt.copy(s.buffer, held, bytes);
+      return held;
+    }
     const o = this.alloc(s.dtype, s.size);
-    this.rt.copy(s.buffer, o.buffer, BufferPool.bytesFor(s.size));
+    this.rt.copy(s.buffer, o.buffer, bytes);
     this.dispose(o); // released after the batch that uses it is submitted
-    return o;
+    return o.buffer;
   }
 
   private elementwise(
@@ -264,9 +298,10 @@ export class WebGPUBackend implements Backend {
   upload(data: TypedArray, owned = false): Storage {
     if (data instanceof Float64Array) throw new TypeError(`${F32_ONLY}; got a Float64Array`);
     const ints = data instanceof Int32Array ? (owned ? data : data.slice()) : null;
+    const planned = this.planned !== null; // a compiled program's buffer, maybe read by recorded work
     const s = this.alloc(data instanceof Int32Array ? 'int32' : 'float32', data.length, ints);
     // the cast: lib.dom's WebGPU types (the dashboard page's typecheck) refuse a possibly shared buffer
-    if (data.length > 0) this.device.queue.writeBuffer(s.buffer, 0, data as ArrayBufferView<ArrayBuffer>);
+    if (data.length > 0) this.rt.write(s.buffer, data as ArrayBufferView<ArrayBuffer>, planned);
     return s;
   }
 

@@ -10,7 +10,7 @@
 import { acquireDevice, type AcquireOptions, type AdapterReport } from './device.js';
 import { WebGPUBackend, type WebGPUBackendOptions } from './backend.js';
 
-export { WebGPUBackend, type WebGPUBackendOptions } from './backend.js';
+export { WebGPUBackend, type ReplayMode, type WebGPUBackendOptions } from './backend.js';
 export { NO_ADAPTER_HELP, type AdapterReport } from './device.js';
 export { registeredKernels, kernelsFor, type KernelDef, type KernelFamily } from './registry.js';
 export type { PoolStats } from './pool.js';

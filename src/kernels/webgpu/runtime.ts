@@ -2,7 +2,9 @@
  * Execution: one command encoder with one open compute pass; every kernel call records a
  * dispatch and its params into a uniform arena; the batch is submitted when it reaches
  * `flushEvery` dispatches, before a readback, and on sync(). Pipelines are cached by WGSL
- * source (and sources by kernel + configuration, so the string is built once).
+ * source (and sources by kernel + configuration, so the string is built once). While a
+ * compiled program records or replays, its commands go to its `sink` instead
+ * (command-program.ts), which builds bind groups once and submits a call as one batch.
  * SR2L_WEBGPU_DEBUG=1 prints each new kernel's WGSL with line numbers and its compile messages.
  */
 import type { AdapterCaps, KernelConfig, KernelDef } from './registry.js';
@@ -22,12 +24,29 @@ export interface RuntimeOptions {
 
 const PARAM_BYTES = PARAM_WORDS * 4;
 
+/** Takes the runtime's commands while a compiled program records or replays (command-program.ts). */
+export interface CommandSink {
+  dispatch(
+    pipeline: GPUComputePipeline,
+    layout: GPUBindGroupLayout,
+    reads: readonly GPUBuffer[],
+    writes: readonly GPUBuffer[],
+    params: ArrayLike<number>,
+    groups: readonly [number, number, number],
+  ): void;
+  copy(src: GPUBuffer, dst: GPUBuffer, bytes: number): void;
+  write(dst: GPUBuffer, data: ArrayBufferView<ArrayBuffer>): void;
+  /** A scratch buffer the program owns (the n-th asked for in a call), for a kernel's operand copy. */
+  scratch(bytes: number): GPUBuffer;
+}
+
 export class Runtime {
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private readonly sources = new Map<string, string>();
   private readonly pipelines = new Map<string, Compiled>();
-  private readonly slotBytes: number;
+  /** Bytes between two dispatches' params (the uniform offset alignment). */
+  readonly slotBytes: number;
   private readonly arena: GPUBuffer;
   private readonly arenaHost: Uint32Array<ArrayBuffer>;
   private slots = 0;
@@ -36,6 +55,8 @@ export class Runtime {
   /** dispatches recorded since creation, for tests and benchmarks */
   dispatches = 0;
   submits = 0;
+  /** Where commands go instead of the runtime's own batch (a compiled program's recorder). */
+  sink: CommandSink | null = null;
 
   constructor(
     readonly device: GPUDevice,
@@ -101,13 +122,15 @@ export class Runtime {
     return this.pipelines.size;
   }
 
-  private openPass(): GPUComputePassEncoder {
+  /** The open compute pass of the batch being recorded (opened if needed). */
+  openPass(): GPUComputePassEncoder {
     if (!this.encoder) this.encoder = this.device.createCommandEncoder();
     if (!this.pass) this.pass = this.encoder.beginComputePass();
     return this.pass;
   }
 
-  private closePass(): GPUCommandEncoder {
+  /** The batch's command encoder with no pass open (for copies). */
+  closePass(): GPUCommandEncoder {
     if (!this.encoder) this.encoder = this.device.createCommandEncoder();
     if (this.pass) {
       this.pass.end();
@@ -130,16 +153,11 @@ export class Runtime {
   ): void {
     const { pipeline, layout } = this.compiled(kernel, config);
     if (params.length > PARAM_WORDS) throw new Error(`internal: ${kernel.name} has ${params.length} params`);
+    if (this.sink) return this.sink.dispatch(pipeline, layout, reads, writes, params, groups);
     const slot = this.slots++;
     const at = (slot * this.slotBytes) / 4;
     for (let i = 0; i < params.length; i++) this.arenaHost[at + i] = params[i]!;
-    const entries: GPUBindGroupEntry[] = [
-      { binding: 0, resource: { buffer: this.arena, offset: slot * this.slotBytes, size: PARAM_BYTES } },
-    ];
-    let b = 1;
-    for (const buf of reads) entries.push({ binding: b++, resource: { buffer: buf } });
-    for (const buf of writes) entries.push({ binding: b++, resource: { buffer: buf } });
-    const bindGroup = this.device.createBindGroup({ layout, entries });
+    const bindGroup = this.bindGroup(layout, this.arena, slot * this.slotBytes, reads, writes);
     const pass = this.openPass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
@@ -148,9 +166,42 @@ export class Runtime {
     if (this.slots >= this.opts.flushEvery) this.flush();
   }
 
+  /** Binding 0: the params at `offset` of `uniform`; then `reads`, then `writes`. */
+  bindGroup(
+    layout: GPUBindGroupLayout,
+    uniform: GPUBuffer,
+    offset: number,
+    reads: readonly GPUBuffer[],
+    writes: readonly GPUBuffer[],
+  ): GPUBindGroup {
+    const entries: GPUBindGroupEntry[] = [
+      { binding: 0, resource: { buffer: uniform, offset, size: PARAM_BYTES } },
+    ];
+    let b = 1;
+    for (const buf of reads) entries.push({ binding: b++, resource: { buffer: buf } });
+    for (const buf of writes) entries.push({ binding: b++, resource: { buffer: buf } });
+    return this.device.createBindGroup({ layout, entries });
+  }
+
   /** Records a buffer-to-buffer copy (ends the open compute pass). */
   copy(src: GPUBuffer, dst: GPUBuffer, bytes: number): void {
+    if (this.sink) return this.sink.copy(src, dst, bytes);
     this.closePass().copyBufferToBuffer(src, 0, dst, 0, bytes);
+  }
+
+  /**
+   * Writes host data into a buffer. `inUse`: the buffer may be read by recorded, unsubmitted
+   * work (a compiled program's planned buffer), which must run before the write lands.
+   */
+  write(dst: GPUBuffer, data: ArrayBufferView<ArrayBuffer>, inUse: boolean): void {
+    if (this.sink) return this.sink.write(dst, data);
+    if (inUse) this.flush();
+    this.device.queue.writeBuffer(dst, 0, data);
+  }
+
+  /** A compiled program's own scratch buffer while it records or replays, else null. */
+  scratch(bytes: number): GPUBuffer | null {
+    return this.sink ? this.sink.scratch(bytes) : null;
   }
 
   /** Submits everything recorded so far; released buffers become reusable. */

@@ -7,67 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import * as sr from '../../../src/index.js';
 import type { Tensor } from '../../../src/index.js';
-import { Adam } from '../../../src/nn/index.js';
-import type { DdpgAlgo } from '../../../src/rl/ddpg/config.js';
-import { Critic, DeterministicActor } from '../../../src/rl/ddpg/networks.js';
-import { hardUpdate } from '../../../src/rl/ddpg/polyak.js';
 import {
   ddpgUpdate,
   type BatchTensors,
   type DdpgLearner,
   type UpdateSettings,
 } from '../../../src/rl/ddpg/update.js';
-import { Rng } from '../../../src/util/rng.js';
-
-const OBS = 17;
-const ACT = 6;
-const B = 64;
-const low = Array.from({ length: ACT }, () => -1);
-const high = Array.from({ length: ACT }, () => 1);
-
-function learner(): DdpgLearner {
-  const net = (seed: number) => ({
-    hidden: [64, 64],
-    activation: 'relu' as const,
-    dtype: 'float32' as const,
-    rng: new Rng(seed),
-  });
-  const actor = new DeterministicActor(OBS, low, high, net(1));
-  const critic = new Critic(OBS, ACT, net(2));
-  const targetActor = new DeterministicActor(OBS, low, high, net(3));
-  const targetCritic = new Critic(OBS, ACT, net(4));
-  hardUpdate(targetActor, actor);
-  hardUpdate(targetCritic, critic);
-  return {
-    actor,
-    critic,
-    targetActor,
-    targetCritic,
-    actorOpt: new Adam(actor.namedParameters(), { lr: 1e-3 }),
-    criticOpt: new Adam(critic.namedParameters(), { lr: 1e-3 }),
-  };
-}
-
-function settings(algo: DdpgAlgo): UpdateSettings {
-  return {
-    algo,
-    gamma: 0.99,
-    tau: 0.01,
-    lambda: 1,
-    criticRegBothTerms: false,
-    perturbation: { eps: 0.05, steps: 10, stepSize: 0.01, ascent: 'sign', generator: sr.rng(9) },
-  };
-}
-
-function batch(g: sr.Generator): BatchTensors {
-  return {
-    obs: g.randn([B, OBS]),
-    action: g.uniform([B, ACT], -1, 1),
-    reward: g.randn([B]),
-    nextObs: g.randn([B, OBS]),
-    terminal: g.rand([B]).gt(0.9),
-  };
-}
+import { batch, learner, settings } from './update-fixture.js';
 
 const bits = (t: Tensor): number[] => Array.from(t.dataSync());
 const state = (l: DdpgLearner): number[][] => [
