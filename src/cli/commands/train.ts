@@ -34,6 +34,7 @@ const options = {
   resume: { type: 'string' },
   seeds: { type: 'string' },
   'member-dirs': { type: 'string' },
+  workers: { type: 'string' },
   force: { type: 'boolean', default: false },
   quiet: { type: 'boolean', default: false },
   ...Object.fromEntries(ALL_KEYS.map((k) => [kebab(k), { type: isSwitch(k) ? 'boolean' : 'string' }])),
@@ -49,6 +50,8 @@ const usage = `sr2l train --algo ${ALGO_NAMES.join('|')} --env Hopper-v2 [--seed
        sr2l train --seeds 0,1,2 --member-dirs A,B,C --out P [...]   (member k's run folder is
                  the k-th of --member-dirs, not P/s<seed>; P holds population.json; sr2l sweep uses it)
        sr2l train --resume runs/NAME [--iterations N]
+       --workers N   the population's environments step on N worker threads (at most one per
+                     seed; default 1: on the main thread); same numbers as with 1
 
 Presets (--preset NAME: settings overlaid on the defaults, then the file's and the flags'
 win; config.json records the name; every value and its source in docs/presets.md):
@@ -85,6 +88,7 @@ export const train: Command = {
         if (raw === undefined) continue;
         fromFlags[k] = typeof raw === 'boolean' ? raw : parseFlagValue(k, raw, algorithm.defaults);
       }
+      const workers = parseWorkers(v.workers as string | undefined);
       const population = resumeDir !== undefined ? await readPopulationRecord(resumeDir) : null;
       if (v['member-dirs'] !== undefined && v.seeds === undefined)
         throw new UsageError('--member-dirs names the folders of the --seeds members; add --seeds');
@@ -100,7 +104,13 @@ export const train: Command = {
           memberDirs: v['member-dirs'] as string | undefined,
         });
         await checkBackend(plan.configs[0]!.backend);
-        return await runTraining(plan, resumeDir !== undefined, v.force as boolean, v.quiet as boolean);
+        return await runTraining(
+          plan,
+          resumeDir !== undefined,
+          v.force as boolean,
+          v.quiet as boolean,
+          workers,
+        );
       }
       let config: RunSettings;
       let out: string;
@@ -123,13 +133,27 @@ export const train: Command = {
       }
       await checkBackend(config.backend);
       const plan = { configs: [config], dirs: [out], populationDir: null, out };
-      return await runTraining(plan, resumeDir !== undefined, v.force as boolean, v.quiet as boolean);
+      return await runTraining(
+        plan,
+        resumeDir !== undefined,
+        v.force as boolean,
+        v.quiet as boolean,
+        workers,
+      );
     } catch (e) {
       if (e instanceof ConfigError) throw new UsageError(e.message);
       throw e;
     }
   },
 };
+
+function parseWorkers(raw: string | undefined): number {
+  if (raw === undefined) return 1;
+  const n = Number(raw);
+  if (!(/^\d+$/.test(raw) && Number.isInteger(n) && n >= 1))
+    throw new UsageError(`--workers must be a positive integer (environment threads), got '${raw}'`);
+  return n;
+}
 
 /** An unavailable backend stops here, before any run folder is touched. */
 async function checkBackend(backend: RunSettings['backend']): Promise<void> {
@@ -145,6 +169,7 @@ async function runTraining(
   resume: boolean,
   force: boolean,
   quiet: boolean,
+  workers: number,
 ): Promise<number> {
   const { configs, out } = plan;
   const config = configs[0]!;
@@ -194,6 +219,7 @@ async function runTraining(
         ...opts,
         dirs: plan.dirs,
         populationDir: plan.populationDir,
+        workers,
         onIteration: onRows,
         onFailure: (f) =>
           console.error(

@@ -19,7 +19,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { algorithmFor, type PopulationRun, type RunSettings } from '../run/algorithms.js';
+import { WorkerEnvGroup } from '../../envs/vector/worker-env-group.js';
+import {
+  algorithmFor,
+  type PopulationOptions,
+  type PopulationRun,
+  type RunSettings,
+} from '../run/algorithms.js';
 import { openRunFolder, recordIteration, type RunFolder, type TrainRunOptions } from '../run/train-run.js';
 import { latestCheckpoint, pruneCheckpoints, restoreNewestCommon } from '../run/checkpoint.js';
 import { acquireRunLock, type RunLock } from '../run/run-lock.js';
@@ -55,6 +61,11 @@ export interface TrainPopulationOptions extends Omit<TrainRunOptions, 'out' | 'o
   onIteration?: (rows: Record<string, number>[], population: PopulationRun) => void;
   /** called when a member is stopped by a fault */
   onFailure?: (f: MemberFailure) => void;
+  /**
+   * worker threads that step the members' environments (one per env block; at most one per
+   * member); 1 or absent: they step on this thread. The numbers are the same either way.
+   */
+  workers?: number;
 }
 
 export interface TrainPopulationResult {
@@ -113,6 +124,7 @@ export async function trainPopulation(
           `--resume: ${d} was stopped by a fault (${join(d, FAILED_RECORD)}); resuming a population with a failed member is not supported yet`,
         );
   const warn = opts.warn ?? ((m: string) => console.error(m));
+  const popOpts = populationOptions(opts.workers);
   const locks: RunLock[] = [];
   const slot: { value: PopulationRun | null } = { value: null };
   try {
@@ -121,7 +133,7 @@ export async function trainPopulation(
       await mkdir(d, { recursive: true });
       locks.push(await acquireRunLock(d, { warn }));
     }
-    slot.value = await algorithm.createPopulation(configs);
+    slot.value = await algorithm.createPopulation(configs, popOpts);
     // a run killed while its members were writing checkpoints resumes from the newest iteration
     // every member holds a loadable checkpoint of
     let resumeAt: number | null = null;
@@ -134,7 +146,7 @@ export async function trainPopulation(
         opts.dirs,
         restoring,
         (p) => p.members,
-        () => algorithm.createPopulation!(configs),
+        () => algorithm.createPopulation!(configs, popOpts),
         (p) => p.close(),
         warn,
       );
@@ -197,6 +209,17 @@ export async function trainPopulation(
   } finally {
     for (const lock of locks) await lock.release();
   }
+}
+
+/** The members' environments on `workers` threads (capped at one per member), or on this thread. */
+function populationOptions(workers: number | undefined): PopulationOptions {
+  if (workers === undefined || workers === 1) return {};
+  if (!(Number.isInteger(workers) && workers > 1))
+    throw new ConfigError(`workers must be a positive integer, got ${workers}`);
+  return {
+    envGroup: (id, count, envOptions) =>
+      WorkerEnvGroup.create(id, { count, numWorkers: Math.min(workers, count), envOptions }),
+  };
 }
 
 /** Writes `dir`/population.json naming these members (their folders may lie outside `dir`). */
