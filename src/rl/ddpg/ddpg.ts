@@ -309,6 +309,11 @@ export class DdpgTrainer {
     return this.buffer.sampleInto(this.hostBatch, this.sampling);
   }
 
+  /** The host arrays of the last draw, not drawing again (a stopped population member's). */
+  idleHost(): TransitionBatch {
+    return this.hostBatch;
+  }
+
   /** The generator of PGD's random starts (DDPG-SR-A/C). */
   get perturbGenerator(): sr.Generator {
     return this.perturb;

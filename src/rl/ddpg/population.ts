@@ -131,9 +131,10 @@ export class DdpgPopulation {
     return this.members[0]!.config;
   }
 
-  /** Completed iterations (every member's count). */
+  /** Completed iterations (every active member's count). */
   get iteration(): number {
-    return this.members[0]!.iteration;
+    const k = this.members.findIndex((_, i) => !this.stopped.has(i));
+    return this.members[k < 0 ? 0 : k]!.iteration;
   }
 
   /** Runs one iteration for every member; returns member k's progress row at k (EvalReturn NaN). */
@@ -200,7 +201,8 @@ export class DdpgPopulation {
 
   /** One stacked update: each member draws its own minibatch from its own buffer and stream. */
   private update(): void {
-    const hosts = this.members.map((m) => m.sampleHost());
+    // a stopped member's slice computes on its last (or, after a resume, empty) batch, unread
+    const hosts = this.members.map((m, k) => (this.stopped.has(k) ? m.idleHost() : m.sampleHost()));
     const { obsDim, actDim } = this.members[0]!;
     const s = this.size;
     const n = hosts[0]!.size;
@@ -286,7 +288,8 @@ export class DdpgPopulation {
 
   /** The reverse of syncMembers: the stacked learner takes the members' values (after they loaded checkpoints). */
   loadMembers(): void {
-    const its = new Set(this.members.map((m) => m.iteration));
+    // members stopped before the resume loaded no checkpoint
+    const its = new Set(this.members.filter((_, k) => !this.stopped.has(k)).map((m) => m.iteration));
     if (its.size !== 1)
       throw new Error(
         `DdpgPopulation: the members' checkpoints are at different iterations (${this.members.map((m) => `seed ${m.config.seed}: ${m.iteration}`).join(', ')})`,
@@ -297,7 +300,12 @@ export class DdpgPopulation {
     });
     for (const name of OPTIMIZERS)
       this.learner[name].loadStateDict(
-        stackOptimizerStates(this.members.map((m) => m.learner[name].stateDict())),
+        // a stopped member's slot takes an active member's state (one step count for the stack; unread)
+        stackOptimizerStates(
+          this.members.map((m, k) =>
+            (this.stopped.has(k) ? this.members[this.firstActive()]! : m).learner[name].stateDict(),
+          ),
+        ),
       );
     this.synced = true;
   }
