@@ -19,7 +19,13 @@ import {
 import { planRun, trainRun } from '../../rl/run/train-run.js';
 import { readPopulationRecord, trainPopulation } from '../../rl/population/train-population.js';
 import { formatSeeds } from '../../rl/population/seeds.js';
-import { algoOfRun, planPopulation, populationLine, type TrainingPlan } from './train-population.js';
+import {
+  algoOfRun,
+  memberDirsOf,
+  planPopulation,
+  populationLine,
+  type TrainingPlan,
+} from './train-population.js';
 import { openBackend } from '../../rl/compute-backend.js';
 import { UsageError, type Command } from '../command.js';
 import { ProgressBar } from '../progress-bar.js';
@@ -34,6 +40,7 @@ const options = {
   resume: { type: 'string' },
   seeds: { type: 'string' },
   'member-dirs': { type: 'string' },
+  'member-dir': { type: 'string', multiple: true },
   workers: { type: 'string' },
   force: { type: 'boolean', default: false },
   quiet: { type: 'boolean', default: false },
@@ -48,7 +55,9 @@ const usage = `sr2l train --algo ${ALGO_NAMES.join('|')} --env Hopper-v2 [--seed
                  [--force] [--quiet] [--log-grads] [--<setting> VALUE ...]
        sr2l train --algo ddpg-sr-a --seeds 0-9 [...]   (also --seeds 0,3,7: every seed in one process)
        sr2l train --seeds 0,1,2 --member-dirs A,B,C --out P [...]   (member k's run folder is
-                 the k-th of --member-dirs, not P/s<seed>; P holds population.json; sr2l sweep uses it)
+                 the k-th of --member-dirs, not P/s<seed>; P holds population.json)
+       sr2l train --seeds 0,1 --member-dir A --member-dir B --out P [...]   (the same, one folder
+                 per flag, so names may hold commas; sr2l sweep uses it)
        sr2l train --resume runs/NAME [--iterations N]
        --workers N   the population's environments step on N worker threads (at most one per
                      seed; default 1: on the main thread); same numbers as with 1
@@ -71,7 +80,10 @@ export const train: Command = {
   usage,
   async run(argv) {
     const { values } = parseArgs({ args: argv, options, allowPositionals: false, strict: true });
-    const v = values as Record<string, string | boolean | undefined>;
+    const v = values as Record<string, string | boolean | string[] | undefined> as Record<
+      string,
+      string | boolean | undefined
+    >;
     try {
       const resumeDir = v.resume as string | undefined;
       const fromFile =
@@ -90,8 +102,9 @@ export const train: Command = {
       }
       const workers = parseWorkers(v.workers as string | undefined);
       const population = resumeDir !== undefined ? await readPopulationRecord(resumeDir) : null;
-      if (v['member-dirs'] !== undefined && v.seeds === undefined)
-        throw new UsageError('--member-dirs names the folders of the --seeds members; add --seeds');
+      const memberDirs = memberDirsOf(v['member-dirs'] as string | undefined, values['member-dir']);
+      if (memberDirs !== undefined && v.seeds === undefined)
+        throw new UsageError(`${memberDirs.flag} names the folders of the --seeds members; add --seeds`);
       if (v.seeds !== undefined || population) {
         if (v.seed !== undefined) throw new UsageError('--seeds lists every seed; drop --seed');
         const plan = await planPopulation(algorithm, fromFile, fromFlags, {
@@ -101,7 +114,7 @@ export const train: Command = {
           out: v.out as string | undefined,
           configFile: v.config as string | undefined,
           force: v.force as boolean,
-          memberDirs: v['member-dirs'] as string | undefined,
+          memberDirs,
         });
         await checkBackend(plan.configs[0]!.backend);
         return await runTraining(
