@@ -101,6 +101,8 @@ export const train: Command = {
         fromFlags[k] = typeof raw === 'boolean' ? raw : parseFlagValue(k, raw, algorithm.defaults);
       }
       const workers = parseWorkers(v.workers as string | undefined);
+      const trainPlan = (plan: TrainingPlan) =>
+        runTraining(plan, resumeDir !== undefined, v.force as boolean, v.quiet as boolean, workers);
       const population = resumeDir !== undefined ? await readPopulationRecord(resumeDir) : null;
       const memberDirs = memberDirsOf(v['member-dirs'] as string | undefined, values['member-dir']);
       if (memberDirs !== undefined && v.seeds === undefined)
@@ -117,13 +119,7 @@ export const train: Command = {
           memberDirs,
         });
         await checkBackend(plan.configs[0]!.backend);
-        return await runTraining(
-          plan,
-          resumeDir !== undefined,
-          v.force as boolean,
-          v.quiet as boolean,
-          workers,
-        );
+        return await trainPlan(plan);
       }
       let config: RunSettings;
       let out: string;
@@ -146,13 +142,7 @@ export const train: Command = {
       }
       await checkBackend(config.backend);
       const plan = { configs: [config], dirs: [out], populationDir: null, out };
-      return await runTraining(
-        plan,
-        resumeDir !== undefined,
-        v.force as boolean,
-        v.quiet as boolean,
-        workers,
-      );
+      return await trainPlan(plan);
     } catch (e) {
       if (e instanceof ConfigError) throw new UsageError(e.message);
       throw e;
