@@ -340,6 +340,7 @@ function printIterationTable(title: string, table: typeof rows): void {
     'floor, 1 thread (s)',
     ...(floorW > 1 ? [`floor, ${floorW} workers (s)`] : []),
     'separate (CPU s)',
+    'separate, eager (CPU s)',
     ...ws.map((w) => `population, ${w} w (CPU s)`),
   ];
   console.log(`| ${head.join(' | ')} |`);
@@ -359,6 +360,7 @@ function printIterationTable(title: string, table: typeof rows): void {
         r.physicsS.toFixed(3),
         ...(floorW > 1 ? [r.physicsWorkersS.toFixed(3)] : []),
         r.separateCpuS.toFixed(2),
+        r.separateEagerCpuS.toFixed(2),
         ...r.population.map((p) => p.cpuSeconds.toFixed(2)),
       ].join(' | ')} |`,
     );
