@@ -43,15 +43,25 @@ describe('WorkerEnvGroup', () => {
   });
 
   it('a bad action fails its own caller; the others in the round step', async () => {
-    const bad = group.env(0).stepAsync([NaN]);
+    const bad = expect(group.env(0).stepAsync([NaN])).rejects.toThrow(
+      /action 0 of env 0 is NaN; every entry must be a finite number/,
+    );
     const good = group.env(1).stepAsync([0.1]);
     await group.flush();
-    await expect(bad).rejects.toThrow(/action 0 of env 0 is NaN; every entry must be a finite number/);
+    await bad;
     expect((await good).obs).toHaveLength(3);
     const first = group.env(2).stepAsync([0]);
     await expect(group.env(2).stepAsync([0])).rejects.toThrow(/a call is already queued/);
     expect(() => group.env(2).step([0])).toThrow(/a queued call has not run yet/);
     await group.flush();
     await first;
+  });
+
+  it('close rejects the calls still queued and resolves', async () => {
+    const other = await WorkerEnvGroup.create('Pendulum-v1', { count: 1, numWorkers: 1 });
+    const queued = expect(other.env(0).resetAsync({ seed: 1 })).rejects.toThrow(/the group was closed/);
+    await expect(other.close()).resolves.toBeUndefined();
+    await queued;
+    await expect(other.close()).resolves.toBeUndefined();
   });
 });

@@ -92,7 +92,9 @@ export class WorkerEnvGroup implements EnvGroup {
     for (const q of this.queued.values()) q.reject(new Error(`${this.venv.id}: the group was closed`));
     this.queued.clear();
     this.waiting.clear();
-    return this.venv.close();
+    // the workers are terminated even when the polite close fails (a round still in flight),
+    // and owners close without awaiting: never reject
+    return this.venv.close().catch(() => undefined);
   }
 }
 
