@@ -199,6 +199,13 @@ export class DdpgPopulation {
     await Promise.all([...calls, this.group?.flush()]);
   }
 
+  // as a single trainer's: traced on the first update, replayed after with its elementwise
+  // runs fused (SR2L_COMPILE=0 runs it eagerly); learner and settings are read by reference
+  private readonly compiledUpdate = sr.compile(
+    (batch: BatchTensors) => ddpgUpdate(this.learner, batch, this.settings),
+    { name: 'populationDdpgUpdate', fuse: true },
+  );
+
   /** One stacked update: each member draws its own minibatch from its own buffer and stream. */
   private update(): void {
     // a stopped member's slice computes on its last (or, after a resume, empty) batch, unread
@@ -216,7 +223,7 @@ export class DdpgPopulation {
       nextObs: col((b) => b.nextObs, [n, obsDim]),
       terminal: col((b) => b.terminal, [n]),
     };
-    const stats = ddpgUpdate(this.learner, batch, this.settings);
+    const stats = this.compiledUpdate(batch);
     for (const m of this.members) m.updates++;
     this.synced = false;
     this.accCount++;
