@@ -28,6 +28,13 @@ export {
 } from './wrappers/perturb-observation.js';
 export type { VectorEnv, VectorResetResult, VectorStepResult } from './vector/vector-env.js';
 export {
+  type EnvCalls,
+  type EnvGroup,
+  type EnvGroupFactory,
+  type GroupEnv,
+  envCalls,
+} from './core/env-group.js';
+export {
   SyncVectorEnv,
   type SyncVectorEnvOptions,
   type VectorEnvOptions,

@@ -6,7 +6,7 @@
  *                                            a value starting with '-' goes as --option=VALUE)
  *   resume: <command> --resume DIR --iterations N
  * A population of a setting's seeds (tasks.ts, units.ts) trains with the same flags, --seed
- * replaced by `--seeds S1,S2,... --member-dirs DIR1,DIR2,...` and --out by its population folder.
+ * replaced by `--seeds S1,S2,... --member-dir DIR1 --member-dir DIR2 ...` and --out by its population folder.
  * The sweep resumes when DIR has a checkpoint (checkpoints/latest.json) and otherwise
  * starts fresh; --force only replaces a folder the trainer left before its first checkpoint.
  */
@@ -55,7 +55,7 @@ export function optionArgs(options: TrainOptions): string[] {
 
 /**
  * `sr2l train` from scratch for `run`'s setting: `seedArgs` says which seeds (`--seed S`, or
- * `--seeds ... --member-dirs ...` for a population) and `out` where.
+ * `--seeds ... --member-dir ...` for a population) and `out` where.
  */
 export function freshArgv(
   command: readonly string[],

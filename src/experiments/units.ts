@@ -9,8 +9,9 @@
  * correct, in a few processes.
  *
  * A population's folder, `<setting>/population-<seeds>` (e.g. population-0-9), holds only
- * population.json; the members train in their usual run folders (`--member-dirs`), so the
- * sweep's layout is the same with and without populations.
+ * population.json; the members train in their usual run folders (one `--member-dir` each, so
+ * a grid setting's folder, whose name holds commas, is fine), so the sweep's layout is the
+ * same with and without populations.
  */
 import { dirname, join } from 'node:path';
 import { latestCheckpoint } from '../rl/run/checkpoint.js';
@@ -32,8 +33,7 @@ export async function trainingUnits(runs: readonly PlannedRun[]): Promise<Planne
     } catch {
       latest = undefined; // unreadable latest.json: the single-run resume looks for an older checkpoint
     }
-    // --member-dirs is comma-separated, so such a folder trains on its own
-    if (latest === undefined || run.dir.includes(',') || (await exists(join(run.dir, FAILED_RECORD)))) {
+    if (latest === undefined || (await exists(join(run.dir, FAILED_RECORD)))) {
       units.push([run]);
       continue;
     }
@@ -71,5 +71,7 @@ export async function populationArgv(
     return resumeArgv(command, cfg, dir);
   }
   const seeds = formatSeeds(runs.map((r) => r.seed));
-  return freshArgv(command, cfg, runs[0]!, ['--seeds', seeds, '--member-dirs', dirs.join(',')], dir);
+  // one --member-dir per folder: a grid setting's folder name holds commas (eps=0.001,lambdaS=0.1)
+  const members = dirs.flatMap((d) => ['--member-dir', d]);
+  return freshArgv(command, cfg, runs[0]!, ['--seeds', seeds, ...members], dir);
 }

@@ -22,7 +22,7 @@ describe('sr2l sweep', () => {
     expect(await main(['sweep', 'experiments/paper-ddpg.yaml', '--dry-run'])).toBe(0);
     expect(out()).toMatch(/150 runs; config OK \(15 training processes\)/);
     expect(out()).toMatch(
-      /Ant-v2\/ddpg-sr-c\/default\/seed-0\n(.*\n){9}.* train --algo ddpg-sr-c --env Ant-v2 --seeds 0-9 --member-dirs \S+\/Ant-v2\/ddpg-sr-c\/default\/seed-0,\S+ --iterations 500 .*--out \S+\/Ant-v2\/ddpg-sr-c\/default\/population-0-9 --force /,
+      /Ant-v2\/ddpg-sr-c\/default\/seed-0\n(.*\n){9}.* train --algo ddpg-sr-c --env Ant-v2 --seeds 0-9 --member-dir \S+\/Ant-v2\/ddpg-sr-c\/default\/seed-0 --member-dir \S+(?: --member-dir \S+){8} --iterations 500 .*--out \S+\/Ant-v2\/ddpg-sr-c\/default\/population-0-9 --force /,
     );
     expect(await main(['sweep', 'experiments/paper-ddpg.yaml', '--dry-run', '--population', 'off'])).toBe(0);
     expect(out()).toMatch(/150 runs; config OK \(150 training processes\)/);

@@ -158,7 +158,9 @@ describe.skipIf(!cluster)(title, () => {
       expect(await jobState(`${job}_${i}`)).toBe('COMPLETED');
     }
     for (const run of plan.filter((r) => r.seed === 1))
-      expect(await readFile(join(run.dir, 'train.log'), 'utf8')).toMatch(/ --seeds 0-1 --member-dirs /);
+      expect(await readFile(join(run.dir, 'train.log'), 'utf8')).toMatch(
+        / --seeds 0-1 --member-dir \S+ --member-dir /,
+      );
     const status = await sr2l(['sweep', 'status', onSlurm.out]);
     expect(status.code, status.out).toBe(0);
     expect(status.out).toMatch(/^6 runs: 6 done, 0 running, 0 queued, 0 stopped, 0 failed, 0 pending$/m);

@@ -95,7 +95,7 @@ describe('sweep --population', () => {
     // one trainer process: its argv (in every member's train.log) lists the three seeds
     const log = await readFile(join(runDir(pop, 2), 'train.log'), 'utf8');
     expect(log).toMatch(
-      / train --algo ddpg-sr-a --env Pendulum-v1 --seeds 0-2 --member-dirs \S+seed-0,\S+seed-1,\S+seed-2 /,
+      / train --algo ddpg-sr-a --env Pendulum-v1 --seeds 0-2 --member-dir \S+seed-0 --member-dir \S+seed-1 --member-dir \S+seed-2 /,
     );
     expect((log.match(/^=== /gm) ?? []).length).toBe(1);
     const setting = join(pop, 'Pendulum-v1', 'ddpg-sr-a', 'default');
@@ -130,6 +130,44 @@ describe('sweep --population', () => {
         new RegExp(`^Pendulum-v1/ddpg-sr-a/default/seed-${seed} +done +2/2 +0$`, 'm'),
       );
     expect(await exists(join(runDir(pop, 0), 'sweep-done.json'))).toBe(true);
+  }, 120_000);
+});
+
+describe('sweep --population with a grid', () => {
+  test("a grid setting's seeds train as one population although its folder name holds commas", async () => {
+    const out = await tempDir();
+    const cfg = validateSweepConfig({
+      name: 'grid',
+      out,
+      envs: ['Pendulum-v1'],
+      algorithms: ['trpo-sr'],
+      seeds: 2,
+      iterations: 1,
+      stepsPerIteration: 64,
+      grid: { eps: [0.001], lambdaS: [0.1] },
+      options: { pgdSteps: 2, evalEvery: 0, quiet: true },
+      command: train,
+    });
+    const setting = join(out, 'Pendulum-v1', 'trpo-sr', 'eps=0.001,lambdaS=0.1');
+    const plan = planSweep(cfg, []);
+    expect(plan.map((r) => resolve(r.dir))).toEqual([0, 1].map((k) => join(resolve(setting), `seed-${k}`)));
+    expect(await trainingUnits(plan)).toEqual([plan]);
+    const sweep = await runSweep(cfg, { workers: 1, defaultCommand: [] });
+    expect(sweep.completed).toHaveLength(2);
+    // one trainer process for both seeds, each member folder given whole
+    const log = await readFile(join(setting, 'seed-1', 'train.log'), 'utf8');
+    expect(log).toMatch(
+      / --seeds 0-1 --member-dir \S+\/eps=0\.001,lambdaS=0\.1\/seed-0 --member-dir \S+\/eps=0\.001,lambdaS=0\.1\/seed-1 /,
+    );
+    expect((log.match(/^=== /gm) ?? []).length).toBe(1);
+    expect(
+      JSON.parse(await readFile(join(setting, 'population-0-1', 'population.json'), 'utf8')),
+    ).toMatchObject({ seeds: [0, 1], members: ['../seed-0', '../seed-1'] });
+    for (const k of [0, 1]) {
+      const config = JSON.parse(await readFile(join(setting, `seed-${k}`, 'config.json'), 'utf8')).config;
+      expect(config).toMatchObject({ seed: k, eps: 0.001, lambdaS: 0.1 });
+      expect(rowsWithoutTimes(join(setting, `seed-${k}`))).toHaveLength(1);
+    }
   }, 120_000);
 });
 

@@ -29,6 +29,25 @@ export async function algoOfRun(dir: string): Promise<string> {
   return pop ? pop.algo : (await readRunRecord(dir)).config.algo;
 }
 
+/** The members' run folders as given, and by which flag (for messages). */
+export interface MemberDirs {
+  dirs: string[];
+  flag: '--member-dirs' | '--member-dir';
+}
+
+/**
+ * `--member-dirs A,B,C` or `--member-dir A --member-dir B ...` (one folder each, so a name
+ * may hold commas: a grid setting's folder `eps=0.001,lambdaS=0.1`; sr2l sweep uses this form).
+ */
+export function memberDirsOf(list: string | undefined, each: string[] | undefined): MemberDirs | undefined {
+  if (list !== undefined && each !== undefined)
+    throw new UsageError(
+      'give the member folders as --member-dirs A,B,... or as repeated --member-dir, not both',
+    );
+  if (each !== undefined) return { dirs: each, flag: '--member-dir' };
+  return list === undefined ? undefined : { dirs: list.split(','), flag: '--member-dirs' };
+}
+
 export async function planPopulation(
   algorithm: Algorithm,
   fromFile: Record<string, unknown>,
@@ -40,8 +59,8 @@ export async function planPopulation(
     out: string | undefined;
     configFile: string | undefined;
     force: boolean;
-    /** member k's run folder (`--member-dirs`, comma-separated); default out/s<seed> */
-    memberDirs: string | undefined;
+    /** member k's run folder (memberDirsOf); default out/s<seed> */
+    memberDirs: MemberDirs | undefined;
   },
 ): Promise<TrainingPlan> {
   if (!algorithm.createPopulation)
@@ -57,7 +76,9 @@ export async function planPopulation(
     if (o.out !== undefined && o.out !== o.resumeDir)
       throw new UsageError('--resume names the population folder; drop --out');
     if (o.memberDirs !== undefined)
-      throw new UsageError('--resume reads the member folders from population.json; drop --member-dirs');
+      throw new UsageError(
+        `--resume reads the member folders from population.json; drop ${o.memberDirs.flag}`,
+      );
     checkResumeSeeds(o.resumeDir, o.population, requested);
     const dirs = o.population.members.map((m) => join(o.resumeDir!, m));
     const configs = [];
@@ -70,11 +91,10 @@ export async function planPopulation(
   const configs = seeds.map((seed) => algorithm.resolveConfig({ ...fromFile, ...fromFlags, seed }, source));
   const c = configs[0]!;
   const out = o.out ?? join('runs', `${c.algo}-${c.env}-seeds${formatSeeds(seeds)}`);
-  const dirs =
-    o.memberDirs === undefined ? seeds.map((s) => join(out, memberFolder(s))) : o.memberDirs.split(',');
+  const dirs = o.memberDirs?.dirs ?? seeds.map((s) => join(out, memberFolder(s)));
   if (dirs.length !== seeds.length)
     throw new UsageError(
-      `--member-dirs names ${dirs.length} folders for ${seeds.length} seeds (${formatSeeds(seeds)}); give one per seed, in order`,
+      `${o.memberDirs!.flag} names ${dirs.length} folders for ${seeds.length} seeds (${formatSeeds(seeds)}); give one per seed, in order`,
     );
   for (const [k, d] of dirs.entries()) await planRun<RunSettings>(d, configs[k]!, { force: o.force });
   return { configs, dirs, populationDir: out, out };

@@ -19,7 +19,13 @@ import {
 import { planRun, trainRun } from '../../rl/run/train-run.js';
 import { readPopulationRecord, trainPopulation } from '../../rl/population/train-population.js';
 import { formatSeeds } from '../../rl/population/seeds.js';
-import { algoOfRun, planPopulation, populationLine, type TrainingPlan } from './train-population.js';
+import {
+  algoOfRun,
+  memberDirsOf,
+  planPopulation,
+  populationLine,
+  type TrainingPlan,
+} from './train-population.js';
 import { openBackend } from '../../rl/compute-backend.js';
 import { UsageError, type Command } from '../command.js';
 import { ProgressBar } from '../progress-bar.js';
@@ -34,6 +40,8 @@ const options = {
   resume: { type: 'string' },
   seeds: { type: 'string' },
   'member-dirs': { type: 'string' },
+  'member-dir': { type: 'string', multiple: true },
+  workers: { type: 'string' },
   force: { type: 'boolean', default: false },
   quiet: { type: 'boolean', default: false },
   ...Object.fromEntries(ALL_KEYS.map((k) => [kebab(k), { type: isSwitch(k) ? 'boolean' : 'string' }])),
@@ -47,8 +55,12 @@ const usage = `sr2l train --algo ${ALGO_NAMES.join('|')} --env Hopper-v2 [--seed
                  [--force] [--quiet] [--log-grads] [--<setting> VALUE ...]
        sr2l train --algo ddpg-sr-a --seeds 0-9 [...]   (also --seeds 0,3,7: every seed in one process)
        sr2l train --seeds 0,1,2 --member-dirs A,B,C --out P [...]   (member k's run folder is
-                 the k-th of --member-dirs, not P/s<seed>; P holds population.json; sr2l sweep uses it)
+                 the k-th of --member-dirs, not P/s<seed>; P holds population.json)
+       sr2l train --seeds 0,1 --member-dir A --member-dir B --out P [...]   (the same, one folder
+                 per flag, so names may hold commas; sr2l sweep uses it)
        sr2l train --resume runs/NAME [--iterations N]
+       --workers N   the population's environments step on N worker threads (at most one per
+                     seed; default 1: on the main thread); same numbers as with 1
 
 Presets (--preset NAME: settings overlaid on the defaults, then the file's and the flags'
 win; config.json records the name; every value and its source in docs/presets.md):
@@ -68,7 +80,10 @@ export const train: Command = {
   usage,
   async run(argv) {
     const { values } = parseArgs({ args: argv, options, allowPositionals: false, strict: true });
-    const v = values as Record<string, string | boolean | undefined>;
+    const v = values as Record<string, string | boolean | string[] | undefined> as Record<
+      string,
+      string | boolean | undefined
+    >;
     try {
       const resumeDir = v.resume as string | undefined;
       const fromFile =
@@ -85,9 +100,13 @@ export const train: Command = {
         if (raw === undefined) continue;
         fromFlags[k] = typeof raw === 'boolean' ? raw : parseFlagValue(k, raw, algorithm.defaults);
       }
+      const workers = parseWorkers(v.workers as string | undefined);
+      const trainPlan = (plan: TrainingPlan) =>
+        runTraining(plan, resumeDir !== undefined, v.force as boolean, v.quiet as boolean, workers);
       const population = resumeDir !== undefined ? await readPopulationRecord(resumeDir) : null;
-      if (v['member-dirs'] !== undefined && v.seeds === undefined)
-        throw new UsageError('--member-dirs names the folders of the --seeds members; add --seeds');
+      const memberDirs = memberDirsOf(v['member-dirs'] as string | undefined, values['member-dir']);
+      if (memberDirs !== undefined && v.seeds === undefined)
+        throw new UsageError(`${memberDirs.flag} names the folders of the --seeds members; add --seeds`);
       if (v.seeds !== undefined || population) {
         if (v.seed !== undefined) throw new UsageError('--seeds lists every seed; drop --seed');
         const plan = await planPopulation(algorithm, fromFile, fromFlags, {
@@ -97,10 +116,10 @@ export const train: Command = {
           out: v.out as string | undefined,
           configFile: v.config as string | undefined,
           force: v.force as boolean,
-          memberDirs: v['member-dirs'] as string | undefined,
+          memberDirs,
         });
         await checkBackend(plan.configs[0]!.backend);
-        return await runTraining(plan, resumeDir !== undefined, v.force as boolean, v.quiet as boolean);
+        return await trainPlan(plan);
       }
       let config: RunSettings;
       let out: string;
@@ -123,13 +142,21 @@ export const train: Command = {
       }
       await checkBackend(config.backend);
       const plan = { configs: [config], dirs: [out], populationDir: null, out };
-      return await runTraining(plan, resumeDir !== undefined, v.force as boolean, v.quiet as boolean);
+      return await trainPlan(plan);
     } catch (e) {
       if (e instanceof ConfigError) throw new UsageError(e.message);
       throw e;
     }
   },
 };
+
+function parseWorkers(raw: string | undefined): number {
+  if (raw === undefined) return 1;
+  const n = Number(raw);
+  if (!(/^\d+$/.test(raw) && Number.isInteger(n) && n >= 1))
+    throw new UsageError(`--workers must be a positive integer (environment threads), got '${raw}'`);
+  return n;
+}
 
 /** An unavailable backend stops here, before any run folder is touched. */
 async function checkBackend(backend: RunSettings['backend']): Promise<void> {
@@ -145,6 +172,7 @@ async function runTraining(
   resume: boolean,
   force: boolean,
   quiet: boolean,
+  workers: number,
 ): Promise<number> {
   const { configs, out } = plan;
   const config = configs[0]!;
@@ -194,6 +222,7 @@ async function runTraining(
         ...opts,
         dirs: plan.dirs,
         populationDir: plan.populationDir,
+        workers,
         onIteration: onRows,
         onFailure: (f) =>
           console.error(

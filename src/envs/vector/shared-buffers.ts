@@ -23,13 +23,18 @@ export const COMMAND = 1;
 export const DONE_SEQ = 2;
 export const STATUS = 3;
 
-export const Command = { Reset: 1, Step: 2, Close: 3 } as const;
+/** Apply: each copy runs its own entry of `ops` (no auto-reset), see `CopyOp` */
+export const Command = { Reset: 1, Step: 2, Close: 3, Apply: 4 } as const;
+/** Per-copy operation of an Apply round. */
+export const CopyOp = { Idle: 0, Reset: 1, Step: 2 } as const;
 export const Status = { Ok: 0, Error: 1 } as const;
 
 export class SharedBuffers {
   readonly control: Int32Array;
   /** per-worker reset seed (NaN: no seed) */
   readonly seeds: Float64Array;
+  /** per-copy reset seed of an Apply round (NaN: no seed) */
+  readonly copySeeds: Float64Array;
   readonly actions: Float64Array;
   readonly obs: Float64Array;
   readonly rewards: Float64Array;
@@ -39,6 +44,8 @@ export class SharedBuffers {
   readonly truncated: Uint8Array;
   readonly hasFinal: Uint8Array;
   readonly infoSet: Uint8Array;
+  /** per-copy `CopyOp` of an Apply round */
+  readonly ops: Uint8Array;
 
   constructor(
     readonly layout: SharedLayout,
@@ -53,6 +60,7 @@ export class SharedBuffers {
       return a;
     };
     this.seeds = f64(w);
+    this.copySeeds = f64(n);
     this.actions = f64(n * actDim);
     this.obs = f64(n * obsDim);
     this.rewards = f64(n);
@@ -69,11 +77,12 @@ export class SharedBuffers {
     this.truncated = u8(n);
     this.hasFinal = u8(n);
     this.infoSet = u8(n * k);
+    this.ops = u8(n);
   }
 
   static bytes(l: SharedLayout): number {
     const k = l.infoKeys.length;
-    const f64 = l.numWorkers + l.numEnvs * (l.actDim + 2 * l.obsDim + 1 + k);
-    return 8 * f64 + 4 * l.numWorkers * CONTROL_STRIDE + l.numEnvs * (3 + k);
+    const f64 = l.numWorkers + l.numEnvs * (l.actDim + 2 * l.obsDim + 2 + k);
+    return 8 * f64 + 4 * l.numWorkers * CONTROL_STRIDE + l.numEnvs * (4 + k);
   }
 }

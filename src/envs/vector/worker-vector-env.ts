@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { StepInfo } from '../core/env.js';
+import type { StepInfo, StepResult } from '../core/env.js';
 import type { Box } from '../core/space.js';
 import { makeEnv } from '../registry.js';
 import type { WorkerInit, WorkerMessage } from './protocol.js';
@@ -23,6 +23,7 @@ import {
   COMMAND,
   CONTROL_STRIDE,
   Command,
+  CopyOp,
   DONE_SEQ,
   REQ_SEQ,
   STATUS,
@@ -36,6 +37,12 @@ export interface WorkerVectorEnvOptions extends VectorEnvOptions {
   /** worker threads (default: min(numEnvs, available cores)) */
   numWorkers?: number;
 }
+
+/** One copy's call in an `apply` round: a reset (seeded or not) or a step. */
+export type CopyCall = { op: 'reset'; seed?: number } | { op: 'step'; action: ArrayLike<number> };
+
+/** How long a blocking call (`applySync`) waits for a worker before it gives up. */
+const SYNC_TIMEOUT_MS = 120_000;
 
 interface Slot {
   worker: Worker;
@@ -69,6 +76,8 @@ export class WorkerVectorEnv implements VectorEnv {
     readonly numEnvs: number,
     readonly singleObservationSpace: Box,
     readonly singleActionSpace: Box,
+    /** seconds of simulated time per step of one copy */
+    readonly dt: number,
     private readonly shared: SharedBuffers,
     private readonly slots: Slot[],
   ) {
@@ -94,6 +103,7 @@ export class WorkerVectorEnv implements VectorEnv {
     infoKeys.add('episodeReturn').add('episodeLength');
     const obsSpace = probe.observationSpace;
     const actSpace = probe.actionSpace;
+    const dt = probe.dt;
     probe.close();
 
     const shared = new SharedBuffers({
@@ -119,7 +129,7 @@ export class WorkerVectorEnv implements VectorEnv {
       slots.push({ worker: startWorker(init), start, count, errors: [], wake: null, dead: null });
       start += count;
     }
-    const venv = new WorkerVectorEnv(id, opts.numEnvs, obsSpace, actSpace, shared, slots);
+    const venv = new WorkerVectorEnv(id, opts.numEnvs, obsSpace, actSpace, dt, shared, slots);
     const ready = slots.map((s) => venv.listen(s));
     const started = await Promise.allSettled(ready);
     const failed = started.find((r) => r.status === 'rejected');
@@ -157,6 +167,75 @@ export class WorkerVectorEnv implements VectorEnv {
     };
   }
 
+  /**
+   * One round of per-copy calls without auto-reset, for callers that own each copy's
+   * episodes (a population's members, one copy each): copy i resets or steps as `calls`
+   * says, the others idle; every worker runs its block's calls at once. `copyResult(i)`
+   * then reads copy i's outcome. Actions are checked first, so a bad one steps nothing.
+   */
+  async apply(calls: ReadonlyMap<number, CopyCall>): Promise<void> {
+    this.assertIdle();
+    this.prepare(calls);
+    await this.command(Command.Apply);
+  }
+
+  /**
+   * `apply`, blocking this thread until the workers answer (Atomics.wait, which Node allows
+   * on its main thread): for the rare calls outside a round, such as replaying an episode
+   * on resume. A failure closes the vector env (the worker's own message is not readable
+   * while blocked).
+   */
+  applySync(calls: ReadonlyMap<number, CopyCall>): void {
+    this.assertIdle();
+    this.prepare(calls);
+    const c = this.shared.control;
+    const seqs = this.post(Command.Apply);
+    for (const [w, seq] of seqs.entries()) {
+      const idx = w * CONTROL_STRIDE + DONE_SEQ;
+      for (let done = Atomics.load(c, idx); done !== seq; done = Atomics.load(c, idx)) {
+        if (Atomics.wait(c, idx, done, SYNC_TIMEOUT_MS) === 'timed-out') {
+          void this.terminate();
+          throw new Error(`vector ${this.id}: worker ${w} did not answer within ${SYNC_TIMEOUT_MS / 1000} s`);
+        }
+      }
+      if (Atomics.load(c, w * CONTROL_STRIDE + STATUS) === Status.Error) {
+        void this.terminate();
+        throw new Error(`vector ${this.id}: worker ${w} failed a blocking call; the vector env is closed`);
+      }
+    }
+  }
+
+  /** Copy i's outcome of the last `apply` round (obs is a view, overwritten by copy i's next call). */
+  copyResult(i: number): StepResult {
+    const sh = this.shared;
+    return {
+      obs: sh.obs.subarray(i * this.obsDim, (i + 1) * this.obsDim),
+      reward: sh.rewards[i]!,
+      terminated: sh.terminated[i] === 1,
+      truncated: sh.truncated[i] === 1,
+      info: this.readInfo(i),
+    };
+  }
+
+  private prepare(calls: ReadonlyMap<number, CopyCall>): void {
+    const sh = this.shared;
+    for (const [i, call] of calls) {
+      if (!(Number.isInteger(i) && i >= 0 && i < this.numEnvs))
+        throw new RangeError(`vector ${this.id}: copy ${i} is not in [0, ${this.numEnvs})`);
+      if (call.op === 'step') checkActions(this.id, call.action, 1, this.actDim, i);
+    }
+    sh.ops.fill(CopyOp.Idle);
+    for (const [i, call] of calls) {
+      if (call.op === 'reset') {
+        sh.ops[i] = CopyOp.Reset;
+        sh.copySeeds[i] = call.seed ?? NaN;
+      } else {
+        sh.ops[i] = CopyOp.Step;
+        sh.actions.set(call.action, i * this.actDim);
+      }
+    }
+  }
+
   async close(): Promise<void> {
     if (this.isClosed) return;
     try {
@@ -168,21 +247,14 @@ export class WorkerVectorEnv implements VectorEnv {
 
   /** Posts `cmd` to every worker, waits for all, then reports the first error. */
   private async command(cmd: number): Promise<void> {
-    if (this.isClosed) throw new Error(`vector ${this.id}: used after close()`);
-    if (this.busy) throw new Error(`vector ${this.id}: a call is already in progress; await it first`);
+    this.assertIdle();
     this.busy = true;
     // Atomics.waitAsync does not keep Node's event loop alive, a running worker does: hold
     // the workers only while a call is in flight, so a forgotten close() does not hang exit
     for (const s of this.slots) s.worker.ref();
     try {
       const c = this.shared.control;
-      const seqs = this.slots.map((_, w) => {
-        const base = w * CONTROL_STRIDE;
-        Atomics.store(c, base + COMMAND, cmd);
-        const seq = Atomics.add(c, base + REQ_SEQ, 1) + 1;
-        Atomics.notify(c, base + REQ_SEQ);
-        return seq;
-      });
+      const seqs = this.post(cmd);
       await Promise.all(this.slots.map((s, w) => this.waitDone(s, w, seqs[w]!)));
       // collect the error text of every failed worker (so none is left for a later call)
       const errors: string[] = [];
@@ -197,6 +269,23 @@ export class WorkerVectorEnv implements VectorEnv {
       this.busy = false;
       for (const s of this.slots) s.worker.unref();
     }
+  }
+
+  private assertIdle(): void {
+    if (this.isClosed) throw new Error(`vector ${this.id}: used after close()`);
+    if (this.busy) throw new Error(`vector ${this.id}: a call is already in progress; await it first`);
+  }
+
+  /** Posts `cmd` to every worker; returns the request sequence each will answer. */
+  private post(cmd: number): number[] {
+    const c = this.shared.control;
+    return this.slots.map((_, w) => {
+      const base = w * CONTROL_STRIDE;
+      Atomics.store(c, base + COMMAND, cmd);
+      const seq = Atomics.add(c, base + REQ_SEQ, 1) + 1;
+      Atomics.notify(c, base + REQ_SEQ);
+      return seq;
+    });
   }
 
   private async waitDone(s: Slot, w: number, seq: number): Promise<void> {
@@ -215,16 +304,16 @@ export class WorkerVectorEnv implements VectorEnv {
   }
 
   private readInfos(): StepInfo[] {
+    return Array.from({ length: this.numEnvs }, (_, i) => this.readInfo(i));
+  }
+
+  private readInfo(i: number): StepInfo {
     const { info, infoSet, layout } = this.shared;
     const keys = layout.infoKeys;
-    const infos: StepInfo[] = [];
-    for (let i = 0; i < this.numEnvs; i++) {
-      const o: StepInfo = {};
-      for (let k = 0; k < keys.length; k++)
-        if (infoSet[i * keys.length + k]) o[keys[k]!] = info[i * keys.length + k]!;
-      infos.push(o);
-    }
-    return infos;
+    const o: StepInfo = {};
+    for (let k = 0; k < keys.length; k++)
+      if (infoSet[i * keys.length + k]) o[keys[k]!] = info[i * keys.length + k]!;
+    return o;
   }
 
   private async terminate(): Promise<void> {

@@ -11,6 +11,7 @@ import {
   COMMAND,
   CONTROL_STRIDE,
   Command,
+  CopyOp,
   DONE_SEQ,
   REQ_SEQ,
   STATUS,
@@ -37,20 +38,49 @@ const venv = await makeSyncVectorEnv(init.id, {
   return null;
 });
 
-function writeInfos(infos: StepInfo[]): void {
+/** Copy i's info into its row of the shared table. */
+function writeInfo(i: number, info: StepInfo): void {
   const k = infoKeys.length;
-  for (let j = 0; j < infos.length; j++) {
-    const row = (init.start + j) * k;
-    shared.infoSet.fill(0, row, row + k);
-    for (const key in infos[j]) {
-      const idx = keyIndex.get(key);
-      if (idx === undefined)
-        throw new Error(`info key '${key}' is not in the shared table (${infoKeys.join(', ')})`);
-      shared.info[row + idx] = infos[j]![key]!;
-      shared.infoSet[row + idx] = 1;
+  const row = i * k;
+  shared.infoSet.fill(0, row, row + k);
+  for (const key in info) {
+    const idx = keyIndex.get(key);
+    if (idx === undefined)
+      throw new Error(`info key '${key}' is not in the shared table (${infoKeys.join(', ')})`);
+    shared.info[row + idx] = info[key]!;
+    shared.infoSet[row + idx] = 1;
+  }
+}
+
+function writeInfos(infos: StepInfo[]): void {
+  infos.forEach((info, j) => writeInfo(init.start + j, info));
+}
+
+/**
+ * An Apply round: each copy of the block resets (with its seed) or steps (with its action
+ * row) or idles, on its own; no auto-reset (the caller owns its episodes).
+ */
+function applyOps(envs: VectorEnvCopies): void {
+  for (let j = 0; j < init.count; j++) {
+    const i = init.start + j;
+    const op = shared.ops[i];
+    if (op === CopyOp.Reset) {
+      const seed = shared.copySeeds[i]!;
+      const r = envs[j]!.reset(Number.isNaN(seed) ? {} : { seed });
+      shared.obs.set(r.obs, i * obsDim);
+      writeInfo(i, r.info);
+    } else if (op === CopyOp.Step) {
+      const r = envs[j]!.step(shared.actions.subarray(i * actDim, (i + 1) * actDim));
+      shared.obs.set(r.obs, i * obsDim);
+      shared.rewards[i] = r.reward;
+      shared.terminated[i] = r.terminated ? 1 : 0;
+      shared.truncated[i] = r.truncated ? 1 : 0;
+      shared.hasFinal[i] = 0;
+      writeInfo(i, r.info);
     }
   }
 }
+type VectorEnvCopies = NonNullable<typeof venv>['envs'];
 
 function writeStep(r: VectorStepResult): void {
   const s = init.start;
@@ -84,6 +114,8 @@ if (venv !== null) {
         writeStep(
           venv.stepSync(shared.actions.subarray(init.start * actDim, (init.start + init.count) * actDim)),
         );
+      } else if (cmd === Command.Apply) {
+        applyOps(venv.envs);
       } else if (cmd === Command.Close) {
         venv.closeSync();
       }

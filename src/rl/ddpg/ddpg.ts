@@ -20,7 +20,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as sr from '../../autograd/index.js';
 import type { Tensor } from '../../autograd/index.js';
-import type { Env } from '../../envs/core/env.js';
+import type { Env, ResetResult, StepResult } from '../../envs/core/env.js';
+import { envCalls } from '../../envs/core/env-group.js';
 import { boxSize } from '../../envs/core/space.js';
 import { makeEnv } from '../../envs/registry.js';
 import type { Backend } from '../../kernels/backend.js';
@@ -246,8 +247,24 @@ export class DdpgTrainer {
   }
 
   private startEpisode(): void {
+    this.beginEpisode(this.env.reset({ seed: this.nextEpisodeSeed() }));
+  }
+
+  /**
+   * currentObs() awaiting the reset: a population whose environments step together (worker
+   * threads) starts its members' episodes in one round.
+   */
+  async ensureEpisode(): Promise<void> {
+    if (!this.obs) this.beginEpisode(await envCalls(this.env).reset({ seed: this.nextEpisodeSeed() }));
+  }
+
+  private nextEpisodeSeed(): number {
     this.episodeSeed = this.envSeeds.nextUint32();
-    this.obs = this.env.reset({ seed: this.episodeSeed }).obs.slice();
+    return this.episodeSeed;
+  }
+
+  private beginEpisode(r: ResetResult): void {
+    this.obs = r.obs.slice();
     this.noise.reset();
     this.episodeActions = [];
     this.episodeReturn = 0;
@@ -262,7 +279,16 @@ export class DdpgTrainer {
   /** Steps the environment with `action` from currentObs() and stores the transition; returns the episode's return when it ended. */
   stepWith(action: Float64Array): number | null {
     const obs = this.currentObs();
-    const r = this.env.step(action);
+    return this.record(obs, action, this.env.step(action));
+  }
+
+  /** stepWith, awaiting the step (queued with the other members' when the environments step together). */
+  async stepWithAsync(action: Float64Array): Promise<number | null> {
+    const obs = this.currentObs();
+    return this.record(obs, action, await envCalls(this.env).step(action));
+  }
+
+  private record(obs: Float64Array, action: Float64Array, r: StepResult): number | null {
     const terminal = r.terminated || (r.truncated && this.config.timeLimitAsTerminal);
     this.buffer.add(obs, action, r.reward, r.obs, terminal);
     this.envSteps++;
@@ -281,6 +307,11 @@ export class DdpgTrainer {
   /** A minibatch drawn uniformly from the buffer (from the sampling stream), in host arrays reused by the next draw. */
   sampleHost(): TransitionBatch {
     return this.buffer.sampleInto(this.hostBatch, this.sampling);
+  }
+
+  /** The host arrays of the last draw, not drawing again (a stopped population member's). */
+  idleHost(): TransitionBatch {
+    return this.hostBatch;
   }
 
   /** The generator of PGD's random starts (DDPG-SR-A/C). */

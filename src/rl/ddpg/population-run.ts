@@ -3,7 +3,7 @@
  * folder (config.json, progress.csv, grads.csv, checkpoints) is written exactly as a single
  * run's, while the population iterates all members at once.
  */
-import type { PopulationRun, RunTrainer } from '../run/algorithms.js';
+import type { PopulationOptions, PopulationRun, RunTrainer } from '../run/algorithms.js';
 import type { DdpgTrainer } from './ddpg.js';
 import { DdpgPopulation } from './population.js';
 import type { DdpgConfig } from './config.js';
@@ -44,8 +44,11 @@ class DdpgMemberRun implements RunTrainer {
   }
 }
 
-export async function createDdpgPopulationRun(configs: readonly DdpgConfig[]): Promise<PopulationRun> {
-  const pop = await DdpgPopulation.create(configs);
+export async function createDdpgPopulationRun(
+  configs: readonly DdpgConfig[],
+  opts: PopulationOptions = {},
+): Promise<PopulationRun> {
+  const pop = await DdpgPopulation.create(configs, opts);
   const members = pop.members.map((_, k) => new DdpgMemberRun(pop, k));
   return {
     members,

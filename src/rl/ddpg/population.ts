@@ -7,6 +7,9 @@
  * minibatches. On the CPU backend member k's progress rows are its single run's bit for
  * bit (timings aside): every slice is computed by the kernels a single run uses.
  *
+ * `envGroup` puts the members' environments in one group (member k's is environment k, e.g.
+ * on worker threads): their resets and steps then run as one round per lockstep step.
+ *
  * A member whose parameters go non-finite is stopped (stopMember): its environment no longer
  * steps and it is left out of everything after; its slices keep computing (each slice is
  * independent of the others, so its NaN reaches no other member) until the run ends.
@@ -17,7 +20,8 @@
  */
 import * as sr from '../../autograd/index.js';
 import type { Tensor } from '../../autograd/index.js';
-import { makeEnv } from '../../envs/registry.js';
+import type { EnvGroup, EnvGroupFactory } from '../../envs/core/env-group.js';
+import { makeEnv, type MakeEnvOptions } from '../../envs/registry.js';
 import type { Backend } from '../../kernels/backend.js';
 import type { TypedArray } from '../../kernels/dtype.js';
 import { Adam } from '../../nn/optim/adam.js';
@@ -56,16 +60,28 @@ export class DdpgPopulation {
   private readonly actionFaults = new Map<number, string>();
 
   /** One member per config; the configs must differ only in their seeds. */
-  static async create(partials: readonly (Partial<DdpgConfig> | DdpgConfig)[]): Promise<DdpgPopulation> {
+  static async create(
+    partials: readonly (Partial<DdpgConfig> | DdpgConfig)[],
+    opts: { envGroup?: EnvGroupFactory<MakeEnvOptions> } = {},
+  ): Promise<DdpgPopulation> {
     const configs = partials.map((p) => resolveDdpgConfig(p as Record<string, unknown>));
     checkPopulationConfigs(configs);
     const backend = await openBackend(configs[0]!.backend);
+    const group = opts.envGroup
+      ? await opts.envGroup(configs[0]!.env, configs.length, envOptions(configs[0]!))
+      : null;
     const members: DdpgTrainer[] = [];
-    for (const c of configs) members.push(new DdpgTrainer(c, await makeEnv(c.env, envOptions(c)), backend));
-    return new DdpgPopulation(members, backend);
+    for (const [k, c] of configs.entries())
+      members.push(new DdpgTrainer(c, group ? group.env(k) : await makeEnv(c.env, envOptions(c)), backend));
+    return new DdpgPopulation(members, backend, group);
   }
 
-  constructor(members: readonly DdpgTrainer[], backend: Backend) {
+  constructor(
+    members: readonly DdpgTrainer[],
+    backend: Backend,
+    /** the members' environments when they step together (member k owns environment k) */
+    private readonly group: EnvGroup | null = null,
+  ) {
     if (members.length === 0) throw new RangeError('DdpgPopulation: needs at least one member');
     this.members = members.slice();
     this.backend = backend;
@@ -115,9 +131,10 @@ export class DdpgPopulation {
     return this.members[0]!.config;
   }
 
-  /** Completed iterations (every member's count). */
+  /** Completed iterations (every active member's count). */
   get iteration(): number {
-    return this.members[0]!.iteration;
+    const k = this.members.findIndex((_, i) => !this.stopped.has(i));
+    return this.members[k < 0 ? 0 : k]!.iteration;
   }
 
   /** Runs one iteration for every member; returns member k's progress row at k (EvalReturn NaN). */
@@ -147,6 +164,7 @@ export class DdpgPopulation {
     const { obsDim, actDim } = this.members[0]!;
     const s = this.size;
     const active = this.members.map((_, k) => !this.stopped.has(k));
+    await this.together(this.members.filter((_, k) => active[k]).map((m) => m.ensureEpisode()));
     // a stopped member's slot holds its last observation: its output is not used
     const obs = this.members.map((m, k) => (active[k] ? m.currentObs() : null));
     let mu: TypedArray | null = null;
@@ -158,6 +176,7 @@ export class DdpgPopulation {
       // the one readback per step for the whole population
       mu = this.backend.synchronous ? out.dataSync() : await out.data();
     }
+    const steps: Promise<void>[] = [];
     this.members.forEach((m, k) => {
       if (!active[k] || this.actionFaults.has(k)) return;
       const out = m.warmingUp ? null : Float64Array.from(mu!.subarray(k * actDim, (k + 1) * actDim));
@@ -167,14 +186,30 @@ export class DdpgPopulation {
         return;
       }
       const action = out ? m.finishAction(out, true) : m.warmupAction();
-      const ret = m.stepWith(action);
-      if (ret !== null) returns[k]!.push(ret);
+      steps.push(m.stepWithAsync(action).then((ret) => void (ret !== null && returns[k]!.push(ret))));
     });
+    await this.together(steps);
   }
+
+  /**
+   * Awaits the members' environment calls; when the environments step together (worker
+   * threads) the calls are queued by now and run as one round.
+   */
+  private async together(calls: Promise<unknown>[]): Promise<void> {
+    await Promise.all([...calls, this.group?.flush()]);
+  }
+
+  // as a single trainer's: traced on the first update, replayed after with its elementwise
+  // runs fused (SR2L_COMPILE=0 runs it eagerly); learner and settings are read by reference
+  private readonly compiledUpdate = sr.compile(
+    (batch: BatchTensors) => ddpgUpdate(this.learner, batch, this.settings),
+    { name: 'populationDdpgUpdate', fuse: true },
+  );
 
   /** One stacked update: each member draws its own minibatch from its own buffer and stream. */
   private update(): void {
-    const hosts = this.members.map((m) => m.sampleHost());
+    // a stopped member's slice computes on its last (or, after a resume, empty) batch, unread
+    const hosts = this.members.map((m, k) => (this.stopped.has(k) ? m.idleHost() : m.sampleHost()));
     const { obsDim, actDim } = this.members[0]!;
     const s = this.size;
     const n = hosts[0]!.size;
@@ -188,7 +223,7 @@ export class DdpgPopulation {
       nextObs: col((b) => b.nextObs, [n, obsDim]),
       terminal: col((b) => b.terminal, [n]),
     };
-    const stats = ddpgUpdate(this.learner, batch, this.settings);
+    const stats = this.compiledUpdate(batch);
     for (const m of this.members) m.updates++;
     this.synced = false;
     this.accCount++;
@@ -260,7 +295,8 @@ export class DdpgPopulation {
 
   /** The reverse of syncMembers: the stacked learner takes the members' values (after they loaded checkpoints). */
   loadMembers(): void {
-    const its = new Set(this.members.map((m) => m.iteration));
+    // members stopped before the resume loaded no checkpoint
+    const its = new Set(this.members.filter((_, k) => !this.stopped.has(k)).map((m) => m.iteration));
     if (its.size !== 1)
       throw new Error(
         `DdpgPopulation: the members' checkpoints are at different iterations (${this.members.map((m) => `seed ${m.config.seed}: ${m.iteration}`).join(', ')})`,
@@ -271,7 +307,12 @@ export class DdpgPopulation {
     });
     for (const name of OPTIMIZERS)
       this.learner[name].loadStateDict(
-        stackOptimizerStates(this.members.map((m) => m.learner[name].stateDict())),
+        // a stopped member's slot takes an active member's state (one step count for the stack; unread)
+        stackOptimizerStates(
+          this.members.map((m, k) =>
+            (this.stopped.has(k) ? this.members[this.firstActive()]! : m).learner[name].stateDict(),
+          ),
+        ),
       );
     this.synced = true;
   }
@@ -310,6 +351,8 @@ export class DdpgPopulation {
 
   close(): void {
     for (const m of this.members) m.close();
+    // idle workers do not hold the process open, so their end need not be awaited
+    void this.group?.close();
   }
 }
 

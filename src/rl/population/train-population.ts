@@ -9,7 +9,8 @@
  * Faults: after every iteration the members' parameters are checked; a member that holds a
  * NaN or an infinity gets that iteration's row (showing it), then `failed.json` in its folder
  * saying where and when, and is stopped; the others go on (their slices never read its
- * values). Its last good checkpoint stays.
+ * values). Its last good checkpoint stays, and population.json lists the failure. A resume
+ * continues the other members and leaves it stopped (its folder is not written again).
  *
  * Checkpoints: every member's new checkpoint is written before any member's previous one is
  * removed, and a resume starts from the newest iteration every member holds, so a process
@@ -19,7 +20,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { algorithmFor, type PopulationRun, type RunSettings } from '../run/algorithms.js';
+import { WorkerEnvGroup } from '../../envs/vector/worker-env-group.js';
+import {
+  algorithmFor,
+  type PopulationOptions,
+  type PopulationRun,
+  type RunSettings,
+} from '../run/algorithms.js';
 import { openRunFolder, recordIteration, type RunFolder, type TrainRunOptions } from '../run/train-run.js';
 import { latestCheckpoint, pruneCheckpoints, restoreNewestCommon } from '../run/checkpoint.js';
 import { acquireRunLock, type RunLock } from '../run/run-lock.js';
@@ -44,6 +51,8 @@ export interface PopulationRecord {
   seeds: number[];
   /** member run folders, relative to the population folder (`s0`, or `../seed-0` for a sweep's) */
   members: string[];
+  /** members stopped by a fault (each folder's failed.json says the same); a resume leaves them stopped */
+  failed?: MemberFailure[];
 }
 
 export interface TrainPopulationOptions extends Omit<TrainRunOptions, 'out' | 'onIteration'> {
@@ -55,6 +64,11 @@ export interface TrainPopulationOptions extends Omit<TrainRunOptions, 'out' | 'o
   onIteration?: (rows: Record<string, number>[], population: PopulationRun) => void;
   /** called when a member is stopped by a fault */
   onFailure?: (f: MemberFailure) => void;
+  /**
+   * worker threads that step the members' environments (one per env block; at most one per
+   * member); 1 or absent: they step on this thread. The numbers are the same either way.
+   */
+  workers?: number;
 }
 
 export interface TrainPopulationResult {
@@ -106,13 +120,19 @@ export async function trainPopulation(
     );
   if (opts.populationDir !== null && !opts.resume)
     await writePopulationRecord(opts.populationDir, configs, opts.dirs);
-  if (opts.resume)
-    for (const d of opts.dirs)
-      if (existsSync(join(d, FAILED_RECORD)))
-        throw new ConfigError(
-          `--resume: ${d} was stopped by a fault (${join(d, FAILED_RECORD)}); resuming a population with a failed member is not supported yet`,
-        );
   const warn = opts.warn ?? ((m: string) => console.error(m));
+  // members stopped by a fault in an earlier run stay stopped (their folders are left as they are)
+  const stoppedBefore = opts.resume ? await stoppedMembers(opts.dirs) : new Map<number, MemberFailure>();
+  if (stoppedBefore.size === configs.length)
+    throw new ConfigError(
+      `--resume: every member was stopped by a fault (${opts.dirs.map((d) => join(d, FAILED_RECORD)).join(', ')}); nothing to resume`,
+    );
+  for (const f of stoppedBefore.values())
+    warn(
+      `sr2l: seed ${f.seed} was stopped by a fault at iteration ${f.iteration} (${f.reason}); it stays stopped, the others resume`,
+    );
+  const resuming = configs.map((_, k) => k).filter((k) => !stoppedBefore.has(k));
+  const popOpts = populationOptions(opts.workers);
   const locks: RunLock[] = [];
   const slot: { value: PopulationRun | null } = { value: null };
   try {
@@ -121,37 +141,42 @@ export async function trainPopulation(
       await mkdir(d, { recursive: true });
       locks.push(await acquireRunLock(d, { warn }));
     }
-    slot.value = await algorithm.createPopulation(configs);
+    slot.value = await algorithm.createPopulation(configs, popOpts);
     // a run killed while its members were writing checkpoints resumes from the newest iteration
     // every member holds a loadable checkpoint of
     let resumeAt: number | null = null;
     if (opts.resume) {
-      for (const d of opts.dirs)
+      const dirs = resuming.map((k) => opts.dirs[k]!);
+      for (const d of dirs)
         if ((await latestCheckpoint(d).catch(() => -1)) === null)
           throw new ConfigError(`--resume: ${d} has no checkpoint yet`);
       const restoring = slot as { value: PopulationRun };
       resumeAt = await restoreNewestCommon(
-        opts.dirs,
+        dirs,
         restoring,
-        (p) => p.members,
-        () => algorithm.createPopulation!(configs),
+        (p) => resuming.map((k) => p.members[k]!),
+        () => algorithm.createPopulation!(configs, popOpts),
         (p) => p.close(),
         warn,
       );
     }
     const pop = slot.value;
-    const folders: RunFolder[] = [];
+    // a member stopped before has no folder open: nothing of it is written again
+    const folders: (RunFolder | null)[] = [];
     for (const [k, c] of configs.entries())
       folders.push(
-        await openRunFolder(opts.dirs[k]!, c, pop.members[k]!, {
-          ...opts,
-          restore: () => Promise.resolve(resumeAt!),
-        }),
+        stoppedBefore.has(k)
+          ? null
+          : await openRunFolder(opts.dirs[k]!, c, pop.members[k]!, {
+              ...opts,
+              restore: () => Promise.resolve(resumeAt!),
+            }),
       );
+    for (const k of stoppedBefore.keys()) pop.stopMember(k);
     if (opts.resume) pop.afterLoad();
     const history: Record<string, number>[][] = [];
     const failed: MemberFailure[] = [];
-    const active = new Set(configs.map((_, k) => k));
+    const active = new Set(resuming);
     while (pop.iteration < first.iterations && active.size > 0) {
       const rows = await pop.iterate();
       const faults = await pop.faults();
@@ -159,7 +184,7 @@ export async function trainPopulation(
       // in between leaves an iteration that every member holds
       const saved: number[] = [];
       for (const [k, folder] of folders.entries()) {
-        if (!active.has(k)) continue;
+        if (!active.has(k) || !folder) continue;
         const reason = faults.get(k);
         if (reason === undefined) {
           await recordIteration(folder, pop.members[k]!, rows[k]!, 1);
@@ -172,6 +197,7 @@ export async function trainPopulation(
           join(folder.dir, FAILED_RECORD),
           new TextEncoder().encode(JSON.stringify({ status: 'failed', ...failure }, null, 2) + '\n'),
         );
+        if (opts.populationDir !== null) await recordFailure(opts.populationDir, failure);
         pop.stopMember(k);
         active.delete(k);
         failed.push(failure);
@@ -184,10 +210,10 @@ export async function trainPopulation(
       if (opts.signal?.aborted) break;
     }
     return {
-      dirs: folders.map((f) => f.dir),
+      dirs: opts.dirs.map((d) => resolve(d)),
       population: pop,
       history,
-      resumedFrom: folders[0]!.resumedFrom,
+      resumedFrom: folders.find((f) => f !== null)!.resumedFrom,
       stopped: pop.iteration < first.iterations && active.size > 0,
       failed,
     };
@@ -197,6 +223,44 @@ export async function trainPopulation(
   } finally {
     for (const lock of locks) await lock.release();
   }
+}
+
+/** Members whose folder holds failed.json (stopped by a fault), by index. */
+async function stoppedMembers(dirs: readonly string[]): Promise<Map<number, MemberFailure>> {
+  const out = new Map<number, MemberFailure>();
+  for (const [k, d] of dirs.entries()) {
+    const path = join(d, FAILED_RECORD);
+    if (!existsSync(path)) continue;
+    const { seed, iteration, reason } = JSON.parse(await readFile(path, 'utf8')) as MemberFailure;
+    out.set(k, { seed, iteration, reason });
+  }
+  return out;
+}
+
+/** Adds a member's failure to `dir`/population.json. */
+async function recordFailure(dir: string, failure: MemberFailure): Promise<void> {
+  const rec = await readPopulationRecord(dir);
+  if (!rec) return;
+  rec.failed = [...(rec.failed ?? []).filter((f) => f.seed !== failure.seed), failure];
+  await writeRecord(dir, rec);
+}
+
+function writeRecord(dir: string, rec: PopulationRecord): Promise<void> {
+  return writeFileAtomic(
+    join(dir, POPULATION_RECORD),
+    new TextEncoder().encode(JSON.stringify(rec, null, 2) + '\n'),
+  );
+}
+
+/** The members' environments on `workers` threads (capped at one per member), or on this thread. */
+function populationOptions(workers: number | undefined): PopulationOptions {
+  if (workers === undefined || workers === 1) return {};
+  if (!(Number.isInteger(workers) && workers > 1))
+    throw new ConfigError(`workers must be a positive integer, got ${workers}`);
+  return {
+    envGroup: (id, count, envOptions) =>
+      WorkerEnvGroup.create(id, { count, numWorkers: Math.min(workers, count), envOptions }),
+  };
 }
 
 /** Writes `dir`/population.json naming these members (their folders may lie outside `dir`). */
@@ -214,8 +278,5 @@ export async function writePopulationRecord(
     seeds: configs.map((c) => c.seed),
     members: dirs.map((d) => relative(root, resolve(d))),
   };
-  await writeFileAtomic(
-    join(dir, POPULATION_RECORD),
-    new TextEncoder().encode(JSON.stringify(rec, null, 2) + '\n'),
-  );
+  await writeRecord(dir, rec);
 }

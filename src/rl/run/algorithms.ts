@@ -4,6 +4,8 @@
  * build a trainer; the run loop (train-run.ts), the checkpoint folders (checkpoint.ts)
  * and the CLI are shared. Adding an algorithm = one entry here.
  */
+import type { EnvGroupFactory } from '../../envs/core/env-group.js';
+import type { MakeEnvOptions } from '../../envs/registry.js';
 import { ConfigError, type RunSettings } from '../settings.js';
 import { CONFIG_KEYS, TRPO_DEFAULTS, resolveConfig, type TrpoConfig } from '../trpo/config.js';
 import {
@@ -64,6 +66,11 @@ export interface PopulationRun {
   close(): void;
 }
 
+export interface PopulationOptions {
+  /** builds the group the members' environments step in together (worker threads); absent: each member's own env on this thread */
+  envGroup?: EnvGroupFactory<MakeEnvOptions>;
+}
+
 export interface Algorithm {
   /** the `algo` values this entry serves */
   algos: readonly string[];
@@ -76,7 +83,7 @@ export interface Algorithm {
   resumeOverridable: readonly string[];
   create(config: RunSettings): Promise<RunTrainer>;
   /** a population of configs that differ only in seed (absent: this algorithm trains one seed per process) */
-  createPopulation?(configs: readonly RunSettings[]): Promise<PopulationRun>;
+  createPopulation?(configs: readonly RunSettings[], opts?: PopulationOptions): Promise<PopulationRun>;
   /** one line of console progress */
   line(row: Record<string, number>, total: number): string;
 }
@@ -161,8 +168,8 @@ export const TRPO_ALGORITHM: Algorithm = {
   ],
   resumeOverridable: ['iterations'],
   create: async (config) => new TrpoRun(await TrpoTrainer.create(config as TrpoConfig)),
-  createPopulation: (configs) =>
-    createTrpoPopulationRun(configs as readonly TrpoConfig[], (t) => new TrpoRun(t)),
+  createPopulation: (configs, opts) =>
+    createTrpoPopulationRun(configs as readonly TrpoConfig[], (t) => new TrpoRun(t), opts),
   line: (s, total) =>
     `iter ${s.Iteration}/${total}  steps ${s.EnvSteps}  avg return ${fmt(s.AverageReturn!)}  kl ${s.MeanKL!.toExponential(2)}  ${(s.TimeSampling! + s.TimeOptimize!).toFixed(2)} s`,
 };
@@ -193,7 +200,7 @@ export const DDPG_ALGORITHM: Algorithm = {
   resumeOverridable: DDPG_RESUME_OVERRIDABLE,
   // one seed is the population of one: the same code as --seeds (population-run.ts)
   create: (config) => createDdpgSingleRun(config as DdpgConfig),
-  createPopulation: (configs) => createDdpgPopulationRun(configs as readonly DdpgConfig[]),
+  createPopulation: (configs, opts) => createDdpgPopulationRun(configs as readonly DdpgConfig[], opts),
   line: (s, total) =>
     `iter ${s.Iteration}/${total}  steps ${s.EnvSteps}  avg return ${fmt(s.AverageReturn!)}  eval ${fmt(s.EvalReturn!)}  Q ${fmt(s.QMean!)}  ${fmt(s.UpdatesPerSecond!)} updates/s  ${(s.TimeSampling! + s.TimeOptimize!).toFixed(2)} s`,
 };

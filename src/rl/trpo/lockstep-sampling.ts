@@ -5,10 +5,18 @@
  * has asked, then answers all of them with one forward pass of the stacked policy. Member
  * k's answer is slice k, which the stacked kernels compute exactly as member k's own
  * policy would, so each sampler sees its single run's numbers.
+ *
+ * With the members' environments in an `EnvGroup` (worker threads), their resets and steps
+ * wait too: once every member still sampling waits for μ(s) or for its environment, the
+ * stacked forward and one round of every queued environment call run (a member's calls
+ * keep their order, so each environment sees its single run's calls).
  */
 import * as sr from '../../autograd/index.js';
+import type { EnvGroup } from '../../envs/core/env-group.js';
 import type { SamplingPolicy } from './sampler.js';
 import type { StackedGaussianMlpPolicy } from './stacked-gaussian-policy.js';
+
+const NONE: ReadonlySet<number> = new Set();
 
 interface Request {
   obs: Float64Array;
@@ -23,7 +31,13 @@ export class LockstepSampling {
   private readonly sampling = new Set<number>();
   private firing = false;
 
-  constructor(private readonly policy: StackedGaussianMlpPolicy) {}
+  constructor(
+    private readonly policy: StackedGaussianMlpPolicy,
+    /** the members' environments when they step together (member k owns environment k) */
+    private readonly envs: EnvGroup | null = null,
+  ) {
+    if (envs) envs.onRequest = () => this.fireWhenReady();
+  }
 
   /** Runs `sample(k, view)` for every member k at once; member k's outcome at k (a failure stays its own). */
   async run<T>(
@@ -60,20 +74,24 @@ export class LockstepSampling {
   }
 
   private fireWhenReady(): void {
-    if (this.firing || this.pending.size === 0) return;
-    for (const k of this.sampling) if (!this.pending.has(k)) return;
+    const stepping = this.envs?.pending ?? NONE;
+    if (this.firing || (this.pending.size === 0 && stepping.size === 0)) return;
+    for (const k of this.sampling) if (!this.pending.has(k) && !stepping.has(k)) return;
     const batch = new Map(this.pending);
     this.pending.clear();
     this.firing = true;
-    this.forward(batch)
-      .then(
-        () => batch.forEach((r) => r.resolve()),
-        (e: unknown) => batch.forEach((r) => r.reject(e)),
-      )
-      .finally(() => {
-        this.firing = false;
-        this.fireWhenReady();
-      });
+    const answered =
+      batch.size === 0
+        ? null
+        : this.forward(batch).then(
+            () => batch.forEach((r) => r.resolve()),
+            (e: unknown) => batch.forEach((r) => r.reject(e)),
+          );
+    // the environments step on their threads while this one runs the forward pass
+    void Promise.all([answered, stepping.size > 0 ? this.envs!.flush() : null]).finally(() => {
+      this.firing = false;
+      this.fireWhenReady();
+    });
   }
 
   /** One stacked forward pass for every waiting member (the others' rows are zeros, unused). */

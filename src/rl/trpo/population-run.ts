@@ -3,7 +3,7 @@
  * folder (config.json, progress.csv, grads.csv, checkpoints) is written exactly as a single
  * run's, while the population iterates all members at once.
  */
-import type { PopulationRun, RunTrainer } from '../run/algorithms.js';
+import type { PopulationOptions, PopulationRun, RunTrainer } from '../run/algorithms.js';
 import type { TrpoConfig } from './config.js';
 import { TrpoPopulation } from './population.js';
 import type { TrpoTrainer } from './trpo.js';
@@ -15,8 +15,9 @@ import type { TrpoTrainer } from './trpo.js';
 export async function createTrpoPopulationRun(
   configs: readonly TrpoConfig[],
   singleRun: (trainer: TrpoTrainer) => RunTrainer,
+  opts: PopulationOptions = {},
 ): Promise<PopulationRun> {
-  const pop = await TrpoPopulation.create(configs);
+  const pop = await TrpoPopulation.create(configs, opts);
   const members = pop.members.map((t): RunTrainer => {
     const run = singleRun(t);
     return {

@@ -9,10 +9,16 @@
  * A member whose sampling fails (a non-finite action the environment refuses) or whose
  * policy parameters go non-finite is reported by nonFiniteMembers and stopped: it no longer
  * samples or learns, and since no computation mixes members, its NaN reaches no other.
+ *
+ * `envGroup` puts the members' environments in one group (member k's is environment k, e.g.
+ * on worker threads): their resets and steps then run together, one round per lockstep step.
  */
+import type { EnvGroup, EnvGroupFactory } from '../../envs/core/env-group.js';
+import type { MakeEnvOptions } from '../../envs/registry.js';
 import { readFlat } from '../params.js';
 import { checkPopulationConfigs } from '../population/configs.js';
 import { resolveConfig, type TrpoConfig } from './config.js';
+import { envOptions } from './trpo.js';
 import { LockstepSampling } from './lockstep-sampling.js';
 import { StackedGaussianMlpPolicy } from './stacked-gaussian-policy.js';
 import { type Advantages, type IterationStats, TrpoTrainer } from './trpo.js';
@@ -29,20 +35,33 @@ export class TrpoPopulation {
   private step: { key: string; step: PopulationPolicyStep } | null = null;
 
   /** One member per config; the configs must differ only in their seeds. */
-  static async create(partials: readonly (Partial<TrpoConfig> | TrpoConfig)[]): Promise<TrpoPopulation> {
+  static async create(
+    partials: readonly (Partial<TrpoConfig> | TrpoConfig)[],
+    opts: { envGroup?: EnvGroupFactory<MakeEnvOptions> } = {},
+  ): Promise<TrpoPopulation> {
     const configs = partials.map((p) => resolveConfig(p as Record<string, unknown>));
     checkPopulationConfigs(configs);
+    const group = opts.envGroup
+      ? await opts.envGroup(configs[0]!.env, configs.length, envOptions(configs[0]!))
+      : null;
     const members: TrpoTrainer[] = [];
     try {
-      for (const c of configs) members.push(await TrpoTrainer.create(c));
+      for (const [k, c] of configs.entries())
+        members.push(
+          await TrpoTrainer.create(c, group ? { makeEnv: () => Promise.resolve(group.env(k)) } : {}),
+        );
     } catch (e) {
       for (const m of members) m.close();
+      await group?.close();
       throw e;
     }
-    return new TrpoPopulation(members);
+    return new TrpoPopulation(members, group);
   }
 
-  constructor(members: readonly TrpoTrainer[]) {
+  constructor(
+    members: readonly TrpoTrainer[],
+    private readonly group: EnvGroup | null = null,
+  ) {
     if (members.length === 0) throw new RangeError('TrpoPopulation: needs at least one member');
     this.members = members.slice();
   }
@@ -66,7 +85,7 @@ export class TrpoPopulation {
     // the acting copy of every member's current policy (the members' policy steps change their own)
     const policy = new StackedGaussianMlpPolicy(this.members.map((m) => m.policy));
     const t0 = performance.now();
-    const batches = await new LockstepSampling(policy).run(active, (k, view) =>
+    const batches = await new LockstepSampling(policy, this.group).run(active, (k, view) =>
       this.members[k]!.sample(view),
     );
     const t1 = performance.now();
@@ -190,5 +209,7 @@ export class TrpoPopulation {
 
   close(): void {
     for (const m of this.members) m.close();
+    // idle workers do not hold the process open, so their end need not be awaited
+    void this.group?.close();
   }
 }

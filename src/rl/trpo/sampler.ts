@@ -11,6 +11,7 @@
  * run continues exactly where the checkpoint left it.
  */
 import type { Env, NormalizeObservation } from '../../envs/index.js';
+import { type EnvCalls, envCalls } from '../../envs/core/env-group.js';
 import { Rng, type RngState } from '../../util/rng.js';
 import type { GaussianMlpPolicy } from './gaussian-policy.js';
 
@@ -81,6 +82,8 @@ export class OnPolicySampler {
   private readonly high: Float64Array;
   private readonly seeds: Rng;
   private readonly exploration: Rng;
+  /** env calls while sampling: a population's worker-thread env queues them for one round with the other members' */
+  private readonly calls: EnvCalls;
   private obs: Float64Array;
   private t = 0;
   private episodeReturn = 0;
@@ -102,12 +105,13 @@ export class OnPolicySampler {
     const root = new Rng(seed);
     this.seeds = root.fork('episode-seeds');
     this.exploration = root.fork('exploration');
+    this.calls = envCalls(env);
     this.obs = new Float64Array(this.obsDim);
   }
 
-  private beginEpisode(): void {
+  private async beginEpisode(): Promise<void> {
     this.episodeSeed = this.seeds.int(0x100000000);
-    this.obs = this.env.reset({ seed: this.episodeSeed }).obs.slice();
+    this.obs = (await this.calls.reset({ seed: this.episodeSeed })).obs.slice();
     this.t = 0;
     this.episodeReturn = 0;
     this.episodeActions = [];
@@ -116,7 +120,7 @@ export class OnPolicySampler {
 
   /** Runs the stochastic policy for exactly `size` steps. */
   async sample(policy: SamplingPolicy, size: number): Promise<Batch> {
-    if (!this.started) this.beginEpisode();
+    if (!this.started) await this.beginEpisode();
     const { obsDim, actDim } = this;
     const batch = emptyBatch(size, obsDim, actDim);
     const std = await policy.std();
@@ -132,7 +136,7 @@ export class OnPolicySampler {
         batch.actions[i * actDim + j] = a;
         envAction[j] = this.clipActions ? Math.min(this.high[j]!, Math.max(this.low[j]!, a)) : a;
       }
-      const r = this.env.step(envAction);
+      const r = await this.calls.step(envAction);
       for (let j = 0; j < actDim; j++) this.episodeActions.push(envAction[j]!);
       batch.rewards[i] = r.reward;
       this.episodeReturn += r.reward;
@@ -148,7 +152,7 @@ export class OnPolicySampler {
         batch.episodeReturns.push(this.episodeReturn);
         batch.episodeLengths.push(this.t);
         segStart = i + 1;
-        this.beginEpisode();
+        await this.beginEpisode();
       } else {
         this.obs.set(r.obs);
       }

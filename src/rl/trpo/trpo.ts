@@ -411,6 +411,7 @@ export class TrpoTrainer {
   }
 }
 
-function envOptions(c: TrpoConfig): { maxEpisodeSteps?: number } {
+/** The registry options of a run's environment (a population's worker threads build theirs with them). */
+export function envOptions(c: TrpoConfig): { maxEpisodeSteps?: number } {
   return c.maxEpisodeSteps === null ? {} : { maxEpisodeSteps: c.maxEpisodeSteps };
 }

@@ -14,6 +14,7 @@
  * iterations, so a snapshot is just the random streams (and the normalizer's state).
  */
 import type { Env, NormalizeObservation } from '../../envs/index.js';
+import { type EnvCalls, envCalls } from '../../envs/core/env-group.js';
 import { Rng, type RngState } from '../../util/rng.js';
 import { type Batch, emptyBatch, type SamplingPolicy } from './sampler.js';
 
@@ -37,6 +38,8 @@ export class WholePathSampler {
   readonly actDim: number;
   private readonly seeds: Rng;
   private readonly exploration: Rng;
+  /** env calls: a population's worker-thread env queues them for one round with the other members' */
+  private readonly calls: EnvCalls;
 
   constructor(
     readonly env: Env,
@@ -54,6 +57,7 @@ export class WholePathSampler {
     const root = new Rng(seed);
     this.seeds = root.fork('episode-seeds');
     this.exploration = root.fork('exploration');
+    this.calls = envCalls(env);
   }
 
   /** Whole paths of the stochastic policy until those completed hold ≥ `size` steps. */
@@ -84,7 +88,7 @@ export class WholePathSampler {
     const { actDim } = this;
     const { low, high } = this.env.actionSpace;
     const path: Path = { obs: [], actions: [], rewards: [], end: 0, env };
-    let obs = this.env.reset({ seed: this.seeds.int(0x100000000) }).obs.slice();
+    let obs = (await this.calls.reset({ seed: this.seeds.int(0x100000000) })).obs.slice();
     const mean = new Float64Array(actDim);
     const envAction = new Float64Array(actDim);
     for (;;) {
@@ -94,7 +98,7 @@ export class WholePathSampler {
         a[j] = mean[j]! + std[j]! * this.exploration.normal();
         envAction[j] = this.clipActions ? Math.min(high[j]!, Math.max(low[j]!, a[j]!)) : a[j]!;
       }
-      const r = this.env.step(envAction);
+      const r = await this.calls.step(envAction);
       path.obs.push(obs);
       path.actions.push(a);
       path.rewards.push(r.reward);

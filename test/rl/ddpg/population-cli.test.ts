@@ -102,6 +102,12 @@ describe('sr2l train --seeds', () => {
     );
     expect(await main(['train', ...tiny, '--seed', '0', ...dirs, '--out', out])).toBe(2);
     expect(cons.err()).toMatch(/--member-dirs names the folders of the --seeds members; add --seeds/);
+    // --member-dir: one folder per flag (names may hold commas), not mixed with --member-dirs
+    const each = ['--member-dir', join(root, 'm0,a'), '--member-dir', join(root, 'm1,b')];
+    expect(await main(['train', ...tiny, '--seeds', '0-2', ...each, '--out', out])).toBe(2);
+    expect(cons.err()).toMatch(/--member-dir names 2 folders for 3 seeds/);
+    expect(await main(['train', ...tiny, '--seeds', '0-1', ...each, ...dirs, '--out', out])).toBe(2);
+    expect(cons.err()).toMatch(/as --member-dirs A,B,\.\.\. or as repeated --member-dir, not both/);
     expect(existsSync(join(root, 'm0'))).toBe(false);
   });
 });

@@ -2,7 +2,9 @@
  * Faults in a DDPG population: member 1's actor is poisoned with NaN after iteration 1.
  * It is stopped at iteration 2 with failed.json in its folder (and its NaN row), while
  * members 0 and 2 run to the end with progress rows equal to their single runs bit for
- * bit: the NaN reached no other seed. A resume of that population is refused clearly.
+ * bit: the NaN reached no other seed. A resume continues members 0 and 2 (still equal to
+ * their single runs) and leaves member 1 stopped: its folder is not touched again, and
+ * population.json lists its failure.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,16 +59,35 @@ describe('DDPG population faults', () => {
     const r1 = rows(dirs[1]!);
     expect(r1.map((r) => r.Iteration)).toEqual([1, 2]);
     expect(existsSync(join(dirs[1]!, 'checkpoints', 'iter-000002'))).toBe(false); // the last good one stays
+    // the single runs go on to iteration 5, which the resume below reaches
+    const longer = configs.map((c) => ({ ...c, iterations: 5 }));
     for (const k of [0, 2]) {
       expect(existsSync(join(dirs[k]!, 'failed.json'))).toBe(false);
-      const single = await trainRun(configs[k]!, { out: join(root, `single-${k}`) });
+      const single = await trainRun(longer[k]!, { out: join(root, `single-${k}`) });
       single.trainer.close();
-      expect(rows(dirs[k]!), `seed ${k}`).toEqual(rows(join(root, `single-${k}`)));
+      expect(rows(dirs[k]!), `seed ${k}`).toEqual(rows(join(root, `single-${k}`)).slice(0, 3));
     }
     expect(rows(dirs[0]!)).toHaveLength(3);
+    const record = () => JSON.parse(readFileSync(join(root, 'pop', 'population.json'), 'utf8'));
+    expect(record().failed).toEqual(result.failed);
 
-    await expect(
-      trainPopulation(configs, { dirs, populationDir: join(root, 'pop'), resume: true }),
-    ).rejects.toThrow(/s1 was stopped by a fault .*failed\.json.*not supported yet/);
+    const before = readFileSync(join(dirs[1]!, 'progress.csv'), 'utf8');
+    const warnings: string[] = [];
+    const resumed = await trainPopulation(longer, {
+      dirs,
+      populationDir: join(root, 'pop'),
+      resume: true,
+      warn: (m) => warnings.push(m),
+    });
+    resumed.population.close();
+    expect(resumed.failed).toEqual([]);
+    expect(resumed.resumedFrom).toBe(3);
+    expect(warnings.join('\n')).toMatch(/seed 1 was stopped by a fault at iteration 2 .*stays stopped/);
+    for (const k of [0, 2])
+      expect(rows(dirs[k]!), `seed ${k} resumed`).toEqual(rows(join(root, `single-${k}`)));
+    expect(readFileSync(join(dirs[1]!, 'progress.csv'), 'utf8')).toBe(before);
+    expect(existsSync(join(dirs[1]!, 'failed.json'))).toBe(true);
+    expect(existsSync(join(dirs[1]!, 'checkpoints', 'iter-000003'))).toBe(false);
+    expect(record().failed).toEqual(result.failed);
   }, 60_000);
 });

@@ -126,6 +126,22 @@ describe('TRPO population faults', () => {
       await reference(k, 3, single);
       expect(rows(dirs[k]!), `seed ${k}`).toEqual(rows(single));
     }
+    // a resume continues seeds 0 and 2 as their single runs continue, and leaves seed 1 stopped
+    const longer = configs.map((c) => ({ ...c, iterations: 4 }));
+    const resumed = await trainPopulation(longer, {
+      dirs,
+      populationDir: join(root, 'faults'),
+      resume: true,
+      warn: () => undefined,
+    });
+    resumed.population.close();
+    expect(resumed.failed).toEqual([]);
+    expect(rows(dirs[1]!).map((r) => r.Iteration)).toEqual([1, 2]);
+    for (const k of [0, 2]) {
+      const single = join(root, 'faults-single', `s${k}`);
+      await reference(k, 4, single, true);
+      expect(rows(dirs[k]!), `seed ${k} resumed`).toEqual(rows(single));
+    }
   }, 120_000);
 });
 
