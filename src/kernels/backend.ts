@@ -204,4 +204,9 @@ export interface Backend {
   writeNextInto?(s: Storage): void;
   /** Runs a fused elementwise kernel, writing `outs` in place; a backend without it is not fused. */
   fusedElementwise?(spec: FusedSpec, ins: readonly Storage[], outs: readonly Storage[]): void;
+  /**
+   * Whether a fused kernel for `spec` is expected to beat the unfused kernels here; the
+   * compile planner leaves runs it declines unfused. Absent: fusion always pays.
+   */
+  fusionPays?(spec: FusedSpec): boolean;
 }

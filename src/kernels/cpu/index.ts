@@ -25,7 +25,8 @@ import { arrayFor, type DType, type TypedArray } from '../dtype.js';
 import { reducedShape, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { instrumentFromEnv } from '../profile.js';
 import { binaryKernel, unaryKernel, whereKernel } from './elementwise.js';
-import { fusedKernel } from './fused.js';
+import { fusedKernel, LOOP_FUSE_MAX_ELEMENTS } from './fused.js';
+import { emits, fusedWasm } from './fused-wasm.js';
 import { activationGradKernel, matmulKernel, productDims, stackedLinearKernel } from './matmul.js';
 import {
   concatKernel,
@@ -77,6 +78,8 @@ export class CpuBackend implements Backend {
   private readonly simd: SimdKernels | null;
   /** Generated loops per fused spec (specs are made once per compiled program). */
   private readonly fused = new WeakMap<FusedSpec, ReturnType<typeof fusedKernel>>();
+  /** Generated WebAssembly SIMD functions per fused spec (null: not emitted, the loop runs). */
+  private readonly fusedSimd = new WeakMap<FusedSpec, ReturnType<typeof fusedWasm>>();
   /** Set by writeNextInto: where the next kernel writes instead of a new storage. */
   private planned: CpuStorage | null = null;
 
@@ -112,10 +115,21 @@ export class CpuBackend implements Backend {
   }
 
   fusedElementwise(spec: FusedSpec, ins: readonly Storage[], outs: readonly Storage[]): void {
+    if (this.simd !== null) {
+      let simd = this.fusedSimd.get(spec);
+      if (simd === undefined) this.fusedSimd.set(spec, (simd = fusedWasm(spec)));
+      // operands off the arena (small, or the arena full) run the loop below
+      if (simd !== null && simd(ins as CpuStorage[], outs as CpuStorage[])) return;
+    }
     let fn = this.fused.get(spec);
     if (fn === undefined) this.fused.set(spec, (fn = fusedKernel(spec)));
     // views taken after any allocation (none happens here), inputs then outputs
     fn(Math.fround, spec.n, ...ins.map(alive), ...outs.map(alive));
+  }
+
+  /** Generated SIMD functions pay at every size; JavaScript loops only where the unfused kernels are not SIMD. */
+  fusionPays(spec: FusedSpec): boolean {
+    return this.simd === null || emits(spec) || spec.n <= LOOP_FUSE_MAX_ELEMENTS;
   }
 
   writeNextInto(s: Storage): void {

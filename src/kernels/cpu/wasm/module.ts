@@ -55,6 +55,17 @@ export interface KernelExports {
 let loaded: KernelExports | null = null;
 
 /**
+ * Instantiates a generated module (wasm/emit.ts) that imports the kernels' memory as
+ * `env.memory`, so its functions work on the same arena blocks. Compiled synchronously:
+ * generated kernels are a few hundred bytes, far below browsers' 4 KB main-thread limit.
+ */
+export function instantiateOnArena(bytes: Uint8Array): Record<string, unknown> {
+  const api = wasmApi();
+  const imports = { env: { memory: kernelModule().memory } };
+  return new api.Instance(new api.Module(bytes), imports).exports as Record<string, unknown>;
+}
+
+/**
  * The instantiated kernels, compiled synchronously on first use (a few KB). A browser's
  * main thread may refuse to compile synchronously (Chromium's limit is 4 KB); there,
  * `await loadCpuKernels()` first.
