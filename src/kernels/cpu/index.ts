@@ -37,7 +37,7 @@ import {
 } from './movement.js';
 import { adamKernel, axpyKernel } from './optim.js';
 import { reduceKernel } from './reduce.js';
-import { ARENA_MIN_ELEMENTS, leadingSum, SIMD_BINARY, SimdKernels } from './simd.js';
+import { ARENA_MIN_ELEMENTS, leadingSum, SIMD_BINARY, SimdKernels, SimdUpdates } from './simd.js';
 import { cpu, CpuStorage } from './storage.js';
 import { sharedArena } from './wasm/arena.js';
 import { simdSupported } from './wasm/module.js';
@@ -76,6 +76,7 @@ export class CpuBackend implements Backend {
   readonly synchronous = true;
   readonly kernels: CpuKernels;
   private readonly simd: SimdKernels | null;
+  private readonly updates: SimdUpdates | null;
   /** Generated loops per fused spec (specs are made once per compiled program). */
   private readonly fused = new WeakMap<FusedSpec, ReturnType<typeof fusedKernel>>();
   /** Generated WebAssembly SIMD functions per fused spec (null: not emitted, the loop runs). */
@@ -89,6 +90,7 @@ export class CpuBackend implements Backend {
       this.kernels === 'simd'
         ? new SimdKernels(sharedArena(), opts.arenaMinElements ?? ARENA_MIN_ELEMENTS)
         : null;
+    this.updates = this.simd !== null ? new SimdUpdates() : null;
     instrumentFromEnv(this); // SR2L_PROFILE=1: time every kernel call
   }
 
@@ -344,10 +346,17 @@ export class CpuBackend implements Backend {
   }
 
   adamUpdate(p: Storage, g: Storage, m: Storage, v: Storage, h: AdamHyper): void {
-    adamKernel(alive(p), alive(g), alive(m), alive(v), h);
+    const ps = live(p);
+    const gs = live(g);
+    const ms = live(m);
+    const vs = live(v);
+    if (!(this.updates !== null && this.updates.adam(ps, gs, ms, vs, h)))
+      adamKernel(ps.data, gs.data, ms.data, vs.data, h);
   }
   axpy(p: Storage, x: Storage, alpha: number): void {
-    axpyKernel(alive(p), alive(x), alpha);
+    const ps = live(p);
+    const xs = live(x);
+    if (!(this.updates !== null && this.updates.axpy(ps, xs, alpha))) axpyKernel(ps.data, xs.data, alpha);
   }
   assign(dst: Storage, src: Storage): void {
     alive(dst).set(alive(src));

@@ -1,11 +1,12 @@
 /**
  * The float32 kernels that run as WebAssembly SIMD (kernels.wasm, sources in
  * wasm/assembly/): matmul in every transpose variant, the fused linear layer, the
- * activation gradient, tanh, same-shape add/sub/mul/div and sums over leading axes.
+ * activation gradient, tanh, same-shape add/sub/mul/div, sums over leading axes, and
+ * the in-place Adam and axpy updates.
  * Each takes arena-resident storages (the caller checks `simdReady`) and passes byte
  * offsets, so no data moves between JavaScript and WebAssembly.
  */
-import type { Activation, BinaryOp } from '../backend.js';
+import type { Activation, AdamHyper, BinaryOp } from '../backend.js';
 import type { Shape } from '../shape.js';
 import { forEachMatrix, productDims } from './matmul.js';
 import type { CpuStorage } from './storage.js';
@@ -173,6 +174,33 @@ export class SimdKernels {
     if (xp < 0 || op < 0) return this.finish(o, op, false);
     this.k.sumRows(xp, op, m, n);
     return this.finish(o, op, true);
+  }
+}
+
+/**
+ * In-place updates run only on arena-resident operands (parameters of 256 elements or
+ * more): staging would copy every operand in and back out, and the small ones (biases)
+ * are cheap in the plain loop.
+ */
+export class SimdUpdates {
+  private readonly k: KernelExports = kernelModule();
+
+  /** Adam on p, m, v with gradient g; false (nothing done) when an operand is off the arena. */
+  adam(p: CpuStorage, g: CpuStorage, m: CpuStorage, v: CpuStorage, h: AdamHyper): boolean {
+    if (p.arena === null || g.arena === null || m.arena === null || v.arena === null) return false;
+    const { lr, beta1, beta2, eps, weightDecay, step } = h;
+    // the bias corrections as the plain loop computes them
+    const c1 = 1 - Math.pow(beta1, step);
+    const c2 = 1 - Math.pow(beta2, step);
+    this.k.adam(p.ptr, g.ptr, m.ptr, v.ptr, p.size, lr, beta1, beta2, eps, weightDecay, c1, c2);
+    return true;
+  }
+
+  /** p += alpha·x; false when an operand is off the arena. */
+  axpy(p: CpuStorage, x: CpuStorage, alpha: number): boolean {
+    if (p.arena === null || x.arena === null) return false;
+    this.k.axpy(p.ptr, x.ptr, p.size, alpha);
+    return true;
   }
 }
 

@@ -50,6 +50,21 @@ export interface KernelExports {
   activationGrad(act: number, y: number, g: number, o: number, len: number): void;
   binary(op: number, a: number, b: number, o: number, len: number): void;
   sumRows(x: number, o: number, m: number, n: number): void;
+  adam(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    len: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    wd: number,
+    c1: number,
+    c2: number,
+  ): void;
+  axpy(p: number, x: number, len: number, alpha: number): void;
 }
 
 let loaded: KernelExports | null = null;
