@@ -314,8 +314,11 @@ export class CpuBackend implements Backend {
   }
 
   strided(x: Storage, outShape: Shape, strides: readonly number[], offset: number): Storage {
+    const xs = live(x);
     const o = this.out(x.dtype, sizeOf(outShape));
-    stridedKernel(alive(x), o.data, outShape, strides, offset);
+    const rows = unitRows(outShape, strides);
+    if (!(rows !== null && this.updates?.copyRows(xs, offset, o, 0, rows[0], rows[1], rows[2], rows[1])))
+      stridedKernel(xs.data, o.data, outShape, strides, offset);
     return o;
   }
   scatterStrided(
@@ -325,13 +328,36 @@ export class CpuBackend implements Backend {
     strides: readonly number[],
     offset: number,
   ): Storage {
+    const xs = live(x);
     const o = this.out(x.dtype, sizeOf(outShape));
-    scatterStridedKernel(alive(x), xShape, o.data, strides, offset);
+    const rows = unitRows(xShape, strides);
+    if (rows !== null && xs.arena !== null && o.arena !== null) {
+      o.data.fill(0);
+      this.updates!.copyRows(xs, 0, o, offset, rows[0], rows[1], rows[1], rows[2]);
+    } else scatterStridedKernel(xs.data, xShape, o.data, strides, offset);
     return o;
   }
   concat(xs: readonly Storage[], shapes: readonly Shape[], axis: number, outShape: Shape): Storage {
     const o = this.out(xs[0]!.dtype, sizeOf(outShape));
-    concatKernel(xs.map(alive), shapes, axis, o.data);
+    const ins = xs.map(live);
+    if (this.updates !== null && o.arena !== null && ins.every((s) => s.arena !== null)) {
+      // each input is [outer, chunk] rows placed side by side in the output's rows
+      const outer = sizeOf(outShape.slice(0, axis));
+      const row = o.size / Math.max(outer, 1);
+      let col = 0;
+      ins.forEach((s) => {
+        const chunk = s.size / Math.max(outer, 1);
+        this.updates!.copyRows(s, 0, o, col, outer, chunk, chunk, row);
+        col += chunk;
+      });
+      return o;
+    }
+    concatKernel(
+      ins.map((s) => s.data),
+      shapes,
+      axis,
+      o.data,
+    );
     return o;
   }
   gather(x: Storage, xShape: Shape, idx: Storage, axis: number, outShape: Shape): Storage {
@@ -361,6 +387,16 @@ export class CpuBackend implements Backend {
   assign(dst: Storage, src: Storage): void {
     alive(dst).set(alive(src));
   }
+}
+
+/**
+ * A strided view as row copies: [rows, cols, rowStride] when its last stride is 1 and
+ * it has at most two axes, else null.
+ */
+function unitRows(shape: Shape, strides: readonly number[]): [number, number, number] | null {
+  if (shape.length === 1 && strides[0] === 1) return [1, shape[0]!, 0];
+  if (shape.length === 2 && strides[1] === 1) return [shape[0]!, shape[1]!, strides[0]!];
+  return null;
 }
 
 export const cpuBackend = new CpuBackend();

@@ -2,7 +2,7 @@
  * The float32 kernels that run as WebAssembly SIMD (kernels.wasm, sources in
  * wasm/assembly/): matmul in every transpose variant, the fused linear layer, the
  * activation gradient, tanh, same-shape add/sub/mul/div, sums over leading axes, and
- * the in-place Adam and axpy updates.
+ * the in-place Adam and axpy updates, and row copies (concatenation, 2-D slices).
  * Each takes arena-resident storages (the caller checks `simdReady`) and passes byte
  * offsets, so no data moves between JavaScript and WebAssembly.
  */
@@ -178,9 +178,9 @@ export class SimdKernels {
 }
 
 /**
- * In-place updates run only on arena-resident operands (parameters of 256 elements or
+ * In-place updates and copies run only on arena-resident operands (256 elements or
  * more): staging would copy every operand in and back out, and the small ones (biases)
- * are cheap in the plain loop.
+ * are cheap in the plain loops.
  */
 export class SimdUpdates {
   private readonly k: KernelExports = kernelModule();
@@ -200,6 +200,25 @@ export class SimdUpdates {
   axpy(p: CpuStorage, x: CpuStorage, alpha: number): boolean {
     if (p.arena === null || x.arena === null) return false;
     this.k.axpy(p.ptr, x.ptr, p.size, alpha);
+    return true;
+  }
+
+  /**
+   * Row copies between arena blocks, o[oAt + r·oStride + c] = x[xAt + r·xStride + c]
+   * (element offsets and strides); false when x or o is off the arena.
+   */
+  copyRows(
+    x: CpuStorage,
+    xAt: number,
+    o: CpuStorage,
+    oAt: number,
+    rows: number,
+    cols: number,
+    xStride: number,
+    oStride: number,
+  ): boolean {
+    if (x.arena === null || o.arena === null) return false;
+    this.k.copyRows(x.ptr + xAt * 4, o.ptr + oAt * 4, rows, cols, xStride, oStride);
     return true;
   }
 }

@@ -65,6 +65,7 @@ export interface KernelExports {
     c2: number,
   ): void;
   axpy(p: number, x: number, len: number, alpha: number): void;
+  copyRows(x: number, o: number, rows: number, cols: number, xStride: number, oStride: number): void;
 }
 
 let loaded: KernelExports | null = null;

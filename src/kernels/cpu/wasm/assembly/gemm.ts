@@ -162,9 +162,38 @@ function gemmStrided(a: usize, rsA: i32, csA: i32, b: usize, c: usize, m: i32, n
   }
 }
 
-/** dst = srcᵀ for a row-major src [rows, cols] (packing a transposed B; O(k·n) next to the O(m·k·n) product). */
+/**
+ * dst = srcᵀ for a row-major src [rows, cols] (packing a transposed B): 4×4 tiles moved
+ * through registers with shuffles, the ragged edges element by element.
+ */
 function transposeInto(src: usize, dst: usize, rows: i32, cols: i32): void {
-  for (let r = 0; r < rows; r++) {
+  const r4 = rows & ~3;
+  const c4 = cols & ~3;
+  const sr = <usize>cols << 2; // bytes per src row
+  const dr = <usize>rows << 2; // bytes per dst row
+  for (let r = 0; r < r4; r += 4) {
+    for (let q = 0; q < c4; q += 4) {
+      const s = src + (<usize>(r * cols + q) << 2);
+      const a = v128.load(s);
+      const b = v128.load(s + sr);
+      const c = v128.load(s + 2 * sr);
+      const d = v128.load(s + 3 * sr);
+      // [a0 b0 a1 b1], [c0 d0 c1 d1], [a2 b2 a3 b3], [c2 d2 c3 d3]
+      const ab01 = i32x4.shuffle(a, b, 0, 4, 1, 5);
+      const cd01 = i32x4.shuffle(c, d, 0, 4, 1, 5);
+      const ab23 = i32x4.shuffle(a, b, 2, 6, 3, 7);
+      const cd23 = i32x4.shuffle(c, d, 2, 6, 3, 7);
+      const t = dst + (<usize>(q * rows + r) << 2);
+      v128.store(t, i64x2.shuffle(ab01, cd01, 0, 2));
+      v128.store(t + dr, i64x2.shuffle(ab01, cd01, 1, 3));
+      v128.store(t + 2 * dr, i64x2.shuffle(ab23, cd23, 0, 2));
+      v128.store(t + 3 * dr, i64x2.shuffle(ab23, cd23, 1, 3));
+    }
+    for (let q = c4; q < cols; q++)
+      for (let i = r; i < r + 4; i++)
+        store<f32>(dst + (<usize>(q * rows + i) << 2), load<f32>(src + (<usize>(i * cols + q) << 2)));
+  }
+  for (let r = r4; r < rows; r++) {
     const s = src + (<usize>(r * cols) << 2);
     for (let q = 0; q < cols; q++) store<f32>(dst + (<usize>(q * rows + r) << 2), load<f32>(s + (<usize>q << 2)));
   }
