@@ -37,7 +37,7 @@ import {
 } from './movement.js';
 import { adamKernel, axpyKernel } from './optim.js';
 import { reduceKernel } from './reduce.js';
-import { ARENA_MIN_ELEMENTS, leadingSum, SIMD_BINARY, SimdKernels, SimdUpdates } from './simd.js';
+import { ARENA_MIN_ELEMENTS, blockSum, SIMD_BINARY, SimdKernels, SimdUpdates } from './simd.js';
 import { cpu, CpuStorage } from './storage.js';
 import { sharedArena } from './wasm/arena.js';
 import { simdSupported } from './wasm/module.js';
@@ -224,9 +224,8 @@ export class CpuBackend implements Backend {
   reduce(op: ReduceOp, x: Storage, shape: Shape, axes: readonly number[]): Storage {
     const xs = live(x);
     const o = this.out(x.dtype, sizeOf(reducedShape(shape, axes)));
-    const rows =
-      op === 'sum' && this.simd !== null && this.simd.ready(o, xs) ? leadingSum(shape, axes) : null;
-    if (!(rows !== null && this.simd!.sumRows(xs, o, rows[0], rows[1])))
+    const rows = op === 'sum' && this.simd !== null && this.simd.ready(o, xs) ? blockSum(shape, axes) : null;
+    if (!(rows !== null && this.simd!.sumRows(xs, o, rows[0], rows[1], rows[2])))
       reduceKernel(op, xs.data, shape, axes, o.data);
     return o;
   }
@@ -316,9 +315,13 @@ export class CpuBackend implements Backend {
   strided(x: Storage, outShape: Shape, strides: readonly number[], offset: number): Storage {
     const xs = live(x);
     const o = this.out(x.dtype, sizeOf(outShape));
-    const rows = unitRows(outShape, strides);
-    if (!(rows !== null && this.updates?.copyRows(xs, offset, o, 0, rows[0], rows[1], rows[2], rows[1])))
-      stridedKernel(xs.data, o.data, outShape, strides, offset);
+    const slabs = rowSlabs(outShape, strides);
+    if (slabs !== null && this.updates !== null && xs.arena !== null && o.arena !== null) {
+      const { rows, cols, rowStride, offsets } = slabs;
+      offsets.forEach((at, k) =>
+        this.updates!.copyRows(xs, offset + at, o, k * rows * cols, rows, cols, rowStride, cols),
+      );
+    } else stridedKernel(xs.data, o.data, outShape, strides, offset);
     return o;
   }
   scatterStrided(
@@ -330,10 +333,13 @@ export class CpuBackend implements Backend {
   ): Storage {
     const xs = live(x);
     const o = this.out(x.dtype, sizeOf(outShape));
-    const rows = unitRows(xShape, strides);
-    if (rows !== null && xs.arena !== null && o.arena !== null) {
+    const slabs = rowSlabs(xShape, strides);
+    if (slabs !== null && this.updates !== null && xs.arena !== null && o.arena !== null) {
+      const { rows, cols, rowStride, offsets } = slabs;
       o.data.fill(0);
-      this.updates!.copyRows(xs, 0, o, offset, rows[0], rows[1], rows[1], rows[2]);
+      offsets.forEach((at, k) =>
+        this.updates!.copyRows(xs, k * rows * cols, o, offset + at, rows, cols, cols, rowStride),
+      );
     } else scatterStridedKernel(xs.data, xShape, o.data, strides, offset);
     return o;
   }
@@ -390,13 +396,24 @@ export class CpuBackend implements Backend {
 }
 
 /**
- * A strided view as row copies: [rows, cols, rowStride] when its last stride is 1 and
- * it has at most two axes, else null.
+ * A strided view whose last stride is 1 as row copies: slabs of [rows, cols] with rows
+ * `rowStride` apart, one per index of the axes before the last two, starting at
+ * `offsets` (elements). Null when the last stride is not 1.
  */
-function unitRows(shape: Shape, strides: readonly number[]): [number, number, number] | null {
-  if (shape.length === 1 && strides[0] === 1) return [1, shape[0]!, 0];
-  if (shape.length === 2 && strides[1] === 1) return [shape[0]!, shape[1]!, strides[0]!];
-  return null;
+function rowSlabs(
+  shape: Shape,
+  strides: readonly number[],
+): { rows: number; cols: number; rowStride: number; offsets: number[] } | null {
+  const r = shape.length;
+  if (r === 0 || strides[r - 1] !== 1) return null;
+  if (r === 1) return { rows: 1, cols: shape[0]!, rowStride: 0, offsets: [0] };
+  let offsets = [0];
+  for (let d = 0; d < r - 2; d++) {
+    const next: number[] = [];
+    for (const at of offsets) for (let i = 0; i < shape[d]!; i++) next.push(at + i * strides[d]!);
+    offsets = next;
+  }
+  return { rows: shape[r - 2]!, cols: shape[r - 1]!, rowStride: strides[r - 2]!, offsets };
 }
 
 export const cpuBackend = new CpuBackend();

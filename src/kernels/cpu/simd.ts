@@ -167,12 +167,12 @@ export class SimdKernels {
     return this.finish(o, op, true);
   }
 
-  /** o[n] = Σ over the m leading rows of x viewed as [m, n]. */
-  sumRows(x: CpuStorage, o: CpuStorage, m: number, n: number): boolean {
+  /** For each of `outer` blocks: o[n] = Σ over the m rows of x's block viewed as [m, n]. */
+  sumRows(x: CpuStorage, o: CpuStorage, outer: number, m: number, n: number): boolean {
     const xp = this.at(x);
     const op = this.outAt(o);
     if (xp < 0 || op < 0) return this.finish(o, op, false);
-    this.k.sumRows(xp, op, m, n);
+    for (let i = 0; i < outer; i++) this.k.sumRows(xp + i * m * n * 4, op + i * n * 4, m, n);
     return this.finish(o, op, true);
   }
 }
@@ -223,14 +223,25 @@ export class SimdUpdates {
   }
 }
 
-/** For a sum over `axes` that are exactly the leading axes: [rows, cols] of the 2-D view, else null. */
-export function leadingSum(shape: Shape, axes: readonly number[]): [number, number] | null {
-  for (let i = 0; i < axes.length; i++) if (axes[i] !== i) return null;
+/**
+ * For a sum over `axes` as row sums: [outer, rows, cols] when the axes are the leading
+ * ones, or a run of consecutive axes that leaves the last axis (a stacked bias gradient,
+ * [S, B, n] summed over B), else null. The plain loop adds those in the same order
+ * with a float32 rounding per add, so both kernels give the same bits; sums that do
+ * reduce the last axis (past the leading ones) accumulate in double there and stay on it.
+ */
+export function blockSum(shape: Shape, axes: readonly number[]): [number, number, number] | null {
+  const a = axes[0] ?? 0;
+  for (let i = 1; i < axes.length; i++) if (axes[i] !== a + i) return null;
+  const b = a + axes.length; // first axis after the run
+  if (a > 0 && b >= shape.length) return null;
+  let outer = 1;
   let rows = 1;
   let cols = 1;
   for (let i = 0; i < shape.length; i++) {
-    if (i < axes.length) rows *= shape[i]!;
+    if (i < a) outer *= shape[i]!;
+    else if (i < b) rows *= shape[i]!;
     else cols *= shape[i]!;
   }
-  return [rows, cols];
+  return [outer, rows, cols];
 }

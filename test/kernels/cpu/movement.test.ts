@@ -109,3 +109,16 @@ describe('row copies between arena blocks', () => {
     same((be) => be.scatterStrided(be.upload(draw(600, 7)), [600], [1000], [1], 400));
   });
 });
+
+test('3-D slices and their scatter (a stacked batch) take one row copy per slab', () => {
+  const js = new CpuBackend({ kernels: 'js' });
+  const simd = new CpuBackend({ kernels: 'simd' });
+  const x = new Float32Array(5 * 64 * 70);
+  new Rng(8).fillNormal(x, 0, 1);
+  const run = (f: (be: CpuBackend) => Storage): void =>
+    expect(Array.from(simd.readSync(f(simd)))).toEqual(Array.from(js.readSync(f(js))));
+  run((be) => be.strided(be.upload(x), [5, 64, 64], [64 * 70, 70, 1], 6));
+  run((be) => be.strided(be.upload(x), [5, 64, 6], [64 * 70, 70, 1], 64));
+  const g = x.subarray(0, 5 * 64 * 64);
+  run((be) => be.scatterStrided(be.upload(g), [5, 64, 64], [5, 64, 70], [64 * 70, 70, 1], 6));
+});
