@@ -1,9 +1,11 @@
 /**
  * Sums the SIMD row-sum kernel takes (cpu/simd.ts blockSum): leading axes, and a run of
  * middle axes (a stacked bias gradient [S, B, n] over B) equal to the plain loop bit for
- * bit; sums over the last axis past the leading ones stay on the plain loop.
+ * bit; sums over the last axis past the leading ones stay on the plain loop, whose
+ * last-axis fast path accumulates in double and lets NaN win a maximum.
  */
 import { describe, expect, test } from 'vitest';
+import { reduceKernel } from '../../../src/kernels/cpu/reduce.js';
 import { CpuBackend } from '../../../src/kernels/cpu/index.js';
 import { blockSum } from '../../../src/kernels/cpu/simd.js';
 import { Rng } from '../../../src/util/rng.js';
@@ -38,5 +40,20 @@ describe('row sums', () => {
       Array.from(be.readSync(be.reduce('sum', be.upload(x), shape, axes))),
     );
     expect(b).toEqual(a);
+  });
+
+  test('last-axis sums (double accumulator, one rounding) and maxima (NaN wins)', () => {
+    const x = new Float32Array([1e8, 1, -1e8, 0.5, 3, Number.NaN, 2, -Infinity, -0, -0, -0, -0]);
+    const sums = new Float32Array(3);
+    reduceKernel('sum', x, [3, 4], [1], sums);
+    // rounding after every add would lose the 1: (1e8 + 1) is 1e8 in float32
+    expect(Array.from(sums)).toEqual([Math.fround(1.5), Number.NaN, 0]);
+    expect(Object.is(sums[2], 0)).toBe(true); // 0 + (−0) is +0
+    const maxima = new Float32Array(3);
+    reduceKernel('max', x, [3, 4], [1], maxima);
+    expect(Array.from(maxima)).toEqual([1e8, Number.NaN, -0]);
+    const empty = new Float32Array(2);
+    reduceKernel('max', new Float32Array(0), [2, 0], [1], empty);
+    expect(Array.from(empty)).toEqual([-Infinity, -Infinity]);
   });
 });
