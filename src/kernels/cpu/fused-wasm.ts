@@ -120,13 +120,20 @@ function emitTanh(f: FunctionBody, x: number): void {
   f.get(x).simd(SIMD.f32x4Abs).f32x4Const(TANH_TINY).simd(SIMD.f32x4Lt).simd(SIMD.bitselect);
 }
 
+/** Which inputs are read per element (vector) and which once (scalar), by input index. */
+function inputKinds(spec: FusedSpec): { vectorIns: number[]; scalarIns: number[] } {
+  return {
+    vectorIns: spec.scalar.flatMap((s, k) => (s ? [] : [k])),
+    scalarIns: spec.scalar.flatMap((s, k) => (s ? [k] : [])),
+  };
+}
+
 /**
  * The function's parameters: a byte offset per vector input, then per output, then the
  * float32 value of each scalar input.
  */
 export function fusedFunction(spec: FusedSpec): FunctionBody {
-  const vectorIns = spec.scalar.flatMap((s, k) => (s ? [] : [k]));
-  const scalarIns = spec.scalar.flatMap((s, k) => (s ? [k] : []));
+  const { vectorIns, scalarIns } = inputKinds(spec);
   const outs = new Set(spec.stores.map((s) => s.out)).size;
   const f = new FunctionBody(<ValType[]>[
     ...vectorIns.map(() => I32),
@@ -185,8 +192,7 @@ export function fusedWasm(
     compiled.set(key, fn);
   }
   const run = fn;
-  const vectorIns = spec.scalar.flatMap((s, k) => (s ? [] : [k]));
-  const scalarIns = spec.scalar.flatMap((s, k) => (s ? [k] : []));
+  const { vectorIns, scalarIns } = inputKinds(spec);
   const args: number[] = [];
   /** False (nothing run) when an operand is off the arena (on the heap, or released): the JS loop then runs. */
   return (ins, outs) => {
