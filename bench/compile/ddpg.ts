@@ -6,7 +6,7 @@
  */
 import { CpuBackend } from '../../src/index.js';
 import { KERNELS, profileRows, resetProfile } from '../../src/kernels/profile.js';
-import { interleavedMicros, medianMicros } from '../mlp/measure.js';
+import { cpuMillis, interleavedMicros, medianMicros } from '../mlp/measure.js';
 import { ALGOS, type BenchAlgo } from '../ddpg/setup.js';
 import { update } from '../ddpg/sr2l-ddpg.js';
 
@@ -20,6 +20,10 @@ export interface DdpgCompileRow {
   eagerInterleaved: number;
   compiledInterleaved: number;
   fusedInterleaved: number;
+  /** the same rounds timed by this process's CPU time (other jobs' load mostly drops out) */
+  eagerCpu: number;
+  compiledCpu: number;
+  fusedCpu: number;
   kernelCallsEager: number;
   kernelCallsCompiled: number;
   /** kernel calls plus fused loops per update */
@@ -90,6 +94,7 @@ export function measureDdpg(maxTime: number, rounds: number): DdpgCompileRow[] {
     const compiled = medianMicros(`compiled ${algo}`, compiledFn, { maxTime });
     const fused = medianMicros(`compiled+fused ${algo}`, fusedFn, { maxTime });
     const [ei, ci, fi] = interleavedMicros([eagerFn, compiledFn, fusedFn], rounds);
+    const [ec, cc, fc] = interleavedMicros([eagerFn, compiledFn, fusedFn], rounds, 5, cpuMillis);
     const pe = kernelShare(algo, false);
     const pc = kernelShare(algo, true);
     const pf = kernelShare(algo, 'fused');
@@ -101,6 +106,9 @@ export function measureDdpg(maxTime: number, rounds: number): DdpgCompileRow[] {
       eagerInterleaved: ei!,
       compiledInterleaved: ci!,
       fusedInterleaved: fi!,
+      eagerCpu: ec!,
+      compiledCpu: cc!,
+      fusedCpu: fc!,
       kernelCallsEager: pe.calls,
       kernelCallsCompiled: pc.calls,
       kernelCallsFused: pf.calls,

@@ -8,9 +8,11 @@
  * EGL_PLATFORM=surfaceless on llvmpipe) and a TRPO-SR iteration (HalfCheetah-v2, 1000 steps) with compiled steps off and on:
  * optimization and sampling time (BENCH_TRPO_ITERATIONS, default 3; 0 skips it).
  *   npm run bench -- compile [--json]      BENCH_MAX_TIME: seconds per case (default 1)
- * "fused" is compiled with elementwise fusion ({ fuse: true }).
+ * "fused" is compiled with elementwise fusion ({ fuse: true }). Also: a fused PGD step at
+ * several sizes, unfused vs fused JavaScript loop vs generated WebAssembly SIMD (fusion.ts).
  */
 import { measureDdpg } from './ddpg.js';
+import { measureFusion } from './fusion.js';
 import { torchDdpg } from './torch-peer.js';
 import { measureTrpo } from './trpo.js';
 import { measureWebgpu } from './webgpu.js';
@@ -22,6 +24,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
 const trpoIterations = Number(process.env.BENCH_TRPO_ITERATIONS ?? 3);
 
 const rows = measureDdpg(maxTime, rounds);
+const fusion = measureFusion([1088, 4096, 16384, 64000], rounds);
 const trpo = trpoIterations > 0 ? await measureTrpo(trpoIterations) : [];
 const webgpu = await measureWebgpu();
 const torch = torchDdpg(rounds);
@@ -35,6 +38,7 @@ if (json) {
         unit: 'µs per update (median)',
         torch: 'version' in torch ? torch.version : torch.reason,
         rows,
+        fusion,
         torchMicros,
       },
       null,
@@ -45,13 +49,13 @@ if (json) {
   const us = (x: number): string => x.toFixed(0);
   const pct = (x: number): string => `${(100 * x).toFixed(0)}%`;
   console.log(
-    '| update (B=64) | eager µs | compiled µs | compiled+fused µs | eager ÷ compiled | eager ÷ fused | interleaved eager / compiled / fused µs | PyTorch eager µs | PyTorch ÷ fused | cost vs DDPG (fused) | kernel calls eager / compiled / fused | in kernels eager / compiled / fused |',
+    '| update (B=64) | eager µs | compiled µs | compiled+fused µs | eager ÷ compiled | eager ÷ fused | interleaved eager / compiled / fused µs | interleaved CPU time eager / compiled / fused µs | PyTorch eager µs | PyTorch ÷ fused | cost vs DDPG (fused) | kernel calls eager / compiled / fused | in kernels eager / compiled / fused |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const t = torchMicros ? torchMicros[r.algo] : null;
     console.log(
-      `| ${r.algo} | ${us(r.eager)} | ${us(r.compiled)} | ${us(r.fused)} | ${(r.eager / r.compiled).toFixed(2)}× | ${(r.eager / r.fused).toFixed(2)}× | ${us(r.eagerInterleaved)} / ${us(r.compiledInterleaved)} / ${us(r.fusedInterleaved)} | ${t === null ? 'n/a' : us(t)} | ${t === null ? 'n/a' : `${(t / r.fused).toFixed(2)}×`} | ${(r.fused / rows[0]!.fused).toFixed(2)}× | ${r.kernelCallsEager.toFixed(0)} / ${r.kernelCallsCompiled.toFixed(0)} / ${r.kernelCallsFused.toFixed(0)} | ${pct(r.kernelShareEager)} / ${pct(r.kernelShareCompiled)} / ${pct(r.kernelShareFused)} |`,
+      `| ${r.algo} | ${us(r.eager)} | ${us(r.compiled)} | ${us(r.fused)} | ${(r.eager / r.compiled).toFixed(2)}× | ${(r.eager / r.fused).toFixed(2)}× | ${us(r.eagerInterleaved)} / ${us(r.compiledInterleaved)} / ${us(r.fusedInterleaved)} | ${us(r.eagerCpu)} / ${us(r.compiledCpu)} / ${us(r.fusedCpu)} | ${t === null ? 'n/a' : us(t)} | ${t === null ? 'n/a' : `${(t / r.fused).toFixed(2)}×`} | ${(r.fused / rows[0]!.fused).toFixed(2)}× | ${r.kernelCallsEager.toFixed(0)} / ${r.kernelCallsCompiled.toFixed(0)} / ${r.kernelCallsFused.toFixed(0)} | ${pct(r.kernelShareEager)} / ${pct(r.kernelShareCompiled)} / ${pct(r.kernelShareFused)} |`,
     );
   }
   console.log(
@@ -59,6 +63,15 @@ if (json) {
       ? `PyTorch ${torch.version} eager, one thread, same run (bench/compile/torch_ddpg.py)`
       : torch.reason,
   );
+  console.log(
+    'Fused PGD step on the CPU (CPU time, µs per step, medians of interleaved rounds): five unfused kernels vs the fused JavaScript loop vs the generated WebAssembly SIMD function',
+  );
+  console.log('| elements | unfused | fused loop | fused SIMD | unfused ÷ SIMD | loop ÷ SIMD |');
+  console.log('|---:|---:|---:|---:|---:|---:|');
+  for (const f of fusion)
+    console.log(
+      `| ${f.n} | ${f.unfused.toFixed(1)} | ${f.loop.toFixed(1)} | ${f.simd.toFixed(1)} | ${(f.unfused / f.simd).toFixed(2)}× | ${(f.loop / f.simd).toFixed(2)}× |`,
+    );
   if (trpo.length === 2) {
     const [e, c] = trpo as [(typeof trpo)[0], (typeof trpo)[0]];
     console.log(
