@@ -9,8 +9,10 @@
  * optimization and sampling time (BENCH_TRPO_ITERATIONS, default 3; 0 skips it).
  *   npm run bench -- compile [--json]      BENCH_MAX_TIME: seconds per case (default 1)
  * "fused" is compiled with elementwise fusion ({ fuse: true }). Also: a fused PGD step at
- * several sizes, unfused vs fused JavaScript loop vs generated WebAssembly SIMD (fusion.ts).
+ * several sizes, unfused vs fused JavaScript loop vs generated WebAssembly SIMD (fusion.ts);
+ * with BENCH_BASELINE=<another checkout>, its compiled updates against this tree's (baseline.ts).
  */
+import { measureBaseline } from './baseline.js';
 import { measureDdpg } from './ddpg.js';
 import { measureFusion } from './fusion.js';
 import { torchDdpg } from './torch-peer.js';
@@ -25,6 +27,8 @@ const trpoIterations = Number(process.env.BENCH_TRPO_ITERATIONS ?? 3);
 
 const rows = measureDdpg(maxTime, rounds);
 const fusion = measureFusion([1088, 4096, 16384, 64000], rounds);
+const baselineDir = process.env.BENCH_BASELINE;
+const baseline = baselineDir ? await measureBaseline(baselineDir, rounds) : [];
 const trpo = trpoIterations > 0 ? await measureTrpo(trpoIterations) : [];
 const webgpu = await measureWebgpu();
 const torch = torchDdpg(rounds);
@@ -39,6 +43,7 @@ if (json) {
         torch: 'version' in torch ? torch.version : torch.reason,
         rows,
         fusion,
+        baseline,
         torchMicros,
       },
       null,
@@ -72,6 +77,15 @@ if (json) {
     console.log(
       `| ${f.n} | ${f.unfused.toFixed(1)} | ${f.loop.toFixed(1)} | ${f.simd.toFixed(1)} | ${(f.unfused / f.simd).toFixed(2)}× | ${(f.loop / f.simd).toFixed(2)}× |`,
     );
+  if (baseline.length > 0) {
+    console.log(`Against BENCH_BASELINE=${baselineDir} in the same process (CPU time, µs per update)`);
+    console.log('| update (B=64) | mode | baseline | this tree | baseline ÷ this |');
+    console.log('|---|---|---:|---:|---:|');
+    for (const b of baseline)
+      console.log(
+        `| ${b.algo} | ${b.mode} | ${us(b.baseline)} | ${us(b.current)} | ${(b.baseline / b.current).toFixed(2)}× |`,
+      );
+  }
   if (trpo.length === 2) {
     const [e, c] = trpo as [(typeof trpo)[0], (typeof trpo)[0]];
     console.log(
