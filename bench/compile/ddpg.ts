@@ -6,7 +6,7 @@
  */
 import { CpuBackend } from '../../src/index.js';
 import { KERNELS, profileRows, resetProfile } from '../../src/kernels/profile.js';
-import { cpuMillis, interleavedMicros, medianMicros } from '../mlp/measure.js';
+import { cpuMillis, interleavedMicros, medianMicros, settle } from '../mlp/measure.js';
 import { ALGOS, type BenchAlgo } from '../ddpg/setup.js';
 import { update } from '../ddpg/sr2l-ddpg.js';
 
@@ -60,7 +60,12 @@ function timedBackend(): { backend: CpuBackend; calls: () => number; ms: () => n
 }
 
 /** Kernel calls per update and the share of wall time spent inside them. */
-function kernelShare(algo: BenchAlgo, compiled: boolean | 'fused', n = 30): { calls: number; share: number } {
+async function kernelShare(
+  algo: BenchAlgo,
+  compiled: boolean | 'fused',
+  n = 30,
+): Promise<{ calls: number; share: number }> {
+  await settle(); // the program's buffers go to the arena, as in training
   const t = timedBackend();
   const f = update(algo, t.backend, { compiled });
   // programs read SR2L_PROFILE when built (at the first call): then fused loops are timed
@@ -85,20 +90,29 @@ function kernelShare(algo: BenchAlgo, compiled: boolean | 'fused', n = 30): { ca
   return { calls: (t.calls() + loopCalls) / n, share: (t.ms() + loopMs) / wall };
 }
 
-export function measureDdpg(maxTime: number, rounds: number): DdpgCompileRow[] {
-  return ALGOS.map((algo) => {
+export async function measureDdpg(maxTime: number, rounds: number): Promise<DdpgCompileRow[]> {
+  const rows: DdpgCompileRow[] = [];
+  for (const algo of ALGOS) {
+    await settle();
     const eagerFn = update(algo);
     const compiledFn = update(algo, undefined, { compiled: true });
     const fusedFn = update(algo, undefined, { compiled: 'fused' });
+    // traced before any eager update fills the arena, so the programs' buffers live in it
+    compiledFn();
+    fusedFn();
     const eager = medianMicros(`eager ${algo}`, eagerFn, { maxTime });
+    await settle();
     const compiled = medianMicros(`compiled ${algo}`, compiledFn, { maxTime });
+    await settle();
     const fused = medianMicros(`compiled+fused ${algo}`, fusedFn, { maxTime });
+    await settle();
     const [ei, ci, fi] = interleavedMicros([eagerFn, compiledFn, fusedFn], rounds);
+    await settle();
     const [ec, cc, fc] = interleavedMicros([eagerFn, compiledFn, fusedFn], rounds, 5, cpuMillis);
-    const pe = kernelShare(algo, false);
-    const pc = kernelShare(algo, true);
-    const pf = kernelShare(algo, 'fused');
-    return {
+    const pe = await kernelShare(algo, false);
+    const pc = await kernelShare(algo, true);
+    const pf = await kernelShare(algo, 'fused');
+    rows.push({
       algo,
       eager,
       compiled,
@@ -115,6 +129,7 @@ export function measureDdpg(maxTime: number, rounds: number): DdpgCompileRow[] {
       kernelShareEager: pe.share,
       kernelShareCompiled: pc.share,
       kernelShareFused: pf.share,
-    };
-  });
+    });
+  }
+  return rows;
 }

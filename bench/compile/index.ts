@@ -25,8 +25,9 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
 
 const trpoIterations = Number(process.env.BENCH_TRPO_ITERATIONS ?? 3);
 
-const rows = measureDdpg(maxTime, rounds);
+// the fused-kernel table first: the DDPG cases leave the arena full (see settle())
 const fusion = measureFusion([1088, 4096, 16384, 64000], rounds);
+const rows = await measureDdpg(maxTime, rounds);
 const baselineDir = process.env.BENCH_BASELINE;
 const baseline = baselineDir ? await measureBaseline(baselineDir, rounds) : [];
 const trpo = trpoIterations > 0 ? await measureTrpo(trpoIterations) : [];
