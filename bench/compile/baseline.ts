@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { ALGOS, type BenchAlgo } from '../ddpg/setup.js';
 import { update } from '../ddpg/sr2l-ddpg.js';
-import { cpuMillis, interleavedMicros } from '../mlp/measure.js';
+import { cpuMillis, interleavedMicros, settle } from '../mlp/measure.js';
 
 export interface BaselineRow {
   algo: BenchAlgo;
@@ -25,6 +25,7 @@ export async function measureBaseline(dir: string, rounds: number): Promise<Base
   for (const algo of ALGOS)
     for (const mode of ['compiled', 'fused'] as const) {
       const compiled = mode === 'fused' ? 'fused' : true;
+      await settle(); // both programs' buffers in their arenas (see settle)
       const [b, c] = interleavedMicros(
         [base.update(algo, undefined, { compiled }), update(algo, undefined, { compiled })],
         rounds,
