@@ -188,7 +188,13 @@ export function fusedWasm(
   const key = bytes.join(',');
   let fn = compiled.get(key);
   if (fn === undefined) {
-    fn = instantiateOnArena(bytes).fused as Exported;
+    try {
+      fn = instantiateOnArena(bytes).fused as Exported;
+    } catch {
+      // a browser's main thread refuses to compile modules over 4 KB synchronously (a very
+      // long chain): the JavaScript loop runs that spec
+      return null;
+    }
     compiled.set(key, fn);
   }
   const run = fn;
