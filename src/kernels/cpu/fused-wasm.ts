@@ -11,9 +11,10 @@
  * the unfused SIMD kernel. Specs using other ops (exp, log, pow, sigmoid, softplus)
  * and float64 specs get no module: the JavaScript loop runs them.
  *
- * The loop runs ⌈n/4⌉ vectors and has no scalar tail: arena blocks are sized in whole
- * 16-byte units (wasm/arena.ts), so the last vector reads and writes only its own
- * operands' blocks; lanes past n hold padding nobody reads.
+ * The loop runs ⌈n/4⌉ vectors and has no scalar tail: arena blocks (and the scratch
+ * blocks heap operands are staged through) are sized in whole 16-byte units
+ * (wasm/arena.ts), so the last vector reads and writes only its own operands' blocks;
+ * lanes past n hold padding nobody reads.
  */
 import type { FusedOp, FusedSpec } from '../backend.js';
 import { F32, FunctionBody, I32, moduleBytes, SIMD, V128, type ValType } from './wasm/emit.js';
@@ -178,10 +179,20 @@ export function fusedFunction(spec: FusedSpec): FunctionBody {
 type Exported = (...args: number[]) => void;
 const compiled = new Map<string, Exported>();
 
-/** A runner for `spec` on arena storages (inputs then outputs), or null if the spec is not emitted. */
-export function fusedWasm(
-  spec: FusedSpec,
-): ((ins: readonly CpuStorage[], outs: readonly CpuStorage[]) => boolean) | null {
+/**
+ * Runs a generated kernel on storages (inputs then outputs); `inAt` and `outAt` give each
+ * vector operand's byte offset in the arena (staging heap ones) or -1 when there is no
+ * room, and then the runner returns false having run nothing.
+ */
+export type FusedRunner = (
+  ins: readonly CpuStorage[],
+  outs: readonly CpuStorage[],
+  inAt: (s: CpuStorage) => number,
+  outAt: (s: CpuStorage) => number,
+) => boolean;
+
+/** A runner for `spec`, or null if the spec is not emitted. */
+export function fusedWasm(spec: FusedSpec): FusedRunner | null {
   if (!emits(spec)) return null;
   const bytes = moduleBytes([{ name: 'fused', body: fusedFunction(spec) }]);
   // identical specs (the same chain at the same size) share one module
@@ -200,23 +211,11 @@ export function fusedWasm(
   const run = fn;
   const { vectorIns, scalarIns } = inputKinds(spec);
   const args: number[] = [];
-  /** False (nothing run) when an operand is off the arena (on the heap, or released): the JS loop then runs. */
-  return (ins, outs) => {
+  return (ins, outs, inAt, outAt) => {
     let j = 0;
-    for (const k of vectorIns) {
-      const s = ins[k]!;
-      if (s.arena === null) return false;
-      args[j++] = s.ptr;
-    }
-    for (const s of outs) {
-      if (s.arena === null) return false;
-      args[j++] = s.ptr;
-    }
-    for (const k of scalarIns) {
-      const s = ins[k]!;
-      if (s.disposed) return false;
-      args[j++] = s.data[0]!;
-    }
+    for (const k of vectorIns) if ((args[j++] = inAt(ins[k]!)) < 0) return false;
+    for (const o of outs) if ((args[j++] = outAt(o)) < 0) return false;
+    for (const k of scalarIns) args[j++] = ins[k]!.data[0]!;
     run(...args);
     return true;
   };

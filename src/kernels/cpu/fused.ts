@@ -2,12 +2,11 @@
  * Fused elementwise kernels on the CPU as JavaScript: one generated loop per FusedSpec
  * (`new Function`, cached by its code), from the same scalar expressions as the unfused
  * kernels (elementwise.ts). The backend runs it where the generated WebAssembly SIMD
- * function (fused-wasm.ts) does not apply: ops it does not emit, float64, operands on the
- * heap. float32 intermediates are rounded to float32 after every op (Math.fround), as
- * the unfused kernels store them: float32 +, −, ×, ÷ done in double and rounded once are
- * the IEEE float32 results, so a fused run equals the unfused kernels except where those
- * are not the plain expression (the SIMD tanh polynomial, for heap operands only when
- * the arena is full).
+ * function (fused-wasm.ts) does not apply: ops it does not emit, float64, and runs below
+ * the SIMD kernels' size (where the unfused kernels are these loops too). float32
+ * intermediates are rounded to float32 after every op (Math.fround), as the unfused
+ * kernels store them: float32 +, −, ×, ÷ done in double and rounded once are the IEEE
+ * float32 results, so a fused run equals the unfused kernels.
  */
 import type { FusedSpec } from '../backend.js';
 import type { TypedArray } from '../dtype.js';

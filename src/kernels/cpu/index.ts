@@ -117,11 +117,16 @@ export class CpuBackend implements Backend {
   }
 
   fusedElementwise(spec: FusedSpec, ins: readonly Storage[], outs: readonly Storage[]): void {
-    if (this.simd !== null) {
-      let simd = this.fusedSimd.get(spec);
-      if (simd === undefined) this.fusedSimd.set(spec, (simd = fusedWasm(spec)));
-      // operands off the arena (small, or the arena full) run the loop below
-      if (simd !== null && simd(ins as CpuStorage[], outs as CpuStorage[])) return;
+    // the SIMD function where the unfused kernels would be SIMD (the `ready` size rule: the
+    // same tanh); heap operands of such sizes (the arena at its limit) are staged
+    if (this.simd !== null && spec.n >= this.simd.minElements) {
+      let run = this.fusedSimd.get(spec);
+      if (run === undefined) this.fusedSimd.set(spec, (run = fusedWasm(spec)));
+      if (run !== null) {
+        for (const s of ins) live(s);
+        for (const s of outs) live(s);
+        if (this.simd.fused(run, ins as CpuStorage[], outs as CpuStorage[])) return;
+      }
     }
     let fn = this.fused.get(spec);
     if (fn === undefined) this.fused.set(spec, (fn = fusedKernel(spec)));

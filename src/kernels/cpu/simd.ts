@@ -12,6 +12,7 @@ import { forEachMatrix, productDims } from './matmul.js';
 import type { CpuStorage } from './storage.js';
 import type { Arena } from './wasm/arena.js';
 import { kernelModule, type KernelExports } from './wasm/module.js';
+import type { FusedRunner } from './fused-wasm.js';
 
 export const ACTIVATION_CODES: Record<Activation, number> = { none: 0, tanh: 1, relu: 2, sigmoid: 3 };
 /** Binary ops with a SIMD kernel (same-shape operands), by the kernel's op code. */
@@ -80,10 +81,35 @@ export class SimdKernels {
 
   /** Copies a staged output back to the heap (when the kernel ran) and releases the call's scratch. */
   private finish(o: CpuStorage, oPtr: number, ran: boolean): boolean {
-    if (ran && o.arena === null)
-      (o.data as Float32Array).set(new Float32Array(this.arena.buffer, oPtr, o.size));
+    if (ran) this.copyBack(o, oPtr);
+    this.releaseStaged();
+    return ran;
+  }
+
+  /** An output on the heap gets what the kernel wrote to its scratch block at oPtr. */
+  private copyBack(o: CpuStorage, oPtr: number): void {
+    if (o.arena === null) (o.data as Float32Array).set(new Float32Array(this.arena.buffer, oPtr, o.size));
+  }
+
+  private releaseStaged(): void {
     for (const [ptr, bytes] of this.staged) this.arena.releaseScratch(ptr, bytes);
     this.staged.length = 0;
+  }
+
+  /**
+   * A generated fused kernel (fused-wasm.ts) on arena operands in place and heap ones
+   * staged through scratch blocks (outputs copied back), like the kernels below.
+   */
+  fused(run: FusedRunner, ins: readonly CpuStorage[], outs: readonly CpuStorage[]): boolean {
+    const outPtrs: number[] = [];
+    const ran = run(
+      ins,
+      outs,
+      (s) => this.at(s),
+      (o) => outPtrs[outPtrs.push(this.outAt(o)) - 1]!,
+    );
+    if (ran) outs.forEach((o, k) => this.copyBack(o, outPtrs[k]!));
+    this.releaseStaged();
     return ran;
   }
 

@@ -28,6 +28,9 @@ function values(n: number, salt: number): Float32Array {
   return a;
 }
 
+/** The arena offset of an operand, or -1 (decline) when it is not in the arena. */
+const inPlace = (s: CpuStorage): number => (s.arena !== null ? s.ptr : -1);
+
 function inArena(data: Float32Array): CpuStorage {
   const s = CpuStorage.inArena(arena, data.length)!;
   (s.data as Float32Array).set(data);
@@ -45,7 +48,7 @@ function both(spec: FusedSpec, inputs: Float32Array[]): { wasm: number[][]; js: 
   const outs = new Set(spec.stores.map((s) => s.out)).size;
   const ins = inputs.map(inArena);
   const o = Array.from({ length: outs }, () => CpuStorage.inArena(arena, spec.n)!);
-  expect(fusedWasm(spec)!(ins, o)).toBe(true);
+  expect(fusedWasm(spec)!(ins, o, inPlace, inPlace)).toBe(true);
   const jsOuts = Array.from({ length: outs }, () => new Float32Array(spec.n));
   fusedKernel(spec)(Math.fround, spec.n, ...inputs.map((x) => x.slice()), ...jsOuts);
   return { wasm: o.map((s) => bits(s.data)), js: jsOuts.map(bits) };
@@ -124,7 +127,7 @@ describe('fused WebAssembly kernels', () => {
     for (const n of [5, 1088]) {
       const x = values(n, 3);
       const o = CpuStorage.inArena(arena, n)!;
-      expect(fusedWasm(unary('tanh', n))!([inArena(x)], [o])).toBe(true);
+      expect(fusedWasm(unary('tanh', n))!([inArena(x)], [o], inPlace, inPlace)).toBe(true);
       const ref = simd.readSync(simd.unary('tanh', simd.upload(x)));
       expect(bits(o.data)).toEqual(bits(ref));
     }
@@ -156,7 +159,7 @@ describe('fused WebAssembly kernels', () => {
     // the output written over its own input d
     const ins = [g, sc(0.02), d, sc(-0.1), sc(0.1)].map(inArena);
     const signs = CpuStorage.inArena(arena, 1089)!;
-    expect(fusedWasm(spec)!(ins, [signs, ins[2]!])).toBe(true);
+    expect(fusedWasm(spec)!(ins, [signs, ins[2]!], inPlace, inPlace)).toBe(true);
     expect(bits(ins[2]!.data)).toEqual(r.js[1]);
   });
 
@@ -166,13 +169,47 @@ describe('fused WebAssembly kernels', () => {
     const o = CpuStorage.inArena(arena, n)!;
     const after = (): number[] => Array.from(new Uint32Array(arena.buffer, o.ptr + 32, 4));
     const before = after();
-    expect(fusedWasm(unary('neg', n))!([x], [o])).toBe(true);
+    expect(fusedWasm(unary('neg', n))!([x], [o], inPlace, inPlace)).toBe(true);
     expect(after()).toEqual(before);
     expect(bits(o.data)).toEqual(bits(Array.from(x.data, (v) => -v)));
     const heap = new CpuStorage(new Float32Array(n));
-    expect(fusedWasm(unary('neg', n))!([heap], [o])).toBe(false);
+    expect(fusedWasm(unary('neg', n))!([heap], [o], inPlace, inPlace)).toBe(false);
     x.release();
-    expect(fusedWasm(unary('neg', n))!([x], [o])).toBe(false);
+    expect(fusedWasm(unary('neg', n))!([x], [o], inPlace, inPlace)).toBe(false);
+  });
+
+  test('through the backend: heap operands of SIMD size are staged (same bits), small ones run the loop', () => {
+    const be = new CpuBackend({ kernels: 'simd' });
+    // tanh → mul by a scalar: the op whose unfused kernel depends on where its operand lives
+    const chain = (n: number): FusedSpec => ({
+      n,
+      dtype: 'float32',
+      scalar: [false, true],
+      ops: [
+        { op: 'tanh', args: [{ input: 0 }] },
+        { op: 'mul', args: [{ value: 0 }, { input: 1 }] },
+      ],
+      stores: [{ value: 1, out: 0 }],
+    });
+    const half = new CpuStorage(new Float32Array([0.5]));
+    for (const n of [1089, 100]) {
+      const x = values(n, 7);
+      const run = (input: CpuStorage, out: CpuStorage): number[] => {
+        be.fusedElementwise(chain(n), [input, half], [out]);
+        return bits(out.data);
+      };
+      const inHeap = run(new CpuStorage(x.slice()), new CpuStorage(new Float32Array(n)));
+      if (n >= 256) {
+        // as the unfused SIMD kernels would compute it, wherever the operands live
+        expect(inHeap).toEqual(run(inArena(x), CpuStorage.inArena(arena, n)!));
+        const ref = be.readSync(be.binary('mul', be.unary('tanh', be.upload(x)), [n], half, [1], [n]));
+        expect(inHeap).toEqual(bits(ref));
+      } else {
+        const js = new Float32Array(n);
+        fusedKernel(chain(n))(Math.fround, n, x.slice(), new Float32Array([0.5]), js);
+        expect(inHeap).toEqual(bits(js));
+      }
+    }
   });
 
   test('specs with ops it does not emit, or float64, get no module', () => {
