@@ -19,7 +19,7 @@ export interface FusionRow {
 }
 
 /** The spec fuse.ts makes for the step: inputs g, α, δ, −ε, ε; one output. */
-function pgdSpec(n: number): FusedSpec {
+export function pgdSpec(n: number): FusedSpec {
   return {
     n,
     dtype: 'float32',

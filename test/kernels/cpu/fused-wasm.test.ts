@@ -15,6 +15,7 @@ import { sharedArena } from '../../../src/kernels/cpu/wasm/arena.js';
 import { FunctionBody, I32, moduleBytes, sleb, uleb } from '../../../src/kernels/cpu/wasm/emit.js';
 import { instantiateOnArena } from '../../../src/kernels/cpu/wasm/module.js';
 import { Rng } from '../../../src/util/rng.js';
+import { pgdSpec } from '../../../bench/compile/fusion.js';
 
 const arena = sharedArena();
 const rng = new Rng(77);
@@ -136,16 +137,7 @@ describe('fused WebAssembly kernels', () => {
   test('a PGD chain with scalars, two outputs, and an output aliasing its input', () => {
     // d' = clamp(d + 0.02·sign(g), −0.1, 0.1), also storing sign(g)
     const spec: FusedSpec = {
-      n: 1089,
-      dtype: 'float32',
-      scalar: [false, true, false, true, true],
-      ops: [
-        { op: 'sign', args: [{ input: 0 }] },
-        { op: 'mul', args: [{ value: 0 }, { input: 1 }] },
-        { op: 'add', args: [{ input: 2 }, { value: 1 }] },
-        { op: 'maximum', args: [{ value: 2 }, { input: 3 }] },
-        { op: 'minimum', args: [{ value: 3 }, { input: 4 }] },
-      ],
+      ...pgdSpec(1089),
       stores: [
         { value: 0, out: 0 },
         { value: 4, out: 1 },
