@@ -6,7 +6,7 @@
  */
 import { CpuBackend } from '../../src/index.js';
 import { KERNELS, profileRows, resetProfile } from '../../src/kernels/profile.js';
-import { interleavedMicros, medianMicros } from '../mlp/measure.js';
+import { cpuMillis, interleavedMicros, medianMicros, settle } from '../mlp/measure.js';
 import { ALGOS, type BenchAlgo } from '../ddpg/setup.js';
 import { update } from '../ddpg/sr2l-ddpg.js';
 
@@ -20,6 +20,10 @@ export interface DdpgCompileRow {
   eagerInterleaved: number;
   compiledInterleaved: number;
   fusedInterleaved: number;
+  /** the same rounds timed by this process's CPU time (other jobs' load mostly drops out) */
+  eagerCpu: number;
+  compiledCpu: number;
+  fusedCpu: number;
   kernelCallsEager: number;
   kernelCallsCompiled: number;
   /** kernel calls plus fused loops per update */
@@ -56,7 +60,12 @@ function timedBackend(): { backend: CpuBackend; calls: () => number; ms: () => n
 }
 
 /** Kernel calls per update and the share of wall time spent inside them. */
-function kernelShare(algo: BenchAlgo, compiled: boolean | 'fused', n = 30): { calls: number; share: number } {
+async function kernelShare(
+  algo: BenchAlgo,
+  compiled: boolean | 'fused',
+  n = 30,
+): Promise<{ calls: number; share: number }> {
+  await settle(); // the program's buffers go to the arena, as in training
   const t = timedBackend();
   const f = update(algo, t.backend, { compiled });
   // programs read SR2L_PROFILE when built (at the first call): then fused loops are timed
@@ -81,19 +90,29 @@ function kernelShare(algo: BenchAlgo, compiled: boolean | 'fused', n = 30): { ca
   return { calls: (t.calls() + loopCalls) / n, share: (t.ms() + loopMs) / wall };
 }
 
-export function measureDdpg(maxTime: number, rounds: number): DdpgCompileRow[] {
-  return ALGOS.map((algo) => {
+export async function measureDdpg(maxTime: number, rounds: number): Promise<DdpgCompileRow[]> {
+  const rows: DdpgCompileRow[] = [];
+  for (const algo of ALGOS) {
+    await settle();
     const eagerFn = update(algo);
     const compiledFn = update(algo, undefined, { compiled: true });
     const fusedFn = update(algo, undefined, { compiled: 'fused' });
+    // traced before any eager update fills the arena, so the programs' buffers live in it
+    compiledFn();
+    fusedFn();
     const eager = medianMicros(`eager ${algo}`, eagerFn, { maxTime });
+    await settle();
     const compiled = medianMicros(`compiled ${algo}`, compiledFn, { maxTime });
+    await settle();
     const fused = medianMicros(`compiled+fused ${algo}`, fusedFn, { maxTime });
+    await settle();
     const [ei, ci, fi] = interleavedMicros([eagerFn, compiledFn, fusedFn], rounds);
-    const pe = kernelShare(algo, false);
-    const pc = kernelShare(algo, true);
-    const pf = kernelShare(algo, 'fused');
-    return {
+    await settle();
+    const [ec, cc, fc] = interleavedMicros([eagerFn, compiledFn, fusedFn], rounds, 5, cpuMillis);
+    const pe = await kernelShare(algo, false);
+    const pc = await kernelShare(algo, true);
+    const pf = await kernelShare(algo, 'fused');
+    rows.push({
       algo,
       eager,
       compiled,
@@ -101,12 +120,16 @@ export function measureDdpg(maxTime: number, rounds: number): DdpgCompileRow[] {
       eagerInterleaved: ei!,
       compiledInterleaved: ci!,
       fusedInterleaved: fi!,
+      eagerCpu: ec!,
+      compiledCpu: cc!,
+      fusedCpu: fc!,
       kernelCallsEager: pe.calls,
       kernelCallsCompiled: pc.calls,
       kernelCallsFused: pf.calls,
       kernelShareEager: pe.share,
       kernelShareCompiled: pc.share,
       kernelShareFused: pf.share,
-    };
-  });
+    });
+  }
+  return rows;
 }

@@ -10,9 +10,13 @@
  * optimization and sampling time (BENCH_TRPO_ITERATIONS, default 3; 0 skips it).
  *   npm run bench -- compile [--json] [--only=webgpu]      BENCH_MAX_TIME: seconds per case (default 1)
  * `--only=webgpu` runs the WebGPU table alone (BENCH_ROUNDS rounds, default 7 there).
- * "fused" is compiled with elementwise fusion ({ fuse: true }).
+ * "fused" is compiled with elementwise fusion ({ fuse: true }). Also: a fused PGD step at
+ * several sizes, unfused vs fused JavaScript loop vs generated WebAssembly SIMD (fusion.ts);
+ * with BENCH_BASELINE=<another checkout>, its compiled updates against this tree's (baseline.ts).
  */
+import { measureBaseline } from './baseline.js';
 import { measureDdpg } from './ddpg.js';
+import { measureFusion } from './fusion.js';
 import { torchDdpg } from './torch-peer.js';
 import { measureTrpo } from './trpo.js';
 import { measureWebgpu } from './webgpu.js';
@@ -27,7 +31,11 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
 
 const trpoIterations = Number(process.env.BENCH_TRPO_ITERATIONS ?? 3);
 
-const rows = cpu ? measureDdpg(maxTime, rounds) : [];
+// the fused-kernel table first: the DDPG cases leave the arena full (see settle())
+const fusion = cpu ? measureFusion([1088, 4096, 16384, 64000], rounds) : [];
+const rows = cpu ? await measureDdpg(maxTime, rounds) : [];
+const baselineDir = process.env.BENCH_BASELINE;
+const baseline = cpu && baselineDir ? await measureBaseline(baselineDir, rounds) : [];
 const trpo = cpu && trpoIterations > 0 ? await measureTrpo(trpoIterations) : [];
 const webgpu = await measureWebgpu(cpu ? 7 : Number(process.env.BENCH_ROUNDS ?? 7));
 const torch = cpu ? torchDdpg(rounds) : { reason: 'PyTorch: not run (--only=webgpu)' };
@@ -41,6 +49,8 @@ if (json) {
         unit: 'µs per update (median)',
         torch: 'version' in torch ? torch.version : torch.reason,
         rows,
+        fusion,
+        baseline,
         torchMicros,
         webgpu,
       },
@@ -53,14 +63,32 @@ if (json) {
   const pct = (x: number): string => `${(100 * x).toFixed(0)}%`;
   function printCpu(): void {
     console.log(
-      '| update (B=64) | eager µs | compiled µs | compiled+fused µs | eager ÷ compiled | eager ÷ fused | interleaved eager / compiled / fused µs | PyTorch eager µs | PyTorch ÷ fused | cost vs DDPG (fused) | kernel calls eager / compiled / fused | in kernels eager / compiled / fused |',
+      '| update (B=64) | eager µs | compiled µs | compiled+fused µs | eager ÷ compiled | eager ÷ fused | interleaved eager / compiled / fused µs | interleaved CPU time eager / compiled / fused µs | PyTorch eager µs | PyTorch ÷ fused | cost vs DDPG (fused) | kernel calls eager / compiled / fused | in kernels eager / compiled / fused |',
     );
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of rows) {
       const t = torchMicros ? torchMicros[r.algo] : null;
       console.log(
-        `| ${r.algo} | ${us(r.eager)} | ${us(r.compiled)} | ${us(r.fused)} | ${(r.eager / r.compiled).toFixed(2)}× | ${(r.eager / r.fused).toFixed(2)}× | ${us(r.eagerInterleaved)} / ${us(r.compiledInterleaved)} / ${us(r.fusedInterleaved)} | ${t === null ? 'n/a' : us(t)} | ${t === null ? 'n/a' : `${(t / r.fused).toFixed(2)}×`} | ${(r.fused / rows[0]!.fused).toFixed(2)}× | ${r.kernelCallsEager.toFixed(0)} / ${r.kernelCallsCompiled.toFixed(0)} / ${r.kernelCallsFused.toFixed(0)} | ${pct(r.kernelShareEager)} / ${pct(r.kernelShareCompiled)} / ${pct(r.kernelShareFused)} |`,
+        `| ${r.algo} | ${us(r.eager)} | ${us(r.compiled)} | ${us(r.fused)} | ${(r.eager / r.compiled).toFixed(2)}× | ${(r.eager / r.fused).toFixed(2)}× | ${us(r.eagerInterleaved)} / ${us(r.compiledInterleaved)} / ${us(r.fusedInterleaved)} | ${us(r.eagerCpu)} / ${us(r.compiledCpu)} / ${us(r.fusedCpu)} | ${t === null ? 'n/a' : us(t)} | ${t === null ? 'n/a' : `${(t / r.fused).toFixed(2)}×`} | ${(r.fused / rows[0]!.fused).toFixed(2)}× | ${r.kernelCallsEager.toFixed(0)} / ${r.kernelCallsCompiled.toFixed(0)} / ${r.kernelCallsFused.toFixed(0)} | ${pct(r.kernelShareEager)} / ${pct(r.kernelShareCompiled)} / ${pct(r.kernelShareFused)} |`,
       );
+    }
+    console.log(
+      'Fused PGD step on the CPU (CPU time, µs per step, medians of interleaved rounds): five unfused kernels vs the fused JavaScript loop vs the generated WebAssembly SIMD function',
+    );
+    console.log('| elements | unfused | fused loop | fused SIMD | unfused ÷ SIMD | loop ÷ SIMD |');
+    console.log('|---:|---:|---:|---:|---:|---:|');
+    for (const f of fusion)
+      console.log(
+        `| ${f.n} | ${f.unfused.toFixed(1)} | ${f.loop.toFixed(1)} | ${f.simd.toFixed(1)} | ${(f.unfused / f.simd).toFixed(2)}× | ${(f.loop / f.simd).toFixed(2)}× |`,
+      );
+    if (baseline.length > 0) {
+      console.log(`Against BENCH_BASELINE=${baselineDir} in the same process (CPU time, µs per update)`);
+      console.log('| update (B=64) | mode | baseline | this tree | baseline ÷ this |');
+      console.log('|---|---|---:|---:|---:|');
+      for (const b of baseline)
+        console.log(
+          `| ${b.algo} | ${b.mode} | ${us(b.baseline)} | ${us(b.current)} | ${(b.baseline / b.current).toFixed(2)}× |`,
+        );
     }
     console.log(
       'version' in torch

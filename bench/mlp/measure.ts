@@ -1,5 +1,7 @@
 /** One benchmark.js measurement reduced to its median time per call, in microseconds. */
 import Benchmark from 'benchmark';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 export interface MeasureOptions {
   /** seconds of sampling per case (benchmark.js maxTime) */
@@ -43,4 +45,18 @@ export function interleavedMicros(
 export function cpuMillis(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
+}
+
+/**
+ * Lets the CPU backend's WebAssembly arena take back the blocks of tensors a finished case
+ * dropped: its FinalizationRegistry only runs between tasks, so a synchronous benchmark
+ * loop (eager updates allocate megabytes each) fills the arena, and whatever is allocated
+ * next (a compiled program's buffers traced then, the next case's tensors) lands on the
+ * JavaScript heap where the SIMD kernels copy operands in and out and generated fused
+ * kernels do not run. Call between cases: a full collection, then a turn of the event loop.
+ */
+export async function settle(): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  await new Promise((r) => setTimeout(r, 0));
 }

@@ -205,6 +205,11 @@ export interface Backend {
   /** Runs a fused elementwise kernel, writing `outs` in place; a backend without it is not fused. */
   fusedElementwise?(spec: FusedSpec, ins: readonly Storage[], outs: readonly Storage[]): void;
   /**
+   * Whether a fused kernel for `spec` is expected to beat the unfused kernels here; the
+   * compile planner leaves runs it declines unfused. Absent: fusion always pays.
+   */
+  fusionPays?(spec: FusedSpec): boolean;
+  /**
    * A recorder for one compiled program, or null where kernel calls are already cheap. A
    * program runs all its kernel calls of a call inside `run(body)`, so the backend can
    * build what they need once (WebGPU: bind groups and uniforms) and submit them together.

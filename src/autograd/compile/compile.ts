@@ -24,7 +24,7 @@ import { Tensor } from '../tensor.js';
 import { activeTrace } from './hooks.js';
 import { planToDot } from './dot.js';
 import { explainPlan } from './explain.js';
-import { CPU_FUSE_MAX_ELEMENTS, fusePlan } from './fuse.js';
+import { fusePlan } from './fuse.js';
 import { buildPlan } from './plan.js';
 import { Program } from './replay.js';
 import { CompileError, traceCall } from './trace.js';
@@ -130,7 +130,7 @@ export function compile<A extends unknown[], R>(
         ? fusePlan(
             planned,
             inputs.map((t) => t.size),
-            backend.synchronous ? CPU_FUSE_MAX_ELEMENTS : Infinity,
+            backend.fusionPays?.bind(backend),
           )
         : planned;
     const program = new Program(plan, backend, who);

@@ -2,10 +2,10 @@
  * Elementwise fusion: runs of consecutive unary/binary/compare steps over the same number
  * of elements (operands of that size with the output's shape, or scalars) become one
  * Backend.fusedElementwise call, described by a FusedSpec that each backend turns into
- * its own generated kernel (cpu/fused.ts: a JavaScript loop; webgpu/kernels/
- * fused_elementwise.ts: WGSL). Values used only inside the run stay in registers; the
- * others are stored to their planned buffers. Rounding: see cpu/fused.ts (bit for bit
- * except through tanh on the CPU) and docs/compile.md.
+ * its own generated kernel (cpu/fused-wasm.ts: WebAssembly SIMD, cpu/fused.ts: a
+ * JavaScript loop; webgpu/kernels/fused_elementwise.ts: WGSL). Values used only inside
+ * the run stay in registers; the others are stored to their planned buffers. Rounding:
+ * see cpu/fused-wasm.ts and cpu/fused.ts (bit for bit on the CPU) and docs/compile.md.
  */
 import type { FusedOp, FusedSpec, Storage } from '../../kernels/backend.js';
 import { shapesEqual, sizeOf, type Shape } from '../../kernels/shape.js';
@@ -120,18 +120,16 @@ function fuseRun(plan: Plan, run: Elementwise[], start: number, sizeOfRef: (r: R
 }
 
 /**
- * On the CPU, runs over more elements than this stay unfused: there the unfused kernels
- * are WebAssembly SIMD and a fused scalar loop no longer wins (measured on 2-core EPYC,
- * a 4-op chain, median µs unfused / fused: 1088 elements 18.0 / 15.7, 4096: 25.0 / 27.1,
- * 64000: 467 / 529). Per-call overhead, which fusion saves, matters on small tensors.
- */
-export const CPU_FUSE_MAX_ELEMENTS = 4096;
-
-/**
  * The plan with runs of at least two elementwise steps fused. `inputSizes` are the element
- * counts of the function's argument tensors (the plan itself knows only its buffers).
+ * counts of the function's argument tensors (the plan itself knows only its buffers);
+ * `pays` is the backend's Backend.fusionPays: a run stops growing at the first op whose
+ * fused kernel it declines.
  */
-export function fusePlan(plan: Plan, inputSizes: readonly number[], maxElements = Infinity): Plan {
+export function fusePlan(
+  plan: Plan,
+  inputSizes: readonly number[],
+  pays: (spec: FusedSpec) => boolean = () => true,
+): Plan {
   const sizeOfRef = (r: Ref): number =>
     r.kind === 'input'
       ? inputSizes[r.slot]!
@@ -143,8 +141,7 @@ export function fusePlan(plan: Plan, inputSizes: readonly number[], maxElements 
   while (i < plan.steps.length) {
     const first = elementwise(plan.steps[i]!, plan);
     const dtype = first ? plan.buffers[first.step.out]!.dtype : null;
-    const small = first !== null && plan.buffers[first.step.out]!.size <= maxElements;
-    if (!first || !small || (dtype !== 'float32' && dtype !== 'float64')) {
+    if (!first || (dtype !== 'float32' && dtype !== 'float64')) {
       steps.push(plan.steps[i++]!);
       continue;
     }
@@ -158,6 +155,7 @@ export function fusePlan(plan: Plan, inputSizes: readonly number[], maxElements 
       if (b.size !== n || b.dtype !== dtype) break;
       const candidate = fuseRun(plan, [...run, e], i, sizeOfRef);
       if (candidate.ins.length + candidate.outs.length > MAX_FUSED_BUFFERS) break;
+      if (!pays(candidate.spec)) break;
       run.push(e);
       fused = candidate;
     }

@@ -25,7 +25,8 @@ import { arrayFor, type DType, type TypedArray } from '../dtype.js';
 import { reducedShape, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { instrumentFromEnv } from '../profile.js';
 import { binaryKernel, unaryKernel, whereKernel } from './elementwise.js';
-import { fusedKernel } from './fused.js';
+import { fusedKernel, LOOP_FUSE_MAX_ELEMENTS } from './fused.js';
+import { emits, fusedWasm } from './fused-wasm.js';
 import { activationGradKernel, matmulKernel, productDims, stackedLinearKernel } from './matmul.js';
 import {
   concatKernel,
@@ -36,7 +37,7 @@ import {
 } from './movement.js';
 import { adamKernel, axpyKernel } from './optim.js';
 import { reduceKernel } from './reduce.js';
-import { ARENA_MIN_ELEMENTS, leadingSum, SIMD_BINARY, SimdKernels } from './simd.js';
+import { ARENA_MIN_ELEMENTS, blockSum, SIMD_BINARY, SimdKernels, SimdUpdates } from './simd.js';
 import { cpu, CpuStorage } from './storage.js';
 import { sharedArena } from './wasm/arena.js';
 import { simdSupported } from './wasm/module.js';
@@ -75,8 +76,11 @@ export class CpuBackend implements Backend {
   readonly synchronous = true;
   readonly kernels: CpuKernels;
   private readonly simd: SimdKernels | null;
+  private readonly updates: SimdUpdates | null;
   /** Generated loops per fused spec (specs are made once per compiled program). */
   private readonly fused = new WeakMap<FusedSpec, ReturnType<typeof fusedKernel>>();
+  /** Generated WebAssembly SIMD functions per fused spec (null: not emitted, the loop runs). */
+  private readonly fusedSimd = new WeakMap<FusedSpec, ReturnType<typeof fusedWasm>>();
   /** Set by writeNextInto: where the next kernel writes instead of a new storage. */
   private planned: CpuStorage | null = null;
 
@@ -86,6 +90,7 @@ export class CpuBackend implements Backend {
       this.kernels === 'simd'
         ? new SimdKernels(sharedArena(), opts.arenaMinElements ?? ARENA_MIN_ELEMENTS)
         : null;
+    this.updates = this.simd !== null ? new SimdUpdates() : null;
     instrumentFromEnv(this); // SR2L_PROFILE=1: time every kernel call
   }
 
@@ -112,10 +117,26 @@ export class CpuBackend implements Backend {
   }
 
   fusedElementwise(spec: FusedSpec, ins: readonly Storage[], outs: readonly Storage[]): void {
+    // the SIMD function where the unfused kernels would be SIMD (the `ready` size rule: the
+    // same tanh); heap operands of such sizes (the arena at its limit) are staged
+    if (this.simd !== null && spec.n >= this.simd.minElements) {
+      let run = this.fusedSimd.get(spec);
+      if (run === undefined) this.fusedSimd.set(spec, (run = fusedWasm(spec)));
+      if (run !== null) {
+        for (const s of ins) live(s);
+        for (const s of outs) live(s);
+        if (this.simd.fused(run, ins as CpuStorage[], outs as CpuStorage[])) return;
+      }
+    }
     let fn = this.fused.get(spec);
     if (fn === undefined) this.fused.set(spec, (fn = fusedKernel(spec)));
     // views taken after any allocation (none happens here), inputs then outputs
     fn(Math.fround, spec.n, ...ins.map(alive), ...outs.map(alive));
+  }
+
+  /** Generated SIMD functions pay at every size; JavaScript loops only where the unfused kernels are not SIMD. */
+  fusionPays(spec: FusedSpec): boolean {
+    return this.simd === null || emits(spec) || spec.n <= LOOP_FUSE_MAX_ELEMENTS;
   }
 
   writeNextInto(s: Storage): void {
@@ -208,9 +229,8 @@ export class CpuBackend implements Backend {
   reduce(op: ReduceOp, x: Storage, shape: Shape, axes: readonly number[]): Storage {
     const xs = live(x);
     const o = this.out(x.dtype, sizeOf(reducedShape(shape, axes)));
-    const rows =
-      op === 'sum' && this.simd !== null && this.simd.ready(o, xs) ? leadingSum(shape, axes) : null;
-    if (!(rows !== null && this.simd!.sumRows(xs, o, rows[0], rows[1])))
+    const rows = op === 'sum' && this.simd !== null && this.simd.ready(o, xs) ? blockSum(shape, axes) : null;
+    if (!(rows !== null && this.simd!.sumRows(xs, o, rows[0], rows[1], rows[2])))
       reduceKernel(op, xs.data, shape, axes, o.data);
     return o;
   }
@@ -298,8 +318,15 @@ export class CpuBackend implements Backend {
   }
 
   strided(x: Storage, outShape: Shape, strides: readonly number[], offset: number): Storage {
+    const xs = live(x);
     const o = this.out(x.dtype, sizeOf(outShape));
-    stridedKernel(alive(x), o.data, outShape, strides, offset);
+    const slabs = rowSlabs(outShape, strides);
+    if (slabs !== null && this.updates !== null && xs.arena !== null && o.arena !== null) {
+      const { rows, cols, rowStride, offsets } = slabs;
+      offsets.forEach((at, k) =>
+        this.updates!.copyRows(xs, offset + at, o, k * rows * cols, rows, cols, rowStride, cols),
+      );
+    } else stridedKernel(xs.data, o.data, outShape, strides, offset);
     return o;
   }
   scatterStrided(
@@ -309,13 +336,39 @@ export class CpuBackend implements Backend {
     strides: readonly number[],
     offset: number,
   ): Storage {
+    const xs = live(x);
     const o = this.out(x.dtype, sizeOf(outShape));
-    scatterStridedKernel(alive(x), xShape, o.data, strides, offset);
+    const slabs = rowSlabs(xShape, strides);
+    if (slabs !== null && this.updates !== null && xs.arena !== null && o.arena !== null) {
+      const { rows, cols, rowStride, offsets } = slabs;
+      o.data.fill(0);
+      offsets.forEach((at, k) =>
+        this.updates!.copyRows(xs, k * rows * cols, o, offset + at, rows, cols, cols, rowStride),
+      );
+    } else scatterStridedKernel(xs.data, xShape, o.data, strides, offset);
     return o;
   }
   concat(xs: readonly Storage[], shapes: readonly Shape[], axis: number, outShape: Shape): Storage {
     const o = this.out(xs[0]!.dtype, sizeOf(outShape));
-    concatKernel(xs.map(alive), shapes, axis, o.data);
+    const ins = xs.map(live);
+    if (this.updates !== null && o.arena !== null && ins.every((s) => s.arena !== null)) {
+      // each input is [outer, chunk] rows placed side by side in the output's rows
+      const outer = sizeOf(outShape.slice(0, axis));
+      const row = o.size / Math.max(outer, 1);
+      let col = 0;
+      ins.forEach((s) => {
+        const chunk = s.size / Math.max(outer, 1);
+        this.updates!.copyRows(s, 0, o, col, outer, chunk, chunk, row);
+        col += chunk;
+      });
+      return o;
+    }
+    concatKernel(
+      ins.map((s) => s.data),
+      shapes,
+      axis,
+      o.data,
+    );
     return o;
   }
   gather(x: Storage, xShape: Shape, idx: Storage, axis: number, outShape: Shape): Storage {
@@ -330,14 +383,42 @@ export class CpuBackend implements Backend {
   }
 
   adamUpdate(p: Storage, g: Storage, m: Storage, v: Storage, h: AdamHyper): void {
-    adamKernel(alive(p), alive(g), alive(m), alive(v), h);
+    const ps = live(p);
+    const gs = live(g);
+    const ms = live(m);
+    const vs = live(v);
+    if (!(this.updates !== null && this.updates.adam(ps, gs, ms, vs, h)))
+      adamKernel(ps.data, gs.data, ms.data, vs.data, h);
   }
   axpy(p: Storage, x: Storage, alpha: number): void {
-    axpyKernel(alive(p), alive(x), alpha);
+    const ps = live(p);
+    const xs = live(x);
+    if (!(this.updates !== null && this.updates.axpy(ps, xs, alpha))) axpyKernel(ps.data, xs.data, alpha);
   }
   assign(dst: Storage, src: Storage): void {
     alive(dst).set(alive(src));
   }
+}
+
+/**
+ * A strided view whose last stride is 1 as row copies: slabs of [rows, cols] with rows
+ * `rowStride` apart, one per index of the axes before the last two, starting at
+ * `offsets` (elements). Null when the last stride is not 1.
+ */
+function rowSlabs(
+  shape: Shape,
+  strides: readonly number[],
+): { rows: number; cols: number; rowStride: number; offsets: number[] } | null {
+  const r = shape.length;
+  if (r === 0 || strides[r - 1] !== 1) return null;
+  if (r === 1) return { rows: 1, cols: shape[0]!, rowStride: 0, offsets: [0] };
+  let offsets = [0];
+  for (let d = 0; d < r - 2; d++) {
+    const next: number[] = [];
+    for (const at of offsets) for (let i = 0; i < shape[d]!; i++) next.push(at + i * strides[d]!);
+    offsets = next;
+  }
+  return { rows: shape[r - 2]!, cols: shape[r - 1]!, rowStride: strides[r - 2]!, offsets };
 }
 
 export const cpuBackend = new CpuBackend();

@@ -17,6 +17,16 @@ export function stridedKernel(
     if (O.length > 0) O.fill(X[offset]!);
     return;
   }
+  if (outShape.length === 2) {
+    // the common case (a slice of a batch): two plain loops, no callback per row
+    const [rows, cols] = outShape as [number, number];
+    const [rs, cs] = strides as [number, number];
+    for (let r = 0, k = 0; r < rows; r++) {
+      let o = offset + r * rs;
+      for (let c = 0; c < cols; c++, o += cs) O[k++] = X[o]!;
+    }
+    return;
+  }
   let k = 0;
   stridedLoop(outShape, strides, none, none, offset, 0, 0, (n, o, s) => {
     for (let i = 0; i < n; i++, o += s) O[k++] = X[o]!;
@@ -31,6 +41,15 @@ export function scatterStridedKernel(
   offset: number,
 ): void {
   O.fill(0);
+  if (xShape.length === 2) {
+    const [rows, cols] = xShape as [number, number];
+    const [rs, cs] = strides as [number, number];
+    for (let r = 0, k = 0; r < rows; r++) {
+      let o = offset + r * rs;
+      for (let c = 0; c < cols; c++, o += cs) O[o] = X[k++]!;
+    }
+    return;
+  }
   let k = 0;
   stridedLoop(xShape, strides, none, none, offset, 0, 0, (n, o, s) => {
     for (let i = 0; i < n; i++, o += s) O[o] = X[k++]!;
@@ -50,7 +69,12 @@ export function concatKernel(
   for (let t = 0; t < xs.length; t++) {
     const X = xs[t]!;
     const c = chunks[t]!;
-    for (let o = 0; o < outer; o++) O.set(X.subarray(o * c, (o + 1) * c), o * row + col);
+    // short rows (a [64, 17] observation beside a [64, 6] action) copy element by element:
+    // a subarray per row costs more than the copy
+    if (c >= 256) for (let o = 0; o < outer; o++) O.set(X.subarray(o * c, (o + 1) * c), o * row + col);
+    else
+      for (let o = 0, src = 0; o < outer; o++)
+        for (let i = 0, dst = o * row + col; i < c; i++) O[dst++] = X[src++]!;
     col += c;
   }
 }

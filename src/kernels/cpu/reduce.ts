@@ -11,6 +11,7 @@ export function reduceKernel(
   axes: readonly number[],
   O: TypedArray,
 ): void {
+  if (axes.length === 1 && axes[0] === shape.length - 1) return lastAxis(op, X, shape[shape.length - 1]!, O);
   const outShape = reducedShape(shape, axes);
   // Output strides with 0 on reduced axes: walking the input in order maps each element
   // to the output slot it reduces into.
@@ -38,5 +39,27 @@ export function reduceKernel(
         if (x > O[o]! || x !== x) O[o] = x;
       }
     });
+  }
+}
+
+/**
+ * A reduction over the last axis only (row sums and maxima of a batch), without the
+ * general loop's callback per row: the same order and arithmetic (sums accumulate in
+ * double and round once, NaN wins a maximum), so the same bits.
+ */
+function lastAxis(op: ReduceOp, X: TypedArray, n: number, O: TypedArray): void {
+  for (let r = 0, k = 0; r < O.length; r++) {
+    if (op === 'sum') {
+      let acc = 0;
+      for (let i = 0; i < n; i++) acc += X[k++]!;
+      O[r] = acc;
+    } else {
+      let m = -Infinity;
+      for (let i = 0; i < n; i++) {
+        const x = X[k++]!;
+        if (x > m || x !== x) m = x;
+      }
+      O[r] = m;
+    }
   }
 }

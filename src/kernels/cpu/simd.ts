@@ -1,16 +1,18 @@
 /**
  * The float32 kernels that run as WebAssembly SIMD (kernels.wasm, sources in
  * wasm/assembly/): matmul in every transpose variant, the fused linear layer, the
- * activation gradient, tanh, same-shape add/sub/mul/div and sums over leading axes.
+ * activation gradient, tanh, same-shape add/sub/mul/div, sums over leading axes, and
+ * the in-place Adam and axpy updates, and row copies (concatenation, 2-D slices).
  * Each takes arena-resident storages (the caller checks `simdReady`) and passes byte
  * offsets, so no data moves between JavaScript and WebAssembly.
  */
-import type { Activation, BinaryOp } from '../backend.js';
+import type { Activation, AdamHyper, BinaryOp } from '../backend.js';
 import type { Shape } from '../shape.js';
 import { forEachMatrix, productDims } from './matmul.js';
 import type { CpuStorage } from './storage.js';
 import type { Arena } from './wasm/arena.js';
 import { kernelModule, type KernelExports } from './wasm/module.js';
+import type { FusedRunner } from './fused-wasm.js';
 
 export const ACTIVATION_CODES: Record<Activation, number> = { none: 0, tanh: 1, relu: 2, sigmoid: 3 };
 /** Binary ops with a SIMD kernel (same-shape operands), by the kernel's op code. */
@@ -79,10 +81,35 @@ export class SimdKernels {
 
   /** Copies a staged output back to the heap (when the kernel ran) and releases the call's scratch. */
   private finish(o: CpuStorage, oPtr: number, ran: boolean): boolean {
-    if (ran && o.arena === null)
-      (o.data as Float32Array).set(new Float32Array(this.arena.buffer, oPtr, o.size));
+    if (ran) this.copyBack(o, oPtr);
+    this.releaseStaged();
+    return ran;
+  }
+
+  /** An output on the heap gets what the kernel wrote to its scratch block at oPtr. */
+  private copyBack(o: CpuStorage, oPtr: number): void {
+    if (o.arena === null) (o.data as Float32Array).set(new Float32Array(this.arena.buffer, oPtr, o.size));
+  }
+
+  private releaseStaged(): void {
     for (const [ptr, bytes] of this.staged) this.arena.releaseScratch(ptr, bytes);
     this.staged.length = 0;
+  }
+
+  /**
+   * A generated fused kernel (fused-wasm.ts) on arena operands in place and heap ones
+   * staged through scratch blocks (outputs copied back), like the kernels below.
+   */
+  fused(run: FusedRunner, ins: readonly CpuStorage[], outs: readonly CpuStorage[]): boolean {
+    const outPtrs: number[] = [];
+    const ran = run(
+      ins,
+      outs,
+      (s) => this.at(s),
+      (o) => outPtrs[outPtrs.push(this.outAt(o)) - 1]!,
+    );
+    if (ran) outs.forEach((o, k) => this.copyBack(o, outPtrs[k]!));
+    this.releaseStaged();
     return ran;
   }
 
@@ -166,24 +193,81 @@ export class SimdKernels {
     return this.finish(o, op, true);
   }
 
-  /** o[n] = Σ over the m leading rows of x viewed as [m, n]. */
-  sumRows(x: CpuStorage, o: CpuStorage, m: number, n: number): boolean {
+  /** For each of `outer` blocks: o[n] = Σ over the m rows of x's block viewed as [m, n]. */
+  sumRows(x: CpuStorage, o: CpuStorage, outer: number, m: number, n: number): boolean {
     const xp = this.at(x);
     const op = this.outAt(o);
     if (xp < 0 || op < 0) return this.finish(o, op, false);
-    this.k.sumRows(xp, op, m, n);
+    for (let i = 0; i < outer; i++) this.k.sumRows(xp + i * m * n * 4, op + i * n * 4, m, n);
     return this.finish(o, op, true);
   }
 }
 
-/** For a sum over `axes` that are exactly the leading axes: [rows, cols] of the 2-D view, else null. */
-export function leadingSum(shape: Shape, axes: readonly number[]): [number, number] | null {
-  for (let i = 0; i < axes.length; i++) if (axes[i] !== i) return null;
+/**
+ * In-place updates and copies run only on arena-resident operands (256 elements or
+ * more): staging would copy every operand in and back out, and the small ones (biases)
+ * are cheap in the plain loops.
+ */
+export class SimdUpdates {
+  private readonly k: KernelExports = kernelModule();
+
+  /** Adam on p, m, v with gradient g; false (nothing done) when an operand is off the arena. */
+  adam(p: CpuStorage, g: CpuStorage, m: CpuStorage, v: CpuStorage, h: AdamHyper): boolean {
+    if (p.arena === null || g.arena === null || m.arena === null || v.arena === null) return false;
+    const { lr, beta1, beta2, eps, weightDecay, step } = h;
+    // the bias corrections as the plain loop computes them
+    const c1 = 1 - Math.pow(beta1, step);
+    const c2 = 1 - Math.pow(beta2, step);
+    this.k.adam(p.ptr, g.ptr, m.ptr, v.ptr, p.size, lr, beta1, beta2, eps, weightDecay, c1, c2);
+    return true;
+  }
+
+  /** p += alpha·x; false when an operand is off the arena. */
+  axpy(p: CpuStorage, x: CpuStorage, alpha: number): boolean {
+    if (p.arena === null || x.arena === null) return false;
+    this.k.axpy(p.ptr, x.ptr, p.size, alpha);
+    return true;
+  }
+
+  /**
+   * Row copies between arena blocks, o[oAt + r·oStride + c] = x[xAt + r·xStride + c]
+   * (element offsets and strides); false when x or o is off the arena.
+   */
+  copyRows(
+    x: CpuStorage,
+    xAt: number,
+    o: CpuStorage,
+    oAt: number,
+    rows: number,
+    cols: number,
+    xStride: number,
+    oStride: number,
+  ): boolean {
+    if (x.arena === null || o.arena === null) return false;
+    this.k.copyRows(x.ptr + xAt * 4, o.ptr + oAt * 4, rows, cols, xStride, oStride);
+    return true;
+  }
+}
+
+/**
+ * For a sum over `axes` as row sums: [outer, rows, cols] when the axes are the leading
+ * ones, or a run of consecutive axes that leaves the last axis (a stacked bias gradient,
+ * [S, B, n] summed over B), else null. The plain loop adds those in the same order
+ * with a float32 rounding per add, so both kernels give the same bits; sums that do
+ * reduce the last axis (past the leading ones) accumulate in double there and stay on it.
+ */
+export function blockSum(shape: Shape, axes: readonly number[]): [number, number, number] | null {
+  const a = axes[0] ?? 0;
+  for (let i = 1; i < axes.length; i++) if (axes[i] !== a + i) return null;
+  const b = a + axes.length; // first axis after the run
+  if (a > 0 && b >= shape.length) return null;
+  let outer = 1;
   let rows = 1;
   let cols = 1;
   for (let i = 0; i < shape.length; i++) {
-    if (i < axes.length) rows *= shape[i]!;
+    if (i < a) outer *= shape[i]!;
+    else if (i < b) rows *= shape[i]!;
     else cols *= shape[i]!;
   }
-  return [rows, cols];
+  return [outer, rows, cols];
 }

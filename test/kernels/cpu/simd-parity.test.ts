@@ -45,6 +45,9 @@ const BIG: [number, number, number][] = [
   [3, 65, 1000],
   [1000, 1000, 1],
   [1, 1000, 1000],
+  // 5 and 6 trailing columns: one 4×8 block storing part of its columns
+  [64, 64, 6],
+  [67, 17, 5],
 ];
 
 function matmulBoth(m: number, k: number, n: number, transA: boolean, transB: boolean): number {

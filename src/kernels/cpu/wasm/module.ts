@@ -50,9 +50,36 @@ export interface KernelExports {
   activationGrad(act: number, y: number, g: number, o: number, len: number): void;
   binary(op: number, a: number, b: number, o: number, len: number): void;
   sumRows(x: number, o: number, m: number, n: number): void;
+  adam(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    len: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    wd: number,
+    c1: number,
+    c2: number,
+  ): void;
+  axpy(p: number, x: number, len: number, alpha: number): void;
+  copyRows(x: number, o: number, rows: number, cols: number, xStride: number, oStride: number): void;
 }
 
 let loaded: KernelExports | null = null;
+
+/**
+ * Instantiates a generated module (wasm/emit.ts) that imports the kernels' memory as
+ * `env.memory`, so its functions work on the same arena blocks. Compiled synchronously:
+ * generated kernels are a few hundred bytes, far below browsers' 4 KB main-thread limit.
+ */
+export function instantiateOnArena(bytes: Uint8Array): Record<string, unknown> {
+  const api = wasmApi();
+  const imports = { env: { memory: kernelModule().memory } };
+  return new api.Instance(new api.Module(bytes), imports).exports as Record<string, unknown>;
+}
 
 /**
  * The instantiated kernels, compiled synchronously on first use (a few KB). A browser's

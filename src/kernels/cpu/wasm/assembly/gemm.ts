@@ -13,11 +13,15 @@
 
 const KC: i32 = 256;
 
-/** A block of 4 rows × 8 columns: C (+)= Σ over p in [p0, p1) of op(A)(i.., p) · B(p, j..). */
+/**
+ * A block of 4 rows × 8 columns: C (+)= Σ over p in [p0, p1) of op(A)(i.., p) · B(p, j..);
+ * with cols < 8 (the last 5–7 columns) only those are stored, the loads reading up to 12
+ * bytes past a row as in block4x4.
+ */
 @inline
 function block4x8(
   a: usize, rsA: i32, csA: i32, b: usize, n: i32, c: usize,
-  i: i32, j: i32, p0: i32, p1: i32, accumulate: bool,
+  i: i32, j: i32, p0: i32, p1: i32, accumulate: bool, cols: i32,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
@@ -54,13 +58,24 @@ function block4x8(
     c20 = f32x4.add(c20, v128.load(pc + 2 * sc)); c21 = f32x4.add(c21, v128.load(pc + 2 * sc, 16));
     c30 = f32x4.add(c30, v128.load(pc + 3 * sc)); c31 = f32x4.add(c31, v128.load(pc + 3 * sc, 16));
   }
-  v128.store(pc, c00); v128.store(pc, c01, 16);
+  if (cols == 8) {
+    v128.store(pc, c00); v128.store(pc, c01, 16);
+    pc += sc;
+    v128.store(pc, c10); v128.store(pc, c11, 16);
+    pc += sc;
+    v128.store(pc, c20); v128.store(pc, c21, 16);
+    pc += sc;
+    v128.store(pc, c30); v128.store(pc, c31, 16);
+    return;
+  }
+  const rest = cols - 4;
+  v128.store(pc, c00); storeLanes(pc + 16, c01, rest);
   pc += sc;
-  v128.store(pc, c10); v128.store(pc, c11, 16);
+  v128.store(pc, c10); storeLanes(pc + 16, c11, rest);
   pc += sc;
-  v128.store(pc, c20); v128.store(pc, c21, 16);
+  v128.store(pc, c20); storeLanes(pc + 16, c21, rest);
   pc += sc;
-  v128.store(pc, c30); v128.store(pc, c31, 16);
+  v128.store(pc, c30); storeLanes(pc + 16, c31, rest);
 }
 
 /** Stores the first `cols` lanes of v at pc (all four when cols >= 4). */
@@ -147,24 +162,60 @@ function gemmStrided(a: usize, rsA: i32, csA: i32, b: usize, c: usize, m: i32, n
     const p1 = min(p0 + KC, k);
     const acc = p0 > 0;
     for (let j = 0; j < n8; j += 8) {
-      for (let i = 0; i < m4; i += 4) block4x8(a, rsA, csA, b, n, c, i, j, p0, p1, acc);
+      for (let i = 0; i < m4; i += 4) block4x8(a, rsA, csA, b, n, c, i, j, p0, p1, acc, 8);
       for (let i = m4; i < m; i++) {
         block1x4(a, rsA, csA, b, n, c, i, j, p0, p1, acc, 4);
         block1x4(a, rsA, csA, b, n, c, i, j + 4, p0, p1, acc, 4);
       }
     }
-    // the last 1..7 columns: a full 4-column strip and/or a partial one
-    for (let j = n8; j < n; j += 4) {
-      const cols = min(4, n - j);
-      for (let i = 0; i < m4; i += 4) block4x4(a, rsA, csA, b, n, c, i, j, p0, p1, acc, cols);
-      for (let i = m4; i < m; i++) block1x4(a, rsA, csA, b, n, c, i, j, p0, p1, acc, cols);
+    // the last 1..7 columns: one 8-wide strip storing 5–7 of them (all accumulators busy),
+    // or a 4-wide one storing 1–4
+    const rem = n - n8;
+    if (rem > 4) {
+      for (let i = 0; i < m4; i += 4) block4x8(a, rsA, csA, b, n, c, i, n8, p0, p1, acc, rem);
+      for (let i = m4; i < m; i++) {
+        block1x4(a, rsA, csA, b, n, c, i, n8, p0, p1, acc, 4);
+        block1x4(a, rsA, csA, b, n, c, i, n8 + 4, p0, p1, acc, rem - 4);
+      }
+    } else if (rem > 0) {
+      for (let i = 0; i < m4; i += 4) block4x4(a, rsA, csA, b, n, c, i, n8, p0, p1, acc, rem);
+      for (let i = m4; i < m; i++) block1x4(a, rsA, csA, b, n, c, i, n8, p0, p1, acc, rem);
     }
   }
 }
 
-/** dst = srcᵀ for a row-major src [rows, cols] (packing a transposed B; O(k·n) next to the O(m·k·n) product). */
+/**
+ * dst = srcᵀ for a row-major src [rows, cols] (packing a transposed B): 4×4 tiles moved
+ * through registers with shuffles, the ragged edges element by element.
+ */
 function transposeInto(src: usize, dst: usize, rows: i32, cols: i32): void {
-  for (let r = 0; r < rows; r++) {
+  const r4 = rows & ~3;
+  const c4 = cols & ~3;
+  const sr = <usize>cols << 2; // bytes per src row
+  const dr = <usize>rows << 2; // bytes per dst row
+  for (let r = 0; r < r4; r += 4) {
+    for (let q = 0; q < c4; q += 4) {
+      const s = src + (<usize>(r * cols + q) << 2);
+      const a = v128.load(s);
+      const b = v128.load(s + sr);
+      const c = v128.load(s + 2 * sr);
+      const d = v128.load(s + 3 * sr);
+      // [a0 b0 a1 b1], [c0 d0 c1 d1], [a2 b2 a3 b3], [c2 d2 c3 d3]
+      const ab01 = i32x4.shuffle(a, b, 0, 4, 1, 5);
+      const cd01 = i32x4.shuffle(c, d, 0, 4, 1, 5);
+      const ab23 = i32x4.shuffle(a, b, 2, 6, 3, 7);
+      const cd23 = i32x4.shuffle(c, d, 2, 6, 3, 7);
+      const t = dst + (<usize>(q * rows + r) << 2);
+      v128.store(t, i64x2.shuffle(ab01, cd01, 0, 2));
+      v128.store(t + dr, i64x2.shuffle(ab01, cd01, 1, 3));
+      v128.store(t + 2 * dr, i64x2.shuffle(ab23, cd23, 0, 2));
+      v128.store(t + 3 * dr, i64x2.shuffle(ab23, cd23, 1, 3));
+    }
+    for (let q = c4; q < cols; q++)
+      for (let i = r; i < r + 4; i++)
+        store<f32>(dst + (<usize>(q * rows + i) << 2), load<f32>(src + (<usize>(i * cols + q) << 2)));
+  }
+  for (let r = r4; r < rows; r++) {
     const s = src + (<usize>(r * cols) << 2);
     for (let q = 0; q < cols; q++) store<f32>(dst + (<usize>(q * rows + r) << 2), load<f32>(s + (<usize>q << 2)));
   }

@@ -5,6 +5,8 @@
  */
 export { gemm } from './gemm';
 export { linear, tanh, activationGrad, binary, sumRows } from './elementwise';
+export { adam, axpy } from './optim';
+export { copyRows } from './movement';
 
 /** Where the tensor arena may start: after the module's static data, 16-byte aligned. */
 export function heapBase(): usize {
