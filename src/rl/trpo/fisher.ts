@@ -6,13 +6,16 @@
  */
 import * as sr from '../../autograd/index.js';
 import type { Tensor } from '../../autograd/index.js';
+import { cloneTensor } from '../../nn/tensor-copy.js';
 import { gaussianKl } from './distributions.js';
 import type { GaussianMlpPolicy } from './gaussian-policy.js';
 import { readFlat, splitFlat } from '../params.js';
 
 /** mean KL(π_old ‖ π_θ) over the states `obs`, as a function of the parameters; π_old = the policy now. */
 export function meanKlFromCurrent(policy: GaussianMlpPolicy, obs: Tensor): (...ps: Tensor[]) => Tensor {
-  const old = sr.noGrad(() => ({ mean: policy.mean(obs), logStd: policy.logStd.detach() }));
+  // log σ_old is a copy: the line search writes trial parameters in place, and a view of
+  // logStd would follow them (the KL would then miss the change of σ)
+  const old = sr.noGrad(() => ({ mean: policy.mean(obs), logStd: cloneTensor(policy.logStd) }));
   return (...ps: Tensor[]) =>
     gaussianKl(old.mean, old.logStd, policy.mean(obs, ps), policy.logStdOf(ps)).mean();
 }

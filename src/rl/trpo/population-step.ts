@@ -14,6 +14,7 @@
  */
 import * as sr from '../../autograd/index.js';
 import type { Generator, Tensor } from '../../autograd/index.js';
+import { cloneTensor } from '../../nn/tensor-copy.js';
 import { dot, readFlat, writeFlat } from '../params.js';
 import { perMemberMean, sumOverMembers } from '../population/member-mean.js';
 import { findPerturbation, innerMaxSettings } from '../smoothness/index.js';
@@ -127,7 +128,8 @@ export class PopulationPolicyStep {
 
     // π_old = the current policies, held fixed for this step
     const oldMean = sr.noGrad(() => policy.mean(obs));
-    const oldLogStd = policy.logStdOf().detach();
+    // a copy: the line search writes trial parameters in place (see fisher.ts)
+    const oldLogStd = cloneTensor(policy.logStdOf());
     const oldLogLik = sr.noGrad(() => gaussianLogLikelihood(oldMean, oldLogStd, actions));
 
     // 3. TRPO-SR: the perturbed states
