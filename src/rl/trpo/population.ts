@@ -15,7 +15,7 @@ import { checkPopulationConfigs } from '../population/configs.js';
 import { resolveConfig, type TrpoConfig } from './config.js';
 import { LockstepSampling } from './lockstep-sampling.js';
 import { StackedGaussianMlpPolicy } from './stacked-gaussian-policy.js';
-import { type Advantages, type IterationStats, TrpoTrainer } from './trpo.js';
+import { type Advantages, type CompiledStep, type IterationStats, TrpoTrainer } from './trpo.js';
 import { PopulationPolicyStep } from './population-step.js';
 import type { Batch } from './sampler.js';
 import { loadMemberStateDict, memberStateDict } from '../../nn/population.js';
@@ -159,6 +159,11 @@ export class TrpoPopulation {
         ),
       };
     return this.step.step;
+  }
+
+  /** The batched step's compiled steps by name (none before the first batched step). */
+  compiledSteps(): Record<string, CompiledStep> {
+    return this.step?.step.compiledSteps() ?? {};
   }
 
   /** Stops member k (after a fault): it no longer samples or learns. */
