@@ -7,6 +7,7 @@
 import * as sr from '../../autograd/index.js';
 import type { Tensor } from '../../autograd/index.js';
 import { cloneTensor } from '../../nn/tensor-copy.js';
+import type { CompiledSteps } from './compiled-steps.js';
 import { gaussianKl } from './distributions.js';
 import type { GaussianMlpPolicy } from './gaussian-policy.js';
 import { readFlat, splitFlat } from '../params.js';
@@ -83,7 +84,8 @@ export function fisherVectorProduct(
  * and each of conjugate gradient's products runs only the second backward pass, as
  * sr.hvpAt does eagerly (SR2L_COMPILE=0 runs exactly that, with the same results).
  * `kl(x)` is the mean KL on x as a function of the parameters (a population's sums its
- * members'); `params()` the live parameters it is differentiated at.
+ * members'); `params()` the live parameters it is differentiated at; `steps` lists the
+ * program among its owner's compiled steps.
  */
 export class FisherProducts {
   readonly compiled;
@@ -92,6 +94,7 @@ export class FisherProducts {
     private readonly params: () => Tensor[],
     private readonly kl: (x: KlInputs) => (...ps: Tensor[]) => Tensor,
     name: string,
+    steps?: CompiledSteps,
   ) {
     this.compiled = sr.compile((x: KlInputs, tangents: Tensor[]) => sr.hvpAt(kl(x), params())(tangents), {
       name,
@@ -99,6 +102,7 @@ export class FisherProducts {
       outputs: 'reuse',
       fuse: true,
     });
+    steps?.add('fisherVectorProduct', this.compiled);
   }
 
   /**

@@ -18,7 +18,7 @@ import type { Generator, Tensor } from '../../autograd/index.js';
 import { cloneTensor } from '../../nn/tensor-copy.js';
 import { dot, readFlat, writeFlat } from '../params.js';
 import { perMemberMean, sumOverMembers } from '../population/member-mean.js';
-import { findPerturbation, innerMaxSettings } from '../smoothness/index.js';
+import { innerMaxSettings } from '../smoothness/index.js';
 import type { TrpoConfig } from './config.js';
 import { conjugateGradientPopulation } from './conjugate-gradient.js';
 import { FisherProducts, type KlInputs } from './fisher.js';
@@ -27,7 +27,9 @@ import { backtrackingLineSearchPopulation, type MemberParams } from './line-sear
 import type { StepInputs } from './objective.js';
 import type { Batch } from './sampler.js';
 import type { StackedGaussianMlpPolicy } from './stacked-gaussian-policy.js';
-import type { CompiledStep, PolicyStepStats } from './trpo.js';
+import type { PolicyStepStats } from './trpo.js';
+import { CompiledSteps } from './compiled-steps.js';
+import { compiledPerturbationSearch } from './perturbation-search.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -70,37 +72,36 @@ export class PopulationPolicyStep {
     );
   }
 
+  /** The policy step's compiled programs by name (each traces at the first iteration, then replays) */
+  readonly compiled = new CompiledSteps();
+
   /**
    * δ per state maximizing D_J(π_old(·|s), π_old(·|s + δ)), all members at once, with each
    * member's mean D_J and mean ‖δ‖∞ [S]
    */
-  private readonly perturbationSearch = sr.compile(
-    (obs: Tensor, meanAtS: Tensor) => {
-      const frozen = this.policy.paramList().map((p) => p.detach());
-      const pgd = findPerturbation(
-        obs,
-        (_s, sp) => sharedStdJeffreys(meanAtS, this.policy.mean(sp, frozen), this.policy.logStdOf(frozen)),
-        innerMaxSettings(this.config, this.generators),
-      );
-      return {
-        perturbedObs: obs.add(pgd.delta),
-        smoothness: perMemberMean(pgd.value),
-        linf: perMemberMean(pgd.delta.abs().max(-1)),
-      };
-    },
-    { name: 'trpo population perturbation search', fuse: true },
+  private readonly perturbationSearch = this.compiled.add(
+    'perturbationSearch',
+    compiledPerturbationSearch(
+      () => this.policy,
+      () => innerMaxSettings(this.config, this.generators),
+      perMemberMean,
+      'trpo population perturbation search',
+    ),
   );
 
   /** Σ_k L_k and its gradient: member k's slice of each is member k's own */
-  private readonly lossAndGrad = sr.compile(
-    (x: StepInputs) => {
-      const params = this.policy.paramList();
-      return sr.valueAndGrad(
-        (...ps: Tensor[]) => sumOverMembers(this.lossPerMember(x, ps)),
-        params.map((_, i) => i),
-      )(...params) as [Tensor, Tensor[]];
-    },
-    { name: 'trpo population loss and gradient', fuse: true },
+  private readonly lossAndGrad = this.compiled.add(
+    'lossAndGrad',
+    sr.compile(
+      (x: StepInputs) => {
+        const params = this.policy.paramList();
+        return sr.valueAndGrad(
+          (...ps: Tensor[]) => sumOverMembers(this.lossPerMember(x, ps)),
+          params.map((_, i) => i),
+        )(...params) as [Tensor, Tensor[]];
+      },
+      { name: 'trpo population loss and gradient', fuse: true },
+    ),
   );
 
   /** F·v of every member from one Hessian-vector product of Σ_k meanKL_k (block diagonal) */
@@ -110,41 +111,37 @@ export class PopulationPolicyStep {
       (...ps: Tensor[]) =>
         sumOverMembers(this.klPerMember(x, ps)),
     'trpo population Fisher-vector product',
+    this.compiled,
   );
 
   /** [L_k, mean KL_k] of every member [S] at the parameters written now */
-  private readonly lossAndKl = sr.compile(
-    (x: StepInputs, old: KlInputs) => {
-      const params = this.policy.paramList();
-      return sr.noGrad(() => [this.lossPerMember(x, params), this.klPerMember(old, params)]);
-    },
-    { name: 'trpo population line search loss and KL', fuse: true },
+  private readonly lossAndKl = this.compiled.add(
+    'lineSearch',
+    sr.compile(
+      (x: StepInputs, old: KlInputs) => {
+        const params = this.policy.paramList();
+        return sr.noGrad(() => [this.lossPerMember(x, params), this.klPerMember(old, params)]);
+      },
+      { name: 'trpo population line search loss and KL', fuse: true },
+    ),
   );
 
   /** [surrogate at θ_old (the ratio is 1 there), surrogate now, entropy now] of every member [S] */
-  private readonly stepStats = sr.compile(
-    (x: StepInputs) => {
-      const { policy } = this;
-      const params = policy.paramList();
-      return sr.noGrad(() => [
-        perMemberMean(x.advantages),
-        this.surrogate(x, policy.logStdOf(params), policy.mean(x.obs, params)),
-        policy.logStd.sum(-1).add(0.5 * policy.actDim * (1 + LOG_2PI)),
-      ]);
-    },
-    { name: 'trpo population step statistics', fuse: true },
+  private readonly stepStats = this.compiled.add(
+    'stepStats',
+    sr.compile(
+      (x: StepInputs) => {
+        const { policy } = this;
+        const params = policy.paramList();
+        return sr.noGrad(() => [
+          perMemberMean(x.advantages),
+          this.surrogate(x, policy.logStdOf(params), policy.mean(x.obs, params)),
+          policy.logStd.sum(-1).add(0.5 * policy.actDim * (1 + LOG_2PI)),
+        ]);
+      },
+      { name: 'trpo population step statistics', fuse: true },
+    ),
   );
-
-  /** The compiled steps by name (as TrpoTrainer.compiledSteps). */
-  compiledSteps(): Record<string, CompiledStep> {
-    return {
-      perturbationSearch: this.perturbationSearch,
-      lossAndGrad: this.lossAndGrad,
-      fisherVectorProduct: this.fisher.compiled,
-      lineSearch: this.lossAndKl,
-      stepStats: this.stepStats,
-    };
-  }
 
   /** All batches must have one size; `adv[k]` is member k's (centered) advantages. */
   async run(batches: readonly Batch[], adv: readonly Float64Array[]): Promise<PopulationStepResult> {

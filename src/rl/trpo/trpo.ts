@@ -28,15 +28,17 @@ import { MlpValueBaseline } from './baselines/mlp-value.js';
 import { GaussianMlpBaseline } from './baselines/gaussian-mlp.js';
 import type { TrpoConfig } from './config.js';
 import { conjugateGradient } from './conjugate-gradient.js';
-import { gaussianEntropy, gaussianLogLikelihood, sharedStdJeffreys } from './distributions.js';
+import { gaussianEntropy, gaussianLogLikelihood } from './distributions.js';
 import { centered, discountedReturns, gae } from './gae.js';
 import { GaussianMlpPolicy, type PolicyParams } from './gaussian-policy.js';
 import { backtrackingLineSearch } from './line-search.js';
 import { dot, readFlat } from '../params.js';
+import { CompiledSteps } from './compiled-steps.js';
+import { compiledPerturbationSearch } from './perturbation-search.js';
 import { damped, FisherProducts, type KlInputs, meanKl, oldPolicyAt } from './fisher.js';
 import { type Batch, OnPolicySampler, type SamplerSnapshot, type SamplingPolicy } from './sampler.js';
 import { WholePathSampler, type WholePathSnapshot } from './whole-path-sampler.js';
-import { findPerturbation, innerMaxSettings } from '../smoothness/index.js';
+import { innerMaxSettings } from '../smoothness/index.js';
 import { type StepInputs, trpoObjective } from './objective.js';
 
 export type { StepInputs } from './objective.js';
@@ -96,9 +98,6 @@ export interface TrainerState {
   sampler: SamplerSnapshot | WholePathSnapshot;
   perturbation: RngState;
 }
-
-/** What a compiled step shows of itself. */
-export type CompiledStep = Pick<sr.CompiledFunction<never[], unknown>, 'explain' | 'traces' | 'replays'>;
 
 export class TrpoTrainer {
   iteration = 0;
@@ -256,38 +255,37 @@ export class TrpoTrainer {
 
   // compiled once per trainer (traced at the first iteration, replayed after): they take
   // the iteration's tensors as arguments and read the policy's parameters by reference
+  /** The policy step's compiled programs by name (each traces at the first iteration, then replays) */
+  readonly compiled = new CompiledSteps();
+
   /**
    * TRPO-SR: s̃ = s + δ, δ maximizing D_J(π_old(·|s), π_old(·|s + δ)) (ℓ∞ ball or §4's dual
    * form), with the progress columns' mean D_J and mean ‖δ‖∞; μ_old(s) does not depend on δ
    */
-  private readonly perturbationSearch = sr.compile(
-    (obs: Tensor, meanAtS: Tensor) => {
-      const frozen = this.policy.paramList().map((p) => p.detach());
-      const pgd = findPerturbation(
-        obs,
-        (_s, sp) => sharedStdJeffreys(meanAtS, this.policy.mean(sp, frozen), this.policy.logStdOf(frozen)),
-        innerMaxSettings(this.config, this.perturbation),
-      );
-      return {
-        perturbedObs: obs.add(pgd.delta),
-        smoothness: pgd.value.mean(),
-        linf: pgd.delta.abs().max(-1).mean(),
-      };
-    },
-    { name: 'trpo perturbation search', fuse: true },
+  private readonly perturbationSearch = this.compiled.add(
+    'perturbationSearch',
+    compiledPerturbationSearch(
+      () => this.policy,
+      () => innerMaxSettings(this.config, this.perturbation),
+      (t) => t.mean(),
+      'trpo perturbation search',
+    ),
   );
 
   /** L and ∇L at θ_k */
-  private readonly lossAndGrad = sr.compile(
-    (x: StepInputs) => {
-      const params = this.policy.paramList();
-      const { loss } = trpoObjective(this.policy, x, this.config.lambdaS);
-      return sr.valueAndGrad(
-        loss,
-        params.map((_, i) => i),
-      )(...params) as [Tensor, Tensor[]];
-    },
-    { name: 'trpo loss and gradient', fuse: true },
+  private readonly lossAndGrad = this.compiled.add(
+    'lossAndGrad',
+    sr.compile(
+      (x: StepInputs) => {
+        const params = this.policy.paramList();
+        const { loss } = trpoObjective(this.policy, x, this.config.lambdaS);
+        return sr.valueAndGrad(
+          loss,
+          params.map((_, i) => i),
+        )(...params) as [Tensor, Tensor[]];
+      },
+      { name: 'trpo loss and gradient', fuse: true },
+    ),
   );
 
   /** F·v at θ_k: the KL's forward and first backward pass shared by conjugate gradient's products */
@@ -295,43 +293,39 @@ export class TrpoTrainer {
     () => this.policy.paramList(),
     (x) => meanKl(this.policy, x),
     'trpo Fisher-vector product',
+    this.compiled,
   );
 
   /** [L, mean KL(π_old ‖ π_θ)] at the parameters written now (the line search's trial points) */
-  private readonly lossAndKl = sr.compile(
-    (x: StepInputs, old: KlInputs) => {
-      const params = this.policy.paramList();
-      return sr.noGrad(() => [
-        trpoObjective(this.policy, x, this.config.lambdaS).loss(...params),
-        meanKl(this.policy, old)(...params),
-      ]);
-    },
-    { name: 'trpo line search loss and KL', fuse: true },
+  private readonly lossAndKl = this.compiled.add(
+    'lineSearch',
+    sr.compile(
+      (x: StepInputs, old: KlInputs) => {
+        const params = this.policy.paramList();
+        return sr.noGrad(() => [
+          trpoObjective(this.policy, x, this.config.lambdaS).loss(...params),
+          meanKl(this.policy, old)(...params),
+        ]);
+      },
+      { name: 'trpo line search loss and KL', fuse: true },
+    ),
   );
 
   /** [surrogate at θ_old (the ratio is 1 there), surrogate now, entropy now] */
-  private readonly stepStats = sr.compile(
-    (x: StepInputs) => {
-      const params = this.policy.paramList();
-      return sr.noGrad(() => [
-        x.advantages.mean(),
-        trpoObjective(this.policy, x, this.config.lambdaS).surrogate(params),
-        gaussianEntropy(this.policy.logStd),
-      ]);
-    },
-    { name: 'trpo step statistics', fuse: true },
+  private readonly stepStats = this.compiled.add(
+    'stepStats',
+    sr.compile(
+      (x: StepInputs) => {
+        const params = this.policy.paramList();
+        return sr.noGrad(() => [
+          x.advantages.mean(),
+          trpoObjective(this.policy, x, this.config.lambdaS).surrogate(params),
+          gaussianEntropy(this.policy.logStd),
+        ]);
+      },
+      { name: 'trpo step statistics', fuse: true },
+    ),
   );
-
-  /** The compiled steps by name: each traces at the first iteration and replays after (explain(), tests). */
-  compiledSteps(): Record<string, CompiledStep> {
-    return {
-      perturbationSearch: this.perturbationSearch,
-      lossAndGrad: this.lossAndGrad,
-      fisherVectorProduct: this.fisher.compiled,
-      lineSearch: this.lossAndKl,
-      stepStats: this.stepStats,
-    };
-  }
 
   private async policyStep(batch: Batch, adv: Float64Array): Promise<PolicyStepStats> {
     const c = this.config;

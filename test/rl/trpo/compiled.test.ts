@@ -33,10 +33,10 @@ async function twoIterations(compile: boolean) {
       // the switch is read at every call, so each trainer runs its own way
       process.env.SR2L_COMPILE = compile ? '1' : '0';
       stats.push(await trainer.iterate());
-      traces.push(Object.values(trainer.compiledSteps()).map((f) => f.traces));
+      traces.push(Object.values(trainer.compiled.all()).map((f) => f.traces));
     }
     const params = trainer.policy.paramList().map((p) => Array.from(p.dataSync()));
-    const replays = Object.values(trainer.compiledSteps()).map((f) => f.replays);
+    const replays = Object.values(trainer.compiled.all()).map((f) => f.replays);
     return { stats, params, traces, replays };
   } finally {
     trainer.close();
