@@ -32,8 +32,12 @@ export function oldPolicyAt(policy: GaussianMlpPolicy, obs: Tensor): KlInputs {
 
 /** mean KL(π_old ‖ π_θ) over the states of `x`, as a function of the parameters. */
 export function meanKl(policy: GaussianMlpPolicy, x: KlInputs): (...ps: Tensor[]) => Tensor {
-  return (...ps: Tensor[]) =>
-    gaussianKl(x.oldMean, x.oldLogStd, policy.mean(x.obs, ps), policy.logStdOf(ps)).mean();
+  return (...ps: Tensor[]) => meanKlFrom(x, policy.mean(x.obs, ps), policy.logStdOf(ps));
+}
+
+/** The same, given π_θ's outputs μ_θ(s) and log σ_θ. */
+export function meanKlFrom(x: KlInputs, mean: Tensor, logStd: Tensor): Tensor {
+  return gaussianKl(x.oldMean, x.oldLogStd, mean, logStd).mean();
 }
 
 /** mean KL(π_old ‖ π_θ) over the states `obs`, as a function of the parameters; π_old = the policy now. */

@@ -56,9 +56,8 @@ export class PopulationPolicyStep {
     );
   }
 
-  /** −surrogate + λ_s · mean D_J per member → [S] */
-  private lossPerMember(x: StepInputs, ps: readonly Tensor[]): Tensor {
-    const mu = this.policy.mean(x.obs, ps);
+  /** −surrogate + λ_s · mean D_J per member → [S]; `mu` = μ_θ(s) */
+  private lossPerMember(x: StepInputs, ps: readonly Tensor[], mu = this.policy.mean(x.obs, ps)): Tensor {
     const logStd = this.policy.logStdOf(ps);
     const l = this.surrogate(x, logStd, mu).neg();
     if (!x.perturbedObs) return l;
@@ -66,10 +65,8 @@ export class PopulationPolicyStep {
     return l.add(reg.mul(this.config.lambdaS));
   }
 
-  private klPerMember(x: KlInputs, ps: readonly Tensor[]): Tensor {
-    return perMemberMean(
-      gaussianKl(x.oldMean, x.oldLogStd, this.policy.mean(x.obs, ps), this.policy.logStdOf(ps)),
-    );
+  private klPerMember(x: KlInputs, ps: readonly Tensor[], mu = this.policy.mean(x.obs, ps)): Tensor {
+    return perMemberMean(gaussianKl(x.oldMean, x.oldLogStd, mu, this.policy.logStdOf(ps)));
   }
 
   /** The policy step's compiled programs by name (each traces at the first iteration, then replays) */
@@ -120,7 +117,11 @@ export class PopulationPolicyStep {
     sr.compile(
       (x: StepInputs, old: KlInputs) => {
         const params = this.policy.paramList();
-        return sr.noGrad(() => [this.lossPerMember(x, params), this.klPerMember(old, params)]);
+        return sr.noGrad(() => {
+          // both read μ_θ(s): one forward pass per trial point
+          const mu = this.policy.mean(x.obs, params);
+          return [this.lossPerMember(x, params, mu), this.klPerMember(old, params, mu)];
+        });
       },
       { name: 'trpo population line search loss and KL', fuse: true },
     ),

@@ -35,7 +35,7 @@ import { backtrackingLineSearch } from './line-search.js';
 import { dot, readFlat } from '../params.js';
 import { CompiledSteps } from './compiled-steps.js';
 import { compiledPerturbationSearch } from './perturbation-search.js';
-import { damped, FisherProducts, type KlInputs, meanKl, oldPolicyAt } from './fisher.js';
+import { damped, FisherProducts, type KlInputs, meanKl, meanKlFrom, oldPolicyAt } from './fisher.js';
 import { type Batch, OnPolicySampler, type SamplerSnapshot, type SamplingPolicy } from './sampler.js';
 import { WholePathSampler, type WholePathSnapshot } from './whole-path-sampler.js';
 import { innerMaxSettings } from '../smoothness/index.js';
@@ -302,10 +302,14 @@ export class TrpoTrainer {
     sr.compile(
       (x: StepInputs, old: KlInputs) => {
         const params = this.policy.paramList();
-        return sr.noGrad(() => [
-          trpoObjective(this.policy, x, this.config.lambdaS).loss(...params),
-          meanKl(this.policy, old)(...params),
-        ]);
+        return sr.noGrad(() => {
+          // both read μ_θ(s): one forward pass per trial point
+          const mu = this.policy.mean(x.obs, params);
+          return [
+            trpoObjective(this.policy, x, this.config.lambdaS).lossFrom(mu, params),
+            meanKlFrom(old, mu, this.policy.logStdOf(params)),
+          ];
+        });
       },
       { name: 'trpo line search loss and KL', fuse: true },
     ),
