@@ -226,23 +226,31 @@ export function compile<A extends unknown[], R>(
     return unflatten(e.skeleton, outs) as R;
   };
 
+  const where = `compile(${who})`;
+  // the most recently used key: already last in the cache's order
+  let lastKey: string | null = null;
   const compiled = (...args: A): R => {
-    const flat = flatten(args, 'argument ');
+    // every call: only the tensors and the key (a trace builds the signature)
+    const flat = flatten(args, 'argument ', false);
     const backend = flat.tensors[0]?.backend ?? getDefaultBackend();
     if (eagerly(flat.tensors, backend)) return fn(...args);
     for (const t of flat.tensors) {
-      t.assertAlive(`compile(${who})`);
+      t.assertAlive(where);
       if (t.backend !== backend)
         throw new CompileError(
           `compile(${who}): arguments live on different backends (${backend.name} and ${t.backend.name})`,
         );
     }
     const e = cache.get(flat.key);
-    if (e === undefined) return trace(args, flat.key, flat.signature, flat.tensors, backend);
-    if (cacheSize > 1) {
+    if (e === undefined) {
+      lastKey = flat.key;
+      return trace(args, flat.key, flatten(args, 'argument ').signature, flat.tensors, backend);
+    }
+    if (cacheSize > 1 && lastKey !== flat.key) {
       // most recently used last, so eviction takes the first key
       cache.delete(flat.key);
       cache.set(flat.key, e);
+      lastKey = flat.key;
     }
     return replay(e, flat.tensors);
   };
