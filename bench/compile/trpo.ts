@@ -7,25 +7,75 @@
  * right after an eager policy step runs slower (measured: with two eager trainers taking
  * single turns the second sampled 13% slower; with two compiled ones, or sampling alone,
  * they were equal), so a timed iteration follows one of its own mode, as in a real run.
+ * Besides wall time, each phase's CPU time (this process's, so waiting for a core on a
+ * busy machine does not count) for a single trainer, and per iteration for a population.
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { resolveConfig, type TrpoConfig } from '../../src/rl/trpo/config.js';
 import { TrpoPopulation } from '../../src/rl/trpo/population.js';
-import { type IterationStats, TrpoTrainer } from '../../src/rl/trpo/trpo.js';
+import { TrpoTrainer } from '../../src/rl/trpo/trpo.js';
+import { cpuMillis } from '../mlp/measure.js';
 
+/** Medians in seconds; CPU times NaN where not measured. */
 export interface TrpoCompileRow {
   mode: 'eager' | 'compiled';
   optimizeS: number;
   samplingS: number;
+  optimizeCpuS: number;
+  samplingCpuS: number;
+  /** a whole iteration's CPU time */
+  iterationCpuS: number;
 }
 
-type Times = Pick<IterationStats, 'TimeSampling' | 'TimeOptimize'>;
+type Timed = Omit<TrpoCompileRow, 'mode'>;
 
-/** A trainer, or a population (one row per member, timed from the end of the shared sampling). */
 interface Iterating {
-  iterate(): Promise<Times | Record<string, number>[]>;
+  /** one iteration, timed */
+  run(): Promise<Timed>;
   close(): void;
+}
+
+const cpuS = (): number => cpuMillis() / 1000;
+
+/** A trainer: its sampling and learning phases called one after the other, as iterate() does. */
+function phased(t: TrpoTrainer): Iterating {
+  return {
+    async run() {
+      const [c0, t0] = [cpuS(), performance.now()];
+      const batch = await t.sample(t.policy);
+      const [c1, t1] = [cpuS(), performance.now()];
+      const row = await t.learnFrom(batch, t0, t1);
+      const c2 = cpuS();
+      return {
+        optimizeS: row.TimeOptimize,
+        samplingS: row.TimeSampling,
+        optimizeCpuS: c2 - c1,
+        samplingCpuS: c1 - c0,
+        iterationCpuS: c2 - c0,
+      };
+    },
+    close: () => t.close(),
+  };
+}
+
+/** A population: one row per member, timed from the end of the shared sampling. */
+function whole(p: TrpoPopulation): Iterating {
+  return {
+    async run() {
+      const c0 = cpuS();
+      const rows = await p.iterate();
+      return {
+        // the members finish one after another: the last one ends the step
+        optimizeS: Math.max(...rows.map((r) => r.TimeOptimize!)),
+        samplingS: rows[0]!.TimeSampling!,
+        optimizeCpuS: NaN,
+        samplingCpuS: NaN,
+        iterationCpuS: cpuS() - c0,
+      };
+    },
+    close: () => p.close(),
+  };
 }
 
 v8.setFlagsFromString('--expose-gc');
@@ -39,19 +89,15 @@ async function measureModes(make: () => Promise<Iterating>, iterations: number):
   const trainers: Iterating[] = [];
   for (const _ of modes) trainers.push(await make());
   const saved = process.env.SR2L_COMPILE;
-  const times = modes.map(() => ({ optimize: [] as number[], sampling: [] as number[] }));
+  const times = modes.map(() => [] as Timed[]);
   try {
     for (let i = 0; i <= iterations; i++) {
       for (let k = 0; k < modes.length; k++) {
         process.env.SR2L_COMPILE = modes[k] === 'eager' ? '0' : '1';
-        if (i > 0) await trainers[k]!.iterate(); // the turn's first iteration, untimed
+        if (i > 0) await trainers[k]!.run(); // the turn's first iteration, untimed
         collectGarbage();
-        const out = await trainers[k]!.iterate();
-        if (i === 0) continue; // warm-up
-        const rows = (Array.isArray(out) ? out : [out]) as Times[];
-        // a population's members finish one after another: the last one ends its step
-        times[k]!.optimize.push(Math.max(...rows.map((r) => r.TimeOptimize)));
-        times[k]!.sampling.push(rows[0]!.TimeSampling);
+        const timed = await trainers[k]!.run();
+        if (i > 0) times[k]!.push(timed); // else warm-up
       }
     }
   } finally {
@@ -59,10 +105,14 @@ async function measureModes(make: () => Promise<Iterating>, iterations: number):
     else process.env.SR2L_COMPILE = saved;
     trainers.forEach((t) => t.close());
   }
+  const of = (k: number, key: keyof Timed): number => median(times[k]!.map((t) => t[key]));
   return modes.map((mode, k) => ({
     mode,
-    optimizeS: median(times[k]!.optimize),
-    samplingS: median(times[k]!.sampling),
+    optimizeS: of(k, 'optimizeS'),
+    samplingS: of(k, 'samplingS'),
+    optimizeCpuS: of(k, 'optimizeCpuS'),
+    samplingCpuS: of(k, 'samplingCpuS'),
+    iterationCpuS: of(k, 'iterationCpuS'),
   }));
 }
 
@@ -71,7 +121,7 @@ const trpoSr = (env: string, batchSize: number) => (seed: number) =>
 
 export function measureTrpo(iterations: number, env = 'HalfCheetah-v2'): Promise<TrpoCompileRow[]> {
   const config = trpoSr(env, 1000);
-  return measureModes(() => TrpoTrainer.create(config(0)), iterations);
+  return measureModes(async () => phased(await TrpoTrainer.create(config(0))), iterations);
 }
 
 /** A TRPO-SR population of seeds 0 … S−1, `batchSize` steps per seed. */
@@ -83,5 +133,5 @@ export function measureTrpoPopulation(
 ): Promise<TrpoCompileRow[]> {
   const config: (seed: number) => TrpoConfig = trpoSr(env, batchSize);
   const seeds = Array.from({ length: population }, (_, k) => k);
-  return measureModes(() => TrpoPopulation.create(seeds.map(config)), iterations);
+  return measureModes(async () => whole(await TrpoPopulation.create(seeds.map(config))), iterations);
 }

@@ -314,12 +314,12 @@ else {
       `TRPO-SR population on ${values.env}, CPU, 1 thread: seconds per iteration of ${steps} env steps per seed, compiled steps off (eager) and on, median of ${rounds}; optimization = the batched policy step and every member's baseline fit`,
     );
     console.log(
-      '| S | optimization eager (s) | optimization compiled (s) | eager ÷ compiled | sampling eager (s) | sampling compiled (s) | eager ÷ compiled |',
+      '| S | optimization eager (s) | optimization compiled (s) | eager ÷ compiled | sampling eager (s) | sampling compiled (s) | eager ÷ compiled | iteration eager (CPU s) | iteration compiled (CPU s) | eager ÷ compiled (CPU) |',
     );
-    console.log('|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const { S, eager: e, compiled: c } of trpoCompiled)
       console.log(
-        `| ${S} | ${e.optimizeS.toFixed(3)} | ${c.optimizeS.toFixed(3)} | ${(e.optimizeS / c.optimizeS).toFixed(2)}× | ${e.samplingS.toFixed(3)} | ${c.samplingS.toFixed(3)} | ${(e.samplingS / c.samplingS).toFixed(2)}× |`,
+        `| ${S} | ${e.optimizeS.toFixed(3)} | ${c.optimizeS.toFixed(3)} | ${(e.optimizeS / c.optimizeS).toFixed(2)}× | ${e.samplingS.toFixed(3)} | ${c.samplingS.toFixed(3)} | ${(e.samplingS / c.samplingS).toFixed(2)}× | ${e.iterationCpuS.toFixed(2)} | ${c.iterationCpuS.toFixed(2)} | ${(e.iterationCpuS / c.iterationCpuS).toFixed(2)}× |`,
       );
   }
 }
