@@ -29,6 +29,7 @@ import type { Batch } from './sampler.js';
 import type { StackedGaussianMlpPolicy } from './stacked-gaussian-policy.js';
 import type { PolicyStepStats } from './trpo.js';
 import { CompiledSteps } from './compiled-steps.js';
+import { compiledLossAndKl } from './line-search-eval.js';
 import { compiledPerturbationSearch } from './perturbation-search.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -114,16 +115,11 @@ export class PopulationPolicyStep {
   /** [L_k, mean KL_k] of every member [S] at the parameters written now */
   private readonly lossAndKl = this.compiled.add(
     'lineSearch',
-    sr.compile(
-      (x: StepInputs, old: KlInputs) => {
-        const params = this.policy.paramList();
-        return sr.noGrad(() => {
-          // both read μ_θ(s): one forward pass per trial point
-          const mu = this.policy.mean(x.obs, params);
-          return [this.lossPerMember(x, params, mu), this.klPerMember(old, params, mu)];
-        });
-      },
-      { name: 'trpo population line search loss and KL', fuse: true },
+    compiledLossAndKl(
+      () => this.policy,
+      (x, mu, ps) => this.lossPerMember(x, ps, mu),
+      (old, mu, ps) => this.klPerMember(old, ps, mu),
+      'trpo population line search loss and KL',
     ),
   );
 

@@ -34,8 +34,9 @@ import { GaussianMlpPolicy, type PolicyParams } from './gaussian-policy.js';
 import { backtrackingLineSearch } from './line-search.js';
 import { dot, readFlat } from '../params.js';
 import { CompiledSteps } from './compiled-steps.js';
+import { compiledLossAndKl } from './line-search-eval.js';
 import { compiledPerturbationSearch } from './perturbation-search.js';
-import { damped, FisherProducts, type KlInputs, meanKl, meanKlFrom, oldPolicyAt } from './fisher.js';
+import { damped, FisherProducts, meanKl, meanKlFrom, oldPolicyAt } from './fisher.js';
 import { type Batch, OnPolicySampler, type SamplerSnapshot, type SamplingPolicy } from './sampler.js';
 import { WholePathSampler, type WholePathSnapshot } from './whole-path-sampler.js';
 import { innerMaxSettings } from '../smoothness/index.js';
@@ -299,19 +300,11 @@ export class TrpoTrainer {
   /** [L, mean KL(π_old ‖ π_θ)] at the parameters written now (the line search's trial points) */
   private readonly lossAndKl = this.compiled.add(
     'lineSearch',
-    sr.compile(
-      (x: StepInputs, old: KlInputs) => {
-        const params = this.policy.paramList();
-        return sr.noGrad(() => {
-          // both read μ_θ(s): one forward pass per trial point
-          const mu = this.policy.mean(x.obs, params);
-          return [
-            trpoObjective(this.policy, x, this.config.lambdaS).lossFrom(mu, params),
-            meanKlFrom(old, mu, this.policy.logStdOf(params)),
-          ];
-        });
-      },
-      { name: 'trpo line search loss and KL', fuse: true },
+    compiledLossAndKl(
+      () => this.policy,
+      (x, mu, ps) => trpoObjective(this.policy, x, this.config.lambdaS).lossFrom(mu, ps),
+      (old, mu, ps) => meanKlFrom(old, mu, this.policy.logStdOf(ps)),
+      'trpo line search loss and KL',
     ),
   );
 
