@@ -7,29 +7,18 @@
 import { describe, expect, it } from 'vitest';
 import * as sr from '../../../src/index.js';
 import type { Tensor } from '../../../src/index.js';
-import { MLP } from '../../../src/nn/index.js';
-import { mlpTrainer } from './trainer.js';
+import { meanSquareHvp, mlpTrainer } from './trainer.js';
 
 const bits = (t: Tensor): number[] => Array.from(t.dataSync());
 
 /** H·v of a small MLP's mean squared output over the states x, w.r.t. its parameters */
 function setup() {
-  const net = new MLP([5, 16, 3], { hidden: 'tanh', rng: 4, dtype: 'float64' });
-  const params = net.parameters();
-  const hv = (x: Tensor, tangents: Tensor[]): Tensor[] =>
-    sr.hvpAt(
-      (...ps: Tensor[]) =>
-        sr
-          .linear(sr.linear(x, ps[0]!, ps[1]!, 'tanh'), ps[2]!, ps[3]!, 'none')
-          .square()
-          .mean(),
-      params,
-    )(tangents);
+  const { params, hv } = meanSquareHvp({ dtype: 'float64' });
   const tangentsOf = (seed: number): Tensor[] => {
     const g = sr.rng(seed);
     return params.map((p) => g.randn(p.shape, { dtype: 'float64' }));
   };
-  return { net, params, hv, tangentsOf };
+  return { params, hv, tangentsOf };
 }
 
 describe('compile: hoist', () => {

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as sr from '../../../src/index.js';
 import type { Tensor } from '../../../src/index.js';
 import { MLP } from '../../../src/nn/index.js';
-import { mlpTrainer } from './trainer.js';
+import { meanSquareHvp, mlpTrainer } from './trainer.js';
 import { pgdMaximize } from '../../../src/rl/smoothness/index.js';
 import { acquireWebGPU, suiteTitle } from '../../kernels/webgpu/acquire.js';
 
@@ -38,17 +38,7 @@ describe.skipIf(!gpu)(suiteTitle('compile on WebGPU', acquired), () => {
   });
 
   it('a hoisted Hessian-vector product equals eager bit for bit, at a new point and a new shape', async () => {
-    const net = new MLP([5, 16, 3], { hidden: 'tanh', rng: 4, backend });
-    const params = net.parameters();
-    const hv = (x: Tensor, tangents: Tensor[]): Tensor[] =>
-      sr.hvpAt(
-        (...ps: Tensor[]) =>
-          sr
-            .linear(sr.linear(x, ps[0]!, ps[1]!, 'tanh'), ps[2]!, ps[3]!, 'none')
-            .square()
-            .mean(),
-        params,
-      )(tangents);
+    const { params, hv } = meanSquareHvp({ backend });
     const compiled = sr.compile(hv, { hoist: [0], outputs: 'reuse' });
     const g = sr.rng(2);
     for (const rows of [32, 32, 16]) {
