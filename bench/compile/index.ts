@@ -98,7 +98,7 @@ if (json) {
     if (trpo.length === 2) {
       const [e, c] = trpo as [(typeof trpo)[0], (typeof trpo)[0]];
       console.log(
-        `TRPO-SR iteration (HalfCheetah-v2, 1000 steps), median of ${trpoIterations}: optimization eager ${e.optimizeS.toFixed(3)} s, compiled ${c.optimizeS.toFixed(3)} s (${(e.optimizeS / c.optimizeS).toFixed(2)}×); sampling eager ${e.samplingS.toFixed(3)} s, compiled ${c.samplingS.toFixed(3)} s (${(e.samplingS / c.samplingS).toFixed(2)}×)`,
+        `TRPO-SR iteration (HalfCheetah-v2, 1000 steps), median of ${trpoIterations}: optimization eager ${e.optimizeS.toFixed(3)} s, compiled ${c.optimizeS.toFixed(3)} s (${(e.optimizeS / c.optimizeS).toFixed(2)}×); sampling eager ${e.samplingS.toFixed(3)} s, compiled ${c.samplingS.toFixed(3)} s (${(e.samplingS / c.samplingS).toFixed(2)}×); CPU time: optimization eager ${e.optimizeCpuS.toFixed(3)} s, compiled ${c.optimizeCpuS.toFixed(3)} s (${(e.optimizeCpuS / c.optimizeCpuS).toFixed(2)}×); sampling eager ${e.samplingCpuS.toFixed(3)} s, compiled ${c.samplingCpuS.toFixed(3)} s (${(e.samplingCpuS / c.samplingCpuS).toFixed(2)}×)`,
       );
     }
   }

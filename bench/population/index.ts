@@ -14,7 +14,9 @@
  * `--webgpu` adds one stacked update on WebGPU per S (the S at which it overtakes the CPU).
  * `--only=trpo-sr` (or ddpg-sr-a) runs one algorithm's tables, `--only=updates` the update tables.
  *  3. the same table for TRPO-SR (TrpoPopulation: lockstep sampling with one stacked forward
- *     per env step, one batched policy step), `--steps` env steps per seed and iteration.
+ *     per env step, one batched policy step), `--steps` env steps per seed and iteration,
+ *     and the population's optimization and sampling time with compiled steps off and on
+ *     (SR2L_COMPILE; bench/compile/trpo.ts).
  * Each population runs with its environments on the main thread and on worker threads
  * (`--workers=1,2`: WorkerEnvGroup, one round per lockstep step); the separate trainers run
  * compiled (the default) and with SR2L_COMPILE=0 (eager: the issue's 4× goal was set
@@ -39,6 +41,7 @@ import { cpuBackend } from '../../src/kernels/cpu/index.js';
 import { createWebGPUBackend, describeAdapter, webgpuInfo } from '../../src/kernels/webgpu/index.js';
 import { cpuMillis, interleavedMicros } from '../mlp/measure.js';
 import { update } from '../ddpg/sr2l-ddpg.js';
+import { measureTrpoPopulation } from '../compile/trpo.js';
 
 const { values } = parseArgs({
   options: {
@@ -320,6 +323,14 @@ const trpoRows = runTrpo
     )
   : [];
 
+// the TRPO-SR population's step eager vs compiled, per S
+const trpoCompiled = [];
+if (runTrpo)
+  for (const s of sizes) {
+    const [eager, compiled] = await measureTrpoPopulation(s, rounds, values.env, steps);
+    trpoCompiled.push({ S: s, eager: eager!, compiled: compiled! });
+  }
+
 /** One table of iterationRows' rows: wall seconds, ratios, CPU seconds (every thread of this process). */
 function printIterationTable(title: string, table: typeof rows): void {
   if (table.length === 0) return; // --only: the other algorithm's
@@ -377,7 +388,7 @@ if (values.json)
         rounds,
         unit: 's per iteration (median)',
         rows,
-        trpoSr: { algo: 'trpo-sr', rows: trpoRows },
+        trpoSr: { algo: 'trpo-sr', rows: trpoRows, compiled: trpoCompiled },
         updates,
         webgpu,
       },
@@ -418,4 +429,18 @@ else {
     `TRPO-SR on ${values.env}, CPU: seconds per iteration of ${steps} env steps and one policy step per seed, median of ${rounds}`,
     trpoRows,
   );
+  if (trpoCompiled.length > 0) {
+    console.log('');
+    console.log(
+      `TRPO-SR population on ${values.env}, CPU, 1 thread: seconds per iteration of ${steps} env steps per seed, compiled steps off (eager) and on, median of ${rounds}; optimization = the batched policy step and every member's baseline fit`,
+    );
+    console.log(
+      '| S | optimization eager (s) | optimization compiled (s) | eager ÷ compiled | sampling eager (s) | sampling compiled (s) | eager ÷ compiled | iteration eager (CPU s) | iteration compiled (CPU s) | eager ÷ compiled (CPU) |',
+    );
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const { S, eager: e, compiled: c } of trpoCompiled)
+      console.log(
+        `| ${S} | ${e.optimizeS.toFixed(3)} | ${c.optimizeS.toFixed(3)} | ${(e.optimizeS / c.optimizeS).toFixed(2)}× | ${e.samplingS.toFixed(3)} | ${c.samplingS.toFixed(3)} | ${(e.samplingS / c.samplingS).toFixed(2)}× | ${e.iterationCpuS.toFixed(2)} | ${c.iterationCpuS.toFixed(2)} | ${(e.iterationCpuS / c.iterationCpuS).toFixed(2)}× |`,
+      );
+  }
 }

@@ -20,7 +20,14 @@ export {
   gaussianLogLikelihood,
   sharedStdJeffreys,
 } from './trpo/distributions.js';
-export { fisherVectorProduct, meanKlFromCurrent } from './trpo/fisher.js';
+export {
+  FisherProducts,
+  fisherVectorProduct,
+  type KlInputs,
+  meanKl,
+  meanKlFromCurrent,
+  oldPolicyAt,
+} from './trpo/fisher.js';
 export {
   type CgResult,
   type BatchedProduct,

@@ -25,7 +25,8 @@ import { activeTrace } from './hooks.js';
 import { planToDot } from './dot.js';
 import { explainPlan } from './explain.js';
 import { fusePlan } from './fuse.js';
-import { buildPlan } from './plan.js';
+import { splitHoisted } from './hoist.js';
+import { buildPlan, type Plan } from './plan.js';
 import { Program } from './replay.js';
 import { CompileError, traceCall } from './trace.js';
 import { flatten, unflatten } from './tree.js';
@@ -46,6 +47,26 @@ export interface CompileOptions {
    * docs/compile.md for the tolerance.
    */
   fuse?: boolean;
+  /**
+   * Argument positions whose tensors stay the same over many calls (TRPO's states during
+   * conjugate gradient). The kernels that read only them, captured tensors and constants
+   * run on the first replay and again only when one of these arguments is passed another
+   * tensor or after `refresh()` (call it after changing a captured tensor in place); the
+   * other kernels run on every call. Refused (at trace time) for functions that write in
+   * place, draw random numbers or run host actions.
+   */
+  hoist?: readonly number[];
+}
+
+/** The hoisted part of a program (hoist.ts) and when it last ran. */
+interface Hoisted {
+  program: Program;
+  /** flat argument slots of the hoisted arguments */
+  slots: number[];
+  /** the prefix's results, passed to the main program after the arguments */
+  bridge: Storage[];
+  /** the hoisted arguments' storages when the prefix last ran; null: run it on the next call */
+  ranWith: Storage[] | null;
 }
 
 interface Entry {
@@ -55,6 +76,7 @@ interface Entry {
   shapes: (readonly number[])[];
   /** with outputs 'reuse': the tensors returned every call (null where an output is an input) */
   reused: (Tensor | null)[];
+  hoisted: Hoisted | null;
 }
 
 export interface CompiledFunction<A extends unknown[], R> {
@@ -65,6 +87,8 @@ export interface CompiledFunction<A extends unknown[], R> {
   toDot(): string;
   /** Drops every program (they trace again on their next call) and frees their buffers. */
   reset(): void;
+  /** With `hoist`: the hoisted kernels run again on the next call (captured tensors changed). */
+  refresh(): void;
   /** Traces so far (a new signature, or after reset). */
   readonly traces: number;
   /** Calls answered by a replay. */
@@ -89,6 +113,11 @@ function copyOf(backend: Backend, s: Storage): Storage {
   return c;
 }
 
+function dispose(e: Entry): void {
+  e.program.dispose();
+  e.hoisted?.program.dispose();
+}
+
 export function compile<A extends unknown[], R>(
   fn: (...args: A) => R,
   opts: CompileOptions = {},
@@ -100,6 +129,22 @@ export function compile<A extends unknown[], R>(
   if (mode !== 'copy' && mode !== 'reuse')
     throw new RangeError(`compile: outputs must be 'copy' or 'reuse', got '${String(mode)}'`);
   const who = opts.name ?? (fn.name || 'anonymous');
+  const hoist = opts.hoist ?? [];
+  if (hoist.some((i) => !Number.isInteger(i) || i < 0))
+    throw new RangeError(
+      `compile: hoist must list argument positions (integers ≥ 0), got [${hoist.join(', ')}]`,
+    );
+  // the flat tensor slots of the hoisted arguments (flatten walks the arguments in order)
+  const hoistedSlots = (args: A): number[] => {
+    const slots: number[] = [];
+    let at = 0;
+    args.forEach((a, i) => {
+      const n = flatten(a, `argument ${i}`).tensors.length;
+      if (hoist.includes(i)) for (let k = 0; k < n; k++) slots.push(at + k);
+      at += n;
+    });
+    return slots;
+  };
   const cache = new Map<string, Entry>();
   let traces = 0;
   let replays = 0;
@@ -120,19 +165,27 @@ export function compile<A extends unknown[], R>(
           `compile(${who}): a result lives on ${t.backend.name}, the inputs on ${backend.name}`,
         );
     }
-    const planned = buildPlan(
-      ops,
-      inputs.map((t) => t.storage),
-      out.tensors.map((t) => t.storage),
-    );
-    const plan =
+    const storages = inputs.map((t) => t.storage);
+    const outputs = out.tensors.map((t) => t.storage);
+    const fused = (p: Plan, sizes: number[]): Plan =>
       opts.fuse === true && backend.fusedElementwise !== undefined
-        ? fusePlan(
-            planned,
-            inputs.map((t) => t.size),
-            backend.fusionPays?.bind(backend),
-          )
-        : planned;
+        ? fusePlan(p, sizes, backend.fusionPays?.bind(backend))
+        : p;
+    const sizes = inputs.map((t) => t.size);
+    let hoisted: Hoisted | null = null;
+    let main = ops;
+    let mainInputs = storages;
+    if (hoist.length > 0) {
+      const slots = hoistedSlots(args);
+      const split = splitHoisted(who, ops, storages, new Set(slots.map((i) => storages[i]!)), outputs);
+      const prefix = new Program(fused(buildPlan(split.prefix, storages, split.bridge), sizes), backend, who);
+      const bridge = prefix.plan.outputs.map((r) => prefix.storageOf(r, storages));
+      hoisted = { program: prefix, slots, bridge, ranWith: null };
+      main = split.rest;
+      mainInputs = [...storages, ...split.bridge];
+      sizes.push(...split.bridge.map((s) => s.size));
+    }
+    const plan = fused(buildPlan(main, mainInputs, outputs), sizes);
     const program = new Program(plan, backend, who);
     const shapes = out.tensors.map((t) => t.shape.slice());
     const reused = plan.outputs.map((r, i) =>
@@ -140,18 +193,26 @@ export function compile<A extends unknown[], R>(
         ? new Tensor(program.storageOf(r, []), shapes[i]!, backend)
         : null,
     );
-    cache.set(key, { signature, program, skeleton: out.skeleton, shapes, reused });
+    cache.set(key, { signature, program, skeleton: out.skeleton, shapes, reused, hoisted });
     traces++;
     if (cache.size > cacheSize) {
       const oldest = cache.keys().next().value as string;
-      cache.get(oldest)!.program.dispose();
+      dispose(cache.get(oldest)!);
       cache.delete(oldest);
     }
     return result;
   };
 
   const replay = (e: Entry, inputs: readonly Tensor[]): R => {
-    const storages: Storage[] = inputs.map((t) => t.storage);
+    let storages: Storage[] = inputs.map((t) => t.storage);
+    const h = e.hoisted;
+    if (h !== null) {
+      if (h.ranWith === null || h.slots.some((slot, i) => storages[slot] !== h.ranWith![i])) {
+        h.program.call(storages);
+        h.ranWith = h.slots.map((slot) => storages[slot]!);
+      }
+      storages = [...storages, ...h.bridge];
+    }
     e.program.call(storages);
     replays++;
     const backend = e.program.backend;
@@ -165,23 +226,31 @@ export function compile<A extends unknown[], R>(
     return unflatten(e.skeleton, outs) as R;
   };
 
+  const where = `compile(${who})`;
+  // the most recently used key: already last in the cache's order
+  let lastKey: string | null = null;
   const compiled = (...args: A): R => {
-    const flat = flatten(args, 'argument ');
+    // every call: only the tensors and the key (a trace builds the signature)
+    const flat = flatten(args, 'argument ', false);
     const backend = flat.tensors[0]?.backend ?? getDefaultBackend();
     if (eagerly(flat.tensors, backend)) return fn(...args);
     for (const t of flat.tensors) {
-      t.assertAlive(`compile(${who})`);
+      t.assertAlive(where);
       if (t.backend !== backend)
         throw new CompileError(
           `compile(${who}): arguments live on different backends (${backend.name} and ${t.backend.name})`,
         );
     }
     const e = cache.get(flat.key);
-    if (e === undefined) return trace(args, flat.key, flat.signature, flat.tensors, backend);
-    if (cacheSize > 1) {
+    if (e === undefined) {
+      lastKey = flat.key;
+      return trace(args, flat.key, flatten(args, 'argument ').signature, flat.tensors, backend);
+    }
+    if (cacheSize > 1 && lastKey !== flat.key) {
       // most recently used last, so eviction takes the first key
       cache.delete(flat.key);
       cache.set(flat.key, e);
+      lastKey = flat.key;
     }
     return replay(e, flat.tensors);
   };
@@ -191,7 +260,16 @@ export function compile<A extends unknown[], R>(
       value: (): string =>
         cache.size === 0
           ? `compiled ${who}: not traced yet${compileEnabled() ? '' : ' (SR2L_COMPILE=0: runs eagerly)'}`
-          : [...cache.values()].map((e) => explainPlan(who, e.signature, e.program)).join('\n'),
+          : [...cache.values()]
+              .map((e) =>
+                [
+                  ...(e.hoisted
+                    ? [explainPlan(`${who} (hoisted part)`, e.signature, e.hoisted.program)]
+                    : []),
+                  explainPlan(who, e.signature, e.program),
+                ].join('\n'),
+              )
+              .join('\n'),
     },
     toDot: {
       value: (): string => {
@@ -203,8 +281,13 @@ export function compile<A extends unknown[], R>(
     },
     reset: {
       value: (): void => {
-        for (const e of cache.values()) e.program.dispose();
+        for (const e of cache.values()) dispose(e);
         cache.clear();
+      },
+    },
+    refresh: {
+      value: (): void => {
+        for (const e of cache.values()) if (e.hoisted) e.hoisted.ranWith = null;
       },
     },
     traces: { get: () => traces },

@@ -26,8 +26,12 @@ function isHole(x: unknown): x is Hole {
   return typeof x === 'object' && x !== null && MARK in x;
 }
 
-/** Splits a tree into its tensors and the rest; `what` names it in errors. */
-export function flatten(tree: unknown, what: string): Flat {
+/**
+ * Splits a tree into its tensors and the rest; `what` names it in errors. `full` false
+ * skips the skeleton and the signature (a replay needs only the tensors and the key:
+ * this runs on every call of a compiled function).
+ */
+export function flatten(tree: unknown, what: string, full = true): Flat {
   const tensors: Tensor[] = [];
   const keyParts: string[] = [];
   const sig: string[] = [];
@@ -40,12 +44,13 @@ export function flatten(tree: unknown, what: string): Flat {
       const first = seen.get(x.storage);
       if (first === undefined) seen.set(x.storage, i);
       keyParts.push(`${x.dtype}${fmtShape(x.shape)}${first === undefined ? '' : `=${first}`}`);
+      if (!full) return undefined;
       sig.push(`${x.dtype}${fmtShape(x.shape)}`);
       return { [MARK]: i } as Hole;
     }
     if (Array.isArray(x)) {
       keyParts.push(`[${x.length}`);
-      const r = x.map((v, i) => walk(v, `${path}[${i}]`));
+      const r = full ? x.map((v, i) => walk(v, `${path}[${i}]`)) : x.forEach((v) => walk(v, ''));
       keyParts.push(']');
       return r;
     }
@@ -59,7 +64,7 @@ export function flatten(tree: unknown, what: string): Flat {
       keyParts.push('{');
       for (const k of Object.keys(x)) {
         keyParts.push(JSON.stringify(k));
-        r[k] = walk((x as Record<string, unknown>)[k], `${path}.${k}`);
+        r[k] = walk((x as Record<string, unknown>)[k], full ? `${path}.${k}` : '');
       }
       keyParts.push('}');
       return r;
@@ -67,10 +72,17 @@ export function flatten(tree: unknown, what: string): Flat {
     if (typeof x === 'function' || typeof x === 'symbol' || typeof x === 'bigint')
       throw new TypeError(`compile: ${what}${path} is a ${typeof x}, which a compiled function cannot take`);
     keyParts.push(x === undefined ? 'u' : JSON.stringify(x));
-    if (x !== undefined) sig.push(JSON.stringify(x));
+    if (full && x !== undefined) sig.push(JSON.stringify(x));
     return x;
   };
-  const skeleton = walk(tree, '');
+  let skeleton: unknown;
+  try {
+    skeleton = walk(tree, '');
+  } catch (e) {
+    // the lean walk does not track paths: the full one raises the error naming the place
+    if (!full) flatten(tree, what);
+    throw e;
+  }
   return { tensors, skeleton, key: keyParts.join(','), signature: sig.join(', ') };
 }
 

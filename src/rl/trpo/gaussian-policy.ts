@@ -95,14 +95,20 @@ export class GaussianMlpPolicy extends Module {
     });
   }
 
-  // the sampler's forward pass, one observation per env step: replayed after the first
-  private readonly forwardOne = sr.compile((x: Tensor) => this.net.forward(x), { name: 'policy forward' });
+  // the sampler's forward pass, one observation per env step: replayed after the first.
+  // Its result is the program's own buffer (read before the next step), so a step
+  // allocates and copies nothing but the observation: with a fresh copy per step the
+  // compiled pass cost as much as the eager one
+  private readonly forwardOne = sr.compile((x: Tensor) => this.net.forward(x), {
+    name: 'policy forward',
+    outputs: 'reuse',
+  });
 
   /** μ(obs) for one host observation, into `out` (read back with `await data()`: any backend). */
   async meanAt(obs: Float64Array, out: Float64Array): Promise<void> {
-    const mu = sr.noGrad(() => this.forwardOne(this.toTensor(obs, 1)));
-    const m = await mu.data();
-    mu.dispose();
+    // not disposed: a replay's result belongs to the program; an eager result (SR2L_COMPILE=0,
+    // the tracing call) is freed with the layers' intermediates when collected
+    const m = await sr.noGrad(() => this.forwardOne(this.toTensor(obs, 1))).data();
     for (let i = 0; i < this.actDim; i++) out[i] = m[i]!;
   }
 

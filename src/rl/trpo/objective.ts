@@ -28,6 +28,8 @@ export interface TrpoObjective {
   regularizer: ((ps: PolicyParams) => Tensor) | null;
   /** −surrogate + regularizer, as a function of the parameters spread out (for sr.grad) */
   loss(...ps: Tensor[]): Tensor;
+  /** the same, given μ_θ(s) (when the caller needs it for something else too) */
+  lossFrom(meanAtS: Tensor, ps: PolicyParams): Tensor;
 }
 
 export function trpoObjective(policy: GaussianMlpPolicy, x: StepInputs, lambdaS: number): TrpoObjective {
@@ -49,13 +51,14 @@ export function trpoObjective(policy: GaussianMlpPolicy, x: StepInputs, lambdaS:
       .mul(lambdaS)
       .named('regularizer');
   const meanAt = (ps: PolicyParams): Tensor => policy.mean(x.obs, ps).named('mean(s)');
+  const lossFrom = (mu: Tensor, ps: PolicyParams): Tensor => {
+    const l = surrogateFrom(mu, ps).neg();
+    return (perturbed ? l.add(regularizerFrom(mu, ps)) : l).named('loss');
+  };
   return {
     surrogate: (ps) => surrogateFrom(meanAt(ps), ps),
     regularizer: perturbed ? (ps) => regularizerFrom(meanAt(ps), ps) : null,
-    loss: (...ps: Tensor[]) => {
-      const mu = meanAt(ps);
-      const l = surrogateFrom(mu, ps).neg();
-      return (perturbed ? l.add(regularizerFrom(mu, ps)) : l).named('loss');
-    },
+    loss: (...ps: Tensor[]) => lossFrom(meanAt(ps), ps),
+    lossFrom,
   };
 }

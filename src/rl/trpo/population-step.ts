@@ -7,25 +7,30 @@
  * and the line search are the population versions (per-member α, β, accept mask); PGD
  * runs once over all members' states with member k's start drawn from member k's generator.
  *
- * Compiled as the single step is (sr.compile, fused): PGD and the loss and gradient are
- * traced at the first iteration and replayed after, reading the stacked policy's parameters
- * by reference, so the policy must be the same object from step to step (TrpoPopulation
- * keeps one and refreshes its values in place).
+ * Compiled as the single step is (sr.compile, fused): PGD, the loss and gradient, the
+ * Fisher-vector products (KL forward and first backward pass hoisted), the line search's
+ * losses and KLs and the statistics are traced at the first iteration and replayed after,
+ * reading the stacked policy's parameters by reference, so the policy must be the same
+ * object from step to step (TrpoPopulation keeps one and refreshes its values in place).
  */
 import * as sr from '../../autograd/index.js';
 import type { Generator, Tensor } from '../../autograd/index.js';
 import { cloneTensor } from '../../nn/tensor-copy.js';
 import { dot, readFlat, writeFlat } from '../params.js';
 import { perMemberMean, sumOverMembers } from '../population/member-mean.js';
-import { findPerturbation, innerMaxSettings } from '../smoothness/index.js';
+import { innerMaxSettings } from '../smoothness/index.js';
 import type { TrpoConfig } from './config.js';
 import { conjugateGradientPopulation } from './conjugate-gradient.js';
+import { FisherProducts, type KlInputs } from './fisher.js';
 import { gaussianKl, gaussianLogLikelihood, sharedStdJeffreys } from './distributions.js';
 import { backtrackingLineSearchPopulation, type MemberParams } from './line-search.js';
 import type { StepInputs } from './objective.js';
 import type { Batch } from './sampler.js';
 import type { StackedGaussianMlpPolicy } from './stacked-gaussian-policy.js';
 import type { PolicyStepStats } from './trpo.js';
+import { CompiledSteps } from './compiled-steps.js';
+import { compiledLossAndKl } from './line-search-eval.js';
+import { compiledPerturbationSearch } from './perturbation-search.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -33,12 +38,6 @@ export interface PopulationStepResult {
   stats: PolicyStepStats[];
   /** member k's step inputs (checkpoints save them for inspect) */
   inputs: StepInputs[];
-}
-
-/** The stacked step inputs: [S, B, ...] tensors of every member. */
-interface StackedInputs extends StepInputs {
-  /** μ_old(s) [S, B, d] */
-  oldMean: Tensor;
 }
 
 /** One policy step of every member on `policy` (updated in place), compiled once per population. */
@@ -52,15 +51,14 @@ export class PopulationPolicyStep {
   // log σ is reshaped once per evaluation: its uses then pass their gradients to one tensor,
   // summed in the order a single policy's logStd receives them (two reshapes would sum them
   // in another order and round differently)
-  private surrogate(x: StackedInputs, logStd: Tensor, meanAtS: Tensor): Tensor {
+  private surrogate(x: StepInputs, logStd: Tensor, meanAtS: Tensor): Tensor {
     return perMemberMean(
       gaussianLogLikelihood(meanAtS, logStd, x.actions).sub(x.oldLogLik).exp().mul(x.advantages),
     );
   }
 
-  /** −surrogate + λ_s · mean D_J per member → [S] */
-  private lossPerMember(x: StackedInputs, ps: readonly Tensor[]): Tensor {
-    const mu = this.policy.mean(x.obs, ps);
+  /** −surrogate + λ_s · mean D_J per member → [S]; `mu` = μ_θ(s) */
+  private lossPerMember(x: StepInputs, ps: readonly Tensor[], mu = this.policy.mean(x.obs, ps)): Tensor {
     const logStd = this.policy.logStdOf(ps);
     const l = this.surrogate(x, logStd, mu).neg();
     if (!x.perturbedObs) return l;
@@ -68,35 +66,78 @@ export class PopulationPolicyStep {
     return l.add(reg.mul(this.config.lambdaS));
   }
 
-  private klPerMember(x: StackedInputs, oldLogStd: Tensor, ps: readonly Tensor[]): Tensor {
-    return perMemberMean(
-      gaussianKl(x.oldMean, oldLogStd, this.policy.mean(x.obs, ps), this.policy.logStdOf(ps)),
-    );
+  private klPerMember(x: KlInputs, ps: readonly Tensor[], mu = this.policy.mean(x.obs, ps)): Tensor {
+    return perMemberMean(gaussianKl(x.oldMean, x.oldLogStd, mu, this.policy.logStdOf(ps)));
   }
 
-  /** δ per state maximizing D_J(π_old(·|s), π_old(·|s + δ)), all members at once */
-  private readonly perturbationSearch = sr.compile(
-    (obs: Tensor, meanAtS: Tensor) => {
-      const frozen = this.policy.paramList().map((p) => p.detach());
-      return findPerturbation(
-        obs,
-        (_s, sp) => sharedStdJeffreys(meanAtS, this.policy.mean(sp, frozen), this.policy.logStdOf(frozen)),
-        innerMaxSettings(this.config, this.generators),
-      );
-    },
-    { name: 'trpo population perturbation search', fuse: true },
+  /** The policy step's compiled programs by name (each traces at the first iteration, then replays) */
+  readonly compiled = new CompiledSteps();
+
+  /**
+   * δ per state maximizing D_J(π_old(·|s), π_old(·|s + δ)), all members at once, with each
+   * member's mean D_J and mean ‖δ‖∞ [S]
+   */
+  private readonly perturbationSearch = this.compiled.add(
+    'perturbationSearch',
+    compiledPerturbationSearch(
+      () => this.policy,
+      () => innerMaxSettings(this.config, this.generators),
+      perMemberMean,
+      'trpo population perturbation search',
+    ),
   );
 
   /** Σ_k L_k and its gradient: member k's slice of each is member k's own */
-  private readonly lossAndGrad = sr.compile(
-    (x: StackedInputs) => {
-      const params = this.policy.paramList();
-      return sr.valueAndGrad(
-        (...ps: Tensor[]) => sumOverMembers(this.lossPerMember(x, ps)),
-        params.map((_, i) => i),
-      )(...params) as [Tensor, Tensor[]];
-    },
-    { name: 'trpo population loss and gradient', fuse: true },
+  private readonly lossAndGrad = this.compiled.add(
+    'lossAndGrad',
+    sr.compile(
+      (x: StepInputs) => {
+        const params = this.policy.paramList();
+        return sr.valueAndGrad(
+          (...ps: Tensor[]) => sumOverMembers(this.lossPerMember(x, ps)),
+          params.map((_, i) => i),
+        )(...params) as [Tensor, Tensor[]];
+      },
+      { name: 'trpo population loss and gradient', fuse: true },
+    ),
+  );
+
+  /** F·v of every member from one Hessian-vector product of Σ_k meanKL_k (block diagonal) */
+  private readonly fisher = new FisherProducts(
+    () => this.policy.paramList(),
+    (x) =>
+      (...ps: Tensor[]) =>
+        sumOverMembers(this.klPerMember(x, ps)),
+    'trpo population Fisher-vector product',
+    this.compiled,
+  );
+
+  /** [L_k, mean KL_k] of every member [S] at the parameters written now */
+  private readonly lossAndKl = this.compiled.add(
+    'lineSearch',
+    compiledLossAndKl(
+      () => this.policy,
+      (x, mu, ps) => this.lossPerMember(x, ps, mu),
+      (old, mu, ps) => this.klPerMember(old, ps, mu),
+      'trpo population line search loss and KL',
+    ),
+  );
+
+  /** [surrogate at θ_old (the ratio is 1 there), surrogate now, entropy now] of every member [S] */
+  private readonly stepStats = this.compiled.add(
+    'stepStats',
+    sr.compile(
+      (x: StepInputs) => {
+        const { policy } = this;
+        const params = policy.paramList();
+        return sr.noGrad(() => [
+          perMemberMean(x.advantages),
+          this.surrogate(x, policy.logStdOf(params), policy.mean(x.obs, params)),
+          policy.logStd.sum(-1).add(0.5 * policy.actDim * (1 + LOG_2PI)),
+        ]);
+      },
+      { name: 'trpo population step statistics', fuse: true },
+    ),
   );
 
   /** All batches must have one size; `adv[k]` is member k's (centered) advantages. */
@@ -126,40 +167,34 @@ export class PopulationPolicyStep {
     );
     const advantages = stacked(adv, [b]);
 
-    // π_old = the current policies, held fixed for this step
-    const oldMean = sr.noGrad(() => policy.mean(obs));
-    // a copy: the line search writes trial parameters in place (see fisher.ts)
-    const oldLogStd = cloneTensor(policy.logStdOf());
-    const oldLogLik = sr.noGrad(() => gaussianLogLikelihood(oldMean, oldLogStd, actions));
+    // π_old = the current policies, held fixed for this step (log σ_old a copy: the line
+    // search writes trial parameters in place)
+    const old: KlInputs = {
+      obs,
+      oldMean: sr.noGrad(() => policy.mean(obs)),
+      oldLogStd: cloneTensor(policy.logStdOf()),
+    };
+    const oldLogLik = sr.noGrad(() => gaussianLogLikelihood(old.oldMean, old.oldLogStd, actions));
 
     // 3. TRPO-SR: the perturbed states
     let perturbedObs: Tensor | null = null;
     let smoothness: Float64Array | null = null;
     let linf: Float64Array | null = null;
     if (c.algo === 'trpo-sr') {
-      const pgd = this.perturbationSearch(obs, oldMean);
-      perturbedObs = sr.noGrad(() => obs.add(pgd.delta));
-      smoothness = await readFlat([sr.noGrad(() => perMemberMean(pgd.value))]);
-      linf = await readFlat([sr.noGrad(() => perMemberMean(pgd.delta.abs().max(-1)))]);
+      const pgd = this.perturbationSearch(obs, old.oldMean);
+      perturbedObs = pgd.perturbedObs;
+      [smoothness, linf] = await Promise.all([readFlat([pgd.smoothness]), readFlat([pgd.linf])]);
     }
-    const x: StackedInputs = { obs, actions, advantages, oldLogLik, perturbedObs, oldMean };
+    const x: StepInputs = { obs, actions, advantages, oldLogLik, perturbedObs };
 
     // ∇L of every member from one backward pass of the summed losses
     const [, grads] = this.lossAndGrad(x);
-    const lossBefore = await readFlat([sr.noGrad(() => this.lossPerMember(x, params))]);
+    const lossBefore = await readFlat([this.lossAndKl(x, old)[0]!]);
     const layout = new MemberLayout(params);
     const g = layout.split(await readFlat(grads));
 
     // F·v of every member from one Hessian-vector product of Σ_k meanKL_k (block diagonal)
-    const atParams = sr.hvpAt(
-      (...ps: Tensor[]) => sumOverMembers(this.klPerMember(x, oldLogStd, ps)),
-      params,
-    );
-    const fisherTimes = sr.compile((tangents: Tensor[]) => atParams(tangents), {
-      name: 'trpo population Fisher-vector product',
-      outputs: 'reuse',
-      fuse: true,
-    });
+    const fisherTimes = this.fisher.at(old);
     const fvp = async (vs: readonly Float64Array[]): Promise<Float64Array[]> => {
       const hv = layout.split(await readFlat(fisherTimes(layout.tangents(vs))));
       return hv.map((h, k) => {
@@ -186,29 +221,22 @@ export class PopulationPolicyStep {
       Array.from(lossBefore),
       async () => {
         layout.flush();
-        const [l, k] = sr.noGrad(() => [
-          this.lossPerMember(x, params),
-          this.klPerMember(x, oldLogStd, params),
-        ]);
+        const [l, k] = this.lossAndKl(x, old);
         return [Array.from(await readFlat([l!])), Array.from(await readFlat([k!]))];
       },
       { backtrackRatio: c.backtrackRatio, maxBacktracks: c.maxBacktracks, maxKl: c.maxKl },
     );
     layout.flush();
 
-    const [surrBefore, surrAfter, entropy] = await Promise.all([
-      readFlat([sr.noGrad(() => perMemberMean(advantages))]), // the ratio is 1 at θ_old
-      readFlat([sr.noGrad(() => this.surrogate(x, policy.logStdOf(params), policy.mean(obs, params)))]),
-      readFlat([sr.noGrad(() => policy.logStd.sum(-1).add(0.5 * policy.actDim * (1 + LOG_2PI)))]),
-    ]);
+    const [surrBefore, surrAfter, entropy] = await Promise.all(this.stepStats(x).map((t) => readFlat([t])));
     const member = (t: Tensor, k: number): Tensor =>
       sr.noGrad(() => t.slice([k], [k + 1]).reshape(t.shape.slice(1)));
     return {
       stats: ls.map((r, k) => ({
-        Entropy: entropy[k]!,
+        Entropy: entropy![k]!,
         MeanKL: r.kl,
-        SurrogateBefore: surrBefore[k]!,
-        SurrogateAfter: surrAfter[k]!,
+        SurrogateBefore: surrBefore![k]!,
+        SurrogateAfter: surrAfter![k]!,
         SmoothnessReg: smoothness ? smoothness[k]! : NaN,
         PerturbationLinf: linf ? linf[k]! : NaN,
         LineSearchSteps: r.accepted ? r.steps : -r.steps,

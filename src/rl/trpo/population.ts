@@ -22,6 +22,7 @@ import { envOptions } from './trpo.js';
 import { LockstepSampling } from './lockstep-sampling.js';
 import { StackedGaussianMlpPolicy } from './stacked-gaussian-policy.js';
 import { type Advantages, type IterationStats, TrpoTrainer } from './trpo.js';
+import type { CompiledStep } from './compiled-steps.js';
 import { PopulationPolicyStep } from './population-step.js';
 import type { Batch } from './sampler.js';
 import { loadMemberStateDict, memberStateDict } from '../../nn/population.js';
@@ -178,6 +179,11 @@ export class TrpoPopulation {
         ),
       };
     return this.step.step;
+  }
+
+  /** The batched step's compiled steps by name (none before the first batched step). */
+  compiledSteps(): Record<string, CompiledStep> {
+    return this.step?.step.compiled.all() ?? {};
   }
 
   /** Stops member k (after a fault): it no longer samples or learns. */

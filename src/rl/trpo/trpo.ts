@@ -28,15 +28,18 @@ import { MlpValueBaseline } from './baselines/mlp-value.js';
 import { GaussianMlpBaseline } from './baselines/gaussian-mlp.js';
 import type { TrpoConfig } from './config.js';
 import { conjugateGradient } from './conjugate-gradient.js';
-import { gaussianEntropy, sharedStdJeffreys } from './distributions.js';
+import { gaussianEntropy, gaussianLogLikelihood } from './distributions.js';
 import { centered, discountedReturns, gae } from './gae.js';
 import { GaussianMlpPolicy, type PolicyParams } from './gaussian-policy.js';
 import { backtrackingLineSearch } from './line-search.js';
 import { dot, readFlat } from '../params.js';
-import { fisherVectorProduct, meanKlFromCurrent } from './fisher.js';
+import { CompiledSteps } from './compiled-steps.js';
+import { compiledLossAndKl } from './line-search-eval.js';
+import { compiledPerturbationSearch } from './perturbation-search.js';
+import { damped, FisherProducts, meanKl, meanKlFrom, oldPolicyAt } from './fisher.js';
 import { type Batch, OnPolicySampler, type SamplerSnapshot, type SamplingPolicy } from './sampler.js';
 import { WholePathSampler, type WholePathSnapshot } from './whole-path-sampler.js';
-import { findPerturbation, innerMaxSettings } from '../smoothness/index.js';
+import { innerMaxSettings } from '../smoothness/index.js';
 import { type StepInputs, trpoObjective } from './objective.js';
 
 export type { StepInputs } from './objective.js';
@@ -253,32 +256,72 @@ export class TrpoTrainer {
 
   // compiled once per trainer (traced at the first iteration, replayed after): they take
   // the iteration's tensors as arguments and read the policy's parameters by reference
-  /** TRPO-SR: s̃ = s + δ, δ maximizing D_J(π_old(·|s), π_old(·|s + δ)) (ℓ∞ ball or §4's dual form) */
-  private readonly perturbationSearch = sr.compile(
-    (obs: Tensor) => {
-      const frozen = this.policy.paramList().map((p) => p.detach());
-      // μ(s) does not depend on δ: computed once, not at every ascent step
-      const meanAtS = sr.noGrad(() => this.policy.mean(obs, frozen));
-      return findPerturbation(
-        obs,
-        (_s, sp) => sharedStdJeffreys(meanAtS, this.policy.mean(sp, frozen), this.policy.logStdOf(frozen)),
-        innerMaxSettings(this.config, this.perturbation),
-      );
-    },
-    { name: 'trpo perturbation search', fuse: true },
+  /** The policy step's compiled programs by name (each traces at the first iteration, then replays) */
+  readonly compiled = new CompiledSteps();
+
+  /**
+   * TRPO-SR: s̃ = s + δ, δ maximizing D_J(π_old(·|s), π_old(·|s + δ)) (ℓ∞ ball or §4's dual
+   * form), with the progress columns' mean D_J and mean ‖δ‖∞; μ_old(s) does not depend on δ
+   */
+  private readonly perturbationSearch = this.compiled.add(
+    'perturbationSearch',
+    compiledPerturbationSearch(
+      () => this.policy,
+      () => innerMaxSettings(this.config, this.perturbation),
+      (t) => t.mean(),
+      'trpo perturbation search',
+    ),
   );
 
   /** L and ∇L at θ_k */
-  private readonly lossAndGrad = sr.compile(
-    (x: StepInputs) => {
-      const params = this.policy.paramList();
-      const { loss } = trpoObjective(this.policy, x, this.config.lambdaS);
-      return sr.valueAndGrad(
-        loss,
-        params.map((_, i) => i),
-      )(...params) as [Tensor, Tensor[]];
-    },
-    { name: 'trpo loss and gradient', fuse: true },
+  private readonly lossAndGrad = this.compiled.add(
+    'lossAndGrad',
+    sr.compile(
+      (x: StepInputs) => {
+        const params = this.policy.paramList();
+        const { loss } = trpoObjective(this.policy, x, this.config.lambdaS);
+        return sr.valueAndGrad(
+          loss,
+          params.map((_, i) => i),
+        )(...params) as [Tensor, Tensor[]];
+      },
+      { name: 'trpo loss and gradient', fuse: true },
+    ),
+  );
+
+  /** F·v at θ_k: the KL's forward and first backward pass shared by conjugate gradient's products */
+  private readonly fisher = new FisherProducts(
+    () => this.policy.paramList(),
+    (x) => meanKl(this.policy, x),
+    'trpo Fisher-vector product',
+    this.compiled,
+  );
+
+  /** [L, mean KL(π_old ‖ π_θ)] at the parameters written now (the line search's trial points) */
+  private readonly lossAndKl = this.compiled.add(
+    'lineSearch',
+    compiledLossAndKl(
+      () => this.policy,
+      (x, mu, ps) => trpoObjective(this.policy, x, this.config.lambdaS).lossFrom(mu, ps),
+      (old, mu, ps) => meanKlFrom(old, mu, this.policy.logStdOf(ps)),
+      'trpo line search loss and KL',
+    ),
+  );
+
+  /** [surrogate at θ_old (the ratio is 1 there), surrogate now, entropy now] */
+  private readonly stepStats = this.compiled.add(
+    'stepStats',
+    sr.compile(
+      (x: StepInputs) => {
+        const params = this.policy.paramList();
+        return sr.noGrad(() => [
+          x.advantages.mean(),
+          trpoObjective(this.policy, x, this.config.lambdaS).surrogate(params),
+          gaussianEntropy(this.policy.logStd),
+        ]);
+      },
+      { name: 'trpo step statistics', fuse: true },
+    ),
   );
 
   private async policyStep(batch: Batch, adv: Float64Array): Promise<PolicyStepStats> {
@@ -290,42 +333,44 @@ export class TrpoTrainer {
     const advantages = policy.toTensor(adv, batch.size).reshape([batch.size]);
 
     // π_old = the current policy, held fixed for this iteration
-    const oldLogLik = sr.noGrad(() => policy.logLikelihood(obs, actions));
-    const meanKl = meanKlFromCurrent(policy, obs);
+    const old = oldPolicyAt(policy, obs);
+    const oldLogLik = sr.noGrad(() => gaussianLogLikelihood(old.oldMean, old.oldLogStd, actions));
 
     // 3. TRPO-SR: s̃ = s + δ, δ maximizing D_J(π_old(·|s), π_old(·|s + δ)) in the ℓ∞ ball
     //    (or D_J − γ‖δ‖², the Wasserstein form)
-    const useSr = c.algo === 'trpo-sr';
     let perturbedObs: Tensor | null = null;
     let smoothness = NaN;
     let perturbationLinf = NaN;
-    if (useSr) {
-      const pgd = this.perturbationSearch(obs);
-      perturbedObs = sr.noGrad(() => obs.add(pgd.delta));
-      smoothness = (await pgd.value.mean().data())[0]!;
-      perturbationLinf = (await pgd.delta.abs().max(-1).mean().data())[0]!;
+    if (c.algo === 'trpo-sr') {
+      const pgd = this.perturbationSearch(obs, old.oldMean);
+      perturbedObs = pgd.perturbedObs;
+      smoothness = (await pgd.smoothness.data())[0]!;
+      perturbationLinf = (await pgd.linf.data())[0]!;
     }
-    this.lastStepInputs = { obs, actions, advantages, oldLogLik, perturbedObs };
-    const { surrogate, regularizer, loss } = trpoObjective(policy, this.lastStepInputs, c.lambdaS);
+    const x: StepInputs = { obs, actions, advantages, oldLogLik, perturbedObs };
+    this.lastStepInputs = x;
 
     // ∇L at θ_k (and, for --log-grads, the two parts separately)
-    const [lossBeforeT, gradsT] = this.lossAndGrad(this.lastStepInputs);
+    const [lossBeforeT, gradsT] = this.lossAndGrad(x);
     const lossBefore = (await lossBeforeT.data())[0]!;
     const g = await readFlat(gradsT);
-    if (c.logGrads) this.lastGradNorms = await this.gradNorms(params, surrogate, regularizer);
+    if (c.logGrads) {
+      const { surrogate, regularizer } = trpoObjective(policy, x, c.lambdaS);
+      this.lastGradNorms = await this.gradNorms(params, surrogate, regularizer);
+    }
 
     // F·v + damping·v, F = ∇²θ mean KL(π_old ‖ π_θ) at θ = θ_k (the engine's hvp: grad of grad·v)
-    const fvp = fisherVectorProduct(policy, meanKl, c.cgDamping);
-    const negG = g.map((x) => -x);
+    const fvp = damped(params, this.fisher.at(old), c.cgDamping);
+    const negG = g.map((v) => -v);
     const cg = await conjugateGradient(fvp, negG, c.cgIters, c.cgResidualTol);
 
     // step to the trust-region boundary: ½ βxᵀFx·β = δ ⇒ β = √(2δ / xᵀFx) (garage adds 1e-8)
     const xFx = dot(cg.x, await fvp(cg.x));
     const beta = Math.sqrt((2 * c.maxKl) / (xFx + 1e-8));
-    const fullStep = cg.x.map((x) => beta * x);
+    const fullStep = cg.x.map((v) => beta * v);
 
     const evaluate = async (): Promise<[number, number]> => {
-      const [l, k] = sr.noGrad(() => [loss(...params), meanKl(...params)]);
+      const [l, k] = this.lossAndKl(x, old);
       return [(await l!.data())[0]!, (await k!.data())[0]!];
     };
     const ls = await backtrackingLineSearch(params, fullStep, lossBefore, evaluate, {
@@ -334,16 +379,12 @@ export class TrpoTrainer {
       maxKl: c.maxKl,
     });
 
-    const [surrBefore, surrAfter, entropy] = await Promise.all([
-      sr.noGrad(() => advantages.mean()).data(), // the ratio is 1 at θ_old
-      sr.noGrad(() => surrogate(params)).data(),
-      sr.noGrad(() => gaussianEntropy(policy.logStd)).data(),
-    ]);
+    const [surrBefore, surrAfter, entropy] = await Promise.all(this.stepStats(x).map((t) => t.data()));
     return {
-      Entropy: entropy[0]!,
+      Entropy: entropy![0]!,
       MeanKL: ls.kl,
-      SurrogateBefore: surrBefore[0]!,
-      SurrogateAfter: surrAfter[0]!,
+      SurrogateBefore: surrBefore![0]!,
+      SurrogateAfter: surrAfter![0]!,
       SmoothnessReg: smoothness,
       PerturbationLinf: perturbationLinf,
       LineSearchSteps: ls.accepted ? ls.steps : -ls.steps,

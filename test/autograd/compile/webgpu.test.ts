@@ -1,13 +1,13 @@
 /**
  * Compiled replay on WebGPU: the same dispatches into planned buffers. A training step
- * (forward, backward, Adam) and a PGD with generator draws replay equal to eager WebGPU
- * bit for bit. Skips loudly without an adapter; fails instead under REQUIRE_WEBGPU=1.
+ * (forward, backward, Adam), a hoisted Hessian-vector product and a PGD with generator
+ * draws replay equal to eager WebGPU bit for bit. Skips loudly without an adapter; fails instead under REQUIRE_WEBGPU=1.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import * as sr from '../../../src/index.js';
 import type { Tensor } from '../../../src/index.js';
 import { MLP } from '../../../src/nn/index.js';
-import { mlpTrainer } from './trainer.js';
+import { meanSquareHvp, mlpTrainer } from './trainer.js';
 import { pgdMaximize } from '../../../src/rl/smoothness/index.js';
 import { acquireWebGPU, suiteTitle } from '../../kernels/webgpu/acquire.js';
 
@@ -35,6 +35,21 @@ describe.skipIf(!gpu)(suiteTitle('compile on WebGPU', acquired), () => {
     const pe = eager.net.parameters();
     const pc = comp.net.parameters();
     for (let i = 0; i < pe.length; i++) expect(await bits(pc[i]!)).toEqual(await bits(pe[i]!));
+  });
+
+  it('a hoisted Hessian-vector product equals eager bit for bit, at a new point and a new shape', async () => {
+    const { params, hv } = meanSquareHvp({ backend });
+    const compiled = sr.compile(hv, { hoist: [0], outputs: 'reuse' });
+    const g = sr.rng(2);
+    for (const rows of [32, 32, 16]) {
+      const x = g.randn([rows, 5], { backend });
+      for (let i = 0; i < 3; i++) {
+        const v = params.map((p) => g.randn(p.shape, { backend }));
+        const want = await Promise.all(hv(x, v).map(bits));
+        expect(await Promise.all(compiled(x, v).map(bits))).toEqual(want);
+      }
+    }
+    expect([compiled.traces, compiled.replays]).toEqual([2, 7]);
   });
 
   it('a PGD with a random start: compiled equals eager, the generator stream included', async () => {
