@@ -250,17 +250,19 @@ export class SimdUpdates {
 }
 
 /**
- * For a sum over `axes` as row sums: [outer, rows, cols] when the axes are the leading
- * ones, or a run of consecutive axes that leaves the last axis (a stacked bias gradient,
+ * For a sum over `axes` as row sums: [outer, rows, cols] for a run of consecutive axes
+ * that leaves the last axis (a bias gradient, [B, n] summed over B, or a stacked one,
  * [S, B, n] summed over B), else null. The plain loop adds those in the same order
- * with a float32 rounding per add, so both kernels give the same bits; sums that do
- * reduce the last axis (past the leading ones) accumulate in double there and stay on it.
+ * with a float32 rounding per add, so both kernels give the same bits. Sums that reduce
+ * the last axis accumulate in double on the plain loop, whatever the leading axes: so a
+ * vector's sum ([B] over B, a single run's mean loss) and each row's of a stack ([S, B]
+ * over B, a population's per-member means) round alike, at every size.
  */
 export function blockSum(shape: Shape, axes: readonly number[]): [number, number, number] | null {
   const a = axes[0] ?? 0;
   for (let i = 1; i < axes.length; i++) if (axes[i] !== a + i) return null;
   const b = a + axes.length; // first axis after the run
-  if (a > 0 && b >= shape.length) return null;
+  if (b >= shape.length) return null;
   let outer = 1;
   let rows = 1;
   let cols = 1;

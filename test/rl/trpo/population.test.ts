@@ -93,6 +93,41 @@ describe('sr2l train --algo trpo-sr --seeds', () => {
   }, 120_000);
 });
 
+describe('TRPO population at a batch of 256 or more', () => {
+  // from 256 rows the CPU backend's kernels switch to WebAssembly SIMD: a single run's mean
+  // over [B] and a member's over [S, B] must still add in one order (kernels/cpu/simd.ts
+  // blockSum), or the paper's batch of 1000 drifts apart in the last bits and then more
+  it('each member equals its single run bit for bit at batch 300', async () => {
+    const big = [
+      '--algo',
+      'trpo',
+      '--env',
+      'Pendulum-v1',
+      '--batch-size',
+      '300',
+      '--eval-every',
+      '0',
+      '--quiet',
+    ];
+    const out = join(root, 'pop-300');
+    expect(await main(['train', ...big, '--iterations', '2', '--seeds', '0,1', '--out', out])).toBe(0);
+    for (const seed of [0, 1]) {
+      const single = join(root, `single-300-${seed}`);
+      const cfg = resolveConfig({
+        algo: 'trpo',
+        env: 'Pendulum-v1',
+        batchSize: 300,
+        evalEvery: 0,
+        seed,
+        iterations: 2,
+      });
+      (await trainRun(cfg, { out: single, force: true })).trainer.close();
+      expect(rows(join(out, `s${seed}`)), `progress.csv of seed ${seed}`).toEqual(rows(single));
+      expect(policyFile(join(out, `s${seed}`), 2)).toEqual(policyFile(single, 2));
+    }
+  }, 120_000);
+});
+
 describe('TRPO population faults', () => {
   it('a member gone NaN is stopped and reported; the others equal their single runs', async () => {
     const seeds = [0, 1, 2];
