@@ -7,6 +7,7 @@
 # which adapter Dawn picked, then runs each step under its own time limit, writing to $OUT:
 #   setup.log       machine, driver, node, PyTorch, the adapter (with its limits)
 #   parity.log      every WebGPU kernel against the CPU backend (scripts/device/parity.ts)
+#   webgpu-tests.log  the WebGPU parity and compile test files under vitest, REQUIRE_WEBGPU=1
 #   compile.md      bench/compile: CPU rows, WebGPU table, PyTorch eager on this CPU
 #   torch-cuda.json PyTorch eager DDPG updates on CUDA (bench/compile/torch_ddpg.py)
 #   population.md   bench/population --webgpu, S = 1, 2, 5, 10, 20
@@ -20,7 +21,7 @@ cd "$(dirname "$0")/../.."
 : "${OUT:?run.sh: set OUT to the folder that receives the tables and logs}"
 KIT=${SR2L_KIT:-.device/kit}
 PARITY_S=${PARITY_S:-60} COMPILE_S=${COMPILE_S:-170}
-TORCH_S=${TORCH_S:-60} POPULATION_S=${POPULATION_S:-140}
+TORCH_S=${TORCH_S:-60} POPULATION_S=${POPULATION_S:-140} TESTS_S=${TESTS_S:-90}
 for f in node.xz app.tar.xz; do
   [ -f "$KIT/$f" ] || { echo "run.sh: $KIT/$f is missing: run scripts/device/pack.sh here first and carry $KIT" >&2; exit 2; }
 done
@@ -88,6 +89,13 @@ if ! [ -x "$WORK/bin/node" ] || ! [ -d "$WORK/app" ]; then
 fi
 
 step parity "$PARITY_S" parity.log node scripts/device/parity.js
+# vitest runs the TypeScript test files from copies of the repository's src/, test/, bench/ and scripts/ beside
+# the kit's node_modules, so no node_modules of the checkout is used (here or there)
+mkdir -p "$WORK/app/repo" && cp -r src test bench scripts package.json tsconfig.json vitest.config.ts "$WORK/app/repo/" &&
+  ln -s ../node_modules "$WORK/app/repo/node_modules"
+step webgpu-tests "$TESTS_S" webgpu-tests.log env REQUIRE_WEBGPU=1 NO_COLOR=1 sh -c 'cd repo && exec node \
+  node_modules/vitest/vitest.mjs run test/kernels/parity.test.ts test/kernels/webgpu/ test/autograd/compile/webgpu \
+  test/rl/ddpg/compiled-update-webgpu test/rl/smoothness/webgpu-parity test/scripts/device-parity'
 # short settings: 0.3 s per CPU case, 7 rounds, one TRPO-SR iteration per mode
 step compile "$COMPILE_S" compile.md env SR2L_BENCH_PYTHON=python3 BENCH_MAX_TIME=0.3 BENCH_ROUNDS=7 \
   BENCH_TRPO_ITERATIONS=1 node bench/compile/index.js

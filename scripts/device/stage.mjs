@@ -4,7 +4,7 @@
  *   <out>/dist/               a copy of the built library
  *   <out>/bench, scripts, test   the benchmark suites and the parity script, transpiled to .js
  *                             (type stripping only) with their imports of src/ re-pointed at dist/
- *   <out>/node_modules/       only the packages those files reach at run time, and of webgpu's
+ *   <out>/node_modules/       only the packages those files reach at run time and vitest's, and of webgpu's
  *                             dawn.node builds only linux-x64's (the device machine is x86-64 Linux)
  * Usage: node scripts/device/stage.mjs <out>   (from the repository root; <out> is emptied first)
  */
@@ -19,6 +19,9 @@ const ENTRIES = ['bench/compile/index.ts', 'bench/population/index.ts', 'scripts
 const ASSETS = ['bench/compile/torch_ddpg.py'];
 /** Packages dist/ loads with import(variable), which esbuild cannot see. */
 const DYNAMIC_PACKAGES = ['webgpu', 'mujoco-js'];
+/** run.sh runs the WebGPU test files (TypeScript, from the carried src/ and test/) under vitest, and one
+ * of them starts node --import tsx: ~10 MiB of the kit. */
+const TEST_RUNNER = ['vitest', 'tsx'];
 const PLATFORM = 'linux-x64';
 
 const out = resolve(process.argv[2] ?? '');
@@ -44,7 +47,7 @@ const graph = await build({
 const ours = Object.keys(graph.metafile.inputs).filter(
   (f) => !f.startsWith('src/') && !f.includes('node_modules'),
 );
-const packages = new Set(DYNAMIC_PACKAGES);
+const packages = new Set([...DYNAMIC_PACKAGES, ...TEST_RUNNER]);
 for (const input of Object.values(graph.metafile.inputs))
   for (const imp of input.imports)
     if (imp.external && !imp.path.startsWith('node:') && !imp.path.startsWith('.'))
