@@ -20,8 +20,8 @@ cd "$(dirname "$0")/../.."
 
 : "${OUT:?run.sh: set OUT to the folder that receives the tables and logs}"
 KIT=${SR2L_KIT:-.device/kit}
-PARITY_S=${PARITY_S:-60} COMPILE_S=${COMPILE_S:-170}
-TORCH_S=${TORCH_S:-60} POPULATION_S=${POPULATION_S:-140} TESTS_S=${TESTS_S:-90}
+PARITY_S=${PARITY_S:-45} COMPILE_S=${COMPILE_S:-150}
+TORCH_S=${TORCH_S:-45} POPULATION_S=${POPULATION_S:-120} TESTS_S=${TESTS_S:-75}
 for f in node.xz app.tar.xz; do
   [ -f "$KIT/$f" ] || { echo "run.sh: $KIT/$f is missing: run scripts/device/pack.sh here first and carry $KIT" >&2; exit 2; }
 done
@@ -65,9 +65,9 @@ setup() {
     export VK_DRIVER_FILES=$icd __EGL_VENDOR_LIBRARY_FILENAMES=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
     echo "no Vulkan driver registered: VK_DRIVER_FILES=$VK_DRIVER_FILES"
   fi
-  python3 -c 'import torch; print("PyTorch", torch.__version__, "CUDA" if torch.cuda.is_available() else "no CUDA", torch.cuda.get_device_name(0) if torch.cuda.is_available() else "")' 2>&1 | tail -1
+  timeout 60 python3 -c 'import torch; print("PyTorch", torch.__version__, "CUDA" if torch.cuda.is_available() else "no CUDA", torch.cuda.get_device_name(0) if torch.cuda.is_available() else "")' 2>&1 | tail -1
   # the adapter as the project reports it (device.ts: default adapter first, then OpenGL ES)
-  (cd "$WORK/app" && timeout 60 node --input-type=module -e "
+  (cd "$WORK/app" && timeout 30 node --input-type=module -e "
     const w = await import('./dist/kernels/webgpu/index.js');
     const r = await w.webgpuInfo();
     console.log('WebGPU adapter: ' + w.describeAdapter(r));
@@ -99,7 +99,7 @@ step webgpu-tests "$TESTS_S" webgpu-tests.log env REQUIRE_WEBGPU=1 NO_COLOR=1 sh
 # short settings: 0.3 s per CPU case, 7 rounds, one TRPO-SR iteration per mode
 step compile "$COMPILE_S" compile.md env SR2L_BENCH_PYTHON=python3 BENCH_MAX_TIME=0.3 BENCH_ROUNDS=7 \
   BENCH_TRPO_ITERATIONS=1 node bench/compile/index.js
-if python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
+if timeout 60 python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
   step torch-cuda "$TORCH_S" torch-cuda.json env TORCH_DDPG_DEVICE=cuda python3 bench/compile/torch_ddpg.py 15
 else
   echo "| torch-cuda | skipped: python3 has no PyTorch with CUDA here | 0 | |" >>"$summary"
