@@ -44,10 +44,20 @@ step() {
   printf '| %s | %s | %.0f | %s |\n' "$name" "$status" "$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {print b - a}')" "$file" >>"$summary"
 }
 
+# xz -dc, or Python's lzma where the machine has no xz binary (a minimal image may not)
+unxz() {
+  if command -v xz >/dev/null && [ "${KIT_UNXZ:-}" != python3 ]; then
+    xz -dc "$1"
+  else
+    python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), sys.stdout.buffer)' "$1"
+  fi
+}
+
 setup() {
   echo "date: $(date -u +%FT%TZ)  host: $(uname -m), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
   command -v nvidia-smi >/dev/null && nvidia-smi -L
-  xz -dc "$KIT/node.xz" >"$WORK/bin/node" && chmod +x "$WORK/bin/node" && tar -C "$WORK" -xJf "$KIT/app.tar.xz" || return 1
+  unxz "$KIT/node.xz" >"$WORK/bin/node" && chmod +x "$WORK/bin/node" && unxz "$KIT/app.tar.xz" | tar -C "$WORK" -xf - ||
+    return 1
   echo "node $(node --version) from the kit ($WORK/bin/node)"
   # Dawn's Vulkan backend needs libvulkan.so.1; only a GPU machine gets the carried loaders,
   # unpacked onto / as the device README says (here they would overwrite the system's)
