@@ -9,6 +9,8 @@ export default tseslint.config(
     // src/kernels/cpu/wasm/assembly is AssemblyScript (its own types, compiled by asc)
     ignores: ['dist/**', 'node_modules/**', 'runs/**', 'coverage/**', 'src/kernels/cpu/wasm/assembly/**'],
   },
+  // the GPU session kit's staging (scripts/device/pack.sh): copies of dist/ and node_modules
+  { ignores: ['.device/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

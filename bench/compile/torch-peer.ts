@@ -1,14 +1,15 @@
 /**
  * PyTorch eager as a same-run peer (Debian's python3-torch, run with /usr/bin/python3
  * and one thread; torch_ddpg.py beside this file). Returns null with the reason when
- * PyTorch is not installed: it is a benchmark, not a test.
+ * PyTorch is not installed: it is a benchmark, not a test. SR2L_BENCH_PYTHON names another
+ * interpreter (the GPU machine's python3 holds its own PyTorch: docs/gpu-session.md).
  */
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchAlgo } from '../ddpg/setup.js';
 
-const PYTHON = '/usr/bin/python3';
+const PYTHON = process.env.SR2L_BENCH_PYTHON ?? '/usr/bin/python3';
 
 export type TorchResult = { version: string; micros: Record<BenchAlgo, number> } | { reason: string };
 

@@ -5,14 +5,20 @@ Same sizes, losses, order and settings as bench/ddpg/setup.ts: HalfCheetah sizes
 the second layer), Adam, Polyak targets; the SR variants run the 10-step sign PGD from
 a uniform start. One thread. Prints one JSON line: median microseconds per update.
 Usage: /usr/bin/python3 torch_ddpg.py [rounds]
+TORCH_DDPG_DEVICE=cuda runs it on the GPU instead (torch >= 2.0; each round ends with
+torch.cuda.synchronize, since CUDA kernels run asynchronously): the GPU session's peer.
 """
 import json
+import os
 import sys
 import time
 
 import torch
 
+DEVICE = os.environ.get("TORCH_DDPG_DEVICE", "cpu")
 torch.set_num_threads(1)
+if DEVICE != "cpu":
+    torch.set_default_device(DEVICE)  # models and batches are then made on the device
 torch.manual_seed(0)
 OBS, ACT, BATCH, H = 17, 6, 64, 64
 GAMMA, TAU, ACTOR_LR, CRITIC_LR, LAMBDA, EPS, STEPS = 0.9, 0.01, 1e-4, 1e-3, 1.0, 0.01, 10
@@ -99,14 +105,21 @@ def make(algo):
     return update
 
 
+def sync():
+    if DEVICE != "cpu":
+        torch.cuda.synchronize()
+
+
 def median_micros(fn, rounds, per_round=5):
     for _ in range(3):
         fn()
     times = []
     for _ in range(rounds):
+        sync()
         t0 = time.perf_counter()
         for _ in range(per_round):
             fn()
+        sync()
         times.append((time.perf_counter() - t0) * 1e6 / per_round)
     times.sort()
     return times[len(times) // 2]
@@ -116,4 +129,4 @@ if __name__ == "__main__":
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 15
     algos = ["ddpg", "ddpg-sr-a", "ddpg-sr-c"]
     fns = {a: make(a) for a in algos}
-    print(json.dumps({"torch": torch.__version__, "micros": {a: median_micros(fns[a], rounds) for a in algos}}))
+    print(json.dumps({"torch": torch.__version__, "device": DEVICE, "micros": {a: median_micros(fns[a], rounds) for a in algos}}))
