@@ -253,6 +253,8 @@ function applyActivation(act: Activation, O: TypedArray): void {
 }
 
 /** g · act'(z), written in terms of the activation's output y. */
+const f32 = Math.fround;
+
 export function activationGradKernel(act: Activation, Y: TypedArray, G: TypedArray, O: TypedArray): void {
   const len = O.length;
   switch (act) {
@@ -260,19 +262,34 @@ export function activationGradKernel(act: Activation, Y: TypedArray, G: TypedArr
       O.set(G);
       return;
     case 'tanh':
-      for (let i = 0; i < len; i++) {
-        const y = Y[i]!;
-        O[i] = G[i]! * (1 - y * y);
-      }
+      if (O instanceof Float32Array)
+        // float32: rounded after every operation, as the SIMD kernel computes it, so both
+        // kernel sets give the same bits (a population's stacked [S, B, n] may take the
+        // SIMD one where each member's [B, n] alone takes this loop)
+        for (let i = 0; i < len; i++) {
+          const y = Y[i]!;
+          O[i] = G[i]! * f32(1 - f32(y * y));
+        }
+      else
+        for (let i = 0; i < len; i++) {
+          const y = Y[i]!;
+          O[i] = G[i]! * (1 - y * y);
+        }
       return;
     case 'relu':
       for (let i = 0; i < len; i++) O[i] = Y[i]! > 0 ? G[i]! : 0;
       return;
     case 'sigmoid':
-      for (let i = 0; i < len; i++) {
-        const y = Y[i]!;
-        O[i] = G[i]! * y * (1 - y);
-      }
+      if (O instanceof Float32Array)
+        for (let i = 0; i < len; i++) {
+          const y = Y[i]!;
+          O[i] = f32(G[i]! * y) * f32(1 - y);
+        }
+      else
+        for (let i = 0; i < len; i++) {
+          const y = Y[i]!;
+          O[i] = G[i]! * y * (1 - y);
+        }
       return;
   }
 }
