@@ -292,9 +292,11 @@ export class WorkerVectorEnv implements VectorEnv {
     const c = this.shared.control;
     const idx = w * CONTROL_STRIDE + DONE_SEQ;
     for (;;) {
-      if (s.dead !== null) throw new Error(`vector ${this.id}: ${s.dead}`);
+      // the answer first: a worker that answered close() and then exited (its exit event
+      // may come before this check) did what was asked
       const done = Atomics.load(c, idx);
       if (done === seq) return;
+      if (s.dead !== null) throw new Error(`vector ${this.id}: ${s.dead}`);
       const r = waitAsync(c, idx, done);
       if (r.async) {
         // a worker that dies never notifies: race its death
