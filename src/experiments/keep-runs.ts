@@ -5,16 +5,23 @@
  * config.json, progress.csv, sweep-done.json, the newest checkpoint (latest.json and its
  * folder; not DDPG's replay segments, which only an unfinished run needs) and any eval/
  * results; per sweep, sweep.json and the populations' population.json. Logs and older
- * checkpoints stay out (a finished run is ~2 MB on disk, ~80 kB of it kept for TRPO).
+ * checkpoints stay out, and so does the checkpoint's batch.safetensors (a finished TRPO run
+ * is ~2 MB on disk, ~60 kB of it kept).
  */
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { CHECKPOINTS, LATEST, checkpointName, latestIteration } from '../rl/run/checkpoint-layout.js';
 import { PROGRESS, RUN_DONE, RUN_INFO, SWEEP_INDEX, exists } from './run-files.js';
 
 const run = promisify(execFile);
+
+/**
+ * The last policy step's inputs, which only `sr2l inspect` and the dashboard's loss graph
+ * read: two thirds of a TRPO checkpoint (130 of 190 kB at batch 1200), so not kept.
+ */
+const INSPECT_BATCH = 'batch.safetensors';
 
 export interface KeptRuns {
   /** run folders holding sweep-done.json, relative to the sweep folder */
@@ -56,7 +63,8 @@ async function runFiles(root: string, dir: string): Promise<string[]> {
   if (await exists(latest)) {
     const iteration = latestIteration(await readFile(latest, 'utf8'), latest);
     files.push(relative(root, latest));
-    files.push(...(await filesBelow(root, join(dir, CHECKPOINTS, checkpointName(iteration)))));
+    const kept = await filesBelow(root, join(dir, CHECKPOINTS, checkpointName(iteration)));
+    files.push(...kept.filter((f) => basename(f) !== INSPECT_BATCH));
   }
   files.push(...(await filesBelow(root, join(dir, 'eval'))));
   return files;

@@ -30,8 +30,10 @@ async function fakeSweep(root: string): Promise<string> {
     'run.lock',
   ])
     await put(join(done, f));
-  for (const it of ['iter-000010', 'iter-000020'])
+  for (const it of ['iter-000010', 'iter-000020']) {
     await put(join(done, 'checkpoints', it, 'policy.safetensors'));
+    await put(join(done, 'checkpoints', it, 'batch.safetensors')); // only for sr2l inspect: not kept
+  }
   await put(join(done, 'checkpoints', 'latest.json'), '{"iteration": 20}');
   await put(join(done, 'checkpoints', 'replay', 'segment-0.bin'));
   await put(join(done, 'eval', 'robustness.json'), '{}');
