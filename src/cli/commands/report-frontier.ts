@@ -1,9 +1,8 @@
 /** `sr2l report frontier DIR [DIR ...]`: clean against attacked return per setting, compared with a reference. */
 import { parseArgs } from 'node:util';
-import { version } from '../../version.js';
 import { UsageError } from '../command.js';
 import { numberList } from '../number-list.js';
-import { asUsageError } from './report-options.js';
+import { BOOTSTRAP_FLAGS, asUsageError, bootstrapOptions } from './report-options.js';
 
 export const FRONTIER_USAGE = `sr2l report frontier SWEEP_DIR [SWEEP_DIR ...] --out DIR [--attack mad] [--eps-attack 0.05,0.1]
                   [--reference trpo] [--resamples N] [--seed N] [--note TEXT]`;
@@ -17,20 +16,13 @@ export async function reportFrontierCommand(argv: string[]): Promise<number> {
       attack: { type: 'string', default: 'mad' },
       'eps-attack': { type: 'string', default: '0.05,0.1' },
       reference: { type: 'string', default: 'trpo' },
-      resamples: { type: 'string', default: '10000' },
-      seed: { type: 'string', default: '0' },
-      note: { type: 'string', multiple: true, default: [] },
+      ...BOOTSTRAP_FLAGS,
     },
   });
   if (!positionals.length) throw new UsageError('report frontier: give at least one sweep folder');
   if (!values.out) throw new UsageError('report frontier: --out DIR is required (the folder of frontier.md)');
   const epsAttack = numberList('eps-attack', values['eps-attack']);
-  const resamples = Number(values.resamples);
-  const seed = Number(values.seed);
-  if (!(Number.isInteger(resamples) && resamples > 0))
-    throw new UsageError(`--resamples must be a positive integer, got '${values.resamples}'`);
-  if (!(Number.isInteger(seed) && seed >= 0))
-    throw new UsageError(`--seed must be an integer ≥ 0, got '${values.seed}'`);
+  const bootstrap = bootstrapOptions(values);
   const { reportFrontier } = await import('../../report/frontier-report.js');
   const { report, figures, points } = await asUsageError(() =>
     reportFrontier(positionals, {
@@ -38,9 +30,7 @@ export async function reportFrontierCommand(argv: string[]): Promise<number> {
       attack: values.attack,
       epsAttack,
       reference: values.reference,
-      resamples,
-      seed,
-      provenance: [`sr2l ${version}, generated ${new Date().toISOString()}`, ...values.note],
+      ...bootstrap,
     }),
   );
   console.log(`wrote ${report}: ${points.length} points, ${figures.length} figures`);

@@ -1,5 +1,6 @@
 /** Options shared by `sr2l plot` and `sr2l report`. */
 import type { SweepReportOptions } from '../../report/index.js';
+import { version } from '../../version.js';
 import { UsageError } from '../command.js';
 
 export const REPORT_FLAGS = {
@@ -56,4 +57,30 @@ export async function asUsageError<T>(f: () => Promise<T>): Promise<T> {
       throw new UsageError(e.message);
     throw e;
   }
+}
+
+/** The bootstrap and provenance flags of `sr2l report` and `sr2l report frontier`. */
+export const BOOTSTRAP_FLAGS = {
+  resamples: { type: 'string', default: '10000' },
+  seed: { type: 'string', default: '0' },
+  note: { type: 'string', multiple: true, default: [] as string[] },
+} as const;
+
+/** Checked bootstrap settings, and the report header's lines: the sr2l version and time, then each --note. */
+export function bootstrapOptions(v: { resamples: string; seed: string; note: string[] }): {
+  resamples: number;
+  seed: number;
+  provenance: string[];
+} {
+  const resamples = Number(v.resamples);
+  const seed = Number(v.seed);
+  if (!(Number.isInteger(resamples) && resamples > 0))
+    throw new UsageError(`--resamples must be a positive integer, got '${v.resamples}'`);
+  if (!(Number.isInteger(seed) && seed >= 0))
+    throw new UsageError(`--seed must be an integer ≥ 0, got '${v.seed}'`);
+  return {
+    resamples,
+    seed,
+    provenance: [`sr2l ${version}, generated ${new Date().toISOString()}`, ...v.note],
+  };
 }

@@ -1,11 +1,17 @@
 /** `sr2l report SWEEP_DIR`: the Markdown reproduction report with tables, statistics and figures. */
 import { parseArgs } from 'node:util';
-import { version } from '../../version.js';
 import { UsageError, type Command } from '../command.js';
 // vega, vega-lite and resvg load only when a figure is drawn, not on every sr2l start
 const loadReport = () => import('../../report/index.js');
 import { FRONTIER_USAGE, reportFrontierCommand } from './report-frontier.js';
-import { REPORT_FLAGS, REPORT_FLAGS_HELP, asUsageError, reportOptions } from './report-options.js';
+import {
+  BOOTSTRAP_FLAGS,
+  REPORT_FLAGS,
+  REPORT_FLAGS_HELP,
+  asUsageError,
+  bootstrapOptions,
+  reportOptions,
+} from './report-options.js';
 
 export const report: Command = {
   summary:
@@ -29,26 +35,16 @@ against --reference on both axes (bootstrap); frontier.md opens with the verdict
       allowPositionals: true,
       options: {
         ...REPORT_FLAGS,
-        resamples: { type: 'string', default: '10000' },
-        seed: { type: 'string', default: '0' },
-        note: { type: 'string', multiple: true, default: [] },
+        ...BOOTSTRAP_FLAGS,
       },
     });
     if (positionals.length !== 1)
       throw new UsageError(`expected one sweep folder, got ${positionals.length}`);
-    const resamples = Number(values.resamples);
-    const seed = Number(values.seed);
-    if (!(Number.isInteger(resamples) && resamples > 0))
-      throw new UsageError(`--resamples must be a positive integer, got '${values.resamples}'`);
-    if (!(Number.isInteger(seed) && seed >= 0))
-      throw new UsageError(`--seed must be an integer ≥ 0, got '${values.seed}'`);
-    const provenance = [`sr2l ${version}, generated ${new Date().toISOString()}`, ...values.note];
+    const bootstrap = bootstrapOptions(values);
     const { report: file, figures } = await asUsageError(async () =>
       (await loadReport()).reportSweep(positionals[0]!, {
         ...reportOptions(values),
-        resamples,
-        seed,
-        provenance,
+        ...bootstrap,
       }),
     );
     console.log(`wrote ${file} with ${figures.length} figures`);
