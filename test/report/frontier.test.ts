@@ -5,8 +5,8 @@ import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { frontierPoints } from '../../src/report/frontier.js';
 import { loadFrontierRuns } from '../../src/report/frontier-report.js';
-import { summarize } from '../../src/report/stats.js';
 import type { RobustnessResult } from '../../src/rl/robustness/index.js';
+import { robustnessResult } from './robustness-fixture.js';
 import { captureConsole } from '../helpers/console.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 
@@ -15,33 +15,11 @@ afterEach(() => vi.restoreAllMocks());
 
 /** One policy's evaluation: two clean episodes and two under MAD at ε 0.05 and 0.1. */
 function evaluation(clean: number, mad05: number, mad10: number): RobustnessResult {
-  const row = (attack: 'none' | 'mad', eps: number, xs: number[]) => ({
-    attack,
-    eps,
-    episodes: xs.length,
-    ...summarize(xs),
-    deltaLinfMean: eps,
-    deltaLinfMax: eps,
-    deltaL2Mean: eps,
-    wallSeconds: 0.1,
-  });
-  const returns = [
-    [clean - 1, clean + 1],
-    [mad05 - 2, mad05 + 2],
-    [mad10, mad10],
-  ];
-  return {
-    envId: 'Hopper-v2',
-    seed: 0,
-    episodes: 2,
-    stochastic: false,
-    epsScale: 'raw',
-    pgd: { steps: 10, stepFraction: 0.2, ascent: 'sign' },
-    obsStd: [1],
-    rows: [row('none', 0, returns[0]!), row('mad', 0.05, returns[1]!), row('mad', 0.1, returns[2]!)],
-    smoothness: [],
-    returns,
-  };
+  return robustnessResult([
+    ['none', 0, [clean - 1, clean + 1]],
+    ['mad', 0.05, [mad05 - 2, mad05 + 2]],
+    ['mad', 0.1, [mad10, mad10]],
+  ]);
 }
 
 /** A sweep folder: per setting, per seed, one evaluated policy (clean, mad05, mad10 + seed offsets). */

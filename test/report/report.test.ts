@@ -7,7 +7,6 @@ import {
   buildReport,
   reportSweep,
   type RunResult,
-  summarize,
   compareMeans,
   comparisonTable,
   rankSettings,
@@ -18,34 +17,21 @@ import {
 import { claimTable } from '../../src/report/claims.js';
 import { loadSweepResults } from '../../src/report/sweep-data.js';
 import type { RobustnessResult } from '../../src/rl/robustness/index.js';
+import { robustnessResult } from './robustness-fixture.js';
 
 // Synthetic sweep: Hopper-v2, TRPO vs TRPO-SR, 5 seeds each, 3 iterations; known final returns.
 const FINAL = { trpo: [100, 200, 300, 400, 500], 'trpo-sr': [400, 420, 440, 460, 480] };
 let root: string;
 
 function robustness(clean: number[], random: number[], mad: number[]): RobustnessResult {
-  const row = (attack: 'none' | 'random' | 'mad', eps: number, xs: number[]) => ({
-    attack,
-    eps,
-    episodes: xs.length,
-    ...summarize(xs),
-    deltaLinfMean: eps,
-    deltaLinfMax: eps,
-    deltaL2Mean: eps,
-    wallSeconds: 0.1,
-  });
-  return {
-    envId: 'Hopper-v2',
-    seed: 0,
-    episodes: 2,
-    stochastic: false,
-    epsScale: 'raw',
-    pgd: { steps: 10, stepFraction: 0.2, ascent: 'sign' },
-    obsStd: [1],
-    rows: [row('none', 0, clean), row('random', 0.1, random), row('mad', 0.1, mad)],
-    smoothness: [{ eps: 0.1, states: 8, lipschitzMean: 2, lipschitzP95: 3, madDivergenceMean: 0.5 }],
-    returns: [clean, random, mad],
-  };
+  return robustnessResult(
+    [
+      ['none', 0, clean],
+      ['random', 0.1, random],
+      ['mad', 0.1, mad],
+    ],
+    [{ eps: 0.1, states: 8, lipschitzMean: 2, lipschitzP95: 3, madDivergenceMean: 0.5 }],
+  );
 }
 
 beforeAll(async () => {
