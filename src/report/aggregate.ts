@@ -9,6 +9,7 @@ import {
   type Comparison,
   type Summary,
   compareMeans,
+  meanOf,
   percentile,
   summarize,
   trapezoidArea,
@@ -244,11 +245,13 @@ export function rankSettings(runs: readonly RunResult[]): RankedSetting[] {
     const settings = unique(mine.map((r) => r.setting));
     if (settings.length < 2) continue;
     const envs = envsOf(mine);
-    const meanOf = (env: string, setting: string): number | null => {
+    const meanFinal = (env: string, setting: string): number | null => {
       const xs = mine.filter((r) => r.env === env && r.setting === setting && r.finished && r.final !== null);
-      return xs.length ? xs.reduce((s, r) => s + r.final!, 0) / xs.length : null;
+      return xs.length ? meanOf(xs.map((r) => r.final!)) : null;
     };
-    const means = new Map(settings.map((s) => [s, Object.fromEntries(envs.map((e) => [e, meanOf(e, s)]))]));
+    const means = new Map(
+      settings.map((s) => [s, Object.fromEntries(envs.map((e) => [e, meanFinal(e, s)]))]),
+    );
     const scaled = (env: string, x: number): number => {
       const xs = settings.map((s) => means.get(s)![env]).filter((v): v is number => v !== null);
       const [lo, hi] = [Math.min(...xs), Math.max(...xs)];

@@ -11,7 +11,7 @@
  */
 import { meanBand } from '../dashboard/band.js';
 import type { RunResult } from './sweep-data.js';
-import { type CompareOptions, type Comparison, compareMeans } from './stats.js';
+import { type CompareOptions, type Comparison, compareMeans, meanOf } from './stats.js';
 
 export interface AxisSummary {
   mean: number;
@@ -43,8 +43,6 @@ export interface FrontierOptions extends CompareOptions {
   /** the variant every other one is compared with, e.g. 'trpo' */
   reference: string;
 }
-
-const meanOf = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
 
 /** One policy's mean clean return and mean return under `attack` at `eps`, or null when not evaluated so. */
 function policyReturns(
