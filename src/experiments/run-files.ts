@@ -45,6 +45,34 @@ export async function logTail(dir: string, lines = 20): Promise<string> {
   }
 }
 
+/** A run file's settings object: sr2l train writes {"config": {...settings}, "package": ..., "seed": ...}. */
+async function readSettings(path: string): Promise<Record<string, unknown>> {
+  let c: Record<string, unknown>;
+  try {
+    c = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`${path}: not valid JSON (${(e as Error).message})`, { cause: e });
+  }
+  return typeof c.config === 'object' && c.config !== null ? (c.config as Record<string, unknown>) : c;
+}
+
+/**
+ * The episode length a run trained with: config.json's maxEpisodeSteps (at the top level or
+ * under 'config'); null when the run used its env's own limit or the key is absent.
+ */
+export async function readTrainingHorizon(dir: string): Promise<number | null> {
+  const path = join(dir, 'config.json');
+  if (!(await exists(path))) return null;
+  const c = await readSettings(path);
+  const steps = c.maxEpisodeSteps;
+  if (steps === undefined || steps === null) return null;
+  if (!(typeof steps === 'number' && Number.isInteger(steps) && steps > 0))
+    throw new Error(
+      `${path}: maxEpisodeSteps must be a positive integer or null, got ${JSON.stringify(steps)}`,
+    );
+  return steps;
+}
+
 export interface RunIdentity {
   env: string;
   algo: string;
@@ -60,14 +88,7 @@ export async function readRunIdentity(dir: string): Promise<RunIdentity> {
   for (const file of [RUN_INFO, 'config.json']) {
     const path = join(dir, file);
     if (!(await exists(path))) continue;
-    let c: Record<string, unknown>;
-    try {
-      c = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-    } catch (e) {
-      throw new Error(`${path}: not valid JSON (${(e as Error).message})`, { cause: e });
-    }
-    // sr2l train writes {"config": {...settings}, "package": ..., "seed": ...}
-    if (typeof c.config === 'object' && c.config !== null) c = c.config as Record<string, unknown>;
+    const c = await readSettings(path);
     const env = c.env ?? c.envId;
     const algo = c.algo ?? c.algorithm;
     const seed = c.seed ?? 0;

@@ -80,6 +80,35 @@ describe('sr2l eval', () => {
     expect(out()).toMatch(/the 'critic' attack needs a critic/);
   }, 60_000);
 
+  test("--max-episode-steps: the length the run trained with by default, the env's own, or a number", async () => {
+    const dir = await pendulumRun(5, 8);
+    // a run trained on 10-step episodes (as --preset garage-benchmark trains on 100)
+    const config = { config: { env: 'Pendulum-v1', algo: 'trpo', seed: 1, maxEpisodeSteps: 10 } };
+    await writeFile(join(dir, 'config.json'), JSON.stringify(config));
+    const out = capture();
+    const flags = ['--attack', 'random', '--eps', '0.1', '--episodes', '3', '--smoothness-states', '0'];
+    const evaluate = async (more: string[]) => {
+      expect(await main(['eval', dir, ...flags, ...more])).toBe(0);
+      return JSON.parse(await readFile(join(dir, 'eval', 'robustness.json'), 'utf8')) as {
+        maxEpisodeSteps: number;
+        returns: number[][];
+      };
+    };
+    // Pendulum's reward is at least −16.3 per step: 10 steps bound a return below by −163
+    const lowest = (r: { returns: number[][] }) => Math.min(...r.returns.flat());
+    const ownLength = await evaluate([]);
+    expect(ownLength.maxEpisodeSteps).toBe(10);
+    expect(out()).toMatch(/episodes of at most 10 steps/);
+    expect(lowest(ownLength)).toBeGreaterThan(-163);
+    const envLength = await evaluate(['--max-episode-steps', 'env']);
+    expect(envLength.maxEpisodeSteps).toBe(200);
+    expect(lowest(envLength)).toBeLessThan(-163);
+    const given = await evaluate(['--max-episode-steps', '10']);
+    expect(given.returns).toEqual(ownLength.returns);
+    expect(await main(['eval', dir, ...flags, '--max-episode-steps', 'ten'])).toBe(2);
+    expect(out()).toMatch(/--max-episode-steps must be run, env or a positive integer, got 'ten'/);
+  }, 60_000);
+
   test('--attack sarsa,optimal trains their budgets from the flags and writes their rows', async () => {
     const dir = await pendulumRun(3, 8);
     await writeFile(join(dir, 'config.json'), JSON.stringify({ env: 'Pendulum-v1', algo: 'trpo', seed: 2 }));

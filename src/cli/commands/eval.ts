@@ -1,7 +1,8 @@
 /** `sr2l eval RUN_DIR...`: robustness of a trained policy under observation attacks (paper §5, Fig. 4). */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readRunIdentity } from '../../experiments/run-files.js';
+import { defaultMaxEpisodeSteps } from '../../envs/index.js';
+import { readRunIdentity, readTrainingHorizon } from '../../experiments/run-files.js';
 import { checkpointsOnDisk, latestCheckpoint } from '../../rl/run/checkpoint.js';
 import { checkpointName } from '../../rl/run/checkpoint-layout.js';
 import {
@@ -40,6 +41,9 @@ export const evalCommand: Command = {
   --eps-scale S          raw (ε in observation units, default) or obs-std (ε times each dimension's
                          std over the clean rollouts, the SA-MDP convention)
   --episodes N           episodes per (attack, ε) (default 50)
+  --max-episode-steps H  episode length: run (default: the length the run trained with, its
+                         config's maxEpisodeSteps, e.g. 100 under --preset garage-benchmark),
+                         env (the env's own limit, 1000 for the locomotion tasks) or a number
   --stochastic           sample actions from the Gaussian policy (the paper's rollouts); default μ(s)
   --seed N               evaluation seed (default: the run's seed)
   --iteration N          evaluate checkpoint N (a checkpoints/iter-N folder sr2l train kept;
@@ -66,6 +70,7 @@ the other; run several sr2l eval processes for parallelism).`,
         eps: { type: 'string', default: '0,0.02,0.05,0.1' },
         'eps-scale': { type: 'string', default: 'raw' },
         episodes: { type: 'string', default: '50' },
+        'max-episode-steps': { type: 'string', default: 'run' },
         stochastic: { type: 'boolean', default: false },
         seed: { type: 'string' },
         iteration: { type: 'string' },
@@ -119,6 +124,9 @@ the other; run several sr2l eval processes for parallelism).`,
       iterations: positive('optimal-iterations', values['optimal-iterations'], true),
       batchSize: positive('optimal-batch', values['optimal-batch'], true),
     };
+    const horizon = values['max-episode-steps'];
+    if (horizon !== 'run' && horizon !== 'env' && !(/^\d+$/.test(horizon) && Number(horizon) > 0))
+      throw new UsageError(`--max-episode-steps must be run, env or a positive integer, got '${horizon}'`);
     const iteration = values.iteration === undefined ? undefined : Number(values.iteration);
     if (iteration !== undefined && !(Number.isInteger(iteration) && iteration >= 0))
       throw new UsageError(`--iteration must be an integer ≥ 0, got '${values.iteration}'`);
@@ -136,9 +144,13 @@ the other; run several sr2l eval processes for parallelism).`,
       const seed = values.seed === undefined ? run.seed : Number(values.seed);
       if (!(Number.isInteger(seed) && seed >= 0))
         throw new UsageError(`--seed must be an integer ≥ 0, got '${values.seed}'`);
+      // a policy trained on 100-step episodes is judged on 100-step episodes unless asked otherwise
+      const maxEpisodeSteps =
+        horizon === 'env' ? null : horizon === 'run' ? await readTrainingHorizon(runDir) : Number(horizon);
       const t0 = performance.now();
       const result = await evaluateRobustness({
         envId: run.env,
+        ...(maxEpisodeSteps === null ? {} : { envOptions: { maxEpisodeSteps } }),
         agent,
         attacks: [...new Set(attacks)],
         eps,
@@ -159,12 +171,13 @@ the other; run several sr2l eval processes for parallelism).`,
         run: runDir,
         algo: run.algo,
         checkpoint: iteration ?? (await latestCheckpoint(runDir)),
+        maxEpisodeSteps: maxEpisodeSteps ?? defaultMaxEpisodeSteps(run.env),
         sr2l: version,
         command: `sr2l eval ${argv.join(' ')}`,
         finishedAt: new Date().toISOString(),
       });
       console.log(
-        `ε in ${epsScale === 'raw' ? 'raw observation units' : 'units of the clean-rollout observation std'}`,
+        `ε in ${epsScale === 'raw' ? 'raw observation units' : 'units of the clean-rollout observation std'}; episodes of at most ${maxEpisodeSteps ?? defaultMaxEpisodeSteps(run.env)} steps`,
       );
       console.log(
         'attack   eps       mean ± std            median      min        max     ‖δ‖∞ mean  wall s',
