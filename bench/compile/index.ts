@@ -12,11 +12,15 @@
  * `--only=webgpu` runs the WebGPU table alone (BENCH_ROUNDS rounds, default 7 there).
  * "fused" is compiled with elementwise fusion ({ fuse: true }). Also: a fused PGD step at
  * several sizes, unfused vs fused JavaScript loop vs generated WebAssembly SIMD (fusion.ts);
- * with BENCH_BASELINE=<another checkout>, its compiled updates against this tree's (baseline.ts).
+ * with BENCH_BASELINE=<another checkout>, its compiled updates against this tree's (baseline.ts);
+ * the matrix products of one DDPG-SR-A update timed alone per shape, and the multiply-adds
+ * per update of each variant (products.ts).
  */
 import { measureBaseline } from './baseline.js';
+import { ALGOS } from '../ddpg/setup.js';
 import { measureDdpg } from './ddpg.js';
 import { measureFusion } from './fusion.js';
+import { measureProducts } from './products.js';
 import { torchDdpg } from './torch-peer.js';
 import { measureTrpo } from './trpo.js';
 import { measureWebgpu } from './webgpu.js';
@@ -34,6 +38,9 @@ const trpoIterations = Number(process.env.BENCH_TRPO_ITERATIONS ?? 3);
 // the fused-kernel table first: the DDPG cases leave the arena full (see settle())
 const fusion = cpu ? measureFusion([1088, 4096, 16384, 64000], rounds) : [];
 const rows = cpu ? await measureDdpg(maxTime, rounds) : [];
+const products = cpu
+  ? ALGOS.map((a) => measureProducts(a, a === 'ddpg-sr-a' ? rounds : 1, a === 'ddpg-sr-a' ? 200 : 1))
+  : [];
 const baselineDir = process.env.BENCH_BASELINE;
 const baseline = cpu && baselineDir ? await measureBaseline(baselineDir, rounds) : [];
 const trpo = cpu && trpoIterations > 0 ? await measureTrpo(trpoIterations) : [];
@@ -50,6 +57,7 @@ if (json) {
         torch: 'version' in torch ? torch.version : torch.reason,
         rows,
         fusion,
+        products,
         baseline,
         torchMicros,
         webgpu,
@@ -81,6 +89,25 @@ if (json) {
       console.log(
         `| ${f.n} | ${f.unfused.toFixed(1)} | ${f.loop.toFixed(1)} | ${f.simd.toFixed(1)} | ${(f.unfused / f.simd).toFixed(2)}× | ${(f.loop / f.simd).toFixed(2)}× |`,
       );
+    const sra = products.find((p) => p.algo === 'ddpg-sr-a');
+    if (sra) {
+      const total = sra.rows.reduce((s, r) => s + r.calls * r.minMicros, 0);
+      console.log(
+        `Matrix products of one DDPG-SR-A update, each shape run alone (CPU time, µs per call: fastest and median of ${rounds} rounds): ${total.toFixed(0)} µs per update at the fastest rounds`,
+      );
+      console.log(
+        '| product | calls per update | µs per call (fastest / median) | GFLOP/s (fastest) | µs per update |',
+      );
+      console.log('|---|---:|---:|---:|---:|');
+      for (const r of sra.rows)
+        console.log(
+          `| ${r.label} | ${r.calls} | ${r.minMicros.toFixed(2)} / ${r.medianMicros.toFixed(2)} | ${r.gflops.toFixed(1)} | ${(r.calls * r.minMicros).toFixed(1)} |`,
+        );
+      const ddpgMacs = products[0]!.macs;
+      console.log(
+        `Multiply-adds per update (matrix products): ${products.map((p) => `${p.algo} ${(p.macs / 1e6).toFixed(2)} M (${(p.macs / ddpgMacs).toFixed(2)}× DDPG)`).join(', ')}`,
+      );
+    }
     if (baseline.length > 0) {
       console.log(`Against BENCH_BASELINE=${baselineDir} in the same process (CPU time, µs per update)`);
       console.log('| update (B=64) | mode | baseline | this tree | baseline ÷ this |');
