@@ -21,6 +21,7 @@ import { ALGOS } from '../ddpg/setup.js';
 import { measureDdpg } from './ddpg.js';
 import { measureFusion } from './fusion.js';
 import { measureProducts } from './products.js';
+import { differencesFromBaseline } from './same-bits.js';
 import { torchDdpg } from './torch-peer.js';
 import { measureTrpo } from './trpo.js';
 import { measureWebgpu } from './webgpu.js';
@@ -43,6 +44,7 @@ const products = cpu
   : [];
 const baselineDir = process.env.BENCH_BASELINE;
 const baseline = cpu && baselineDir ? await measureBaseline(baselineDir, rounds) : [];
+const differences = cpu && baselineDir ? await differencesFromBaseline(baselineDir) : [];
 const trpo = cpu && trpoIterations > 0 ? await measureTrpo(trpoIterations) : [];
 const webgpu = await measureWebgpu(cpu ? 7 : Number(process.env.BENCH_ROUNDS ?? 7));
 const torch = cpu ? torchDdpg(rounds) : { reason: 'PyTorch: not run (--only=webgpu)' };
@@ -59,6 +61,7 @@ if (json) {
         fusion,
         products,
         baseline,
+        differences,
         torchMicros,
         webgpu,
       },
@@ -116,6 +119,11 @@ if (json) {
         console.log(
           `| ${b.algo} | ${b.mode} | ${us(b.baseline)} | ${us(b.current)} | ${(b.baseline / b.current).toFixed(2)}× |`,
         );
+      console.log(
+        differences.length === 0
+          ? "100 updates of each variant, eager, compiled and compiled+fused: every parameter and optimizer moment equals the baseline checkout's bit for bit"
+          : `results differ from the baseline checkout's after 100 updates: ${differences.join(', ')}`,
+      );
     }
     console.log(
       'version' in torch
