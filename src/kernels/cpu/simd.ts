@@ -109,17 +109,18 @@ export class SimdKernels {
    * staged through scratch blocks (outputs copied back), like the kernels below.
    */
   fused(run: FusedRunner, ins: readonly CpuStorage[], outs: readonly CpuStorage[]): boolean {
-    const outPtrs: number[] = [];
-    const ran = run(
-      ins,
-      outs,
-      (s) => this.at(s),
-      (o) => outPtrs[outPtrs.push(this.outAt(o)) - 1]!,
-    );
-    if (ran) outs.forEach((o, k) => this.copyBack(o, outPtrs[k]!));
+    this.outCount = 0;
+    const ran = run(ins, outs, this.inAt, this.stagedOutAt);
+    if (ran) for (let k = 0; k < outs.length; k++) this.copyBack(outs[k]!, this.outPtrs[k]!);
     this.releaseStaged();
     return ran;
   }
+
+  // where fused kernels read and write, bound once: a call allocates no closures or lists
+  private readonly inAt = (s: CpuStorage): number => this.at(s);
+  private readonly outPtrs: number[] = [];
+  private outCount = 0;
+  private readonly stagedOutAt = (o: CpuStorage): number => (this.outPtrs[this.outCount++] = this.outAt(o));
 
   // Each kernel returns false (having done nothing) when scratch memory ran out; the
   // backend then runs the plain loops.
