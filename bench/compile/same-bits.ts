@@ -7,6 +7,7 @@
  * runs already made, and runs resumed across the change, depend on it.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sr from '../../src/index.js';
@@ -56,8 +57,14 @@ function fingerprints(c: Checkout, updates: number): Map<string, string> {
   return out;
 }
 
-/** The variants and modes whose results differ from the baseline checkout's (empty: the same bits). */
-export async function differencesFromBaseline(dir: string, updates = 100): Promise<string[]> {
+/**
+ * The variants and modes whose results differ from the baseline checkout's (empty: the same
+ * bits), or why they could not be compared (a checkout without test/, as `git archive src
+ * bench` makes).
+ */
+export async function differencesFromBaseline(dir: string, updates = 100): Promise<string[] | string> {
+  const fixture = join(dir, 'test/rl/ddpg/update-fixture.ts');
+  if (!existsSync(fixture)) return `not compared: the baseline checkout has no ${fixture}`;
   const here = fingerprints(await load(join(import.meta.dirname, '../..')), updates);
   const there = fingerprints(await load(dir), updates);
   return [...here].filter(([k, h]) => there.get(k) !== h).map(([k]) => k);
