@@ -10,7 +10,7 @@
 import type { Activation, Storage } from '../../src/kernels/backend.js';
 import { CpuBackend } from '../../src/index.js';
 import { fillDeterministic } from '../mlp/sizes.js';
-import { cpuMillis } from '../mlp/measure.js';
+import { cpuMillis, interleavedRounds } from '../mlp/measure.js';
 import type { BenchAlgo } from '../ddpg/setup.js';
 import { update } from '../ddpg/sr2l-ddpg.js';
 
@@ -123,15 +123,9 @@ export function measureProducts(algo: BenchAlgo, rounds: number, perRound = 200)
   const list = [...groups.values()];
   const runs = list.map((g) => g.p.make(backend));
   for (const run of runs) for (let i = 0; i < perRound; i++) run(); // warm up (the WebAssembly tiers up)
-  const times = runs.map(() => [] as number[]);
-  for (let r = 0; r < rounds; r++)
-    runs.forEach((run, i) => {
-      const t0 = cpuMillis();
-      for (let q = 0; q < perRound; q++) run();
-      times[i]!.push(((cpuMillis() - t0) * 1000) / perRound);
-    });
+  const times = interleavedRounds(runs, rounds, perRound, cpuMillis);
   const rows = list.map(({ p, calls }, i) => {
-    const t = times[i]!.sort((a, b) => a - b);
+    const t = times[i]!;
     return {
       label: p.label,
       calls,
