@@ -6,7 +6,7 @@
  */
 import { CpuBackend } from '../../src/index.js';
 import { KERNELS, profileRows, resetProfile } from '../../src/kernels/profile.js';
-import { cpuMillis, interleavedMicros, medianMicros, settle } from '../mlp/measure.js';
+import { cpuMillis, interleavedRounds, medianMicros, settle } from '../mlp/measure.js';
 import { ALGOS, type BenchAlgo } from '../ddpg/setup.js';
 import { update } from '../ddpg/sr2l-ddpg.js';
 
@@ -24,6 +24,8 @@ export interface DdpgCompileRow {
   eagerCpu: number;
   compiledCpu: number;
   fusedCpu: number;
+  /** the fastest interleaved round of the fused update, wall time: what a quiet core gives */
+  fusedFastest: number;
   kernelCallsEager: number;
   kernelCallsCompiled: number;
   /** kernel calls plus fused loops per update */
@@ -106,9 +108,12 @@ export async function measureDdpg(maxTime: number, rounds: number): Promise<Ddpg
     await settle();
     const fused = medianMicros(`compiled+fused ${algo}`, fusedFn, { maxTime });
     await settle();
-    const [ei, ci, fi] = interleavedMicros([eagerFn, compiledFn, fusedFn], rounds);
+    const wall = interleavedRounds([eagerFn, compiledFn, fusedFn], rounds);
+    const [ei, ci, fi] = wall.map((t) => t[t.length >> 1]!);
     await settle();
-    const [ec, cc, fc] = interleavedMicros([eagerFn, compiledFn, fusedFn], rounds, 5, cpuMillis);
+    const [ec, cc, fc] = interleavedRounds([eagerFn, compiledFn, fusedFn], rounds, 5, cpuMillis).map(
+      (t) => t[t.length >> 1]!,
+    );
     const pe = await kernelShare(algo, false);
     const pc = await kernelShare(algo, true);
     const pf = await kernelShare(algo, 'fused');
@@ -123,6 +128,7 @@ export async function measureDdpg(maxTime: number, rounds: number): Promise<Ddpg
       eagerCpu: ec!,
       compiledCpu: cc!,
       fusedCpu: fc!,
+      fusedFastest: wall[2]![0]!,
       kernelCallsEager: pe.calls,
       kernelCallsCompiled: pc.calls,
       kernelCallsFused: pf.calls,

@@ -12,11 +12,16 @@
  * `--only=webgpu` runs the WebGPU table alone (BENCH_ROUNDS rounds, default 7 there).
  * "fused" is compiled with elementwise fusion ({ fuse: true }). Also: a fused PGD step at
  * several sizes, unfused vs fused JavaScript loop vs generated WebAssembly SIMD (fusion.ts);
- * with BENCH_BASELINE=<another checkout>, its compiled updates against this tree's (baseline.ts).
+ * with BENCH_BASELINE=<another checkout>, its compiled updates against this tree's (baseline.ts);
+ * the matrix products of one DDPG-SR-A update timed alone per shape, and the multiply-adds
+ * per update of each variant (products.ts).
  */
 import { measureBaseline } from './baseline.js';
+import { ALGOS } from '../ddpg/setup.js';
 import { measureDdpg } from './ddpg.js';
 import { measureFusion } from './fusion.js';
+import { measureProducts } from './products.js';
+import { differencesFromBaseline } from './same-bits.js';
 import { torchDdpg } from './torch-peer.js';
 import { measureTrpo } from './trpo.js';
 import { measureWebgpu } from './webgpu.js';
@@ -34,8 +39,12 @@ const trpoIterations = Number(process.env.BENCH_TRPO_ITERATIONS ?? 3);
 // the fused-kernel table first: the DDPG cases leave the arena full (see settle())
 const fusion = cpu ? measureFusion([1088, 4096, 16384, 64000], rounds) : [];
 const rows = cpu ? await measureDdpg(maxTime, rounds) : [];
+const products = cpu
+  ? ALGOS.map((a) => measureProducts(a, a === 'ddpg-sr-a' ? rounds : 1, a === 'ddpg-sr-a' ? 200 : 1))
+  : [];
 const baselineDir = process.env.BENCH_BASELINE;
 const baseline = cpu && baselineDir ? await measureBaseline(baselineDir, rounds) : [];
+const differences = cpu && baselineDir ? await differencesFromBaseline(baselineDir) : [];
 const trpo = cpu && trpoIterations > 0 ? await measureTrpo(trpoIterations) : [];
 const webgpu = await measureWebgpu(cpu ? 7 : Number(process.env.BENCH_ROUNDS ?? 7));
 const torch = cpu ? torchDdpg(rounds) : { reason: 'PyTorch: not run (--only=webgpu)' };
@@ -50,7 +59,9 @@ if (json) {
         torch: 'version' in torch ? torch.version : torch.reason,
         rows,
         fusion,
+        products,
         baseline,
+        differences,
         torchMicros,
         webgpu,
       },
@@ -63,13 +74,13 @@ if (json) {
   const pct = (x: number): string => `${(100 * x).toFixed(0)}%`;
   function printCpu(): void {
     console.log(
-      '| update (B=64) | eager µs | compiled µs | compiled+fused µs | eager ÷ compiled | eager ÷ fused | interleaved eager / compiled / fused µs | interleaved CPU time eager / compiled / fused µs | PyTorch eager µs | PyTorch ÷ fused | cost vs DDPG (fused) | kernel calls eager / compiled / fused | in kernels eager / compiled / fused |',
+      '| update (B=64) | eager µs | compiled µs | compiled+fused µs | eager ÷ compiled | eager ÷ fused | interleaved eager / compiled / fused µs | interleaved CPU time eager / compiled / fused µs | fused, fastest round µs | PyTorch eager µs | PyTorch ÷ fused | cost vs DDPG (fused) | kernel calls eager / compiled / fused | in kernels eager / compiled / fused |',
     );
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of rows) {
       const t = torchMicros ? torchMicros[r.algo] : null;
       console.log(
-        `| ${r.algo} | ${us(r.eager)} | ${us(r.compiled)} | ${us(r.fused)} | ${(r.eager / r.compiled).toFixed(2)}× | ${(r.eager / r.fused).toFixed(2)}× | ${us(r.eagerInterleaved)} / ${us(r.compiledInterleaved)} / ${us(r.fusedInterleaved)} | ${us(r.eagerCpu)} / ${us(r.compiledCpu)} / ${us(r.fusedCpu)} | ${t === null ? 'n/a' : us(t)} | ${t === null ? 'n/a' : `${(t / r.fused).toFixed(2)}×`} | ${(r.fused / rows[0]!.fused).toFixed(2)}× | ${r.kernelCallsEager.toFixed(0)} / ${r.kernelCallsCompiled.toFixed(0)} / ${r.kernelCallsFused.toFixed(0)} | ${pct(r.kernelShareEager)} / ${pct(r.kernelShareCompiled)} / ${pct(r.kernelShareFused)} |`,
+        `| ${r.algo} | ${us(r.eager)} | ${us(r.compiled)} | ${us(r.fused)} | ${(r.eager / r.compiled).toFixed(2)}× | ${(r.eager / r.fused).toFixed(2)}× | ${us(r.eagerInterleaved)} / ${us(r.compiledInterleaved)} / ${us(r.fusedInterleaved)} | ${us(r.eagerCpu)} / ${us(r.compiledCpu)} / ${us(r.fusedCpu)} | ${us(r.fusedFastest)} | ${t === null ? 'n/a' : us(t)} | ${t === null ? 'n/a' : `${(t / r.fused).toFixed(2)}×`} | ${(r.fused / rows[0]!.fused).toFixed(2)}× | ${r.kernelCallsEager.toFixed(0)} / ${r.kernelCallsCompiled.toFixed(0)} / ${r.kernelCallsFused.toFixed(0)} | ${pct(r.kernelShareEager)} / ${pct(r.kernelShareCompiled)} / ${pct(r.kernelShareFused)} |`,
       );
     }
     console.log(
@@ -81,14 +92,42 @@ if (json) {
       console.log(
         `| ${f.n} | ${f.unfused.toFixed(1)} | ${f.loop.toFixed(1)} | ${f.simd.toFixed(1)} | ${(f.unfused / f.simd).toFixed(2)}× | ${(f.loop / f.simd).toFixed(2)}× |`,
       );
+    const sra = products.find((p) => p.algo === 'ddpg-sr-a');
+    if (sra) {
+      const total = sra.rows.reduce((s, r) => s + r.calls * r.minMicros, 0);
+      console.log(
+        `Matrix products of one DDPG-SR-A update, each shape run alone (CPU time, µs per call: fastest and median of ${rounds} rounds): ${total.toFixed(0)} µs per update at the fastest rounds`,
+      );
+      console.log(
+        '| product | calls per update | µs per call (fastest / median) | GFLOP/s (fastest) | µs per update |',
+      );
+      console.log('|---|---:|---:|---:|---:|');
+      for (const r of sra.rows)
+        console.log(
+          `| ${r.label} | ${r.calls} | ${r.minMicros.toFixed(2)} / ${r.medianMicros.toFixed(2)} | ${r.gflops.toFixed(1)} | ${(r.calls * r.minMicros).toFixed(1)} |`,
+        );
+      const ddpgMacs = products[0]!.macs;
+      console.log(
+        `Multiply-adds per update (matrix products): ${products.map((p) => `${p.algo} ${(p.macs / 1e6).toFixed(2)} M (${(p.macs / ddpgMacs).toFixed(2)}× DDPG)`).join(', ')}`,
+      );
+    }
     if (baseline.length > 0) {
       console.log(`Against BENCH_BASELINE=${baselineDir} in the same process (CPU time, µs per update)`);
-      console.log('| update (B=64) | mode | baseline | this tree | baseline ÷ this |');
-      console.log('|---|---|---:|---:|---:|');
+      console.log(
+        '| update (B=64) | mode | baseline | this tree | baseline ÷ this | fastest rounds: baseline / this tree | baseline ÷ this |',
+      );
+      console.log('|---|---|---:|---:|---:|---:|---:|');
       for (const b of baseline)
         console.log(
-          `| ${b.algo} | ${b.mode} | ${us(b.baseline)} | ${us(b.current)} | ${(b.baseline / b.current).toFixed(2)}× |`,
+          `| ${b.algo} | ${b.mode} | ${us(b.baseline)} | ${us(b.current)} | ${(b.baseline / b.current).toFixed(2)}× | ${us(b.baselineFastest)} / ${us(b.currentFastest)} | ${(b.baselineFastest / b.currentFastest).toFixed(2)}× |`,
         );
+      console.log(
+        typeof differences === 'string'
+          ? `bit for bit against the baseline: ${differences}`
+          : differences.length === 0
+            ? "100 updates of each variant, eager, compiled and compiled+fused: every parameter and optimizer moment equals the baseline checkout's bit for bit"
+            : `results differ from the baseline checkout's after 100 updates: ${differences.join(', ')}`,
+      );
     }
     console.log(
       'version' in torch

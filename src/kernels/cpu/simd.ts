@@ -28,8 +28,11 @@ export const ARENA_MIN_ELEMENTS = 256;
 
 export class SimdKernels {
   private readonly k: KernelExports = kernelModule();
-  /** Scratch blocks of the current call (staged small inputs), released by done(). */
-  private readonly staged: [number, number][] = [];
+  /**
+   * Scratch blocks of the current call (staged small inputs, packed matrices) as pointer,
+   * bytes, pointer, bytes, …, released by finish(): flat numbers, so a call allocates nothing.
+   */
+  private readonly staged: number[] = [];
   constructor(
     private readonly arena: Arena,
     /** float32 tensors with fewer elements live on the heap (and are staged by copying) */
@@ -54,14 +57,15 @@ export class SimdKernels {
    * rule of `ready`, applied to one slice of a stacked call so that each slice runs the
    * kernel set it would run alone.
    */
-  takes(...sizes: number[]): boolean {
-    return sizes.some((s) => s >= this.minElements);
+  takes(a: number, b: number, c: number, d = 0): boolean {
+    const min = this.minElements;
+    return a >= min || b >= min || c >= min || d >= min;
   }
 
   /** A scratch block for this call (released by finish), or -1 when memory cannot grow. */
   private scratch(bytes: number): number {
     const ptr = this.arena.allocScratch(bytes);
-    if (ptr >= 0) this.staged.push([ptr, bytes]);
+    if (ptr >= 0) this.staged.push(ptr, bytes);
     return ptr;
   }
 
@@ -92,8 +96,12 @@ export class SimdKernels {
   }
 
   private releaseStaged(): void {
-    for (const [ptr, bytes] of this.staged) this.arena.releaseScratch(ptr, bytes);
-    this.staged.length = 0;
+    // popped, not truncated: setting an array's length is a runtime call, slow per kernel
+    const staged = this.staged;
+    while (staged.length > 0) {
+      const bytes = staged.pop()!;
+      this.arena.releaseScratch(staged.pop()!, bytes);
+    }
   }
 
   /**
@@ -101,17 +109,18 @@ export class SimdKernels {
    * staged through scratch blocks (outputs copied back), like the kernels below.
    */
   fused(run: FusedRunner, ins: readonly CpuStorage[], outs: readonly CpuStorage[]): boolean {
-    const outPtrs: number[] = [];
-    const ran = run(
-      ins,
-      outs,
-      (s) => this.at(s),
-      (o) => outPtrs[outPtrs.push(this.outAt(o)) - 1]!,
-    );
-    if (ran) outs.forEach((o, k) => this.copyBack(o, outPtrs[k]!));
+    this.outCount = 0;
+    const ran = run(ins, outs, this.inAt, this.stagedOutAt);
+    if (ran) for (let k = 0; k < outs.length; k++) this.copyBack(outs[k]!, this.outPtrs[k]!);
     this.releaseStaged();
     return ran;
   }
+
+  // where fused kernels read and write, bound once: a call allocates no closures or lists
+  private readonly inAt = (s: CpuStorage): number => this.at(s);
+  private readonly outPtrs: number[] = [];
+  private outCount = 0;
+  private readonly stagedOutAt = (o: CpuStorage): number => (this.outPtrs[this.outCount++] = this.outAt(o));
 
   // Each kernel returns false (having done nothing) when scratch memory ran out; the
   // backend then runs the plain loops.
@@ -135,9 +144,12 @@ export class SimdKernels {
     if (packed < 0 || ap < 0 || bp < 0 || cp < 0) return this.finish(c, cp, false);
     const ta = transA ? 1 : 0;
     const tb = transB ? 1 : 0;
-    forEachMatrix(aShape, bShape, outShape, (ao, bo, co) =>
-      this.k.gemm(ap + ao * 4, bp + bo * 4, cp + co * 4, m, n, k, ta, tb, packed),
-    );
+    // one matrix (every product of a single network's step) without the batch walk's closure
+    if (outShape.length === 2) this.k.gemm(ap, bp, cp, m, n, k, ta, tb, packed);
+    else
+      forEachMatrix(aShape, bShape, outShape, (ao, bo, co) =>
+        this.k.gemm(ap + ao * 4, bp + bo * 4, cp + co * 4, m, n, k, ta, tb, packed),
+      );
     return this.finish(c, cp, true);
   }
 

@@ -134,6 +134,26 @@ describe('fused WebAssembly kernels', () => {
     }
   });
 
+  test('every number of operands (the calls written out up to 8, spread past that) passes each to its place', () => {
+    // a sum of k inputs, alternating vector and scalar, into one output: k + 1 parameters
+    for (let k = 1; k <= 9; k++) {
+      const spec: FusedSpec = {
+        n: 260,
+        dtype: 'float32',
+        scalar: Array.from({ length: k }, (_, i) => i % 2 === 1),
+        ops: Array.from({ length: Math.max(k - 1, 1) }, (_, i) =>
+          k === 1
+            ? { op: 'neg' as const, args: [{ input: 0 }] }
+            : { op: 'add' as const, args: [i === 0 ? { input: 0 } : { value: i - 1 }, { input: i + 1 }] },
+        ),
+        stores: [{ value: Math.max(k - 2, 0), out: 0 }],
+      };
+      const inputs = spec.scalar.map((sc, i) => (sc ? new Float32Array([i + 0.25]) : values(260, 10 + i)));
+      const r = both(spec, inputs);
+      expect(r.wasm, `${k} inputs`).toEqual(r.js);
+    }
+  });
+
   test('a PGD chain with scalars, two outputs, and an output aliasing its input', () => {
     // d' = clamp(d + 0.02·sign(g), −0.1, 0.1), also storing sign(g)
     const spec: FusedSpec = {

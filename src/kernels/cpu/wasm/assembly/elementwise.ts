@@ -99,7 +99,14 @@ function biasActivation(o: usize, bias: usize, m: i32, n: i32, act: i32): void {
 /** o[m,n] = act(x[m,k]·w[k,n] + bias[n]). */
 export function linear(x: usize, w: usize, bias: usize, o: usize, m: i32, k: i32, n: i32, act: i32): void {
   gemm(x, w, o, m, n, k, false, false, 0);
-  if (bias || act) biasActivation(o, bias, m, n, act);
+  if (act != 0 && n & 3) {
+    // a row whose width is not a multiple of 4 ends in scalar code, where a tanh costs a
+    // whole vector's (a policy's 6 actions: 3 tanh evaluations per row for 6 values). The
+    // activation is elementwise, so it runs over the block as one flat row, 4 lanes at a
+    // time, after the bias: the same operations per element, so the same bits.
+    if (bias) biasActivation(o, bias, m, n, 0);
+    biasActivation(o, 0, 1, m * n, act);
+  } else if (bias || act) biasActivation(o, bias, m, n, act);
 }
 
 /** o = tanh(x) elementwise (the unary op, same approximation as the fused layer). */
