@@ -99,10 +99,7 @@ export class LockstepSampling {
     const { population: s, obsDim, actDim } = this.policy;
     const data = new Float64Array(s * obsDim);
     for (const [k, r] of batch) data.set(r.obs, k * obsDim);
-    const { dtype, backend } = this.policy.logStd;
-    const mu = sr.noGrad(() => this.policy.mean(sr.tensor(data, { shape: [s, 1, obsDim], dtype, backend })));
-    const m = await mu.data();
-    mu.dispose();
+    const m = await this.policy.meanAtRows(data);
     for (const [k, r] of batch) for (let i = 0; i < actDim; i++) r.out[i] = m[k * actDim + i]!;
   }
 }

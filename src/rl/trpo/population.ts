@@ -34,6 +34,7 @@ export class TrpoPopulation {
   /** members whose sampling failed this iteration, with why */
   private readonly sampleFaults = new Map<number, string>();
   private step: { key: string; step: PopulationPolicyStep } | null = null;
+  private sampling: StackedGaussianMlpPolicy | null = null;
 
   /** One member per config; the configs must differ only in their seeds. */
   static async create(
@@ -84,13 +85,12 @@ export class TrpoPopulation {
   async iterate(): Promise<Record<string, number>[]> {
     const active = this.members.map((_, k) => k).filter((k) => !this.stopped.has(k));
     // the acting copy of every member's current policy (the members' policy steps change their own)
-    const policy = new StackedGaussianMlpPolicy(this.members.map((m) => m.policy));
+    const policy = this.samplingPolicy();
     const t0 = performance.now();
     const batches = await new LockstepSampling(policy, this.group).run(active, (k, view) =>
       this.members[k]!.sample(view),
     );
     const t1 = performance.now();
-    // not disposed: the acting copy is small and its storage is left to GC
     const rows = this.members.map((m): Record<string, number> => ({
       Iteration: m.iteration,
       EnvSteps: m.envSteps,
@@ -179,6 +179,23 @@ export class TrpoPopulation {
         ),
       };
     return this.step.step;
+  }
+
+  /**
+   * The acting copy of every member's policy (stopped members' rows are computed but not
+   * used), kept from iteration to iteration (its compiled forward pass reads it by
+   * reference) and refreshed in place from the members.
+   */
+  private samplingPolicy(): StackedGaussianMlpPolicy {
+    const policies = this.members.map((m) => m.policy);
+    if (this.sampling === null) this.sampling = new StackedGaussianMlpPolicy(policies);
+    else this.sampling.restackFrom(policies);
+    return this.sampling;
+  }
+
+  /** The lockstep samplers' compiled forward pass (null before the first iteration). */
+  samplingForward(): CompiledStep | null {
+    return this.sampling?.samplingForward ?? null;
   }
 
   /** The batched step's compiled steps by name (none before the first batched step). */
