@@ -26,6 +26,7 @@ import type { CompiledStep } from './compiled-steps.js';
 import { PopulationPolicyStep } from './population-step.js';
 import type { Batch } from './sampler.js';
 import { loadMemberStateDict, memberStateDict } from '../../nn/population.js';
+import { reserveArena, trpoPopulationArenaBytes } from '../population/arena-room.js';
 
 export class TrpoPopulation {
   readonly members: readonly TrpoTrainer[];
@@ -56,6 +57,11 @@ export class TrpoPopulation {
       for (const m of members) m.close();
       await group?.close();
       throw e;
+    }
+    const c = configs[0]!;
+    if (c.backend === 'cpu' && c.dtype === 'float32') {
+      const { obsDim, actDim } = members[0]!.policy;
+      reserveArena(trpoPopulationArenaBytes(members.length, c.batchSize, [obsDim, ...c.hidden, actDim]));
     }
     return new TrpoPopulation(members, group);
   }
