@@ -42,8 +42,10 @@ interface Phase {
 
 // innermost match wins, so a phase called from another (a Fisher product inside conjugate
 // gradient, the physics inside the sampler) gets its own samples
+const HERE = '/bench/population/profile.ts';
 const PHASES: Phase[] = [
   { name: 'physics (env step, MuJoCo)', file: '/src/envs/' },
+  { name: 'sampling: stacked policy forward', file: '/rl/trpo/stacked-gaussian-policy.ts' },
   { name: 'sampling: stacked policy forward', file: '/rl/trpo/lockstep-sampling.ts', fn: /^forward$/ },
   { name: 'sampling: lockstep barrier', file: '/rl/trpo/lockstep-sampling.ts' },
   { name: 'sampling: sampler host loop (draws, bookkeeping)', file: '/rl/trpo/sampler.ts' },
@@ -51,6 +53,10 @@ const PHASES: Phase[] = [
   { name: 'baseline fit + progress row', file: '/rl/trpo/trpo.ts', fn: /^finishIteration$/ },
   { name: 'GAE + baseline predict', file: '/rl/trpo/gae.ts' },
   { name: 'baseline fit + progress row', file: '/rl/trpo/baselines/' },
+  { name: 'PGD (perturbation search)', file: HERE, fn: /^perturbationSearchProgram$/ },
+  { name: 'loss + gradient', file: HERE, fn: /^lossAndGradProgram$/ },
+  { name: 'line search', file: HERE, fn: /^lossAndKlProgram$/ },
+  { name: 'step statistics', file: HERE, fn: /^stepStatsProgram$/ },
   { name: 'PGD (perturbation search)', file: '/rl/trpo/perturbation-search.ts' },
   { name: 'PGD (perturbation search)', file: '/rl/smoothness/' },
   { name: 'Fisher products', file: '/rl/trpo/fisher.ts' },
@@ -58,7 +64,7 @@ const PHASES: Phase[] = [
   { name: 'conjugate gradient (host)', file: '/rl/trpo/conjugate-gradient.ts' },
   { name: 'line search', file: '/rl/trpo/line-search' },
   {
-    name: 'loss + gradient, step statistics, stacking (policy step host)',
+    name: 'policy step host (stacking the batches, member layout)',
     file: '/rl/trpo/population-step.ts',
   },
   { name: 'population host (stacking, member state dicts)', file: '/rl/trpo/population.ts' },
@@ -123,6 +129,30 @@ const population = await TrpoPopulation.create(
     : {},
 );
 for (let i = 0; i < 2; i++) await population.iterate();
+
+// the batched step's compiled programs are called from one function (its run), so each is
+// wrapped in a function of its own name for the profile to tell them apart
+type Program = (...args: unknown[]) => unknown;
+const wrappers: Record<string, (f: Program) => Program> = {
+  perturbationSearch: (f) =>
+    function perturbationSearchProgram(...args) {
+      return f(...args);
+    },
+  lossAndGrad: (f) =>
+    function lossAndGradProgram(...args) {
+      return f(...args);
+    },
+  lossAndKl: (f) =>
+    function lossAndKlProgram(...args) {
+      return f(...args);
+    },
+  stepStats: (f) =>
+    function stepStatsProgram(...args) {
+      return f(...args);
+    },
+};
+const step = (population as unknown as { step: { step: Record<string, Program> } | null }).step?.step;
+if (step) for (const [name, wrap] of Object.entries(wrappers)) step[name] = wrap(step[name]!);
 
 const session = new Session();
 session.connect();
