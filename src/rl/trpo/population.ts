@@ -25,7 +25,7 @@ import { type Advantages, type IterationStats, TrpoTrainer } from './trpo.js';
 import type { CompiledStep } from './compiled-steps.js';
 import { PopulationPolicyStep } from './population-step.js';
 import type { Batch } from './sampler.js';
-import { loadMemberStateDict, memberStateDict } from '../../nn/population.js';
+import { memberStateDict } from '../../nn/population.js';
 import { reserveArena, trpoPopulationArenaBytes } from '../population/arena-room.js';
 
 export class TrpoPopulation {
@@ -173,8 +173,7 @@ export class TrpoPopulation {
   private stepFor(ks: readonly number[]): PopulationPolicyStep {
     const key = ks.join();
     const ms = ks.map((k) => this.members[k]!);
-    if (this.step?.key === key)
-      ms.forEach((m, i) => loadMemberStateDict(this.step!.step.policy, i, m.policy.namedParameters()));
+    if (this.step?.key === key) this.step.step.policy.restackFrom(ms.map((m) => m.policy));
     else
       this.step = {
         key,
