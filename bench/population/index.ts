@@ -23,8 +23,9 @@
  * against eager single runs); the physics floor is measured on one thread and on the
  * largest worker count's threads (rounds of S steps, as the populations step).
  * Short settings: --steps=100 (default), --rounds=1, --sizes=1,2; BENCH_UPDATE_ROUNDS for
- * the update table. BENCH_BASELINE=<another checkout> adds that checkout's TRPO-SR population
- * to every round and a before/after table (baseline.ts).
+ * the update table. BENCH_BASELINE=<another checkout> adds a before/after table of the TRPO-SR
+ * population, that checkout's against this tree's, each population in a process of its own
+ * (baseline.ts).
  */
 import { parseArgs } from 'node:util';
 import { makeEnv, type MakeEnvOptions } from '../../src/envs/registry.js';
@@ -43,7 +44,7 @@ import { createWebGPUBackend, describeAdapter, webgpuInfo } from '../../src/kern
 import { cpuMillis, interleavedMicros } from '../mlp/measure.js';
 import { update } from '../ddpg/sr2l-ddpg.js';
 import { measureTrpoPopulation } from '../compile/trpo.js';
-import { baselinePopulation, type BaselinePopulation } from './baseline.js';
+import { baselineRows } from './baseline.js';
 
 const { values } = parseArgs({
   options: {
@@ -89,15 +90,8 @@ const config = (seed: number): DdpgConfig =>
     evalEvery: 0,
   });
 
-const trpoSettings = (seed: number) => ({
-  algo: 'trpo-sr',
-  env: values.env,
-  seed,
-  batchSize: steps,
-  evalEvery: 0,
-});
-const trpoConfig = (seed: number): TrpoConfig => resolveConfig(trpoSettings(seed));
-const baselineDir = process.env.BENCH_BASELINE;
+const trpoConfig = (seed: number): TrpoConfig =>
+  resolveConfig({ algo: 'trpo-sr', env: values.env, seed, batchSize: steps, evalEvery: 0 });
 
 const median = (xs: number[]): number => {
   const s = xs.slice().sort((a, b) => a - b);
@@ -243,7 +237,6 @@ async function iterationRows(
   label: string,
   separateOf: (seed: number) => Promise<Iterating>,
   populationOf: (seeds: number[], opts: ReturnType<typeof groupOn>) => Promise<Iterating>,
-  baselineOf: BaselinePopulation | null = null,
 ) {
   const out = [];
   const maxWorkers = Math.max(...workerCounts);
@@ -253,21 +246,17 @@ async function iterationRows(
     for (const k of seeds) separate.push(await separateOf(k));
     const populations: Iterating[] = [];
     for (const w of workerCounts) populations.push(await populationOf(seeds, groupOn(w)));
-    // BENCH_BASELINE: the other checkout's population beside each of this tree's
-    const baselines: Iterating[] = [];
-    if (baselineOf) for (const w of workerCounts) baselines.push(await baselineOf(seeds, w));
     const floor = await physics(s);
     const threadedFloor = maxWorkers > 1 ? await physicsOnWorkers(s, maxWorkers) : null;
     for (const t of separate) await t.iterate(); // warm-up: buffers, JIT, compiled programs
     await eagerly(async () => {
       for (const t of separate) await t.iterate();
     });
-    for (const p of [...populations, ...baselines]) await p.iterate();
+    for (const p of populations) await p.iterate();
     const times = {
       separate: [] as number[],
       eager: [] as number[],
       population: workerCounts.map((): number[] => []),
-      baseline: workerCounts.map((): number[] => []),
       physics: [] as number[],
       threadedPhysics: [] as number[],
     };
@@ -275,7 +264,6 @@ async function iterationRows(
       separate: [] as number[],
       eager: [] as number[],
       population: workerCounts.map((): number[] => []),
-      baseline: workerCounts.map((): number[] => []),
     };
     const allSeparate = async () => {
       for (const t of separate) await t.iterate();
@@ -283,16 +271,13 @@ async function iterationRows(
     for (let r = 0; r < rounds; r++) {
       times.separate.push(await seconds(allSeparate, cpu.separate));
       times.eager.push(await seconds(() => eagerly(allSeparate), cpu.eager));
-      for (const [i, p] of populations.entries()) {
+      for (const [i, p] of populations.entries())
         times.population[i]!.push(await seconds(() => p.iterate(), cpu.population[i]!));
-        const b = baselines[i];
-        if (b) times.baseline[i]!.push(await seconds(() => b.iterate(), cpu.baseline[i]!));
-      }
       times.physics.push(await seconds(floor, []));
       if (threadedFloor) times.threadedPhysics.push(await seconds(threadedFloor.run, []));
     }
     separate.forEach((t) => t.close());
-    [...populations, ...baselines].forEach((p) => p.close());
+    populations.forEach((p) => p.close());
     await threadedFloor?.close();
     const sep = median(times.separate);
     const eager = median(times.eager);
@@ -312,13 +297,6 @@ async function iterationRows(
         cpuSeconds: median(cpu.population[i]!),
         cpuSpeedup: median(cpu.separate) / median(cpu.population[i]!),
       })),
-      baseline: baselineOf
-        ? workerCounts.map((w, i) => ({
-            workers: w,
-            seconds: median(times.baseline[i]!),
-            cpuSeconds: median(cpu.baseline[i]!),
-          }))
-        : null,
       physicsS: phys,
       physicsWorkersS: threadedPhys,
       separateCpuS: median(cpu.separate),
@@ -345,9 +323,15 @@ const trpoRows = runTrpo
       'TRPO-SR',
       (k) => TrpoTrainer.create(trpoConfig(k)),
       (seeds, opts) => TrpoPopulation.create(seeds.map(trpoConfig), opts),
-      baselineDir ? await baselinePopulation(baselineDir, trpoSettings) : null,
     )
   : [];
+
+// BENCH_BASELINE: the other checkout's TRPO-SR population against this tree's, per S and workers
+const baselineDir = process.env.BENCH_BASELINE;
+const trpoBaseline =
+  runTrpo && baselineDir
+    ? baselineRows(baselineDir, { sizes, workers: workerCounts, steps, rounds, env: values.env })
+    : [];
 
 // the TRPO-SR population's step eager vs compiled, per S
 const trpoCompiled = [];
@@ -403,28 +387,6 @@ function printIterationTable(title: string, table: typeof rows): void {
     );
 }
 
-/** With BENCH_BASELINE: this tree's TRPO-SR population against the other checkout's, same run. */
-function printBaselineTable(table: typeof trpoRows): void {
-  if (!table.some((r) => r.baseline)) return;
-  const floorW = Math.max(...workerCounts);
-  console.log('');
-  console.log(
-    `TRPO-SR population on ${values.env}, CPU: this tree against BENCH_BASELINE=${baselineDir}, seconds per iteration of ${steps} env steps per seed, median of ${rounds} alternating rounds`,
-  );
-  console.log(
-    '| S | workers | baseline (s) | now (s) | baseline ÷ now | baseline (CPU s) | now (CPU s) | baseline ÷ now (CPU) | physics floor (s) | now vs floor |',
-  );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const r of table)
-    r.population.forEach((p, i) => {
-      const b = r.baseline![i]!;
-      const floor = p.workers === 1 ? r.physicsS : floorW > 1 ? r.physicsWorkersS : NaN;
-      console.log(
-        `| ${r.S} | ${p.workers} | ${b.seconds.toFixed(2)} | ${p.seconds.toFixed(2)} | ${(b.seconds / p.seconds).toFixed(2)}× | ${b.cpuSeconds.toFixed(2)} | ${p.cpuSeconds.toFixed(2)} | ${(b.cpuSeconds / p.cpuSeconds).toFixed(2)}× | ${floor.toFixed(3)} | ${(p.seconds / floor).toFixed(1)}× |`,
-      );
-    });
-}
-
 if (values.json)
   console.log(
     JSON.stringify(
@@ -436,7 +398,7 @@ if (values.json)
         rounds,
         unit: 's per iteration (median)',
         rows,
-        trpoSr: { algo: 'trpo-sr', rows: trpoRows, compiled: trpoCompiled },
+        trpoSr: { algo: 'trpo-sr', rows: trpoRows, compiled: trpoCompiled, baseline: trpoBaseline },
         updates,
         webgpu,
       },
@@ -477,7 +439,23 @@ else {
     `TRPO-SR on ${values.env}, CPU: seconds per iteration of ${steps} env steps and one policy step per seed, median of ${rounds}`,
     trpoRows,
   );
-  printBaselineTable(trpoRows);
+  if (trpoBaseline.length > 0) {
+    console.log('');
+    console.log(
+      `TRPO-SR population on ${values.env}, CPU: BENCH_BASELINE=${baselineDir} against this tree, each population alone in its own process (as a sweep runs it), alternating; seconds per iteration of ${steps} env steps per seed, medians of ${rounds} processes × 3 iterations; the floor is the iteration table's physics on as many threads`,
+    );
+    console.log(
+      '| S | workers | baseline (s) | now (s) | baseline ÷ now | baseline (CPU s) | now (CPU s) | baseline ÷ now (CPU) | physics floor (s) | now vs floor |',
+    );
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const b of trpoBaseline) {
+      const row = trpoRows.find((r) => r.S === b.S)!;
+      const floor = b.workers === 1 ? row.physicsS : row.physicsWorkersS;
+      console.log(
+        `| ${b.S} | ${b.workers} | ${b.baseline.wall.toFixed(2)} | ${b.now.wall.toFixed(2)} | ${(b.baseline.wall / b.now.wall).toFixed(2)}× | ${b.baseline.cpu.toFixed(2)} | ${b.now.cpu.toFixed(2)} | ${(b.baseline.cpu / b.now.cpu).toFixed(2)}× | ${floor.toFixed(3)} | ${(b.now.wall / floor).toFixed(1)}× |`,
+      );
+    }
+  }
   if (trpoCompiled.length > 0) {
     console.log('');
     console.log(
