@@ -86,6 +86,10 @@ export class StackedGaussianMlpPolicy extends Module {
         `parameter ${i}`,
         theirs.map((ps) => ps[i]!),
       );
+      if (next.shape.join() !== p.shape.join())
+        throw new RangeError(
+          `StackedGaussianMlpPolicy.restackFrom: the members' parameter ${i} stacks to [${next.shape.join(', ')}], the population's is [${p.shape.join(', ')}]`,
+        );
       p.backend.assign(p.storage, next.storage);
       next.dispose();
     });
