@@ -38,13 +38,15 @@ it('the estimate grows with members, batch and the policy widths', () => {
   const hc = trpoPopulationArenaBytes(10, 1000, [17, 64, 64, 6]);
   // measured on HalfCheetah-v2: the tracing iteration of S = 10 at batch 1000 takes 459 MiB
   expect(hc).toBeGreaterThan(459 * MiB);
-  expect(trpoPopulationArenaBytes(20, 1000, [17, 64, 64, 6]) - 64 * MiB).toBe(2 * (hc - 64 * MiB));
-  expect(trpoPopulationArenaBytes(1, 1000, [17, 64, 64, 6])).toBeLessThan(hc);
+  expect(trpoPopulationArenaBytes(20, 1000, [17, 64, 64, 6])).toBe(2 * hc);
+  // a single run stays within the default cap's reach (measured: 45 MiB)
+  expect(trpoPopulationArenaBytes(1, 1000, [17, 64, 64, 6])).toBeGreaterThan(45 * MiB);
+  expect(trpoPopulationArenaBytes(1, 1000, [17, 64, 64, 6])).toBeLessThan(64 * MiB);
   expect(trpoPopulationArenaBytes(10, 1000, [111, 64, 64, 8])).toBeGreaterThan(hc);
 });
 
 it('a TRPO population on the CPU makes room for itself', async () => {
-  sharedArena().limitBytes = 1 * MiB;
+  sharedArena().limitBytes = 1024;
   const config = (seed: number) =>
     resolveConfig({ algo: 'trpo-sr', env: 'Pendulum-v1', batchSize: 48, evalEvery: 0, seed });
   const pop = await TrpoPopulation.create([0, 1].map(config));
