@@ -1,5 +1,5 @@
 /**
- * One TRPO-SR population alone in this process, from the checkout at `--tree` (this one by
+ * One TRPO-SR population (`--algo=trpo`: TRPO) alone in this process, from the checkout at `--tree` (this one by
  * default): `--warmup` iterations (the first traces the compiled programs), then
  * `--iterations` timed ones; prints one JSON line {wall, cpu} (seconds per iteration, CPU
  * time of every thread of the process). A sweep trains each population in a process of its
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '2' },
     iterations: { type: 'string', default: '3' },
     env: { type: 'string', default: 'HalfCheetah-v2' },
+    algo: { type: 'string', default: 'trpo-sr' },
   },
 });
 const [s, workers, warmup, iterations] = [values.seeds, values.workers, values.warmup, values.iterations].map(
@@ -48,7 +49,7 @@ const { WorkerEnvGroup: Group } = await load<{ WorkerEnvGroup: typeof WorkerEnvG
 
 const population = await Population.create(
   Array.from({ length: s }, (_, seed) =>
-    resolveIn({ algo: 'trpo-sr', env: values.env, seed, batchSize: Number(values.steps), evalEvery: 0 }),
+    resolveIn({ algo: values.algo, env: values.env, seed, batchSize: Number(values.steps), evalEvery: 0 }),
   ),
   workers === 1
     ? {}
