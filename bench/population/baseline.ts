@@ -10,6 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { percentile } from '../../src/report/stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const thisTree = resolve(here, '../..');
@@ -21,10 +22,7 @@ export interface BaselineRow {
   now: { wall: number; cpu: number };
 }
 
-const median = (xs: number[]): number => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
+const median = (xs: readonly number[]): number => percentile(xs, 0.5);
 
 /** One standalone population run of `tree`: its timed iterations' wall and CPU seconds. */
 function standalone(tree: string, args: string[]): { wall: number[]; cpu: number[] } {
