@@ -23,7 +23,9 @@
  * against eager single runs); the physics floor is measured on one thread and on the
  * largest worker count's threads (rounds of S steps, as the populations step).
  * Short settings: --steps=100 (default), --rounds=1, --sizes=1,2; BENCH_UPDATE_ROUNDS for
- * the update table.
+ * the update table. BENCH_BASELINE=<another checkout> adds a before/after table of the TRPO-SR
+ * population, that checkout's against this tree's, each population in a process of its own
+ * (baseline.ts).
  */
 import { parseArgs } from 'node:util';
 import { makeEnv, type MakeEnvOptions } from '../../src/envs/registry.js';
@@ -42,6 +44,7 @@ import { createWebGPUBackend, describeAdapter, webgpuInfo } from '../../src/kern
 import { cpuMillis, interleavedMicros } from '../mlp/measure.js';
 import { update } from '../ddpg/sr2l-ddpg.js';
 import { measureTrpoPopulation } from '../compile/trpo.js';
+import { baselineRows } from './baseline.js';
 
 const { values } = parseArgs({
   options: {
@@ -323,6 +326,13 @@ const trpoRows = runTrpo
     )
   : [];
 
+// BENCH_BASELINE: the other checkout's TRPO-SR population against this tree's, per S and workers
+const baselineDir = process.env.BENCH_BASELINE;
+const trpoBaseline =
+  runTrpo && baselineDir
+    ? baselineRows(baselineDir, { sizes, workers: workerCounts, steps, rounds, env: values.env })
+    : [];
+
 // the TRPO-SR population's step eager vs compiled, per S
 const trpoCompiled = [];
 if (runTrpo)
@@ -388,7 +398,7 @@ if (values.json)
         rounds,
         unit: 's per iteration (median)',
         rows,
-        trpoSr: { algo: 'trpo-sr', rows: trpoRows, compiled: trpoCompiled },
+        trpoSr: { algo: 'trpo-sr', rows: trpoRows, compiled: trpoCompiled, baseline: trpoBaseline },
         updates,
         webgpu,
       },
@@ -429,6 +439,23 @@ else {
     `TRPO-SR on ${values.env}, CPU: seconds per iteration of ${steps} env steps and one policy step per seed, median of ${rounds}`,
     trpoRows,
   );
+  if (trpoBaseline.length > 0) {
+    console.log('');
+    console.log(
+      `TRPO-SR population on ${values.env}, CPU: BENCH_BASELINE=${baselineDir} against this tree, each population alone in its own process (as a sweep runs it), alternating; seconds per iteration of ${steps} env steps per seed, medians of ${rounds} processes × 3 iterations; the floor is the iteration table's physics on as many threads`,
+    );
+    console.log(
+      '| S | workers | baseline (s) | now (s) | baseline ÷ now | baseline (CPU s) | now (CPU s) | baseline ÷ now (CPU) | physics floor (s) | now vs floor |',
+    );
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const b of trpoBaseline) {
+      const row = trpoRows.find((r) => r.S === b.S)!;
+      const floor = b.workers === 1 ? row.physicsS : row.physicsWorkersS;
+      console.log(
+        `| ${b.S} | ${b.workers} | ${b.baseline.wall.toFixed(2)} | ${b.now.wall.toFixed(2)} | ${(b.baseline.wall / b.now.wall).toFixed(2)}× | ${b.baseline.cpu.toFixed(2)} | ${b.now.cpu.toFixed(2)} | ${(b.baseline.cpu / b.now.cpu).toFixed(2)}× | ${floor.toFixed(3)} | ${(b.now.wall / floor).toFixed(1)}× |`,
+      );
+    }
+  }
   if (trpoCompiled.length > 0) {
     console.log('');
     console.log(

@@ -2,7 +2,8 @@
  * The members of a TRPO population sample in lockstep: each member's sampler runs its own
  * code (its env, its random streams, its episode bookkeeping) and asks its policy for μ(s)
  * one step at a time; this barrier holds each request until every member still sampling
- * has asked, then answers all of them with one forward pass of the stacked policy. Member
+ * has asked, then answers all of them with one forward pass of the stacked policy (a
+ * compiled program, StackedGaussianMlpPolicy.meanAtRows). Member
  * k's answer is slice k, which the stacked kernels compute exactly as member k's own
  * policy would, so each sampler sees its single run's numbers.
  *
@@ -99,10 +100,7 @@ export class LockstepSampling {
     const { population: s, obsDim, actDim } = this.policy;
     const data = new Float64Array(s * obsDim);
     for (const [k, r] of batch) data.set(r.obs, k * obsDim);
-    const { dtype, backend } = this.policy.logStd;
-    const mu = sr.noGrad(() => this.policy.mean(sr.tensor(data, { shape: [s, 1, obsDim], dtype, backend })));
-    const m = await mu.data();
-    mu.dispose();
+    const m = await this.policy.meanAtRows(data);
     for (const [k, r] of batch) for (let i = 0; i < actDim; i++) r.out[i] = m[k * actDim + i]!;
   }
 }

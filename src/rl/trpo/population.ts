@@ -25,7 +25,8 @@ import { type Advantages, type IterationStats, TrpoTrainer } from './trpo.js';
 import type { CompiledStep } from './compiled-steps.js';
 import { PopulationPolicyStep } from './population-step.js';
 import type { Batch } from './sampler.js';
-import { loadMemberStateDict, memberStateDict } from '../../nn/population.js';
+import { memberStateDict } from '../../nn/population.js';
+import { reserveArena, trpoPopulationArenaBytes } from '../population/arena-room.js';
 
 export class TrpoPopulation {
   readonly members: readonly TrpoTrainer[];
@@ -34,6 +35,7 @@ export class TrpoPopulation {
   /** members whose sampling failed this iteration, with why */
   private readonly sampleFaults = new Map<number, string>();
   private step: { key: string; step: PopulationPolicyStep } | null = null;
+  private sampling: StackedGaussianMlpPolicy | null = null;
 
   /** One member per config; the configs must differ only in their seeds. */
   static async create(
@@ -55,6 +57,11 @@ export class TrpoPopulation {
       for (const m of members) m.close();
       await group?.close();
       throw e;
+    }
+    const c = configs[0]!;
+    if (c.backend === 'cpu' && c.dtype === 'float32') {
+      const { obsDim, actDim } = members[0]!.policy;
+      reserveArena(trpoPopulationArenaBytes(members.length, c.batchSize, [obsDim, ...c.hidden, actDim]));
     }
     return new TrpoPopulation(members, group);
   }
@@ -84,13 +91,12 @@ export class TrpoPopulation {
   async iterate(): Promise<Record<string, number>[]> {
     const active = this.members.map((_, k) => k).filter((k) => !this.stopped.has(k));
     // the acting copy of every member's current policy (the members' policy steps change their own)
-    const policy = new StackedGaussianMlpPolicy(this.members.map((m) => m.policy));
+    const policy = this.samplingPolicy();
     const t0 = performance.now();
     const batches = await new LockstepSampling(policy, this.group).run(active, (k, view) =>
       this.members[k]!.sample(view),
     );
     const t1 = performance.now();
-    // not disposed: the acting copy is small and its storage is left to GC
     const rows = this.members.map((m): Record<string, number> => ({
       Iteration: m.iteration,
       EnvSteps: m.envSteps,
@@ -167,8 +173,7 @@ export class TrpoPopulation {
   private stepFor(ks: readonly number[]): PopulationPolicyStep {
     const key = ks.join();
     const ms = ks.map((k) => this.members[k]!);
-    if (this.step?.key === key)
-      ms.forEach((m, i) => loadMemberStateDict(this.step!.step.policy, i, m.policy.namedParameters()));
+    if (this.step?.key === key) this.step.step.policy.restackFrom(ms.map((m) => m.policy));
     else
       this.step = {
         key,
@@ -179,6 +184,23 @@ export class TrpoPopulation {
         ),
       };
     return this.step.step;
+  }
+
+  /**
+   * The acting copy of every member's policy (stopped members' rows are computed but not
+   * used), kept from iteration to iteration (its compiled forward pass reads it by
+   * reference) and refreshed in place from the members.
+   */
+  private samplingPolicy(): StackedGaussianMlpPolicy {
+    const policies = this.members.map((m) => m.policy);
+    if (this.sampling === null) this.sampling = new StackedGaussianMlpPolicy(policies);
+    else this.sampling.restackFrom(policies);
+    return this.sampling;
+  }
+
+  /** The lockstep samplers' compiled forward pass (null before the first iteration). */
+  samplingForward(): CompiledStep | null {
+    return this.sampling?.samplingForward ?? null;
   }
 
   /** The batched step's compiled steps by name (none before the first batched step). */

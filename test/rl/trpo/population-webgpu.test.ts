@@ -9,6 +9,8 @@
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { TrpoPopulation } from '../../../src/rl/trpo/population.js';
+import { StackedGaussianMlpPolicy } from '../../../src/rl/trpo/stacked-gaussian-policy.js';
+import { Rng } from '../../../src/util/rng.js';
 import { acquireWebGPU, suiteTitle } from '../../kernels/webgpu/acquire.js';
 
 const acquired = await acquireWebGPU();
@@ -47,5 +49,27 @@ describe.skipIf(!acquired.gpu)(
       }
       expect(cpu[0]!.MeanKL).not.toBe(cpu[1]!.MeanKL);
     }, 120_000);
+
+    test('the samplers’ compiled stacked forward replays on the device and matches the CPU', async () => {
+      const opts = { obsDim: 3, actDim: 1 };
+      const seeds = [0, 1, 2].map((k) => new Rng(k).fork('policy-init'));
+      const onCpu = StackedGaussianMlpPolicy.seeded(opts, seeds);
+      const onGpu = StackedGaussianMlpPolicy.seeded(
+        { ...opts, backend: acquired.gpu! },
+        [0, 1, 2].map((k) => new Rng(k).fork('policy-init')),
+      );
+      const draws = new Rng(9);
+      for (let step = 0; step < 4; step++) {
+        const obs = draws.fillUniform(new Float64Array(3 * 3), -2, 2);
+        const [c, g] = [await onCpu.meanAtRows(obs), await onGpu.meanAtRows(obs)];
+        for (let i = 0; i < c.length; i++)
+          expect(Math.abs(g[i]! - c[i]!), `step ${step}, row value ${i}`).toBeLessThan(
+            1e-5 * Math.abs(c[i]!) + 1e-6,
+          );
+      }
+      // traced once, replayed at the later steps (reading the device's parameters in place)
+      expect(onGpu.samplingForward.traces).toBe(1);
+      expect(onGpu.samplingForward.replays).toBe(3);
+    }, 60_000);
   },
 );

@@ -76,4 +76,27 @@ describe('StackedGaussianMlpPolicy', () => {
     const r = sr.gradcheck(fn, params, { raise: false });
     expect(r.ok, JSON.stringify(r).slice(0, 400)).toBe(true);
   });
+
+  test('restackFrom takes the members’ new values in place; meanAtRows is each member’s μ(s)', async () => {
+    const stacked = StackedGaussianMlpPolicy.seeded(OPTS, SEEDS.map(initStream));
+    const tensors = stacked.paramList();
+    // other members: seeds 10, 11, 12
+    const singles = SEEDS.map((s) => new GaussianMlpPolicy({ ...OPTS, rng: initStream(s + 10) }));
+    stacked.restackFrom(singles);
+    expect(stacked.paramList()).toEqual(tensors); // the same tensor objects
+    const obs = new Rng(8).fillUniform(new Float64Array(SEEDS.length * 4), -2, 2);
+    const rows = await stacked.meanAtRows(obs);
+    for (const [k, single] of singles.entries()) {
+      for (const [name, p] of memberStateDict(stacked, k))
+        expect(bitsOf(p), `${name} of member ${k}`).toEqual(bitsOf(single.namedParameters().get(name)!));
+      const own = new Float64Array(2);
+      await single.meanAt(obs.subarray(k * 4, (k + 1) * 4), own);
+      expect(Array.from(rows.subarray(k * 2, (k + 1) * 2))).toEqual(Array.from(own));
+    }
+    expect(() => stacked.restackFrom(singles.slice(1))).toThrow(/needs 3 member policies, got 2/);
+    const wider = SEEDS.map((s) => new GaussianMlpPolicy({ ...OPTS, hidden: [8, 9], rng: initStream(s) }));
+    expect(() => stacked.restackFrom(wider)).toThrow(
+      /parameter 2 stacks to \[3, 8, 9\], the population's is \[3, 8, 8\]/,
+    );
+  });
 });
