@@ -97,6 +97,17 @@ describe('sr2l sweep keep', () => {
     expect(log()).toMatch(/nothing new to commit/);
   });
 
+  test('--list prints the kept files alone on stdout (relative to the sweep folder, for tar -T) and the count on stderr', async () => {
+    const out = await fakeSweep(await tempDir());
+    const console_ = captureConsole();
+    expect(await main(['sweep', 'keep', out, '--list'])).toBe(0);
+    const listed = console_.out().split('\n');
+    expect(listed).toHaveLength(9);
+    expect(listed).toContain('sweep.json');
+    expect(listed.every((f) => !f.startsWith('/') && !f.includes('files to keep'))).toBe(true);
+    expect(console_.err()).toMatch(/1 finished runs, 9 files to keep/);
+  });
+
   test('a folder that is not a sweep is refused with its name', async () => {
     const dir = await tempDir();
     const log = captureConsole().all;

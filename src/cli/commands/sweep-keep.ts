@@ -19,7 +19,10 @@ export async function sweepKeep(argv: string[]): Promise<number> {
   const out = positionals[0]!;
   const kept = await keptRuns(out);
   if (values.list) for (const f of kept.files) console.log(f);
-  console.log(`${out}: ${kept.runs.length} finished runs, ${kept.files.length} files to keep`);
+  // with --list, stdout is the file list alone (for `tar -T -` from the sweep folder)
+  const summary = `${out}: ${kept.runs.length} finished runs, ${kept.files.length} files to keep`;
+  if (values.list) console.error(summary);
+  else console.log(summary);
   if (!values.commit) return 0;
   const message =
     values.message ?? `runs: keep the finished runs of sweep ${basename(out)} (${kept.runs.length} so far)`;
