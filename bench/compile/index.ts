@@ -8,8 +8,10 @@
  * vs compiled replayed dispatch by dispatch vs as recorded commands;
  * EGL_PLATFORM=surfaceless on llvmpipe) and a TRPO-SR iteration (HalfCheetah-v2, 1000 steps) with compiled steps off and on:
  * optimization and sampling time (BENCH_TRPO_ITERATIONS, default 3; 0 skips it).
- *   npm run bench -- compile [--json] [--only=webgpu]      BENCH_MAX_TIME: seconds per case (default 1)
- * `--only=webgpu` runs the WebGPU table alone (BENCH_ROUNDS rounds, default 7 there).
+ *   npm run bench -- compile [--json] [--only=webgpu|trpo-products]      BENCH_MAX_TIME: seconds per case (default 1)
+ * `--only=webgpu` runs the WebGPU table alone (BENCH_ROUNDS rounds, default 7 there);
+ * `--only=trpo-products` the matrix products of one TRPO-SR optimization at batch 1000,
+ * per shape, against BENCH_BASELINE's kernels when set (trpo-products.ts).
  * "fused" is compiled with elementwise fusion ({ fuse: true }). Also: a fused PGD step at
  * several sizes, unfused vs fused JavaScript loop vs generated WebAssembly SIMD (fusion.ts);
  * with BENCH_BASELINE=<another checkout>, its compiled updates against this tree's (baseline.ts);
@@ -24,17 +26,27 @@ import { measureProducts } from './products.js';
 import { differencesFromBaseline } from './same-bits.js';
 import { torchDdpg } from './torch-peer.js';
 import { measureTrpo } from './trpo.js';
+import { measureTrpoProducts, printTrpoProducts } from './trpo-products.js';
 import { measureWebgpu } from './webgpu.js';
 
 const json = process.argv.includes('--json');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-if (only !== undefined && only !== 'webgpu')
-  throw new RangeError(`bench/compile: --only takes 'webgpu', got '${only}'`);
+if (only !== undefined && only !== 'webgpu' && only !== 'trpo-products')
+  throw new RangeError(`bench/compile: --only takes 'webgpu' or 'trpo-products', got '${only}'`);
 const cpu = only === undefined;
 const maxTime = Number(process.env.BENCH_MAX_TIME ?? 1);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
 
 const trpoIterations = Number(process.env.BENCH_TRPO_ITERATIONS ?? 3);
+
+if (only === 'trpo-products') {
+  // the TRPO-SR optimization's products alone (and against BENCH_BASELINE's kernels)
+  const table = await measureTrpoProducts(rounds, 20, process.env.BENCH_BASELINE);
+  if (process.argv.includes('--json'))
+    console.log(JSON.stringify({ suite: 'compile', trpoProducts: table }, null, 2));
+  else printTrpoProducts(table, rounds);
+  process.exit(0);
+}
 
 // the fused-kernel table first: the DDPG cases leave the arena full (see settle())
 const fusion = cpu ? measureFusion([1088, 4096, 16384, 64000], rounds) : [];
