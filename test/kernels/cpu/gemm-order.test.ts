@@ -72,6 +72,16 @@ describe('SIMD matmul: the summation order of a plain loop, bit for bit', () => 
         const shapes: [number, number, number][] = [];
         for (const m of M) for (const n of N) for (const k of K) shapes.push([m, k, n]);
         shapes.push([5, 300, 9], [64, 600, 6], [3, 257, 17]);
+        // TRPO's batch-1000 products: k = 1000 (three full panels and a ragged one of 232),
+        // and m = 1000 rows (250 row blocks) in the forward and input-gradient products
+        shapes.push(
+          [64, 1000, 64],
+          [17, 1000, 64],
+          [64, 1000, 6],
+          [6, 1000, 64],
+          [1000, 17, 64],
+          [1000, 64, 6],
+        );
         for (const [m, k, n] of shapes) {
           const A = randn(m * k);
           const B = randn(k * n);
