@@ -14,7 +14,8 @@
  * per shape, against BENCH_BASELINE's kernels when set (trpo-products.ts).
  * "fused" is compiled with elementwise fusion ({ fuse: true }). Also: a fused PGD step at
  * several sizes, unfused vs fused JavaScript loop vs generated WebAssembly SIMD (fusion.ts);
- * with BENCH_BASELINE=<another checkout>, its compiled updates against this tree's (baseline.ts);
+ * with BENCH_BASELINE=<another checkout>, its compiled updates against this tree's (baseline.ts)
+ * and its compiled TRPO-SR optimization against this tree's (trpo-baseline.ts);
  * the matrix products of one DDPG-SR-A update timed alone per shape, and the multiply-adds
  * per update of each variant (products.ts).
  */
@@ -26,6 +27,7 @@ import { measureProducts } from './products.js';
 import { differencesFromBaseline } from './same-bits.js';
 import { torchDdpg } from './torch-peer.js';
 import { measureTrpo } from './trpo.js';
+import { measureTrpoBaseline } from './trpo-baseline.js';
 import { measureTrpoProducts, printTrpoProducts } from './trpo-products.js';
 import { measureWebgpu } from './webgpu.js';
 
@@ -58,6 +60,8 @@ const baselineDir = process.env.BENCH_BASELINE;
 const baseline = cpu && baselineDir ? await measureBaseline(baselineDir, rounds) : [];
 const differences = cpu && baselineDir ? await differencesFromBaseline(baselineDir) : [];
 const trpo = cpu && trpoIterations > 0 ? await measureTrpo(trpoIterations) : [];
+const trpoBaseline =
+  cpu && trpoIterations > 0 && baselineDir ? await measureTrpoBaseline(baselineDir, trpoIterations) : null;
 const webgpu = await measureWebgpu(cpu ? 7 : Number(process.env.BENCH_ROUNDS ?? 7));
 const torch = cpu ? torchDdpg(rounds) : { reason: 'PyTorch: not run (--only=webgpu)' };
 const torchMicros = 'micros' in torch ? torch.micros : null;
@@ -74,6 +78,7 @@ if (json) {
         products,
         baseline,
         differences,
+        trpoBaseline,
         torchMicros,
         webgpu,
       },
@@ -150,6 +155,12 @@ if (json) {
       const [e, c] = trpo as [(typeof trpo)[0], (typeof trpo)[0]];
       console.log(
         `TRPO-SR iteration (HalfCheetah-v2, 1000 steps), median of ${trpoIterations}: optimization eager ${e.optimizeS.toFixed(3)} s, compiled ${c.optimizeS.toFixed(3)} s (${(e.optimizeS / c.optimizeS).toFixed(2)}×); sampling eager ${e.samplingS.toFixed(3)} s, compiled ${c.samplingS.toFixed(3)} s (${(e.samplingS / c.samplingS).toFixed(2)}×); CPU time: optimization eager ${e.optimizeCpuS.toFixed(3)} s, compiled ${c.optimizeCpuS.toFixed(3)} s (${(e.optimizeCpuS / c.optimizeCpuS).toFixed(2)}×); sampling eager ${e.samplingCpuS.toFixed(3)} s, compiled ${c.samplingCpuS.toFixed(3)} s (${(e.samplingCpuS / c.samplingCpuS).toFixed(2)}×)`,
+      );
+    }
+    if (trpoBaseline) {
+      const b = trpoBaseline;
+      console.log(
+        `TRPO-SR compiled optimization against BENCH_BASELINE in the same process, iterations alternating, median of ${trpoIterations}: baseline ${b.baselineS.toFixed(3)} s, this tree ${b.currentS.toFixed(3)} s (${(b.baselineS / b.currentS).toFixed(2)}×); CPU time ${b.baselineCpuS.toFixed(3)} s vs ${b.currentCpuS.toFixed(3)} s (${(b.baselineCpuS / b.currentCpuS).toFixed(2)}×); policies ${b.sameBits ? 'equal bit for bit after every iteration' : 'DIFFER from the baseline checkout'}`,
       );
     }
   }
