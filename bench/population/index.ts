@@ -149,9 +149,10 @@ async function physics(s: number): Promise<() => Promise<void>> {
 
 // One stacked update against S single updates, interleaved round by round (machine load
 // hits both alike; one warm-up call each first). Ratio = S single updates' time / one stacked update's.
-const updates = (runUpdates ? sizes : []).map((s) => {
-  const single = update('ddpg-sr-a');
-  const stacked = update('ddpg-sr-a', cpuBackend, { population: s });
+// Eager (the engine op by op) and compiled + fused (what the trainers run).
+function measureUpdates(s: number, compiled: false | 'fused') {
+  const single = update('ddpg-sr-a', cpuBackend, { compiled });
+  const stacked = update('ddpg-sr-a', cpuBackend, { population: s, compiled });
   single();
   stacked();
   const [one, all] = interleavedMicros([single, stacked], updateRounds, 2);
@@ -165,7 +166,9 @@ const updates = (runUpdates ? sizes : []).map((s) => {
     stackedUpdateCpuMs: allCpu! / 1000,
     cpuSpeedup: (s * oneCpu!) / allCpu!,
   };
-});
+}
+const updates = (runUpdates ? sizes : []).map((s) => measureUpdates(s, false));
+const fusedUpdates = (runUpdates ? sizes : []).map((s) => measureUpdates(s, 'fused'));
 
 /**
  * With --webgpu: one stacked update of S seeds on WebGPU (median of 5 rounds of 3 updates,
@@ -400,6 +403,7 @@ if (values.json)
         rows,
         trpoSr: { algo: 'trpo-sr', rows: trpoRows, compiled: trpoCompiled, baseline: trpoBaseline },
         updates,
+        fusedUpdates,
         webgpu,
       },
       null,
@@ -407,18 +411,23 @@ if (values.json)
     ),
   );
 else {
-  if (updates.length > 0) {
+  for (const [mode, rows] of [
+    ['eager', updates],
+    ['compiled + fused, as the trainers run it', fusedUpdates],
+  ] as const) {
+    if (rows.length === 0) continue;
     console.log(
-      `One DDPG-SR-A update (batch 64 per seed, HalfCheetah sizes, 10 PGD steps), CPU, medians of ${updateRounds} interleaved rounds`,
+      `One DDPG-SR-A update (batch 64 per seed, HalfCheetah sizes, 10 PGD steps), CPU, ${mode}, medians of ${updateRounds} interleaved rounds`,
     );
     console.log(
       '| S | S single updates (ms) | one stacked update (ms) | speedup | S single updates (CPU ms) | one stacked update (CPU ms) | speedup (CPU) |',
     );
     console.log('|---:|---:|---:|---:|---:|---:|---:|');
-    for (const u of updates)
+    for (const u of rows)
       console.log(
         `| ${u.S} | ${u.singleUpdatesMs.toFixed(2)} | ${u.stackedUpdateMs.toFixed(2)} | ${u.speedup.toFixed(2)}× | ${u.singleUpdatesCpuMs.toFixed(2)} | ${u.stackedUpdateCpuMs.toFixed(2)} | ${u.cpuSpeedup.toFixed(2)}× |`,
       );
+    console.log('');
   }
   if (webgpu) {
     console.log('');
