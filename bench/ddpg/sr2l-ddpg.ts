@@ -1,72 +1,35 @@
 /** The update as training runs it: src/rl/ddpg/update.ts, on a given backend (default: the CPU backend). */
 import * as sr from '../../src/index.js';
-import { Critic, DeterministicActor } from '../../src/rl/ddpg/networks.js';
+import { buildLearner, stackLearners } from '../../src/rl/ddpg/learner.js';
 import { ddpgUpdate, type BatchTensors, type DdpgLearner } from '../../src/rl/ddpg/update.js';
-import { hardUpdate } from '../../src/rl/ddpg/polyak.js';
-import { Adam } from '../../src/nn/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { ACT, BATCH, HIDDEN, HYPER, OBS, batchData, type BenchAlgo } from './setup.js';
 
+const SPEC = {
+  obsDim: OBS,
+  low: new Array<number>(ACT).fill(-1),
+  high: new Array<number>(ACT).fill(1),
+  actorLr: HYPER.actorLr,
+  criticLr: HYPER.criticLr,
+};
+
 /** A learner as training builds it: actor, critic, their targets (copies) and Adam optimizers. */
 function learner(rng: Rng, backend: sr.Backend): DdpgLearner {
-  const net = (name: string) => ({
+  return buildLearner(SPEC, (role) => ({
     hidden: HIDDEN,
     activation: 'relu' as const,
     dtype: 'float32' as const,
     backend,
-    rng: rng.fork(name),
-  });
-  const low = new Array<number>(ACT).fill(-1);
-  const high = new Array<number>(ACT).fill(1);
-  const actor = new DeterministicActor(OBS, low, high, net('actor'));
-  const critic = new Critic(OBS, ACT, net('critic'));
-  const targetActor = new DeterministicActor(OBS, low, high, net('actor'));
-  const targetCritic = new Critic(OBS, ACT, net('critic'));
-  hardUpdate(targetActor, actor);
-  hardUpdate(targetCritic, critic);
-  return {
-    actor,
-    critic,
-    targetActor,
-    targetCritic,
-    actorOpt: new Adam(actor.namedParameters(), { lr: HYPER.actorLr }),
-    criticOpt: new Adam(critic.namedParameters(), { lr: HYPER.criticLr }),
-  };
+    rng: rng.fork(role === 'actor' || role === 'targetActor' ? 'actor' : 'critic'),
+  }));
 }
 
 /** The stacked learner of `population` members (as DdpgPopulation builds it). */
 function stackedLearner(population: number, backend: sr.Backend): DdpgLearner {
-  const ls = Array.from({ length: population }, (_, k) => learner(new Rng(k), backend));
-  const low = new Array<number>(ACT).fill(-1);
-  const high = new Array<number>(ACT).fill(1);
-  const actor = new DeterministicActor(
-    OBS,
-    low,
-    high,
-    ls.map((l) => l.actor),
+  return stackLearners(
+    SPEC,
+    Array.from({ length: population }, (_, k) => learner(new Rng(k), backend)),
   );
-  const critic = new Critic(
-    OBS,
-    ACT,
-    ls.map((l) => l.critic),
-  );
-  return {
-    actor,
-    critic,
-    targetActor: new DeterministicActor(
-      OBS,
-      low,
-      high,
-      ls.map((l) => l.targetActor),
-    ),
-    targetCritic: new Critic(
-      OBS,
-      ACT,
-      ls.map((l) => l.targetCritic),
-    ),
-    actorOpt: new Adam(actor.namedParameters(), { lr: HYPER.actorLr }),
-    criticOpt: new Adam(critic.namedParameters(), { lr: HYPER.criticLr }),
-  };
 }
 
 /** `n` copies of `a` end to end (every member gets the same minibatch: the cost does not depend on the values). */

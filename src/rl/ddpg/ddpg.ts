@@ -27,13 +27,12 @@ import { makeEnv } from '../../envs/registry.js';
 import type { Backend } from '../../kernels/backend.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { loadModule, loadOptimizer, saveModule, saveOptimizer } from '../../nn/checkpoint.js';
-import { Adam } from '../../nn/optim/adam.js';
 import { Rng, type RngState } from '../../util/rng.js';
 import { resolveDdpgConfig, type DdpgConfig } from './config.js';
-import { Critic, DeterministicActor, type NetworkOptions } from './networks.js';
+import { buildLearner } from './learner.js';
+import type { NetworkOptions } from './networks.js';
 import { ddpgUpdate, type BatchTensors, type DdpgLearner, type UpdateSettings } from './update.js';
 import { ExplorationNoise, type NoiseState } from './noise.js';
-import { hardUpdate } from './polyak.js';
 import { ReplayBuffer, type ReplayBufferState, type TransitionBatch } from './replay-buffer.js';
 import { readReplaySegments, writeReplaySegment } from './replay-segments.js';
 import { openBackend } from '../compute-backend.js';
@@ -169,30 +168,25 @@ export class DdpgTrainer {
       root.fork('noise'),
     );
 
-    const net = (rng: Rng): NetworkOptions => ({
-      hidden: config.hidden,
-      activation: 'relu',
-      outputGain: config.outputInitGain,
-      dtype: config.dtype,
-      backend: this.backend,
-      rng,
-    });
-    const actorRng = init.fork('actor');
-    const criticRng = init.fork('critic');
-    const actor = new DeterministicActor(this.obsDim, this.low, this.high, net(actorRng));
-    const critic = new Critic(this.obsDim, this.actDim, net(criticRng));
-    const targetActor = new DeterministicActor(this.obsDim, this.low, this.high, net(new Rng(0)));
-    const targetCritic = new Critic(this.obsDim, this.actDim, net(new Rng(0)));
-    hardUpdate(targetActor, actor);
-    hardUpdate(targetCritic, critic);
-    this.learner = {
-      actor,
-      critic,
-      targetActor,
-      targetCritic,
-      actorOpt: new Adam(actor.namedParameters(), { lr: config.actorLr }),
-      criticOpt: new Adam(critic.namedParameters(), { lr: config.criticLr }),
-    };
+    const rngs = { actor: init.fork('actor'), critic: init.fork('critic') };
+    this.learner = buildLearner(
+      {
+        obsDim: this.obsDim,
+        low: this.low,
+        high: this.high,
+        actorLr: config.actorLr,
+        criticLr: config.criticLr,
+      },
+      (role): NetworkOptions => ({
+        hidden: config.hidden,
+        activation: 'relu',
+        outputGain: config.outputInitGain,
+        dtype: config.dtype,
+        backend: this.backend,
+        // the targets' initialization is overwritten by the copy
+        rng: role === 'actor' || role === 'critic' ? rngs[role] : new Rng(0),
+      }),
+    );
     this.buffer = new ReplayBuffer({
       capacity: config.bufferSize,
       obsDim: this.obsDim,

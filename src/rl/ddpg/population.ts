@@ -24,7 +24,6 @@ import type { EnvGroup, EnvGroupFactory } from '../../envs/core/env-group.js';
 import { makeEnv, type MakeEnvOptions } from '../../envs/registry.js';
 import type { Backend } from '../../kernels/backend.js';
 import type { TypedArray } from '../../kernels/dtype.js';
-import { Adam } from '../../nn/optim/adam.js';
 import {
   loadMemberStateDict,
   memberOptimizerState,
@@ -35,7 +34,7 @@ import type { Module } from '../../nn/module.js';
 import { openBackend } from '../compute-backend.js';
 import { resolveDdpgConfig, type DdpgConfig } from './config.js';
 import { ACCUMULATED, DdpgTrainer, envOptions, updateSettings, type DdpgStats } from './ddpg.js';
-import { Critic, DeterministicActor } from './networks.js';
+import { stackLearners } from './learner.js';
 import type { Floats, TransitionBatch } from './replay-buffer.js';
 import { ddpgUpdate, type BatchTensors, type DdpgLearner, type UpdateSettings } from './update.js';
 import { checkPopulationConfigs } from '../population/configs.js';
@@ -88,35 +87,10 @@ export class DdpgPopulation {
     const first = members[0]!;
     const { obsDim } = first;
     const { low, high } = first.env.actionSpace;
-    const ls = members.map((m) => m.learner);
-    const actor = new DeterministicActor(
-      obsDim,
-      low,
-      high,
-      ls.map((l) => l.actor),
+    this.learner = stackLearners(
+      { obsDim, low, high, actorLr: first.config.actorLr, criticLr: first.config.criticLr },
+      members.map((m) => m.learner),
     );
-    const critic = new Critic(
-      obsDim,
-      first.actDim,
-      ls.map((l) => l.critic),
-    );
-    this.learner = {
-      actor,
-      critic,
-      targetActor: new DeterministicActor(
-        obsDim,
-        low,
-        high,
-        ls.map((l) => l.targetActor),
-      ),
-      targetCritic: new Critic(
-        obsDim,
-        first.actDim,
-        ls.map((l) => l.targetCritic),
-      ),
-      actorOpt: new Adam(actor.namedParameters(), { lr: first.config.actorLr }),
-      criticOpt: new Adam(critic.namedParameters(), { lr: first.config.criticLr }),
-    };
     this.settings = updateSettings(
       first.config,
       members.map((m) => m.perturbGenerator),

@@ -5,41 +5,31 @@
  */
 import * as sr from '../../../src/index.js';
 import type { Backend } from '../../../src/index.js';
-import { Adam } from '../../../src/nn/index.js';
 import type { DdpgAlgo } from '../../../src/rl/ddpg/config.js';
-import { Critic, DeterministicActor } from '../../../src/rl/ddpg/networks.js';
-import { hardUpdate } from '../../../src/rl/ddpg/polyak.js';
+import { buildLearner } from '../../../src/rl/ddpg/learner.js';
 import type { BatchTensors, DdpgLearner, UpdateSettings } from '../../../src/rl/ddpg/update.js';
 import { Rng } from '../../../src/util/rng.js';
 
 const OBS = 17;
 const ACT = 6;
 const B = 64;
-const low = Array.from({ length: ACT }, () => -1);
-const high = Array.from({ length: ACT }, () => 1);
+const SEEDS = { actor: 1, critic: 2, targetActor: 3, targetCritic: 4 };
 
 export function learner(backend?: Backend): DdpgLearner {
-  const net = (seed: number) => ({
+  const spec = {
+    obsDim: OBS,
+    low: Array.from({ length: ACT }, () => -1),
+    high: Array.from({ length: ACT }, () => 1),
+    actorLr: 1e-3,
+    criticLr: 1e-3,
+  };
+  return buildLearner(spec, (role) => ({
     hidden: [64, 64],
     activation: 'relu' as const,
     dtype: 'float32' as const,
-    rng: new Rng(seed),
+    rng: new Rng(SEEDS[role]),
     ...(backend ? { backend } : {}),
-  });
-  const actor = new DeterministicActor(OBS, low, high, net(1));
-  const critic = new Critic(OBS, ACT, net(2));
-  const targetActor = new DeterministicActor(OBS, low, high, net(3));
-  const targetCritic = new Critic(OBS, ACT, net(4));
-  hardUpdate(targetActor, actor);
-  hardUpdate(targetCritic, critic);
-  return {
-    actor,
-    critic,
-    targetActor,
-    targetCritic,
-    actorOpt: new Adam(actor.namedParameters(), { lr: 1e-3 }),
-    criticOpt: new Adam(critic.namedParameters(), { lr: 1e-3 }),
-  };
+  }));
 }
 
 export function settings(algo: DdpgAlgo): UpdateSettings {
