@@ -146,11 +146,15 @@ the other; run several sr2l eval processes for parallelism).`,
         throw new UsageError(`--seed must be an integer ≥ 0, got '${values.seed}'`);
       // a policy trained on 100-step episodes is judged on 100-step episodes unless asked otherwise
       const maxEpisodeSteps =
-        horizon === 'env' ? null : horizon === 'run' ? await readTrainingHorizon(runDir) : Number(horizon);
+        (horizon === 'run'
+          ? await readTrainingHorizon(runDir)
+          : horizon === 'env'
+            ? null
+            : Number(horizon)) ?? defaultMaxEpisodeSteps(run.env);
       const t0 = performance.now();
       const result = await evaluateRobustness({
         envId: run.env,
-        ...(maxEpisodeSteps === null ? {} : { envOptions: { maxEpisodeSteps } }),
+        envOptions: { maxEpisodeSteps },
         agent,
         attacks: [...new Set(attacks)],
         eps,
@@ -171,13 +175,13 @@ the other; run several sr2l eval processes for parallelism).`,
         run: runDir,
         algo: run.algo,
         checkpoint: iteration ?? (await latestCheckpoint(runDir)),
-        maxEpisodeSteps: maxEpisodeSteps ?? defaultMaxEpisodeSteps(run.env),
+        maxEpisodeSteps,
         sr2l: version,
         command: `sr2l eval ${argv.join(' ')}`,
         finishedAt: new Date().toISOString(),
       });
       console.log(
-        `ε in ${epsScale === 'raw' ? 'raw observation units' : 'units of the clean-rollout observation std'}; episodes of at most ${maxEpisodeSteps ?? defaultMaxEpisodeSteps(run.env)} steps`,
+        `ε in ${epsScale === 'raw' ? 'raw observation units' : 'units of the clean-rollout observation std'}; episodes of at most ${maxEpisodeSteps} steps`,
       );
       console.log(
         'attack   eps       mean ± std            median      min        max     ‖δ‖∞ mean  wall s',
