@@ -2,8 +2,9 @@
 # Issue 17, settling SR²L's claims, step by step on the CPU backend (docs/results/2026-12-02-claims).
 # Every step can be stopped and rerun: sweeps resume their runs and skip finished ones,
 # evaluations skip policies already evaluated with the same attacks, and `keep` commits the
-# finished runs (config, progress, newest checkpoint, eval results) so another machine can
-# clone the repository and carry on. Run from the repository root after `npm ci`.
+# finished runs (config, progress, newest checkpoint, eval results) and the unfinished ones at
+# their newest checkpoint, so another machine can clone the repository and carry on (stop the
+# sweep first, e.g. with Ctrl-C, so no trainer writes while it commits). Run from the repository root after `npm ci`.
 #   sh experiments/claims.sh [step ...]
 # steps, in order: grid garage paper frontier wasserstein ddpg eval strong report keep
 # (default: all). `garage` needs TRPO-SR's ε and λ_s from `grid` (report: "Settings ranked
@@ -68,7 +69,7 @@ step_report() {
 }
 step_keep() {
   for s in $SWEEPS; do
-    if [ -f "runs/$s/sweep.json" ]; then $SR2L sweep keep "runs/$s" --commit; fi
+    if [ -f "runs/$s/sweep.json" ]; then $SR2L sweep keep "runs/$s" --unfinished --commit; fi
   done
 }
 

@@ -9,10 +9,11 @@
  * is ~2 MB on disk, ~60 kB of it kept).
  */
 import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { CHECKPOINTS, LATEST, checkpointName, latestIteration } from '../rl/run/checkpoint-layout.js';
+import { FAILED_RECORD } from '../rl/population/train-population.js';
 import { PROGRESS, RUN_DONE, RUN_INFO, SWEEP_INDEX, exists } from './run-files.js';
 
 const run = promisify(execFile);
@@ -23,11 +24,23 @@ const run = promisify(execFile);
  */
 const INSPECT_BATCH = 'batch.safetensors';
 
+/** DDPG's replay buffer, below CHECKPOINTS: what an unfinished DDPG run needs to resume */
+const REPLAY = 'replay';
+
 export interface KeptRuns {
   /** run folders holding sweep-done.json, relative to the sweep folder */
   runs: string[];
+  /** with `unfinished`: runs kept at their newest checkpoint, relative to the sweep folder */
+  unfinished: string[];
+  /** with `unfinished`: runs with a checkpoint that are not kept, and why */
+  leftOut: { run: string; why: string }[];
   /** the files to keep, relative to the sweep folder */
   files: string[];
+}
+
+export interface KeepOptions {
+  /** also keep runs still training, at their newest checkpoint */
+  unfinished?: boolean;
 }
 
 /** Every file below `dir` (relative to `root`); [] when `dir` does not exist. */
@@ -53,10 +66,10 @@ async function foldersWith(dir: string, marker: string): Promise<string[]> {
   return found;
 }
 
-/** The files of one finished run folder to keep, relative to `root`. */
+/** The files of one run folder to keep, relative to `root`. */
 async function runFiles(root: string, dir: string): Promise<string[]> {
   const files: string[] = [];
-  for (const name of [RUN_INFO, 'config.json', PROGRESS, RUN_DONE]) {
+  for (const name of [RUN_INFO, 'config.json', PROGRESS, RUN_DONE, FAILED_RECORD]) {
     if (await exists(join(dir, name))) files.push(relative(root, join(dir, name)));
   }
   const latest = join(dir, CHECKPOINTS, LATEST);
@@ -70,8 +83,8 @@ async function runFiles(root: string, dir: string): Promise<string[]> {
   return files;
 }
 
-/** The finished runs of the sweep folder `out` and the files of theirs to keep. */
-export async function keptRuns(out: string): Promise<KeptRuns> {
+/** The finished runs of the sweep folder `out` (with `unfinished`, the others too) and their files to keep. */
+export async function keptRuns(out: string, opts: KeepOptions = {}): Promise<KeptRuns> {
   if (!(await exists(join(out, SWEEP_INDEX))))
     throw new Error(`${out} is not a sweep folder (it has no ${SWEEP_INDEX})`);
   const done = (await foldersWith(out, RUN_DONE)).sort();
@@ -79,25 +92,77 @@ export async function keptRuns(out: string): Promise<KeptRuns> {
   for (const dir of await foldersWith(out, 'population.json'))
     files.push(relative(out, join(dir, 'population.json')));
   for (const dir of done) files.push(...(await runFiles(out, dir)));
-  return { runs: done.map((d) => relative(out, d)), files: [...new Set(files)].sort() };
+  const unfinished: string[] = [];
+  const leftOut: KeptRuns['leftOut'] = [];
+  if (opts.unfinished) {
+    const finished = new Set(done);
+    for (const dir of (await foldersWith(out, RUN_INFO)).sort()) {
+      if (finished.has(dir) || !(await exists(join(dir, CHECKPOINTS, LATEST)))) continue;
+      if (await exists(join(dir, CHECKPOINTS, REPLAY))) {
+        leftOut.push({ run: relative(out, dir), why: 'its resume needs the replay buffer, not kept' });
+        continue;
+      }
+      unfinished.push(relative(out, dir));
+      files.push(...(await runFiles(out, dir)));
+    }
+  }
+  return {
+    runs: done.map((d) => relative(out, d)),
+    unfinished,
+    leftOut,
+    files: [...new Set(files)].sort(),
+  };
+}
+
+/** Runs git in `top` over `paths` in chunks (a big sweep's paths overflow one command line). */
+async function gitChunked(
+  top: string,
+  args: string[],
+  paths: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  let stdout = '';
+  for (let i = 0; i < paths.length; i += 500)
+    stdout += (await run('git', ['-C', top, ...args, '--', ...paths.slice(i, i + 500)], { env })).stdout;
+  return stdout;
 }
 
 /**
- * Adds the kept files of `out` to git (forced: run folders are usually ignored) and commits
- * them alone, whatever else is staged. Returns the commit's hash, or null when nothing changed.
+ * Commits the kept files of `out` (forced: run folders are usually ignored) and untracks the
+ * older checkpoints of the kept runs, in a commit of its own whatever else is staged: the
+ * commit is built in a temporary index from HEAD, then the real index takes those paths from
+ * the new HEAD. Returns the commit's hash, or null when nothing changed.
  */
-export async function commitKeptRuns(out: string, message: string): Promise<string | null> {
-  const { files } = await keptRuns(out);
+export async function commitKeptRuns(
+  out: string,
+  message: string,
+  opts: KeepOptions = {},
+): Promise<string | null> {
+  const kept = await keptRuns(out, opts);
   const abs = resolve(out);
-  const top = (await run('git', ['-C', abs, 'rev-parse', '--show-toplevel'])).stdout.trim();
-  const paths = files.map((f) => relative(top, join(abs, f)));
-  // in chunks: a big sweep's paths overflow one command line
-  for (let i = 0; i < paths.length; i += 500)
-    await run('git', ['-C', top, 'add', '-f', '--', ...paths.slice(i, i + 500)]);
-  const staged = (
-    await run('git', ['-C', top, 'diff', '--cached', '--name-only', '--', ...paths])
-  ).stdout.trim();
-  if (staged === '') return null;
-  await run('git', ['-C', top, 'commit', '--quiet', '-m', message, '--', ...paths]);
-  return (await run('git', ['-C', top, 'rev-parse', 'HEAD'])).stdout.trim();
+  const git = async (args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> =>
+    (await run('git', ['-C', abs, ...args], { env })).stdout.trim();
+  const top = await git(['rev-parse', '--show-toplevel']);
+  const gitDir = resolve(abs, await git(['rev-parse', '--git-dir']));
+  const index = join(gitDir, `sr2l-keep-${process.pid}.index`);
+  const env = { ...process.env, GIT_INDEX_FILE: index };
+  const paths = kept.files.map((f) => relative(top, join(abs, f)));
+  const checkpointFolders = [...kept.runs, ...kept.unfinished].map((r) =>
+    relative(top, join(abs, r, CHECKPOINTS)),
+  );
+  try {
+    await git(['read-tree', 'HEAD'], env);
+    await gitChunked(top, ['add', '-f'], paths, env);
+    const keep = new Set(paths);
+    const stale = (await gitChunked(top, ['ls-files'], checkpointFolders, env))
+      .split('\n')
+      .filter((f) => f !== '' && !keep.has(f));
+    if (stale.length > 0) await gitChunked(top, ['rm', '--cached', '--quiet'], stale, env);
+    if ((await git(['diff', '--cached', '--name-only'], env)) === '') return null;
+    await git(['commit', '--quiet', '-m', message], env);
+    await gitChunked(top, ['reset', '--quiet'], [...paths, ...stale]);
+    return await git(['rev-parse', 'HEAD']);
+  } finally {
+    await rm(index, { force: true });
+  }
 }

@@ -108,6 +108,88 @@ describe('sr2l sweep keep', () => {
     expect(console_.err()).toMatch(/1 finished runs, 9 files to keep/);
   });
 
+  test('--unfinished also keeps runs still training at their newest checkpoint, and names the DDPG ones whose replay it leaves out', async () => {
+    const out = await fakeSweep(await tempDir());
+    const setting = join(out, 'Hopper-v2', 'trpo-sr', 'eps=0.01,lambdaS=1');
+    await put(join(setting, 'seed-1', 'checkpoints', 'iter-000010', 'policy.safetensors'));
+    await put(join(setting, 'seed-1', 'checkpoints', 'iter-000010', 'batch.safetensors'));
+    const ddpg = join(out, 'Hopper-v2', 'ddpg-sr-a', 'default', 'seed-0');
+    for (const f of ['sweep-run.json', 'config.json', 'progress.csv']) await put(join(ddpg, f));
+    await put(join(ddpg, 'checkpoints', 'latest.json'), '{"iteration": 3}');
+    await put(join(ddpg, 'checkpoints', 'replay', 'segment-0.bin'));
+    // a run planned but not started yet has nothing to resume from
+    await put(join(out, 'Hopper-v2', 'trpo', 'default', 'seed-0', 'sweep-run.json'));
+
+    expect((await keptRuns(out)).files).toHaveLength(9);
+    const kept = await keptRuns(out, { unfinished: true });
+    expect(kept.runs).toEqual(['Hopper-v2/trpo-sr/eps=0.01,lambdaS=1/seed-0']);
+    expect(kept.unfinished).toEqual(['Hopper-v2/trpo-sr/eps=0.01,lambdaS=1/seed-1']);
+    expect(kept.leftOut).toEqual([
+      { run: 'Hopper-v2/ddpg-sr-a/default/seed-0', why: 'its resume needs the replay buffer, not kept' },
+    ]);
+    const open = 'Hopper-v2/trpo-sr/eps=0.01,lambdaS=1/seed-1/';
+    expect(kept.files.filter((f) => f.startsWith(open))).toEqual(
+      ['checkpoints/iter-000010/policy.safetensors', 'checkpoints/latest.json']
+        .concat(['config.json', 'progress.csv', 'sweep-run.json'])
+        .map((f) => open + f),
+    );
+    const log = captureConsole().all;
+    expect(await main(['sweep', 'keep', out, '--unfinished'])).toBe(0);
+    expect(log()).toContain('1 finished runs, 1 unfinished at their newest checkpoint, 14 files to keep');
+    expect(log()).toContain(
+      'not kept: Hopper-v2/ddpg-sr-a/default/seed-0 (its resume needs the replay buffer',
+    );
+  });
+
+  test("--commit --unfinished untracks a run's older checkpoint when its newest moves on, leaving the user's staged work alone", async () => {
+    const root = await tempDir();
+    git(root, 'init', '--quiet');
+    git(root, 'config', 'user.email', 't@example.com');
+    git(root, 'config', 'user.name', 't');
+    await put(join(root, '.gitignore'), 'runs/\n');
+    await put(join(root, 'staged.txt'));
+    git(root, 'add', '.gitignore', 'staged.txt');
+    git(root, 'commit', '--quiet', '-m', 'init');
+    await put(join(root, 'staged.txt'), 'changed');
+    git(root, 'add', 'staged.txt');
+    const out = await fakeSweep(root);
+    const open = join(out, 'Hopper-v2', 'trpo-sr', 'eps=0.01,lambdaS=1', 'seed-1');
+    await put(join(open, 'checkpoints', 'iter-000010', 'policy.safetensors'));
+    captureConsole();
+    expect(await main(['sweep', 'keep', out, '--unfinished', '--commit'])).toBe(0);
+    const seed1 = (): string[] =>
+      git(root, 'ls-files', 'runs')
+        .trim()
+        .split('\n')
+        .filter((f) => f.includes('seed-1/checkpoints'));
+    expect(seed1().map((f) => f.split('seed-1/')[1])).toEqual([
+      'checkpoints/iter-000010/policy.safetensors',
+      'checkpoints/latest.json',
+    ]);
+    expect(git(root, 'log', '-1', '--format=%s').trim()).toBe(
+      'runs: keep the finished runs of sweep tiny (1 so far, 1 unfinished at their newest checkpoint)',
+    );
+
+    // the run trains on (iteration 10 stays on disk): only its newest checkpoint stays in git
+    await put(join(open, 'checkpoints', 'iter-000020', 'policy.safetensors'), 'newer');
+    await put(join(open, 'checkpoints', 'latest.json'), '{"iteration": 20}');
+    expect(await main(['sweep', 'keep', out, '--unfinished', '--commit'])).toBe(0);
+    expect(seed1().map((f) => f.split('seed-1/')[1])).toEqual([
+      'checkpoints/iter-000020/policy.safetensors',
+      'checkpoints/latest.json',
+    ]);
+    expect(git(root, 'show', '--name-status', '--format=', 'HEAD').trim().split('\n').sort()).toEqual(
+      [
+        'A\truns/tiny/Hopper-v2/trpo-sr/eps=0.01,lambdaS=1/seed-1/checkpoints/iter-000020/policy.safetensors',
+        'D\truns/tiny/Hopper-v2/trpo-sr/eps=0.01,lambdaS=1/seed-1/checkpoints/iter-000010/policy.safetensors',
+        'M\truns/tiny/Hopper-v2/trpo-sr/eps=0.01,lambdaS=1/seed-1/checkpoints/latest.json',
+      ].sort(),
+    );
+    // the index agrees with the new commit, and the user's staged change is still staged, alone
+    expect(git(root, 'diff', '--cached', '--name-only').trim()).toBe('staged.txt');
+    expect(await main(['sweep', 'keep', out, '--unfinished', '--commit'])).toBe(0);
+  });
+
   test('a folder that is not a sweep is refused with its name', async () => {
     const dir = await tempDir();
     const log = captureConsole().all;

@@ -38,7 +38,7 @@ export const sweep: Command = {
                   [--mem M] [--max-parallel N] [--signal-lead S] [--sbatch-arg ARG ...] [--dry-run]
        sr2l sweep FILE.yaml [--population auto|off] [--max-population N] --task K
        sr2l sweep status FOLDER [--resubmit-failed] [--log-lines N]
-       sr2l sweep keep FOLDER [--list] [--commit [--message M]]
+       sr2l sweep keep FOLDER [--unfinished] [--list] [--commit [--message M]]
 
   --workers N      training processes at a time (default: number of cores, ${availableParallelism()} here)
   --envs LIST      run only these of the file's envs (comma-separated; likewise --algorithms
@@ -71,7 +71,10 @@ the end of their log; the others go on. Exit codes: 0 done (or submitted), 1 a r
 
 \`sweep keep\` lists what of the finished runs belongs in git (config.json, progress.csv, the
 newest checkpoint, eval/ results, the sweep's index) and with --commit adds and commits
-exactly those files, so a clone elsewhere resumes the sweep where this machine left it.`,
+exactly those files, so a clone elsewhere resumes the sweep where this machine left it. With
+--unfinished it also keeps the runs still training, at their newest checkpoint (not DDPG runs,
+whose resume needs the replay buffer), so a sweep that outlasts the machine goes on elsewhere;
+a run's older checkpoints leave git as its newest moves on.`,
   async run(argv) {
     if (argv[0] === 'status') return sweepStatus(argv.slice(1));
     if (argv[0] === 'keep') return sweepKeep(argv.slice(1));
