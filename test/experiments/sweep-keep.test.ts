@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { keptRuns } from '../../src/experiments/keep-runs.js';
 import { captureConsole } from '../helpers/console.js';
+import { git, initRepo } from '../helpers/git-repo.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 
 const tempDir = tempDirs('sr2l-sweep-keep-');
@@ -47,8 +47,6 @@ async function fakeSweep(root: string): Promise<string> {
   return out;
 }
 
-const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8' });
-
 describe('sr2l sweep keep', () => {
   test('keeps what a finished run needs to be skipped, evaluated and reported, and nothing of unfinished runs', async () => {
     const out = await fakeSweep(await tempDir());
@@ -68,15 +66,7 @@ describe('sr2l sweep keep', () => {
 
   test('--commit adds the kept files to git although runs/ is ignored, commits them alone, and is idempotent', async () => {
     const root = await tempDir();
-    git(root, 'init', '--quiet');
-    git(root, 'config', 'user.email', 't@example.com');
-    git(root, 'config', 'user.name', 't');
-    await put(join(root, '.gitignore'), 'runs/\n');
-    await put(join(root, 'staged.txt'));
-    git(root, 'add', '.gitignore', 'staged.txt');
-    git(root, 'commit', '--quiet', '-m', 'init');
-    await put(join(root, 'staged.txt'), 'changed');
-    git(root, 'add', 'staged.txt');
+    await initRepo(root, { staged: true });
     const out = await fakeSweep(root);
     const log = captureConsole().all;
     expect(await main(['sweep', 'keep', out, '--commit'])).toBe(0);
@@ -143,15 +133,7 @@ describe('sr2l sweep keep', () => {
 
   test("--commit --unfinished untracks a run's older checkpoint when its newest moves on, leaving the user's staged work alone", async () => {
     const root = await tempDir();
-    git(root, 'init', '--quiet');
-    git(root, 'config', 'user.email', 't@example.com');
-    git(root, 'config', 'user.name', 't');
-    await put(join(root, '.gitignore'), 'runs/\n');
-    await put(join(root, 'staged.txt'));
-    git(root, 'add', '.gitignore', 'staged.txt');
-    git(root, 'commit', '--quiet', '-m', 'init');
-    await put(join(root, 'staged.txt'), 'changed');
-    git(root, 'add', 'staged.txt');
+    await initRepo(root, { staged: true });
     const out = await fakeSweep(root);
     const open = join(out, 'Hopper-v2', 'trpo-sr', 'eps=0.01,lambdaS=1', 'seed-1');
     await put(join(open, 'checkpoints', 'iter-000010', 'policy.safetensors'));

@@ -4,19 +4,19 @@
  * repository alone; it ends with the progress rows and policy of an uninterrupted sweep.
  */
 import { execFileSync } from 'node:child_process';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { validateSweepConfig, type SweepConfig } from '../../src/experiments/config.js';
 import { runSweep, type SweepEvent } from '../../src/experiments/sweep.js';
 import { captureConsole } from '../helpers/console.js';
+import { git, initRepo } from '../helpers/git-repo.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 import { rowsWithoutTimes } from '../rl/ddpg/progress-rows.js';
 
 const tempDir = tempDirs('sr2l-sweep-move-');
 const train = [process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'train'];
-const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8' });
 
 function sweepConfig(out: string, iterations: number): SweepConfig {
   return validateSweepConfig({
@@ -46,12 +46,7 @@ describe('a sweep moved between machines through git', () => {
 
     // machine A: the population has trained 2 of 4 iterations when the machine goes
     const a = await tempDir();
-    git(a, 'init', '--quiet');
-    git(a, 'config', 'user.email', 't@example.com');
-    git(a, 'config', 'user.name', 't');
-    await writeFile(join(a, '.gitignore'), 'runs/\n');
-    git(a, 'add', '.gitignore');
-    git(a, 'commit', '--quiet', '-m', 'init');
+    await initRepo(a);
     const outA = join(a, 'runs', 'move');
     await runSweep(sweepConfig(outA, 2), { workers: 1, defaultCommand: [] });
     for (const seed of [0, 1]) await rm(join(runDir(outA, seed), 'sweep-done.json'));
