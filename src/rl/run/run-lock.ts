@@ -98,13 +98,18 @@ export async function acquireRunLock(dir: string, opts: RunLockOptions = {}): Pr
         : `took over the stale lock of process ${held.pid} on host ${held.host} (${why}) in ${dir}`;
     warn(`sr2l: ${tookOver}`);
   }
+  // the heartbeat in flight, if any: release waits for it, or its write would put the
+  // released lock back (one beat at a time, so a slow disk cannot pile them up)
+  let beating: Promise<void> | null = null;
   const beat: NodeJS.Timeout = setInterval(
-    () =>
-      void heartbeat(path, owner).then((ours) => {
+    () => {
+      beating ??= heartbeat(path, owner).then((ours) => {
+        beating = null;
         if (ours) return;
         clearInterval(beat);
         warn(`sr2l: the lock ${path} is no longer ours; another process took it over`);
-      }),
+      });
+    },
     (opts.heartbeatSeconds ?? LOCK_HEARTBEAT_SECONDS) * 1000,
   );
   beat.unref();
@@ -113,6 +118,7 @@ export async function acquireRunLock(dir: string, opts: RunLockOptions = {}): Pr
     tookOver,
     release: async () => {
       clearInterval(beat);
+      await beating;
       const held = await readOwner(path);
       if (held !== 'gone' && held !== 'unreadable' && held.token === owner.token)
         await rm(path, { force: true });

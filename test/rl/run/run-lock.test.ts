@@ -95,6 +95,18 @@ describe('run lock', () => {
     expect(latest).toBeGreaterThan(first);
   });
 
+  test('release waits for a heartbeat in flight, which would otherwise write the released lock back', async () => {
+    const dir = await tempDir();
+    // a heartbeat every millisecond, so releases land in the middle of one
+    for (let i = 0; i < 200; i++) {
+      const lock = await acquireRunLock(dir, { heartbeatSeconds: 0.001, warn: () => {} });
+      await new Promise((r) => setTimeout(r, i % 5));
+      await lock.release();
+      await new Promise((r) => setImmediate(r));
+      expect(await readRunLock(dir), `release ${i}`).toBeNull();
+    }
+  });
+
   test('a lock taken over meanwhile is not released by its old owner', async () => {
     const dir = await tempDir();
     // no heartbeat during the test, so none can race the thief's write
