@@ -83,6 +83,24 @@ async function runFiles(root: string, dir: string): Promise<string[]> {
   return files;
 }
 
+/**
+ * Why the unfinished run in `dir` cannot be kept so that it resumes elsewhere, or null: its
+ * replay buffer would be needed, or latest.json names no checkpoint folder here (copied from a
+ * sweep still training, the two can disagree).
+ */
+async function notResumable(dir: string): Promise<string | null> {
+  if (await exists(join(dir, CHECKPOINTS, REPLAY))) return 'its resume needs the replay buffer, not kept';
+  const latest = join(dir, CHECKPOINTS, LATEST);
+  let iteration: number;
+  try {
+    iteration = latestIteration(await readFile(latest, 'utf8'), latest);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  const folder = join(CHECKPOINTS, checkpointName(iteration));
+  return (await exists(join(dir, folder))) ? null : `its newest checkpoint ${folder} is missing`;
+}
+
 /** The finished runs of the sweep folder `out` (with `unfinished`, the others too) and their files to keep. */
 export async function keptRuns(out: string, opts: KeepOptions = {}): Promise<KeptRuns> {
   if (!(await exists(join(out, SWEEP_INDEX))))
@@ -98,8 +116,9 @@ export async function keptRuns(out: string, opts: KeepOptions = {}): Promise<Kep
     const finished = new Set(done);
     for (const dir of (await foldersWith(out, RUN_INFO)).sort()) {
       if (finished.has(dir) || !(await exists(join(dir, CHECKPOINTS, LATEST)))) continue;
-      if (await exists(join(dir, CHECKPOINTS, REPLAY))) {
-        leftOut.push({ run: relative(out, dir), why: 'its resume needs the replay buffer, not kept' });
+      const why = await notResumable(dir);
+      if (why !== null) {
+        leftOut.push({ run: relative(out, dir), why });
         continue;
       }
       unfinished.push(relative(out, dir));

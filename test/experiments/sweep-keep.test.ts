@@ -107,6 +107,11 @@ describe('sr2l sweep keep', () => {
     for (const f of ['sweep-run.json', 'config.json', 'progress.csv']) await put(join(ddpg, f));
     await put(join(ddpg, 'checkpoints', 'latest.json'), '{"iteration": 3}');
     await put(join(ddpg, 'checkpoints', 'replay', 'segment-0.bin'));
+    // latest.json copied a moment after its folder list: the folder it names is not there
+    const ahead = join(out, 'Hopper-v2', 'trpo', 'default', 'seed-1');
+    await put(join(ahead, 'sweep-run.json'));
+    await put(join(ahead, 'checkpoints', 'iter-000004', 'policy.safetensors'));
+    await put(join(ahead, 'checkpoints', 'latest.json'), '{"iteration": 5}');
     // a run planned but not started yet has nothing to resume from
     await put(join(out, 'Hopper-v2', 'trpo', 'default', 'seed-0', 'sweep-run.json'));
 
@@ -116,6 +121,10 @@ describe('sr2l sweep keep', () => {
     expect(kept.unfinished).toEqual(['Hopper-v2/trpo-sr/eps=0.01,lambdaS=1/seed-1']);
     expect(kept.leftOut).toEqual([
       { run: 'Hopper-v2/ddpg-sr-a/default/seed-0', why: 'its resume needs the replay buffer, not kept' },
+      {
+        run: 'Hopper-v2/trpo/default/seed-1',
+        why: 'its newest checkpoint checkpoints/iter-000005 is missing',
+      },
     ]);
     const open = 'Hopper-v2/trpo-sr/eps=0.01,lambdaS=1/seed-1/';
     expect(kept.files.filter((f) => f.startsWith(open))).toEqual(
