@@ -4,11 +4,16 @@
 # evaluations skip policies already evaluated with the same attacks, and `keep` commits the
 # finished runs (config, progress, newest checkpoint, eval results) and the unfinished ones at
 # their newest checkpoint, so another machine can clone the repository and carry on (stop the
-# sweep first, e.g. with Ctrl-C, so no trainer writes while it commits). Run from the repository root after `npm ci`.
+# sweeps first, e.g. with Ctrl-C, so no trainer writes while it commits). Run from the
+# repository root after `npm ci`.
 #   sh experiments/claims.sh [step ...]
 # steps, in order: grid garage paper frontier wasserstein ddpg eval strong report keep
 # (default: all). `garage` needs TRPO-SR's ε and λ_s from `grid` (report: "Settings ranked
 # over envs"), written into experiments/garage-benchmark-trpo.yaml first.
+# A sweep's last population trains alone while the other cores wait; two lanes of one
+# worker each keep both cores of a 2-core machine busy up to the very end:
+#   WORKERS=1 sh experiments/claims.sh garage frontier & WORKERS=1 sh experiments/claims.sh wasserstein ddpg &
+# (commits of the two lanes take turns: `keep` below holds a lock while it commits)
 set -eu
 SR2L="node dist/cli/main.js"
 WORKERS="${WORKERS:-2}"
@@ -23,7 +28,13 @@ STRONG="--attack random,mad,sarsa,optimal --eps 0,0.05,0.1 --episodes 10 --stoch
 EVAL_DDPG="--attack random,mad,critic,sarsa,optimal --eps 0,0.05,0.1 --episodes 10"
 SWEEPS="grid-search-garage-trpo garage-benchmark-trpo paper-trpo frontier-trpo-sr frontier-wasserstein paper-ddpg"
 
-sweep() { $SR2L sweep "experiments/$1.yaml" --workers "$WORKERS"; $SR2L sweep keep "runs/$1" --commit; }
+# commits one sweep's runs, one lane at a time (flock: git refuses two commits at once)
+keep() {
+  kept=$1
+  shift
+  flock "${TMPDIR:-/tmp}/sr2l-claims-keep.lock" $SR2L sweep keep "runs/$kept" "$@" --commit
+}
+sweep() { $SR2L sweep "experiments/$1.yaml" --workers "$WORKERS"; keep "$1"; }
 step_grid() { sweep grid-search-garage-trpo; }
 step_garage() { sweep garage-benchmark-trpo; }
 # rerun on the code with the line search's KL fixed (σ's change counted; the 2026-11-25 runs
@@ -69,7 +80,7 @@ step_report() {
 }
 step_keep() {
   for s in $SWEEPS; do
-    if [ -f "runs/$s/sweep.json" ]; then $SR2L sweep keep "runs/$s" --unfinished --commit; fi
+    if [ -f "runs/$s/sweep.json" ]; then keep "$s" --unfinished; fi
   done
 }
 
