@@ -34,7 +34,12 @@ keep() {
   shift
   flock "${TMPDIR:-/tmp}/sr2l-claims-keep.lock" $SR2L sweep keep "runs/$kept" "$@" --commit
 }
-sweep() { $SR2L sweep "experiments/$1.yaml" --workers "$WORKERS"; keep "$1"; }
+sweep() {
+  name=$1
+  shift
+  $SR2L sweep "experiments/$name.yaml" --workers "$WORKERS" "$@"
+  keep "$name"
+}
 step_grid() { sweep grid-search-garage-trpo; }
 step_garage() { sweep garage-benchmark-trpo; }
 # rerun on the code with the line search's KL fixed (σ's change counted; the 2026-11-25 runs
@@ -42,7 +47,11 @@ step_garage() { sweep garage-benchmark-trpo; }
 step_paper() { sweep paper-trpo; }
 step_frontier() { sweep frontier-trpo-sr; }
 step_wasserstein() { sweep frontier-wasserstein; }
-step_ddpg() { sweep paper-ddpg; }
+# DDPG seeds train in pairs: an unfinished DDPG run cannot move machines (its replay buffer,
+# ~85 MB per HalfCheetah seed at 500k steps, stays out of git), so its units must finish
+# within a machine's time; the numbers are the same in any grouping, and on the CPU a
+# 10-seed population gains nothing over single runs (docs/population.md)
+step_ddpg() { sweep paper-ddpg --max-population "${DDPG_POPULATION:-2}"; }
 
 # evaluates the finished, not yet evaluated runs below $1 with the flags $2 ($3: the attack
 # whose presence in robustness.json marks a run done), $WORKERS at a time
