@@ -10,3 +10,10 @@ export interface Command {
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** `value` when it is one of `allowed`, else a UsageError naming the flag and the choices. */
+export function choice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got '${value}'`);
+  return value as T;
+}

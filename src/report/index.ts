@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import type { FigureSize } from './figures.js';
 import { type SweepFigure, writeSweepFigures } from './figure-set.js';
 import { buildReport } from './markdown.js';
-import { loadSweepResults } from './sweep-data.js';
+import { type FinalWeight, loadSweepResults } from './sweep-data.js';
 
 export * from './stats.js';
 export * from './figures.js';
@@ -22,9 +22,14 @@ export {
 export { buildReport, fmt, type ReportOptions } from './markdown.js';
 export {
   type CurvePoint,
+  EPISODE_COUNT_COLUMNS,
+  FINAL_WEIGHTS,
+  type FinalWeight,
+  type LoadSweepOptions,
   RETURN_COLUMNS,
   type RunResult,
   type SweepResults,
+  finalReturn,
   loadSweepResults,
   parseCsv,
   readCurve,
@@ -36,6 +41,8 @@ export interface SweepReportOptions {
   metric?: string;
   /** iterations averaged into each run's final return (default 1: the last) */
   finalWindow?: number;
+  /** how the window's iterations are weighed (default 'iterations') */
+  finalWeight?: FinalWeight;
   size?: FigureSize;
   pngScale?: number;
   resamples?: number;
@@ -45,7 +52,7 @@ export interface SweepReportOptions {
 
 /** Figures only, into `<outDir>/figures`. */
 export async function plotSweep(sweepDir: string, opts: SweepReportOptions = {}): Promise<SweepFigure[]> {
-  const results = await loadSweepResults(sweepDir, opts.metric, opts.finalWindow);
+  const results = await loadSweepResults(sweepDir, opts);
   const outDir = opts.outDir ?? join(sweepDir, 'report');
   return writeSweepFigures(results.runs, join(outDir, 'figures'), opts);
 }
@@ -55,7 +62,7 @@ export async function reportSweep(
   sweepDir: string,
   opts: SweepReportOptions = {},
 ): Promise<{ report: string; figures: SweepFigure[] }> {
-  const results = await loadSweepResults(sweepDir, opts.metric, opts.finalWindow);
+  const results = await loadSweepResults(sweepDir, opts);
   const outDir = opts.outDir ?? join(sweepDir, 'report');
   await mkdir(outDir, { recursive: true });
   const figures = await writeSweepFigures(results.runs, join(outDir, 'figures'), opts);

@@ -206,7 +206,7 @@ export function buildReport(results: SweepResults, opts: ReportOptions): string 
     `${runs.length} runs, ${finished} finished; folder \`${results.dir}\`.`,
     ...(opts.provenance?.length ? ['', ...opts.provenance.map((p) => `- ${p}`)] : []),
     '',
-    `Final return = ${results.finalWindow > 1 ? `mean of \`${results.metric}\` over the last ${results.finalWindow} iterations` : `\`${results.metric}\` of the last iteration`} of each finished run (runs still in progress ` +
+    `Final return = ${finalReturnText(results)} of each finished run (runs still in progress ` +
       `appear in the learning curves only). Std is the sample std (n − 1); ` +
       `percentiles interpolate linearly between order statistics (mathjs). Differences: mean(SR) − mean(baseline), ` +
       `95% percentile-bootstrap interval with ${opts.resamples ?? 10000} resamples of each group (seed ${opts.seed ?? 0}), ` +
@@ -275,4 +275,13 @@ export function buildReport(results: SweepResults, opts: ReportOptions): string 
     }
   }
   return lines.join('\n').replace(/\n{3,}/g, '\n\n') + '\n';
+}
+
+/** What a run's final return is, in words. */
+function finalReturnText(r: SweepResults): string {
+  const col = `\`${r.metric}\``;
+  if (r.finalWindow === 1) return `${col} of the last iteration`;
+  return r.finalWeight === 'episodes'
+    ? `mean over the episodes of the last ${r.finalWindow} iterations (each iteration's ${col} weighted by its episode count)`
+    : `mean of ${col} over the last ${r.finalWindow} iterations`;
 }

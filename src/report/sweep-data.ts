@@ -21,10 +21,33 @@ export const RETURN_COLUMNS = [
   'rollout/ep_rew_mean',
 ] as const;
 const ITERATION_COLUMNS = ['Iteration', 'iteration', 'itr', 'Epoch', 'epoch'];
+/** Column names for the number of episodes an iteration's average return is over (ours and garage's; older garage). */
+export const EPISODE_COUNT_COLUMNS = ['NumEpisodes', 'NumTrajs'] as const;
 
 export interface CurvePoint {
   iteration: number;
   value: number;
+  /** how many episodes `value` averages, where progress.csv says */
+  episodes?: number;
+}
+
+/**
+ * How a run's final return weighs the iterations of its window. `iterations`: the mean of
+ * their average returns, each iteration counting once (the paper's curves). `episodes`: the
+ * mean over all the window's episodes, each iteration's average weighted by its episode
+ * count, so an iteration whose batch held one long episode counts as one episode, not as ten
+ * (on Ant-v2 long, costly episodes otherwise dominate; docs/results/2026-12-02-claims).
+ */
+export type FinalWeight = 'iterations' | 'episodes';
+export const FINAL_WEIGHTS: readonly FinalWeight[] = ['iterations', 'episodes'];
+
+export interface LoadSweepOptions {
+  /** progress.csv column of the return (default: the first of RETURN_COLUMNS present) */
+  metric?: string;
+  /** iterations averaged into a run's final return (default 1: the last) */
+  finalWindow?: number;
+  /** default 'iterations' */
+  finalWeight?: FinalWeight;
 }
 
 export interface RunResult {
@@ -37,7 +60,7 @@ export interface RunResult {
   variant: string;
   finished: boolean;
   curve: CurvePoint[];
-  /** the mean return of the last finalWindow logged iterations (null before the first one) */
+  /** the mean return of the last finalWindow logged iterations, weighed by finalWeight (null before the first one) */
   final: number | null;
   robustness: RobustnessResult | null;
 }
@@ -49,6 +72,7 @@ export interface SweepResults {
   metric: string;
   /** iterations averaged into a run's final return */
   finalWindow: number;
+  finalWeight: FinalWeight;
 }
 
 export function parseCsv(text: string, source: string): { header: string[]; rows: string[][] } {
@@ -64,7 +88,11 @@ export function parseCsv(text: string, source: string): { header: string[]; rows
   return { header, rows };
 }
 
-/** The learning curve of one progress.csv; `metric` picks the column (default: the first of RETURN_COLUMNS present). */
+/**
+ * The learning curve of one progress.csv; `metric` picks the column (default: the first of
+ * RETURN_COLUMNS present). Each point carries its episode count when a column of
+ * EPISODE_COUNT_COLUMNS is there.
+ */
 export function readCurve(
   text: string,
   source: string,
@@ -78,22 +106,36 @@ export function readCurve(
       `${source}: no ${metric ? `'${metric}'` : 'return'} column; columns: ${header.join(', ')}${metric ? '' : `; looked for ${RETURN_COLUMNS.join(', ')} (choose one with --metric)`}`,
     );
   const it = header.findIndex((h) => ITERATION_COLUMNS.includes(h));
-  const curve = rows.map((r, i) => {
+  const n = header.findIndex((h) => (EPISODE_COUNT_COLUMNS as readonly string[]).includes(h));
+  const curve = rows.map((r, i): CurvePoint => {
     const value = Number(r[j]);
     if (!Number.isFinite(value))
       throw new Error(`${source}: line ${i + 2}: '${col}' is '${r[j]}', not a number`);
-    return { iteration: it >= 0 ? Number(r[it]) : i, value };
+    const point: CurvePoint = { iteration: it >= 0 ? Number(r[it]) : i, value };
+    const episodes = n >= 0 && r[n]!.trim() !== '' ? Number(r[n]) : undefined;
+    if (episodes !== undefined) {
+      if (!(Number.isInteger(episodes) && episodes >= 0))
+        throw new Error(`${source}: line ${i + 2}: '${header[n]}' is '${r[n]}', not a count of episodes`);
+      point.episodes = episodes;
+    }
+    return point;
   });
   return { metric: col!, curve };
 }
 
 /**
  * Reads a sweep folder. A run's final return is the mean of its last `finalWindow`
- * logged values (1: the last iteration's; more smooths the noise of one batch).
+ * logged values (1: the last iteration's; more smooths the noise of one batch), weighed as
+ * `finalWeight` says.
  */
-export async function loadSweepResults(dir: string, metric?: string, finalWindow = 1): Promise<SweepResults> {
+export async function loadSweepResults(dir: string, opts: LoadSweepOptions = {}): Promise<SweepResults> {
+  const { metric, finalWindow = 1, finalWeight = 'iterations' } = opts;
   if (!(Number.isInteger(finalWindow) && finalWindow >= 1))
     throw new RangeError(`finalWindow must be an integer ≥ 1, got ${finalWindow}`);
+  if (!FINAL_WEIGHTS.includes(finalWeight))
+    throw new RangeError(
+      `finalWeight must be one of ${FINAL_WEIGHTS.join(', ')}, got '${String(finalWeight)}'`,
+    );
   const indexFile = join(dir, SWEEP_INDEX);
   let index: { config: { name: string }; runs: PlannedRun[] };
   try {
@@ -131,12 +173,42 @@ export async function loadSweepResults(dir: string, metric?: string, finalWindow
       variant: settings.size > 1 ? `${r.algo} [${r.setting}]` : r.algo,
       finished: await exists(join(runDir, RUN_DONE)),
       curve,
-      final: curve.length ? meanOfLast(curve, finalWindow) : null,
+      final: curve.length ? finalReturn(curve, finalWindow, finalWeight, progress) : null,
       robustness,
     });
   }
-  return { name: index.config.name, dir, runs, metric: usedMetric || RETURN_COLUMNS[0], finalWindow };
+  return {
+    name: index.config.name,
+    dir,
+    runs,
+    metric: usedMetric || RETURN_COLUMNS[0],
+    finalWindow,
+    finalWeight,
+  };
 }
 
-const meanOfLast = (curve: readonly CurvePoint[], k: number): number =>
-  meanOf(curve.slice(-k).map((p) => p.value));
+/** The final return of one curve: its last `k` points, weighed as `weight` says (`source` names the file in errors). */
+export function finalReturn(
+  curve: readonly CurvePoint[],
+  k: number,
+  weight: FinalWeight,
+  source: string,
+): number {
+  const window = curve.slice(-k);
+  if (weight === 'iterations') return meanOf(window.map((p) => p.value));
+  let total = 0;
+  let episodes = 0;
+  for (const p of window) {
+    if (p.episodes === undefined)
+      throw new Error(
+        `${source}: no episode count for iteration ${p.iteration}, which a final return weighed by episodes needs (a column ${EPISODE_COUNT_COLUMNS.join(' or ')})`,
+      );
+    total += p.value * p.episodes;
+    episodes += p.episodes;
+  }
+  if (episodes === 0)
+    throw new Error(
+      `${source}: the last ${k} iterations finished no episode, so there is no return to weigh`,
+    );
+  return total / episodes;
+}

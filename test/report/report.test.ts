@@ -1,8 +1,9 @@
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { main } from '../../src/cli/index.js';
+import { captureConsole } from '../helpers/console.js';
 import {
   buildReport,
   reportSweep,
@@ -195,14 +196,10 @@ describe('sr2l report', () => {
   }, 30_000);
 
   test('the CLI writes the report, and names a folder that is not a sweep', async () => {
-    const log = console.log;
-    const err = console.error;
-    const out: string[] = [];
-    console.log = (...a: unknown[]) => out.push(a.join(' '));
-    console.error = (...a: unknown[]) => out.push(a.join(' '));
+    const c = captureConsole();
     try {
       expect(await main(['report', root, '--resamples', '100'])).toBe(0);
-      expect(out.join('\n')).toContain(join(root, 'report', 'report.md'));
+      expect(c.all()).toContain(join(root, 'report', 'report.md'));
       expect(await main(['plot', root])).toBe(0);
       // --final-window 2: the mean of the last two iterations, (f/2 + f)/2 = 0.75 f → TRPO 75..375
       const windowed = join(root, 'windowed');
@@ -213,12 +210,11 @@ describe('sr2l report', () => {
       expect(md).toContain('| trpo | 5 | 225 ± 118.6 | 225 | 105 | 345 | 75 | 375 |');
       expect(md).toContain('mean of `AverageReturn` over the last 2 iterations');
       expect(await main(['report', root, '--final-window', '0'])).toBe(2);
-      expect(out.join('\n')).toMatch(/--final-window must be an integer > 0, got '0'/);
+      expect(c.all()).toMatch(/--final-window must be an integer > 0, got '0'/);
       expect(await main(['report', join(root, 'nope')])).toBe(2);
-      expect(out.join('\n')).toMatch(/not a sweep folder/);
+      expect(c.all()).toMatch(/not a sweep folder/);
     } finally {
-      console.log = log;
-      console.error = err;
+      vi.restoreAllMocks();
     }
   }, 30_000);
 
@@ -245,7 +241,7 @@ describe('sr2l report', () => {
       { ...run('eps=0.01', 2, 1000), finished: false },
     ];
     const md = buildReport(
-      { name: 'g', dir: '/g', runs, metric: 'AverageReturn', finalWindow: 1 },
+      { name: 'g', dir: '/g', runs, metric: 'AverageReturn', finalWindow: 1, finalWeight: 'iterations' },
       { reportDir: '/g', figures: [] },
     );
     expect(md).toContain('Best trpo-sr setting by mean final return: `eps=0.1` (43, 2 seeds).');
@@ -292,7 +288,14 @@ describe('settings ranked over envs', () => {
     const better = runs.map((r) => (r.setting === 'c' && r.env === 'Hopper-v2' ? { ...r, final: 700 } : r));
     expect(rankSettings(better)[0]).toMatchObject({ setting: 'c', score: 0.75 });
     const md = buildReport(
-      { name: 'grid', dir: '/x', runs: better, metric: 'AverageReturn', finalWindow: 1 },
+      {
+        name: 'grid',
+        dir: '/x',
+        runs: better,
+        metric: 'AverageReturn',
+        finalWindow: 1,
+        finalWeight: 'iterations',
+      },
       { reportDir: '/x', figures: [] },
     );
     expect(md).toContain('## Settings ranked over envs');

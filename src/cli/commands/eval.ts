@@ -21,7 +21,7 @@ import {
 } from '../../rl/robustness/index.js';
 import { ASCENT_RULES, type AscentRule } from '../../rl/smoothness/index.js';
 import { version } from '../../version.js';
-import { UsageError, type Command } from '../command.js';
+import { UsageError, choice, type Command } from '../command.js';
 import { numberList } from '../number-list.js';
 
 function positive(flag: string, text: string, integer: boolean): number {
@@ -95,14 +95,8 @@ the other; run several sr2l eval processes for parallelism).`,
     } catch (e) {
       throw new UsageError(`--attack: ${(e as Error).message}`);
     }
-    const epsScale = values['eps-scale'] as EpsScale;
-    if (!EPS_SCALES.includes(epsScale))
-      throw new UsageError(
-        `--eps-scale must be one of ${EPS_SCALES.join(', ')}, got '${values['eps-scale']}'`,
-      );
-    const ascent = values['pgd-ascent'] as AscentRule;
-    if (!ASCENT_RULES.includes(ascent))
-      throw new UsageError(`--pgd-ascent must be one of ${ASCENT_RULES.join(', ')}, got '${ascent}'`);
+    const epsScale: EpsScale = choice('eps-scale', values['eps-scale'], EPS_SCALES);
+    const ascent: AscentRule = choice('pgd-ascent', values['pgd-ascent'], ASCENT_RULES);
     const steps = Number(values['pgd-steps']);
     if (!(Number.isInteger(steps) && steps >= 0))
       throw new UsageError(`--pgd-steps must be an integer ≥ 0, got '${values['pgd-steps']}'`);

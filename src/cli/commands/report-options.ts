@@ -1,12 +1,13 @@
 /** Options shared by `sr2l plot` and `sr2l report`. */
-import type { SweepReportOptions } from '../../report/index.js';
+import { FINAL_WEIGHTS, type SweepReportOptions } from '../../report/index.js';
 import { version } from '../../version.js';
-import { UsageError } from '../command.js';
+import { UsageError, choice } from '../command.js';
 
 export const REPORT_FLAGS = {
   out: { type: 'string' },
   metric: { type: 'string' },
   'final-window': { type: 'string', default: '1' },
+  'final-weight': { type: 'string', default: 'iterations' },
   width: { type: 'string', default: '560' },
   height: { type: 'string', default: '360' },
   scale: { type: 'string', default: '2' },
@@ -16,6 +17,11 @@ export const REPORT_FLAGS_HELP = `  --out DIR       output folder (default SWEEP
   --metric COL    progress.csv column of the return (default: the first of AverageReturn,
                   Evaluation/AverageReturn, average_return, ... that exists)
   --final-window K  a run's final return = mean over its last K iterations (default 1)
+  --final-weight iterations|episodes
+                  iterations (default): each of the K iterations' average returns counts
+                  once, as in the learning curves; episodes: the mean over all their
+                  episodes (each iteration weighted by NumEpisodes), so a batch that held
+                  one long episode counts as one episode
   --width W --height H   figure size in CSS pixels (default 560 × 360)
   --scale S       PNG pixels per CSS pixel (default 2)`;
 
@@ -29,6 +35,7 @@ export function reportOptions(v: {
   out?: string;
   metric?: string;
   'final-window': string;
+  'final-weight': string;
   width: string;
   height: string;
   scale: string;
@@ -37,6 +44,7 @@ export function reportOptions(v: {
     ...(v.out ? { outDir: v.out } : {}),
     ...(v.metric ? { metric: v.metric } : {}),
     finalWindow: posInt('final-window', v['final-window']),
+    finalWeight: choice('final-weight', v['final-weight'], FINAL_WEIGHTS),
     size: { width: posNumber('width', v.width), height: posNumber('height', v.height) },
     pngScale: posNumber('scale', v.scale),
   };
