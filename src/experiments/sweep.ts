@@ -85,6 +85,13 @@ export interface SweepOptions {
   only?: RunFilter;
   /** which runs train together as populations (default: auto, at most 10 seeds) */
   grouping?: Grouping;
+  /**
+   * Time (ms since the epoch) after which no trainer starts; those running finish. For a
+   * machine lent until a known time: a unit that cannot move machines part way (DDPG, whose
+   * replay buffer stays behind) is not started too late to finish. The runs not started are
+   * the summary's `deferred`, and the next start of the sweep takes them up.
+   */
+  startBefore?: number;
 }
 
 export interface RunFilter {
@@ -108,6 +115,8 @@ export interface SweepSummary {
   skipped: string[];
   completed: string[];
   failed: string[];
+  /** not started because `startBefore` had passed */
+  deferred: string[];
   /** stopped by SIGINT/SIGTERM; unfinished runs resume on the next start */
   interrupted: boolean;
 }
@@ -144,7 +153,15 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
   process.once('SIGTERM', stop);
   try {
     await writeSweepIndex(out, cfg, plan, grouping);
-    const summary: SweepSummary = { out, runs, skipped: [], completed: [], failed: [], interrupted: false };
+    const summary: SweepSummary = {
+      out,
+      runs,
+      skipped: [],
+      completed: [],
+      failed: [],
+      deferred: [],
+      interrupted: false,
+    };
     // one entry per task: its selected, unfinished runs
     const tasks: PlannedRun[][] = [];
     for (const task of planTasks(plan, grouping)) {
@@ -190,16 +207,18 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
       (opts.progressEvery ?? 2) * 1000,
     );
     try {
+      const late = (): boolean => opts.startBefore !== undefined && Date.now() >= opts.startBefore;
       const ctx: LaunchContext = {
         cfg,
         command,
         children,
         emit,
         stopping: () => stopping,
+        late,
         watch: { seconds: stallSeconds, restarts: stallRestarts },
       };
       const worker = async (): Promise<void> => {
-        for (let task = tasks.shift(); task && !stopping; task = tasks.shift()) {
+        for (let task = tasks.shift(); task && !stopping && !late(); task = tasks.shift()) {
           for (const run of task) running.add(run);
           try {
             await launchTask(task, ctx, (run, ok) => {
@@ -213,6 +232,10 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
         }
       };
       await Promise.all(Array.from({ length: Math.min(workers, tasks.length) }, worker));
+      if (!stopping) {
+        const settled = new Set([...summary.skipped, ...summary.completed, ...summary.failed]);
+        summary.deferred = runs.filter((r) => !settled.has(r.id)).map((r) => r.id);
+      }
     } finally {
       clearInterval(ticker);
     }
@@ -249,6 +272,8 @@ export interface LaunchContext {
   children: Set<ChildProcess>;
   emit: (e: SweepEvent) => void;
   stopping: () => boolean;
+  /** whether the time to start trainers has passed (default: never) */
+  late?: () => boolean;
   watch: { seconds: number; restarts: number };
 }
 
@@ -262,7 +287,7 @@ export async function launchTask(
   onRun: (run: PlannedRun, ok: boolean) => void,
 ): Promise<void> {
   for (const unit of await trainingUnits(runs)) {
-    if (ctx.stopping()) return;
+    if (ctx.stopping() || ctx.late?.()) return;
     const ok = await launch(unit, ctx);
     unit.forEach((run, k) => onRun(run, ok[k]!));
   }

@@ -17,6 +17,7 @@ import {
 import { prepareSlurmSweep, submitSlurmSweep } from '../../experiments/slurm/submit.js';
 import { runTask, TaskError } from '../../experiments/slurm/task.js';
 import { UsageError, type Command } from '../command.js';
+import { durationSeconds } from '../duration-flag.js';
 import { sweepKeep } from './sweep-keep.js';
 import { sweepStatus } from './sweep-status.js';
 
@@ -33,7 +34,8 @@ function selfTrainCommand(): string[] {
 export const sweep: Command = {
   summary: 'run a grid of training runs (envs × algorithms × seeds × settings) in parallel',
   usage: `sr2l sweep FILE.yaml [--workers N] [--envs A,B] [--algorithms A,B] [--seeds 0,1,2]
-                  [--stall-timeout S] [--population auto|off] [--max-population N] [--dry-run]
+                  [--stall-timeout S] [--population auto|off] [--max-population N]
+                  [--start-within D] [--dry-run]
        sr2l sweep FILE.yaml --executor slurm [--partition P] [--time T] [--cpus-per-task N]
                   [--mem M] [--max-parallel N] [--signal-lead S] [--sbatch-arg ARG ...] [--dry-run]
        sr2l sweep FILE.yaml [--population auto|off] [--max-population N] --task K
@@ -50,6 +52,11 @@ export const sweep: Command = {
                    \`sr2l train --seeds\` process each; off: one process per run. Same run
                    folders either way.
   --max-population N  seeds in one population at most (default ${DEFAULT_GROUPING.maxPopulation})
+  --start-within D  start trainers only within D of now (90m, 2h, 1h30m; plain numbers are
+                   seconds); those running then finish, the rest wait for the next start.
+                   For a machine lent until a known time: give its time left minus the
+                   longest unit, so no unit is started that cannot finish (a DDPG run cannot
+                   move machines part way). Exit code 0, listing what was not started.
   --dry-run        validate the file and list the runs (Slurm: print the sbatch script) without
                    starting or submitting anything
 
@@ -89,6 +96,7 @@ a run's older checkpoints leave git as its newest moves on.`,
         'stall-timeout': { type: 'string' },
         population: { type: 'string' },
         'max-population': { type: 'string' },
+        'start-within': { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         executor: { type: 'string' },
         task: { type: 'string' },
@@ -113,11 +121,17 @@ a run's older checkpoints leave git as its newest moves on.`,
     )
       throw new UsageError(`--stall-timeout must be a number of seconds ≥ 0, got '${stall}'`);
     const grouping = parseGrouping(values.population, values['max-population']);
+    const startWithin =
+      values['start-within'] === undefined
+        ? undefined
+        : durationSeconds('start-within', values['start-within']);
     const executor = values.executor ?? 'local';
     if (executor !== 'local' && executor !== 'slurm')
       throw new UsageError(`--executor must be local or slurm, got '${executor}'`);
     const slurmFlag = SLURM_FLAGS.find((f) => values[f] !== undefined);
     if (executor === 'local' && slurmFlag) throw new UsageError(`--${slurmFlag} needs --executor slurm`);
+    if (executor === 'slurm' && startWithin !== undefined)
+      throw new UsageError('--start-within is for the local executor; on Slurm, --time bounds each task');
     if (executor === 'slurm' && values.workers !== undefined)
       throw new UsageError(
         '--workers is for the local executor; Slurm runs one task per run (see --max-parallel)',
@@ -133,7 +147,7 @@ a run's older checkpoints leave git as its newest moves on.`,
     if (task !== undefined) {
       if (!/^\d+$/.test(task))
         throw new UsageError(`--task must be an array index (an integer ≥ 0), got '${task}'`);
-      const other = ['executor', 'envs', 'algorithms', 'seeds', 'dry-run', 'workers'].find(
+      const other = ['executor', 'envs', 'algorithms', 'seeds', 'dry-run', 'workers', 'start-within'].find(
         (f) => values[f as keyof typeof values] !== undefined && values[f as keyof typeof values] !== false,
       );
       if (other) throw new UsageError(`--task runs one task of the whole plan; drop --${other}`);
@@ -184,11 +198,13 @@ a run's older checkpoints leave git as its newest moves on.`,
     if (values['dry-run']) return dryRun(cfg, only, grouping);
     const tty = process.stderr.isTTY;
     let lastPrinted = 0;
+    const startBefore = startWithin === undefined ? undefined : Date.now() + startWithin * 1000;
     const summary = await runSweep(cfg, {
       workers,
       grouping,
       stallSeconds,
       only,
+      ...(startBefore === undefined ? {} : { startBefore }),
       defaultCommand: selfTrainCommand(),
       onEvent: (e) => {
         if (e.kind === 'progress') {
@@ -209,6 +225,10 @@ a run's older checkpoints leave git as its newest moves on.`,
       `sweep ${cfg.name}: ${summary.completed.length} completed, ${summary.skipped.length} already finished, ${summary.failed.length} failed (folder ${summary.out})`,
     );
     for (const id of summary.failed) console.log(`  failed: ${id}`);
+    if (summary.deferred.length)
+      console.log(
+        `not started: ${summary.deferred.length} runs, as --start-within ${values['start-within']} ended at ${new Date(startBefore!).toISOString()}; run the same command again to continue`,
+      );
     if (summary.interrupted) {
       console.log('interrupted: run the same command again to continue');
       return 130;
