@@ -1,4 +1,6 @@
 /** A one-line progress bar on stderr: iteration, env steps, average return, ETA. */
+import { formatDuration } from '../experiments/progress.js';
+
 export class ProgressBar {
   private readonly started = performance.now();
   private lastReturn = NaN;
@@ -19,23 +21,11 @@ export class ProgressBar {
     const ret = Number.isNaN(this.lastReturn) ? '—' : this.lastReturn.toFixed(1);
     const line =
       `[${'#'.repeat(filled)}${'.'.repeat(this.width - filled)}] it ${iteration}/${this.total}` +
-      `  steps ${envSteps}  avg return ${ret}  ETA ${duration(eta)}`;
+      `  steps ${envSteps}  avg return ${ret}  ETA ${Number.isFinite(eta) ? formatDuration(eta) : '—'}`;
     process.stderr.write(`\r${line}\x1b[K`);
   }
 
   done(): void {
     process.stderr.write('\n');
   }
-}
-
-export function duration(s: number): string {
-  if (!Number.isFinite(s)) return '—';
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = Math.round(s % 60);
-  return h > 0
-    ? `${h}h${String(m).padStart(2, '0')}m`
-    : m > 0
-      ? `${m}m${String(sec).padStart(2, '0')}s`
-      : `${sec}s`;
 }
