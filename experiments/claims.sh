@@ -83,6 +83,14 @@ step_report() {
       --note "report written at commit $commit; each run's config.json holds its settings" \
       --note "commands: experiments/claims.sh (eval: $EVAL; paper grid: $STRONG; DDPG: $EVAL_DDPG)"
   done
+  # every sweep's claims in one table, the paper's settings first
+  claimed=""
+  for s in paper-trpo garage-benchmark-trpo paper-ddpg; do
+    [ -f "runs/$s/sweep.json" ] && claimed="$claimed runs/$s"
+  done
+  # shellcheck disable=SC2086 # one folder per word
+  [ -z "$claimed" ] || $SR2L report claims $claimed --out "$OUT/claims.md" --final-window 10 \
+    --note "report written at commit $commit"
   for attack in mad sarsa optimal; do
     $SR2L report frontier runs/frontier-trpo-sr runs/frontier-wasserstein runs/paper-trpo \
       --attack "$attack" --eps-attack 0.05,0.1 --reference trpo --out "$OUT/frontier-$attack" \

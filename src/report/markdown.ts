@@ -145,31 +145,45 @@ function claimSection(rows: readonly ClaimRow[]): string {
   );
 }
 
-/** One line per env and SR variant, one column per claim: the verdicts at a glance. */
-function claimsAtAGlance(rows: readonly ClaimRow[]): string {
+/** A claim row, with the sweep it comes from when rows of several sweeps are shown together. */
+export type LabeledClaim = ClaimRow & { sweep?: string };
+
+/**
+ * One line per (sweep,) env and SR variant, one column per claim: the verdicts at a glance.
+ * The sweep column appears when the rows carry one.
+ */
+export function claimsAtAGlance(rows: readonly LabeledClaim[]): string {
   const columns = [...new Set(rows.map((r) => (r.kind === 'decline' ? r.measure : r.kind)))];
   // which way each claim points, so a reader can tell a gain from a loss in the effect
   const claimed = (c: string): string =>
     c === 'spread'
       ? `${c} (SR / base; claim < 1)`
       : `${c} (SR − base; claim ${c.startsWith('return lost') ? '<' : '>'} 0)`;
-  const keys = [...new Set(rows.map((r) => `${r.env}\u0000${r.variant}\u0000${r.baseline}`))];
+  const labeled = rows.some((r) => r.sweep !== undefined);
+  const key = (r: LabeledClaim): string => [r.sweep ?? '', r.env, r.variant, r.baseline].join('\u0000');
+  const groups = new Map<string, LabeledClaim[]>();
+  for (const r of rows) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
   return table(
-    ['env', 'comparison', ...columns.map(claimed)],
-    keys.map((k) => {
-      const [env, variant, baseline] = k.split('\u0000') as [string, string, string];
-      const mine = rows.filter((r) => r.env === env && r.variant === variant);
+    [...(labeled ? ['sweep'] : []), 'env', 'comparison', ...columns.map(claimed)],
+    [...groups.values()].map((mine) => {
+      const first = mine[0]!;
       return [
-        env,
-        `${variant} vs ${baseline}`,
+        ...(labeled ? [first.sweep ?? ''] : []),
+        first.env,
+        `${first.variant} vs ${first.baseline}`,
         ...columns.map((c) => {
           const r = mine.find((x) => (x.kind === 'decline' ? x.measure : x.kind) === c);
-          return r ? `${VERDICT[r.verdict]} (${claimEffect(r)})` : '–';
+          return r ? claimCell(r) : '–';
         }),
       ];
     }),
-    2,
+    labeled ? 3 : 2,
   );
+}
+
+/** A claim's verdict with its effect and interval, e.g. "held (-31.13 [-44.32, -18.37])". */
+export function claimCell(r: ClaimRow): string {
+  return `${VERDICT[r.verdict]} (${claimEffect(r)})`;
 }
 
 /** With several settings (a grid search): per algorithm, the setting with the best mean final return. */

@@ -61,7 +61,10 @@ export async function asUsageError<T>(f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {
-    if (e instanceof Error && /not a sweep folder|no .* column|not a number/.test(e.message))
+    if (
+      e instanceof Error &&
+      /not a sweep folder|no .* column|not a number|no claim to check/.test(e.message)
+    )
       throw new UsageError(e.message);
     throw e;
   }

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command.js';
 // vega, vega-lite and resvg load only when a figure is drawn, not on every sr2l start
 const loadReport = () => import('../../report/index.js');
+import { CLAIMS_USAGE, reportClaimsCommand } from './report-claims.js';
 import { FRONTIER_USAGE, reportFrontierCommand } from './report-frontier.js';
 import {
   BOOTSTRAP_FLAGS,
@@ -18,6 +19,7 @@ export const report: Command = {
     'write the Markdown report of a sweep: return statistics, SR vs baseline tests, robustness, figures',
   usage: `sr2l report SWEEP_DIR [options]
        ${FRONTIER_USAGE}
+       ${CLAIMS_USAGE}
 
 ${REPORT_FLAGS_HELP}
   --resamples N   bootstrap resamples for the confidence intervals (default 10000)
@@ -27,9 +29,14 @@ ${REPORT_FLAGS_HELP}
 \`report frontier\` pools the runs of the sweeps (e.g. an ε–λ grid and the sweep with the TRPO
 reference), and per env and ε_attack plots each setting's clean return (x) against its return
 under --attack (y), means over the evaluated policies with 95% intervals, and tests each setting
-against --reference on both axes (bootstrap); frontier.md opens with the verdict.`,
+against --reference on both axes (bootstrap); frontier.md opens with the verdict.
+
+\`report claims\` checks the paper's claims in each sweep (as \`report\` does) and writes them
+all to one file: a line per sweep, env and SR variant, and first the claims that reached a
+verdict.`,
   async run(argv) {
     if (argv[0] === 'frontier') return reportFrontierCommand(argv.slice(1));
+    if (argv[0] === 'claims') return reportClaimsCommand(argv.slice(1));
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
