@@ -83,6 +83,10 @@ step_report() {
       --note "report written at commit $commit; each run's config.json holds its settings" \
       --note "commands: experiments/claims.sh (eval: $EVAL; paper grid: $STRONG; DDPG: $EVAL_DDPG)"
   done
+  # Ant-v2's episode lengths vary tenfold: the same runs with each final window's episodes pooled
+  [ ! -f runs/paper-trpo/sweep.json ] || $SR2L report runs/paper-trpo --out "$OUT/paper-trpo-by-episode" \
+    --final-window 10 --final-weight episodes \
+    --note "report written at commit $commit; the same runs as ../paper-trpo/report.md, final return weighed by episodes instead of iterations"
   # every sweep's claims in one table, the paper's settings first
   claimed=""
   for s in paper-trpo garage-benchmark-trpo paper-ddpg; do
