@@ -98,6 +98,7 @@ step_report() {
   for attack in mad sarsa optimal; do
     $SR2L report frontier runs/frontier-trpo-sr runs/frontier-wasserstein runs/paper-trpo \
       --attack "$attack" --eps-attack 0.05,0.1 --reference trpo --out "$OUT/frontier-$attack" \
+      --envs Hopper-v2,HalfCheetah-v2,Walker2d-v2 \
       --note "report written at commit $commit" || true
   done
 }

@@ -16,6 +16,8 @@ import { type RunResult, loadSweepResults } from './sweep-data.js';
 
 export interface FrontierReportOptions extends FrontierOptions {
   outDir: string;
+  /** only these envs (default: every env of the sweeps) */
+  envs?: readonly string[];
   size?: FigureSize;
   pngScale?: number;
   provenance?: readonly string[];
@@ -79,11 +81,26 @@ function verdicts(points: readonly FrontierPoint[], reference: string): string[]
   });
 }
 
+/** The runs of the envs listed (all without a list); an env no run has is an error naming those there are. */
+function onlyEnvs(runs: readonly RunResult[], envs: readonly string[] | undefined): RunResult[] {
+  if (!envs) return [...runs];
+  const held = [...new Set(runs.map((r) => r.env))];
+  const missing = envs.find((e) => !held.includes(e));
+  if (missing !== undefined)
+    throw new FrontierEnvError(`--envs: '${missing}' is in none of the sweeps; they hold ${held.join(', ')}`);
+  return runs.filter((r) => envs.includes(r.env));
+}
+
+/** An env asked for that the sweeps do not hold (the CLI's usage error). */
+export class FrontierEnvError extends Error {
+  override name = 'FrontierEnvError';
+}
+
 export async function reportFrontier(
   dirs: readonly string[],
   opts: FrontierReportOptions,
 ): Promise<{ report: string; figures: WrittenFigure[]; points: FrontierPoint[] }> {
-  const runs = await loadFrontierRuns(dirs);
+  const runs = onlyEnvs(await loadFrontierRuns(dirs), opts.envs);
   const points = frontierPoints(runs, opts);
   if (!points.length)
     throw new Error(

@@ -6,7 +6,7 @@
  * setting "beats the reference on both axes" when both differences' intervals lie above 0.
  *
  * A policy's clean return is the mean of its `sr2l eval` episodes without attack (the same
- * deterministic evaluation as the attacked return, so the axes compare like with like), its
+ * evaluation as the attacked return, so the axes compare like with like), its
  * attacked return the mean of its episodes under `attack` at ε.
  */
 import { meanBand } from '../dashboard/band.js';

@@ -28,12 +28,13 @@ async function sweep(
   name: string,
   algo: string,
   settings: Record<string, [number, number, number]>,
+  env = 'Hopper-v2',
 ): Promise<string> {
   const out = join(root, name);
   const runs = [];
   for (const [setting, [c, m5, m10]] of Object.entries(settings))
     for (let seed = 0; seed < 4; seed++) {
-      const id = `Hopper-v2/${algo}/${setting}/seed-${seed}`;
+      const id = `${env}/${algo}/${setting}/seed-${seed}`;
       const dir = join(out, id);
       await mkdir(join(dir, 'eval'), { recursive: true });
       await writeFile(join(dir, 'progress.csv'), `Iteration,AverageReturn\n0,${c}\n`);
@@ -43,7 +44,7 @@ async function sweep(
         join(dir, 'eval', 'robustness.json'),
         JSON.stringify(evaluation(c + d, m5 + d, m10 + d)),
       );
-      runs.push({ id, dir, env: 'Hopper-v2', algo, setting, seed });
+      runs.push({ id, dir, env, algo, setting, seed });
     }
   await writeFile(join(out, 'sweep.json'), JSON.stringify({ config: { name }, runs }));
   return out;
@@ -51,8 +52,10 @@ async function sweep(
 
 let ref: string;
 let grid: string;
+let walker: string;
 beforeAll(async () => {
   const root = await tempDir();
+  walker = await sweep(root, 'walker', 'trpo', { default: [300, 200, 100] }, 'Walker2d-v2');
   ref = await sweep(root, 'paper', 'trpo', { default: [100, 50, 20] });
   grid = await sweep(root, 'grid', 'trpo-sr', {
     'eps=0.01': [150, 120, 30], // better on both axes at both strengths... but 0.1 is close
@@ -113,6 +116,20 @@ describe('frontier', () => {
     );
     for (const eps of ['0.05', '0.1'])
       expect(existsSync(join(out, 'figures', `Hopper-v2-frontier-mad-${eps}.png`))).toBe(true);
+  });
+
+  test('--envs keeps only the envs listed; one no sweep holds is named', async () => {
+    const log = captureConsole().all;
+    const all = join(await tempDir(), 'all');
+    expect(await main(['report', 'frontier', ref, grid, walker, '--out', all, '--resamples', '200'])).toBe(0);
+    expect(log()).toMatch(/wrote .*all\/frontier\.md: 8 points, 4 figures/);
+    const hopper = join(await tempDir(), 'hopper');
+    const args = ['report', 'frontier', ref, grid, walker, '--resamples', '200', '--out', hopper];
+    expect(await main([...args, '--envs', 'Hopper-v2'])).toBe(0);
+    expect(log()).toMatch(/wrote .*hopper\/frontier\.md: 6 points, 2 figures/);
+    expect(await readFile(join(hopper, 'frontier.md'), 'utf8')).not.toContain('Walker2d-v2');
+    expect(await main([...args, '--envs', 'Hopper-v2,Ant-v2'])).toBe(2);
+    expect(log()).toContain("--envs: 'Ant-v2' is in none of the sweeps; they hold Hopper-v2, Walker2d-v2");
   });
 
   test('bad input: no --out, a bad ε list, a folder with no evaluated policy', async () => {

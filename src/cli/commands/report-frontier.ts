@@ -5,7 +5,7 @@ import { numberList } from '../number-list.js';
 import { BOOTSTRAP_FLAGS, asUsageError, bootstrapOptions } from './report-options.js';
 
 export const FRONTIER_USAGE = `sr2l report frontier SWEEP_DIR [SWEEP_DIR ...] --out DIR [--attack mad] [--eps-attack 0.05,0.1]
-                  [--reference trpo] [--resamples N] [--seed N] [--note TEXT]`;
+                  [--reference trpo] [--envs A,B] [--resamples N] [--seed N] [--note TEXT]`;
 
 export async function reportFrontierCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -16,6 +16,7 @@ export async function reportFrontierCommand(argv: string[]): Promise<number> {
       attack: { type: 'string', default: 'mad' },
       'eps-attack': { type: 'string', default: '0.05,0.1' },
       reference: { type: 'string', default: 'trpo' },
+      envs: { type: 'string' },
       ...BOOTSTRAP_FLAGS,
     },
   });
@@ -23,16 +24,24 @@ export async function reportFrontierCommand(argv: string[]): Promise<number> {
   if (!values.out) throw new UsageError('report frontier: --out DIR is required (the folder of frontier.md)');
   const epsAttack = numberList('eps-attack', values['eps-attack']);
   const bootstrap = bootstrapOptions(values);
-  const { reportFrontier } = await import('../../report/frontier-report.js');
-  const { report, figures, points } = await asUsageError(() =>
-    reportFrontier(positionals, {
-      outDir: values.out!,
-      attack: values.attack,
-      epsAttack,
-      reference: values.reference,
-      ...bootstrap,
-    }),
-  );
+  const envs = values.envs?.split(',').map((e) => e.trim());
+  if (envs?.some((e) => e === '')) throw new UsageError(`--envs: an empty name in '${values.envs}'`);
+  const { reportFrontier, FrontierEnvError } = await import('../../report/frontier-report.js');
+  const { report, figures, points } = await asUsageError(async () => {
+    try {
+      return await reportFrontier(positionals, {
+        outDir: values.out!,
+        attack: values.attack,
+        epsAttack,
+        reference: values.reference,
+        ...(envs ? { envs } : {}),
+        ...bootstrap,
+      });
+    } catch (e) {
+      if (e instanceof FrontierEnvError) throw new UsageError(e.message);
+      throw e;
+    }
+  });
   console.log(`wrote ${report}: ${points.length} points, ${figures.length} figures`);
   return 0;
 }
