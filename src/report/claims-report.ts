@@ -8,9 +8,16 @@
 import { dirname } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { claimTable } from './claims.js';
-import { type LabeledClaim, claimCell, claimsAtAGlance } from './markdown.js';
+import { claimTable, isDecided } from './claims.js';
+import {
+  CLAIMS_EXPLAINED,
+  type LabeledClaim,
+  claimCell,
+  claimsAtAGlance,
+  finalReturnText,
+} from './markdown.js';
 import { type LoadSweepOptions, loadSweepResults } from './sweep-data.js';
+import { ReportInputError } from './report-input-error.js';
 
 export interface ClaimsReportOptions extends LoadSweepOptions {
   /** the Markdown file to write */
@@ -20,39 +27,38 @@ export interface ClaimsReportOptions extends LoadSweepOptions {
   provenance?: readonly string[];
 }
 
-/** Every claim of every sweep in `dirs`, each labelled with its sweep's name. */
+/** Every claim of every sweep in `dirs`, each labelled with its sweep's name, and how each sweep's final return was read. */
 export async function sweepClaims(
   dirs: readonly string[],
   opts: Omit<ClaimsReportOptions, 'out'>,
-): Promise<LabeledClaim[]> {
-  const out: LabeledClaim[] = [];
+): Promise<{ claims: LabeledClaim[]; finalReturns: string[] }> {
+  const claims: LabeledClaim[] = [];
+  const finalReturns = new Set<string>();
   for (const dir of dirs) {
     const results = await loadSweepResults(dir, opts);
     const rows = claimTable(results.runs, { resamples: opts.resamples ?? 10000, seed: opts.seed ?? 0 });
-    out.push(...rows.map((r) => ({ ...r, sweep: results.name })));
+    claims.push(...rows.map((r) => ({ ...r, sweep: results.name })));
+    finalReturns.add(finalReturnText(results));
   }
-  return out;
+  return { claims, finalReturns: [...finalReturns] };
 }
 
 export async function reportClaims(
   dirs: readonly string[],
   opts: ClaimsReportOptions,
-): Promise<{ report: string; claims: LabeledClaim[] }> {
-  const claims = await sweepClaims(dirs, opts);
+): Promise<{ report: string; claims: LabeledClaim[]; decided: LabeledClaim[] }> {
+  const { claims, finalReturns } = await sweepClaims(dirs, opts);
   if (!claims.length)
-    throw new Error(
+    throw new ReportInputError(
       `no claim to check in ${dirs.join(', ')}: a claim needs an SR variant and its baseline with at least 2 finished runs each in one env`,
     );
-  const window = opts.finalWindow ?? 1;
-  const decided = claims.filter((c) => c.verdict === 'held' || c.verdict === 'reversed');
+  const decided = claims.filter(isDecided);
   const md = [
     "# The paper's claims across sweeps",
     ...(opts.provenance ?? []).map((l) => `> ${l}`),
     '',
-    `Sweeps: ${dirs.join(', ')}. Final return: ${window > 1 ? `the last ${window} iterations, weighed by ${opts.finalWeight ?? 'iterations'}` : 'the last iteration'}. ` +
-      'Each claim as in `sr2l report`: SR beats its baseline in mean final return (mean), varies less across seeds ' +
-      '(spread), has a higher 10th percentile (worst case) and loses less return under each attack at its largest ε ' +
-      '(decline); "held" or "reversed" only when the 95% bootstrap interval over seeds excludes no difference.',
+    `Sweeps: ${dirs.join(', ')}. Final return: ${finalReturns.join('; ')} of each finished run. ` +
+      `Each claim as in \`sr2l report\`: ${CLAIMS_EXPLAINED}`,
     '',
     '## Claims that reached a verdict',
     '',
@@ -69,5 +75,5 @@ export async function reportClaims(
   ].join('\n');
   await mkdir(dirname(opts.out), { recursive: true });
   await writeFileAtomic(opts.out, new TextEncoder().encode(md));
-  return { report: opts.out, claims };
+  return { report: opts.out, claims, decided };
 }

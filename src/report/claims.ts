@@ -25,6 +25,11 @@ import type { RunResult } from './sweep-data.js';
 
 export type ClaimKind = 'mean' | 'spread' | 'worst case' | 'decline';
 
+/** A claim whose interval excludes no difference: it held or it was reversed. */
+export function isDecided(c: Pick<ClaimRow, 'verdict'>): boolean {
+  return c.verdict === 'held' || c.verdict === 'reversed';
+}
+
 /** Seeds (policies) each group needs before a claim gets a verdict. */
 export const MIN_SEEDS_FOR_VERDICT = 5;
 

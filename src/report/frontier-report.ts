@@ -12,6 +12,7 @@ import { DEFAULT_SIZE, type FigureSize, frontierSpec } from './figures.js';
 import { type FrontierOptions, type FrontierPoint, frontierPoints } from './frontier.js';
 import { fmt, table } from './markdown.js';
 import { type WrittenFigure, writeFigure } from './render.js';
+import { ReportInputError } from './report-input-error.js';
 import { type RunResult, loadSweepResults } from './sweep-data.js';
 
 export interface FrontierReportOptions extends FrontierOptions {
@@ -87,13 +88,8 @@ function onlyEnvs(runs: readonly RunResult[], envs: readonly string[] | undefine
   const held = [...new Set(runs.map((r) => r.env))];
   const missing = envs.find((e) => !held.includes(e));
   if (missing !== undefined)
-    throw new FrontierEnvError(`--envs: '${missing}' is in none of the sweeps; they hold ${held.join(', ')}`);
+    throw new ReportInputError(`--envs: '${missing}' is in none of the sweeps; they hold ${held.join(', ')}`);
   return runs.filter((r) => envs.includes(r.env));
-}
-
-/** An env asked for that the sweeps do not hold (the CLI's usage error). */
-export class FrontierEnvError extends Error {
-  override name = 'FrontierEnvError';
 }
 
 export async function reportFrontier(

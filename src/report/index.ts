@@ -11,6 +11,7 @@ export * from './stats.js';
 export * from './figures.js';
 export * from './aggregate.js';
 export * from './claims.js';
+export { ReportInputError } from './report-input-error.js';
 export { renderSvg, svgToPng, writeFigure, type WrittenFigure } from './render.js';
 export {
   FIGURE_KINDS,

@@ -228,17 +228,7 @@ export function buildReport(results: SweepResults, opts: ReportOptions): string 
       `area under the mean-return curve by the trapezoid rule${epsScales.length ? ` (ε scale: ${epsScales.join(', ')})` : ''}.`,
   ];
   if (claims.length)
-    lines.push(
-      '',
-      "## The paper's claims at a glance",
-      '',
-      'SR beats its baseline in mean final return (mean), varies less across seeds (spread), has a higher ' +
-        '10th percentile (worst case) and loses less return under perturbation (decline: per policy, clean return ' +
-        'minus the return at the largest ε). A claim reads "held" or "reversed" only when its 95% bootstrap ' +
-        `interval over seeds excludes no difference, and only with at least ${MIN_SEEDS_FOR_VERDICT} seeds per group.`,
-      '',
-      claimsAtAGlance(claims),
-    );
+    lines.push('', "## The paper's claims at a glance", '', CLAIMS_EXPLAINED, '', claimsAtAGlance(claims));
   const ranked = rankSettings(runs);
   if (ranked.length) {
     const envs = envsOf(runs);
@@ -292,7 +282,15 @@ export function buildReport(results: SweepResults, opts: ReportOptions): string 
 }
 
 /** What a run's final return is, in words. */
-function finalReturnText(r: SweepResults): string {
+/** What the claims tables check, and when a claim gets a verdict. */
+export const CLAIMS_EXPLAINED =
+  'SR beats its baseline in mean final return (mean), varies less across seeds (spread), has a higher ' +
+  '10th percentile (worst case) and loses less return under perturbation (decline: per policy, clean return ' +
+  'minus the return at the largest ε). A claim reads "held" or "reversed" only when its 95% bootstrap ' +
+  `interval over seeds excludes no difference, and only with at least ${MIN_SEEDS_FOR_VERDICT} seeds per group.`;
+
+/** How a run's final return is read, in words (the report's method line). */
+export function finalReturnText(r: Pick<SweepResults, 'metric' | 'finalWindow' | 'finalWeight'>): string {
   const col = `\`${r.metric}\``;
   if (r.finalWindow === 1) return `${col} of the last iteration`;
   return r.finalWeight === 'episodes'

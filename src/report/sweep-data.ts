@@ -10,6 +10,7 @@ import type { PlannedRun } from '../experiments/plan.js';
 import { PROGRESS, RUN_DONE, SWEEP_INDEX, exists } from '../experiments/run-files.js';
 import type { RobustnessResult } from '../rl/robustness/evaluate.js';
 import { meanOf } from './stats.js';
+import { ReportInputError } from './report-input-error.js';
 
 /** Column names a trainer may use for the average episode return (garage, SB3, ours). */
 export const RETURN_COLUMNS = [
@@ -102,7 +103,7 @@ export function readCurve(
   const col = metric ?? RETURN_COLUMNS.find((c) => header.includes(c));
   const j = col === undefined ? -1 : header.indexOf(col);
   if (j < 0)
-    throw new Error(
+    throw new ReportInputError(
       `${source}: no ${metric ? `'${metric}'` : 'return'} column; columns: ${header.join(', ')}${metric ? '' : `; looked for ${RETURN_COLUMNS.join(', ')} (choose one with --metric)`}`,
     );
   const it = header.findIndex((h) => ITERATION_COLUMNS.includes(h));
@@ -110,12 +111,14 @@ export function readCurve(
   const curve = rows.map((r, i): CurvePoint => {
     const value = Number(r[j]);
     if (!Number.isFinite(value))
-      throw new Error(`${source}: line ${i + 2}: '${col}' is '${r[j]}', not a number`);
+      throw new ReportInputError(`${source}: line ${i + 2}: '${col}' is '${r[j]}', not a number`);
     const point: CurvePoint = { iteration: it >= 0 ? Number(r[it]) : i, value };
     const episodes = n >= 0 && r[n]!.trim() !== '' ? Number(r[n]) : undefined;
     if (episodes !== undefined) {
       if (!(Number.isInteger(episodes) && episodes >= 0))
-        throw new Error(`${source}: line ${i + 2}: '${header[n]}' is '${r[n]}', not a count of episodes`);
+        throw new ReportInputError(
+          `${source}: line ${i + 2}: '${header[n]}' is '${r[n]}', not a count of episodes`,
+        );
       point.episodes = episodes;
     }
     return point;
@@ -141,9 +144,12 @@ export async function loadSweepResults(dir: string, opts: LoadSweepOptions = {})
   try {
     index = JSON.parse(await readFile(indexFile, 'utf8')) as typeof index;
   } catch (e) {
-    throw new Error(`${dir}: not a sweep folder (cannot read ${SWEEP_INDEX}: ${(e as Error).message})`, {
-      cause: e,
-    });
+    throw new ReportInputError(
+      `${dir}: not a sweep folder (cannot read ${SWEEP_INDEX}: ${(e as Error).message})`,
+      {
+        cause: e,
+      },
+    );
   }
   const settings = new Set(index.runs.map((r) => r.setting));
   let usedMetric = metric ?? '';
@@ -200,14 +206,14 @@ export function finalReturn(
   let episodes = 0;
   for (const p of window) {
     if (p.episodes === undefined)
-      throw new Error(
+      throw new ReportInputError(
         `${source}: no episode count for iteration ${p.iteration}, which a final return weighed by episodes needs (a column ${EPISODE_COUNT_COLUMNS.join(' or ')})`,
       );
     total += p.value * p.episodes;
     episodes += p.episodes;
   }
   if (episodes === 0)
-    throw new Error(
+    throw new ReportInputError(
       `${source}: the last ${k} iterations finished no episode, so there is no return to weigh`,
     );
   return total / episodes;

@@ -23,7 +23,7 @@ export async function reportClaimsCommand(argv: string[]): Promise<number> {
   const { metric, finalWindow, finalWeight } = reportOptions(values);
   const bootstrap = bootstrapOptions(values);
   const { reportClaims } = await import('../../report/claims-report.js');
-  const { report, claims } = await asUsageError(() =>
+  const { report, claims, decided } = await asUsageError(() =>
     reportClaims(positionals, {
       out: values.out!,
       ...(metric ? { metric } : {}),
@@ -32,7 +32,6 @@ export async function reportClaimsCommand(argv: string[]): Promise<number> {
       ...bootstrap,
     }),
   );
-  const decided = claims.filter((c) => c.verdict === 'held' || c.verdict === 'reversed').length;
-  console.log(`wrote ${report}: ${claims.length} claims, ${decided} with a verdict`);
+  console.log(`wrote ${report}: ${claims.length} claims, ${decided.length} with a verdict`);
   return 0;
 }

@@ -26,22 +26,17 @@ export async function reportFrontierCommand(argv: string[]): Promise<number> {
   const bootstrap = bootstrapOptions(values);
   const envs = values.envs?.split(',').map((e) => e.trim());
   if (envs?.some((e) => e === '')) throw new UsageError(`--envs: an empty name in '${values.envs}'`);
-  const { reportFrontier, FrontierEnvError } = await import('../../report/frontier-report.js');
-  const { report, figures, points } = await asUsageError(async () => {
-    try {
-      return await reportFrontier(positionals, {
-        outDir: values.out!,
-        attack: values.attack,
-        epsAttack,
-        reference: values.reference,
-        ...(envs ? { envs } : {}),
-        ...bootstrap,
-      });
-    } catch (e) {
-      if (e instanceof FrontierEnvError) throw new UsageError(e.message);
-      throw e;
-    }
-  });
+  const { reportFrontier } = await import('../../report/frontier-report.js');
+  const { report, figures, points } = await asUsageError(() =>
+    reportFrontier(positionals, {
+      outDir: values.out!,
+      attack: values.attack,
+      epsAttack,
+      reference: values.reference,
+      ...(envs ? { envs } : {}),
+      ...bootstrap,
+    }),
+  );
   console.log(`wrote ${report}: ${points.length} points, ${figures.length} figures`);
   return 0;
 }

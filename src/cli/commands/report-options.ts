@@ -1,6 +1,7 @@
 /** Options shared by `sr2l plot` and `sr2l report`. */
 import { FINAL_WEIGHTS, type SweepReportOptions } from '../../report/index.js';
 import { version } from '../../version.js';
+import { ReportInputError } from '../../report/report-input-error.js';
 import { UsageError, choice } from '../command.js';
 
 export const REPORT_FLAGS = {
@@ -56,16 +57,12 @@ function posInt(flag: string, v: string): number {
   return x;
 }
 
-/** A sweep folder that cannot be read is the user's error (exit 2), not a crash. */
+/** A report input the user can fix (ReportInputError) is a usage error (exit 2), not a crash. */
 export async function asUsageError<T>(f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {
-    if (
-      e instanceof Error &&
-      /not a sweep folder|no .* column|not a number|no claim to check/.test(e.message)
-    )
-      throw new UsageError(e.message);
+    if (e instanceof ReportInputError) throw new UsageError(e.message);
     throw e;
   }
 }
