@@ -85,7 +85,11 @@ async function waitFor(what: string, ok: () => Promise<boolean>, seconds = 180):
   while (!(await ok())) {
     if (Date.now() > deadline) {
       const queue = await cluster!.run('squeue', ['--array']).catch((e: Error) => e.message);
-      throw new Error(`timed out after ${seconds} s waiting for ${what}; squeue:\n${queue}`);
+      // the controller's last words say why a job did not start, end or get preempted
+      const ctld = await readFile(join(cluster!.dir, 'slurmctld.log'), 'utf8').catch((e: Error) => e.message);
+      throw new Error(
+        `timed out after ${seconds} s waiting for ${what}; squeue:\n${queue}\nslurmctld.log, last lines:\n${ctld.split('\n').slice(-30).join('\n')}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 150));
   }
@@ -235,15 +239,17 @@ describe.skipIf(!cluster)(title, () => {
 
   test('preemption: Slurm stops the task with SIGTERM and requeues it; it resumes with no iteration lost', async () => {
     const root = await tempDir();
-    const cfg = sweepConfig(join(root, 'out'), { algorithms: ['trpo'], seeds: [2], iterations: 30 });
+    // more iterations than the test waits for: a run that ended before Slurm preempted it
+    // would leave nothing to requeue (a loaded 2-core machine once finished 30 first)
+    const iterations = 100_000;
+    const cfg = sweepConfig(join(root, 'out'), { algorithms: ['trpo'], seeds: [2], iterations });
     const job = await submit(await writeSweep(cfg, join(root, 'low.yaml')));
     const task = `${job}_0`;
     const run = planSweep(cfg, [])[0]!;
     await waitFor('2 iterations', async () => (await progressRows(run.dir)) >= 2);
-    // read in this process: the CLI's start-up takes longer than the run's remaining iterations
     const status = formatSweepState(await sweepState(cfg.out));
     expect(status).toMatch(
-      new RegExp(`/seed-2 +running +\\d+/30 +0 +job ${task}, pid \\d+ on ${hostname()}`),
+      new RegExp(`/seed-2 +running +\\d+/${iterations} +0 +job ${task}, pid \\d+ on ${hostname()}`),
     );
     const atPreemption = await progressRows(run.dir);
     // a job of the higher partition that needs every core of the node
@@ -252,14 +258,22 @@ describe.skipIf(!cluster)(title, () => {
     await waitFor(`${task} preempted and requeued`, async () =>
       /Restarts=1\b/.test(await scontrol('show', 'job', task)),
     );
-    await waitFor('the run finished', async () => existsSync(join(run.dir, 'sweep-done.json')));
-    const log = await readFile(join(cfg.out, 'slurm', 'logs', `${task}.out`), 'utf8');
-    expect(log).toMatch(/stopped by SIGTERM/);
-    const resumedAt = Number(/resuming after (\d+) iterations/.exec(log)![1]);
-    expect(resumedAt).toBeGreaterThanOrEqual(atPreemption);
-    expect((await rows(run.dir)).map((r) => r.Iteration)).toEqual(
-      Array.from({ length: 30 }, (_, i) => i + 1),
-    );
+    const log = join(cfg.out, 'slurm', 'logs', `${task}.out`);
+    const resumedAt = async (): Promise<number | undefined> => {
+      const m = /resuming after (\d+) iterations/.exec(await readFile(log, 'utf8').catch(() => ''));
+      return m ? Number(m[1]) : undefined;
+    };
+    await waitFor('the requeued task resumed', async () => (await resumedAt()) !== undefined);
+    // preemption's SIGTERM: the iteration in progress finished and checkpointed, then the resume
+    expect(await readFile(log, 'utf8')).toMatch(/stopped by SIGTERM[\s\S]*resuming after/);
+    const resumed = (await resumedAt())!;
+    expect(resumed).toBeGreaterThanOrEqual(atPreemption);
+    await waitFor('2 iterations after the resume', async () => (await progressRows(run.dir)) >= resumed + 2);
+    await scancel(task);
+    await waitFor(`${task} cancelled`, () => ended(task), 60);
+    const done = (await rows(run.dir)).map((r) => r.Iteration);
+    expect(done.length).toBeGreaterThanOrEqual(resumed + 2);
+    expect(done).toEqual(Array.from({ length: done.length }, (_, i) => i + 1));
   }, 300_000);
 
   test('two tasks given one run folder: the second fails with the lock error naming the first', async () => {
