@@ -10,7 +10,8 @@
  * cannot separate from chance reads "no clear difference", never "held". With fewer than
  * MIN_SEEDS_FOR_VERDICT seeds in a group the percentile bootstrap is no guide (two seeds
  * resample to a spread of 0 half the time, so "smaller spread" would always "hold"): the
- * interval is still shown, the verdict reads "too few seeds".
+ * interval is still shown, the verdict reads "too few seeds". Each claim also gets a
+ * permutation p-value, so that a table of many claims can be corrected for their number.
  */
 import { baselinePairs, finals } from './aggregate.js';
 import {
@@ -19,6 +20,7 @@ import {
   bootstrapInterval,
   meanOf as mean,
   percentile,
+  permutationPValue,
   sampleStd as sd,
 } from './stats.js';
 import type { RunResult } from './sweep-data.js';
@@ -47,6 +49,11 @@ export interface ClaimRow {
   effect: Interval;
   /** 'held', 'reversed' (significantly the other way), 'unclear', or 'too few' seeds to say */
   verdict: 'held' | 'reversed' | 'unclear' | 'too few';
+  /**
+   * two-sided permutation p-value of no difference (statistic as in `effect`), for
+   * corrections over many claims (the claims report's Holm); NaN when undefined
+   */
+  p: number;
   /** seeds (policies) per group */
   n: number;
   nBase: number;
@@ -88,7 +95,11 @@ export function claimTable(runs: readonly RunResult[], opts: CompareOptions = {}
       claimedAbove: boolean,
     ): void => {
       if (a.length < 2 || b.length < 2) return;
-      const effect = bootstrapInterval(a, b, stat, opts, `claims (${env}, ${variant})`);
+      const where = `claims (${env}, ${variant})`;
+      const effect = bootstrapInterval(a, b, stat, opts, where);
+      // how far a split is from no difference: ratios (none = 1) on the log scale
+      const distance = (x: readonly number[], y: readonly number[]): number =>
+        none === 1 ? Math.abs(Math.log(stat(x, y))) : Math.abs(stat(x, y) - none);
       rows.push({
         env,
         variant,
@@ -102,6 +113,7 @@ export function claimTable(runs: readonly RunResult[], opts: CompareOptions = {}
           Math.min(a.length, b.length) < MIN_SEEDS_FOR_VERDICT
             ? 'too few'
             : verdict(effect, none, claimedAbove),
+        p: permutationPValue(a, b, distance, opts, where),
         n: a.length,
         nBase: b.length,
       });

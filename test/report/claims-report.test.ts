@@ -65,6 +65,43 @@ describe('sr2l report claims', () => {
     expect(md).toMatch(/\| unclear \| Hopper-v2 \| trpo-sr vs trpo \| no clear difference \(\+2 \[/);
   });
 
+  test("Holm's correction over every claim's permutation p-value: each verdict says whether it survives", async () => {
+    const out = join(tmp, 'out', 'holm.md');
+    const { claims, decided } = await reportClaims([join(tmp, 'clear'), join(tmp, 'unclear')], {
+      out,
+      resamples: 2000,
+      seed: 0,
+    });
+    // Holm by hand: sorted ascending, the i-th (from 0) times m − i, running maximum, at most 1
+    const ps = claims.map((c) => c.p);
+    expect(ps.every((p) => p > 0 && p <= 1)).toBe(true);
+    const order = ps.map((_, i) => i).sort((i, j) => ps[i]! - ps[j]!);
+    const holm = new Array<number>(ps.length);
+    let running = 0;
+    order.forEach((i, rank) => {
+      running = Math.max(running, Math.min(1, (ps.length - rank) * ps[i]!));
+      holm[i] = running;
+    });
+    const fmtP = (p: number): string => (p < 0.001 ? p.toExponential(1) : p.toFixed(3));
+    const md = await readFile(out, 'utf8');
+    expect(md).toContain(`about 0.3 of the ${claims.length} tested would reach a verdict by chance alone`);
+    let surviving = 0;
+    for (const c of decided) {
+      const adjusted = holm[claims.indexOf(c)]!;
+      if (adjusted < 0.05) surviving++;
+      expect(md).toMatch(
+        new RegExp(
+          `${c.measure}: .*; permutation p = ${fmtP(c.p)}, Holm-adjusted ${fmtP(adjusted)} \\(${adjusted < 0.05 ? 'survives' : 'does not survive'}\\)`,
+        ),
+      );
+    }
+    expect(md).toContain(`**${surviving} of the ${decided.length} verdicts survive it**`);
+    // the separated groups: 2 of the 252 splits of 5 + 5 seeds are as far apart as they are
+    const mean = claims.find((c) => c.sweep === 'clear' && c.kind === 'mean')!;
+    expect(mean.p).toBeGreaterThan(0.002);
+    expect(mean.p).toBeLessThan(0.02);
+  });
+
   test('the CLI: a sweep without a baseline pair alone is refused; --out is required', async () => {
     const log = captureConsole().all;
     try {

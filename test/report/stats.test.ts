@@ -1,5 +1,21 @@
 import { describe, expect, test } from 'vitest';
-import { compareMeans, percentile, summarize, trapezoidArea } from '../../src/report/stats.js';
+import {
+  compareMeans,
+  meanOf,
+  percentile,
+  permutationPValue,
+  sampleStd,
+  summarize,
+  trapezoidArea,
+} from '../../src/report/stats.js';
+
+/** Every way of choosing k of n indices (for exact permutation tests on small groups). */
+function choose(n: number, k: number, from = 0): number[][] {
+  if (k === 0) return [[]];
+  const out: number[][] = [];
+  for (let i = from; i <= n - k; i++) for (const rest of choose(n, k - 1, i + 1)) out.push([i, ...rest]);
+  return out;
+}
 
 describe('report statistics', () => {
   test('summary: mean, sample std, median and interpolated percentiles', () => {
@@ -33,6 +49,39 @@ describe('report statistics', () => {
     expect(compareMeans([5, 5, 5], [2, 2])).toMatchObject({ difference: 3, ciLow: 3, ciHigh: 3 });
     // reproducible with the same seed
     expect(compareMeans(a, b, { seed: 1 })).toEqual(r);
+  });
+
+  test('the permutation p-value estimates the exact one (all splits enumerated); separated groups get the smallest p; seeded', () => {
+    const meanGap = (x: readonly number[], y: readonly number[]): number => Math.abs(meanOf(x) - meanOf(y));
+    const logSdRatio = (x: readonly number[], y: readonly number[]): number =>
+      Math.abs(Math.log(sampleStd(x) / sampleStd(y)));
+    const a = [3.1, 4.7, 5.2, 6.0];
+    const b = [1.0, 2.2, 2.9, 3.5, 4.1, 6.5];
+    const pooled = [...a, ...b];
+    for (const distance of [meanGap, logSdRatio]) {
+      const observed = distance(a, b);
+      const splits = choose(pooled.length, a.length);
+      const asFar = splits.filter((idx) => {
+        const x = idx.map((i) => pooled[i]!);
+        const y = pooled.filter((_, i) => !idx.includes(i));
+        return distance(x, y) >= observed - 1e-12;
+      }).length;
+      const exact = asFar / splits.length; // 210 splits
+      const p = permutationPValue(a, b, distance, { resamples: 20000, seed: 3 });
+      // binomial standard error at 20000 shuffles is below 0.0036
+      expect(Math.abs(p - exact), `${distance.name}: exact ${exact}`).toBeLessThan(0.015);
+      expect(permutationPValue(a, b, distance, { resamples: 20000, seed: 3 })).toBe(p);
+    }
+    // 10 against 10 with no overlap: 2 of 184756 splits are as far apart, so p = 1/(R + 1)
+    const low = Array.from({ length: 10 }, (_, i) => i);
+    const high = low.map((x) => x + 100);
+    expect(permutationPValue(high, low, meanGap, { resamples: 999 })).toBe(1 / 1000);
+    // the same values in both groups: every split is at least as far apart
+    expect(permutationPValue([1, 2, 3], [1, 2, 3], meanGap, { resamples: 99 })).toBe(1);
+    // a spread of zero in the observed groups leaves the ratio undefined
+    expect(permutationPValue([1, 1, 1], [1, 2, 3], logSdRatio)).toBeNaN();
+    expect(() => permutationPValue([1], [], meanGap)).toThrow(/baseline\): empty sample/);
+    expect(() => permutationPValue([1, 2], [3, 4], meanGap, { resamples: 0 })).toThrow(/positive integer/);
   });
 
   test('trapezoid area sorts the points first', () => {
