@@ -7,7 +7,6 @@
  */
 import { dirname } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import padjust from '@stdlib/stats-padjust';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { claimTable, isDecided } from './claims.js';
 import {
@@ -16,8 +15,10 @@ import {
   claimCell,
   claimsAtAGlance,
   finalReturnText,
-  fmt,
+  holmSummary,
+  holmText,
 } from './markdown.js';
+import { holmAdjusted } from './holm.js';
 import { type LoadSweepOptions, loadSweepResults } from './sweep-data.js';
 import { ReportInputError } from './report-input-error.js';
 
@@ -45,30 +46,6 @@ export async function sweepClaims(
   return { claims, finalReturns: [...finalReturns] };
 }
 
-/** The family-wise error rate Holm's correction keeps. */
-const FAMILY_ALPHA = 0.05;
-
-/** Holm-adjusted p-values of the claims whose p is defined, by claim. */
-function holmAdjusted(claims: readonly LabeledClaim[]): Map<LabeledClaim, number> {
-  const tested = claims.filter((c) => Number.isFinite(c.p));
-  const adjusted = tested.length
-    ? padjust(
-        tested.map((c) => c.p),
-        'holm',
-      )
-    : [];
-  return new Map(tested.map((c, i) => [c, adjusted[i]!]));
-}
-
-function fmtP(p: number): string {
-  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
-}
-
-function holmText(p: number, adjusted: number | undefined): string {
-  if (adjusted === undefined) return 'no p-value';
-  return `permutation p = ${fmtP(p)}, Holm-adjusted ${fmtP(adjusted)} (${adjusted < FAMILY_ALPHA ? 'survives' : 'does not survive'})`;
-}
-
 export async function reportClaims(
   dirs: readonly string[],
   opts: ClaimsReportOptions,
@@ -80,8 +57,6 @@ export async function reportClaims(
     );
   const decided = claims.filter(isDecided);
   const holm = holmAdjusted(claims);
-  const tested = claims.filter((c) => holm.has(c)).length;
-  const surviving = decided.filter((c) => holm.get(c)! < FAMILY_ALPHA).length;
   const md = [
     "# The paper's claims across sweeps",
     ...(opts.provenance ?? []).map((l) => `> ${l}`),
@@ -89,10 +64,7 @@ export async function reportClaims(
     `Sweeps: ${dirs.join(', ')}. Final return: ${finalReturns.join('; ')} of each finished run. ` +
       `Each claim as in \`sr2l report\`: ${CLAIMS_EXPLAINED}`,
     '',
-    `Many claims at once: at a 5% error rate each, about ${fmt(0.05 * tested)} of the ${tested} tested ` +
-      "would reach a verdict by chance alone. Holm's correction of their permutation p-values " +
-      `(${opts.resamples ?? 10000} label shuffles each, @stdlib/stats-padjust) keeps the chance of any false ` +
-      `verdict among them at 5%: **${surviving} of the ${decided.length} verdicts survive it**.`,
+    holmSummary(claims, holm, opts.resamples ?? 10000),
     '',
     '## Claims that reached a verdict',
     '',

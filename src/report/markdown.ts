@@ -14,7 +14,8 @@ import {
   rankSettings,
   robustnessCurves,
 } from './aggregate.js';
-import { type ClaimRow, MIN_SEEDS_FOR_VERDICT, claimTable } from './claims.js';
+import { type ClaimRow, MIN_SEEDS_FOR_VERDICT, claimTable, isDecided } from './claims.js';
+import { FAMILY_ALPHA, holmAdjusted } from './holm.js';
 import type { SweepFigure } from './figure-set.js';
 import type { RunResult, SweepResults } from './sweep-data.js';
 
@@ -181,6 +182,28 @@ export function claimsAtAGlance(rows: readonly LabeledClaim[]): string {
   );
 }
 
+/** A verdict's p-values and whether it survives, e.g. "permutation p = 0.0004, Holm-adjusted 0.0051 (survives)". */
+export function holmText(p: number, adjusted: number | undefined): string {
+  if (adjusted === undefined) return 'no p-value';
+  return `permutation p = ${fmtP(p)}, Holm-adjusted ${fmtP(adjusted)} (${adjusted < FAMILY_ALPHA ? 'survives' : 'does not survive'})`;
+}
+
+/** How many of the claims' verdicts survive Holm's correction over all of them, in words. */
+export function holmSummary<C extends Pick<ClaimRow, 'p' | 'verdict'>>(
+  claims: readonly C[],
+  holm: ReadonlyMap<C, number>,
+  resamples: number,
+): string {
+  const decided = claims.filter(isDecided);
+  const surviving = decided.filter((c) => (holm.get(c) ?? 1) < FAMILY_ALPHA).length;
+  return (
+    `Many claims at once: at a 5% error rate each, about ${fmt(0.05 * holm.size)} of the ${holm.size} tested ` +
+    "would reach a verdict by chance alone. Holm's correction of their permutation p-values " +
+    `(${resamples} label shuffles each, @stdlib/stats-padjust) keeps the chance of any false ` +
+    `verdict among them at 5%: **${surviving} of the ${decided.length} verdicts survive it**.`
+  );
+}
+
 /** A claim's verdict with its effect and interval, e.g. "held (-31.13 [-44.32, -18.37])". */
 export function claimCell(r: ClaimRow): string {
   return `${VERDICT[r.verdict]} (${claimEffect(r)})`;
@@ -228,7 +251,16 @@ export function buildReport(results: SweepResults, opts: ReportOptions): string 
       `area under the mean-return curve by the trapezoid rule${epsScales.length ? ` (ε scale: ${epsScales.join(', ')})` : ''}.`,
   ];
   if (claims.length)
-    lines.push('', "## The paper's claims at a glance", '', CLAIMS_EXPLAINED, '', claimsAtAGlance(claims));
+    lines.push(
+      '',
+      "## The paper's claims at a glance",
+      '',
+      CLAIMS_EXPLAINED,
+      '',
+      holmSummary(claims, holmAdjusted(claims), opts.resamples ?? 10000),
+      '',
+      claimsAtAGlance(claims),
+    );
   const ranked = rankSettings(runs);
   if (ranked.length) {
     const envs = envsOf(runs);
@@ -281,7 +313,6 @@ export function buildReport(results: SweepResults, opts: ReportOptions): string 
   return lines.join('\n').replace(/\n{3,}/g, '\n\n') + '\n';
 }
 
-/** What a run's final return is, in words. */
 /** What the claims tables check, and when a claim gets a verdict. */
 export const CLAIMS_EXPLAINED =
   'SR beats its baseline in mean final return (mean), varies less across seeds (spread), has a higher ' +

@@ -82,7 +82,7 @@ describe('sr2l report claims', () => {
       running = Math.max(running, Math.min(1, (ps.length - rank) * ps[i]!));
       holm[i] = running;
     });
-    const fmtP = (p: number): string => (p < 0.001 ? p.toExponential(1) : p.toFixed(3));
+    const fmtP = (p: number): string => (p < 1e-4 ? '< 0.0001' : p.toFixed(4));
     const md = await readFile(out, 'utf8');
     expect(md).toContain(`about 0.3 of the ${claims.length} tested would reach a verdict by chance alone`);
     let surviving = 0;

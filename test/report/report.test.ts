@@ -107,6 +107,9 @@ describe('sr2l report', () => {
     // percentile 408 − 140 = 268; declines per policy at ε=0.1: mad 100 (SR) vs 300, random
     // 50 vs 150, identical across seeds, so every resample gives the same difference
     expect(md).toContain("## The paper's claims at a glance");
+    // and how many of its verdicts survive Holm's correction over the report's claims
+    expect(md).toMatch(/about [\d.]+ of the \d+ tested would reach a verdict by chance alone/);
+    expect(md).toMatch(/\*\*\d+ of the \d+ verdicts survive it\*\*/);
     // a sweep folder copied elsewhere reads the same (runs are found by their ids, not the
     // absolute paths the sweep recorded)
     const moved = join(await mkdtemp(join(tmpdir(), 'sr2l-report-moved-')), 'sweep');
