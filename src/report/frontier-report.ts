@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { DEFAULT_SIZE, type FigureSize, frontierSpec } from './figures.js';
 import { type FrontierOptions, type FrontierPoint, frontierPoints } from './frontier.js';
+import { FAMILY_ALPHA, holmAdjusted } from './holm.js';
 import { fmt, table } from './markdown.js';
 import { type WrittenFigure, writeFigure } from './render.js';
 import { ReportInputError } from './report-input-error.js';
@@ -58,15 +59,23 @@ function pointRow(p: FrontierPoint): string[] {
   ];
 }
 
-/** One verdict line per env × ε_attack. */
+/** One verdict line per env × ε_attack; a setting that beats the reference says whether that survives Holm. */
 function verdicts(points: readonly FrontierPoint[], reference: string): string[] {
+  const holm = holmAdjusted(points.map((p) => ({ p: p.pBoth, point: p })));
+  const adjusted = new Map([...holm].map(([k, v]) => [k.point, v]));
+  const survives = (p: FrontierPoint): string => {
+    const a = adjusted.get(p);
+    return a === undefined
+      ? p.variant
+      : `${p.variant} (Holm-adjusted p ${fmt(a)} over the ${holm.size} settings × ε_attack: ${a < FAMILY_ALPHA ? 'survives' : 'does not survive'})`;
+  };
   const cells = [...new Set(points.map((p) => `${p.env}\0${p.epsAttack}`))];
   return cells.map((cell) => {
     const [env, eps] = cell.split('\0') as [string, string];
     const here = points.filter((p) => p.env === env && String(p.epsAttack) === eps);
     const ref = here.find((p) => p.reference);
     if (!ref) return `- ${env}, ε_attack ${eps}: no evaluated ${reference} policies, no comparison`;
-    const both = here.filter((p) => p.beatsReferenceOnBoth).map((p) => p.variant);
+    const both = here.filter((p) => p.beatsReferenceOnBoth).map(survives);
     const estimates = here
       .filter((p) => !p.reference && p.clean.mean > ref.clean.mean && p.attacked.mean > ref.attacked.mean)
       .map((p) => p.variant);
@@ -143,7 +152,9 @@ export async function reportFrontier(
     '',
     `Sweeps: ${dirs.join(', ')}. One point per setting: the mean over its evaluated policies of each policy's`,
     `mean episode return without attack (x) and under ${opts.attack} (y), with Student-t 95% intervals over`,
-    `policies; differences from ${opts.reference} with percentile-bootstrap 95% intervals.`,
+    `policies; differences from ${opts.reference} with percentile-bootstrap 95% intervals. A setting that`,
+    "beats it on both axes is also tested for chance: its p-value is the larger of the two axes' permutation",
+    `p-values (${opts.resamples ?? 10000} label shuffles each), adjusted with Holm's method over every setting and ε_attack here.`,
     '',
     '## Verdict',
     ...verdicts(points, opts.reference),

@@ -3,7 +3,8 @@
  * point per setting (variant) with each axis's mean over policies and its 95% interval
  * (Student's t over policies, the dashboard's band), and each setting compared with a
  * reference variant (plain TRPO) on both axes by the bootstrap difference of means. A
- * setting "beats the reference on both axes" when both differences' intervals lie above 0.
+ * setting "beats the reference on both axes" when both differences' intervals lie above 0;
+ * its pBoth says whether that survives a correction for the number of settings tried.
  *
  * A policy's clean return is the mean of its `sr2l eval` episodes without attack (the same
  * evaluation as the attacked return, so the axes compare like with like), its
@@ -11,7 +12,7 @@
  */
 import { meanBand } from '../dashboard/band.js';
 import type { RunResult } from './sweep-data.js';
-import { type CompareOptions, type Comparison, compareMeans, meanOf } from './stats.js';
+import { type CompareOptions, type Comparison, compareMeans, meanOf, permutationPValue } from './stats.js';
 
 export interface AxisSummary {
   mean: number;
@@ -35,6 +36,12 @@ export interface FrontierPoint {
   attackedVsReference: Comparison | null;
   /** both differences' intervals above 0 */
   beatsReferenceOnBoth: boolean;
+  /**
+   * p-value of "no better than the reference on both axes": the larger of the two axes'
+   * permutation p-values (an intersection–union test), for Holm's correction over the
+   * report's settings; NaN for the reference and without one
+   */
+  pBoth: number;
 }
 
 export interface FrontierOptions extends CompareOptions {
@@ -57,6 +64,8 @@ function policyReturns(
   if (clean < 0 || hit < 0) return null;
   return { clean: meanOf(res.returns[clean]!), attacked: meanOf(res.returns[hit]!) };
 }
+
+const meanGap = (a: readonly number[], b: readonly number[]): number => Math.abs(meanOf(a) - meanOf(b));
 
 const axis = (xs: readonly number[]): AxisSummary => {
   const b = meanBand(xs);
@@ -87,6 +96,13 @@ export function frontierPoints(runs: readonly RunResult[], opts: FrontierOptions
         const isRef = variant === opts.reference;
         const cleanVsReference = ref && !isRef ? compareMeans(v.clean, ref.clean, opts) : null;
         const attackedVsReference = ref && !isRef ? compareMeans(v.attacked, ref.attacked, opts) : null;
+        const pBoth =
+          ref && !isRef && Math.min(v.clean.length, ref.clean.length) > 1
+            ? Math.max(
+                permutationPValue(v.clean, ref.clean, meanGap, opts, `frontier (${env}, ${variant})`),
+                permutationPValue(v.attacked, ref.attacked, meanGap, opts, `frontier (${env}, ${variant})`),
+              )
+            : NaN;
         out.push({
           env,
           variant,
@@ -103,6 +119,7 @@ export function frontierPoints(runs: readonly RunResult[], opts: FrontierOptions
             attackedVsReference !== null &&
             cleanVsReference.ciLow > 0 &&
             attackedVsReference.ciLow > 0,
+          pBoth,
         });
       }
     }

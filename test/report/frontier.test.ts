@@ -87,6 +87,11 @@ describe('frontier', () => {
     expect(good.cleanVsReference!.difference).toBeCloseTo(50, 10);
     expect(good.attackedVsReference!.difference).toBeCloseTo(70, 10);
     expect(good.beatsReferenceOnBoth).toBe(true);
+    // 4 policies against 4 with no overlap on either axis: 2 of the 70 splits are as far
+    // apart, so each axis's permutation p is about 2/70 and so is the larger of the two
+    expect(good.pBoth).toBeGreaterThan(0.015);
+    expect(good.pBoth).toBeLessThan(0.045);
+    expect(r.pBoth).toBeNaN();
     const tradeoff = at('trpo-sr [eps=0.05]', 0.05);
     expect(tradeoff.attackedVsReference!.ciLow).toBeGreaterThan(0);
     expect(tradeoff.cleanVsReference!.ciHigh).toBeLessThan(0);
@@ -109,8 +114,10 @@ describe('frontier', () => {
     const md = await readFile(join(out, 'frontier.md'), 'utf8');
     const verdict = md.slice(md.indexOf('## Verdict'), md.indexOf('## Hopper-v2'));
     expect(verdict).toContain(
-      'Hopper-v2, ε_attack 0.05: beats trpo on both axes (95% intervals of both differences above 0): trpo-sr [eps=0.01]',
+      'Hopper-v2, ε_attack 0.05: beats trpo on both axes (95% intervals of both differences above 0): trpo-sr [eps=0.01] (Holm-adjusted p ',
     );
+    // p ≈ 2/70 at best with 4 seeds, times 4 settings × ε_attack under Holm: not enough
+    expect(verdict).toMatch(/over the 4 settings × ε_attack: does not survive\)/);
     expect(md).toContain(
       '| trpo-sr [eps=0.05] | 4 | 90 [87.95, 92.05] | 60 [57.95, 62.05] | -10 [-11.5, -8.5] | 10 [8.5, 11.5] | no |',
     );
