@@ -185,7 +185,9 @@ export function claimsAtAGlance(rows: readonly LabeledClaim[]): string {
 /** A verdict's p-values and whether it survives, e.g. "permutation p = 0.0004, Holm-adjusted 0.0051 (survives)". */
 export function holmText(p: number, adjusted: number | undefined): string {
   if (adjusted === undefined) return 'no p-value';
-  return `permutation p = ${fmtP(p)}, Holm-adjusted ${fmtP(adjusted)} (${adjusted < FAMILY_ALPHA ? 'survives' : 'does not survive'})`;
+  // "p = 0.0002", or "p < 0.0001" below what 10000 shuffles resolve
+  const is = (x: number): string => (fmtP(x).startsWith('<') ? fmtP(x) : `= ${fmtP(x)}`);
+  return `permutation p ${is(p)}, Holm-adjusted ${fmtP(adjusted)} (${adjusted < FAMILY_ALPHA ? 'survives' : 'does not survive'})`;
 }
 
 /** How many of the claims' verdicts survive Holm's correction over all of them, in words. */

@@ -91,7 +91,7 @@ describe('sr2l report claims', () => {
       if (adjusted < 0.05) surviving++;
       expect(md).toMatch(
         new RegExp(
-          `${c.measure}: .*; permutation p = ${fmtP(c.p)}, Holm-adjusted ${fmtP(adjusted)} \\(${adjusted < 0.05 ? 'survives' : 'does not survive'}\\)`,
+          `${c.measure}: .*; permutation p ${c.p < 1e-4 ? '<' : '='} ${fmtP(c.p).replace('< ', '')}, Holm-adjusted ${fmtP(adjusted)} \\(${adjusted < 0.05 ? 'survives' : 'does not survive'}\\)`,
         ),
       );
     }
