@@ -8,7 +8,7 @@
 import { dirname } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { claimTable, isDecided } from './claims.js';
+import { claimTable, decidable, isDecided } from './claims.js';
 import {
   CLAIMS_EXPLAINED,
   type LabeledClaim,
@@ -56,7 +56,7 @@ export async function reportClaims(
       `no claim to check in ${dirs.join(', ')}: a claim needs an SR variant and its baseline with at least 2 finished runs each in one env`,
     );
   const decided = claims.filter(isDecided);
-  const holm = holmAdjusted(claims);
+  const holm = holmAdjusted(decidable(claims));
   const md = [
     "# The paper's claims across sweeps",
     ...(opts.provenance ?? []).map((l) => `> ${l}`),

@@ -32,6 +32,14 @@ export function isDecided(c: Pick<ClaimRow, 'verdict'>): boolean {
   return c.verdict === 'held' || c.verdict === 'reversed';
 }
 
+/**
+ * The claims that can reach a verdict (enough seeds): the family Holm's correction runs
+ * over, as a claim that cannot be decided need not be paid for.
+ */
+export function decidable<C extends Pick<ClaimRow, 'verdict'>>(claims: readonly C[]): C[] {
+  return claims.filter((c) => c.verdict !== 'too few');
+}
+
 /** Seeds (policies) each group needs before a claim gets a verdict. */
 export const MIN_SEEDS_FOR_VERDICT = 5;
 

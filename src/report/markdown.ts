@@ -14,7 +14,7 @@ import {
   rankSettings,
   robustnessCurves,
 } from './aggregate.js';
-import { type ClaimRow, MIN_SEEDS_FOR_VERDICT, claimTable, isDecided } from './claims.js';
+import { type ClaimRow, MIN_SEEDS_FOR_VERDICT, claimTable, decidable, isDecided } from './claims.js';
 import { FAMILY_ALPHA, holmAdjusted } from './holm.js';
 import type { SweepFigure } from './figure-set.js';
 import type { RunResult, SweepResults } from './sweep-data.js';
@@ -199,7 +199,7 @@ export function holmSummary<C extends Pick<ClaimRow, 'p' | 'verdict'>>(
   const decided = claims.filter(isDecided);
   const surviving = decided.filter((c) => (holm.get(c) ?? 1) < FAMILY_ALPHA).length;
   return (
-    `Many claims at once: at a 5% error rate each, about ${fmt(0.05 * holm.size)} of the ${holm.size} tested ` +
+    `Many claims at once: at a 5% error rate each, about ${fmt(0.05 * holm.size)} of the ${holm.size} tested (those with enough seeds for a verdict) ` +
     "would reach a verdict by chance alone. Holm's correction of their permutation p-values " +
     `(${resamples} label shuffles each, @stdlib/stats-padjust) keeps the chance of any false ` +
     `verdict among them at 5%: **${surviving} of the ${decided.length} verdicts survive it**.`
@@ -259,7 +259,7 @@ export function buildReport(results: SweepResults, opts: ReportOptions): string 
       '',
       CLAIMS_EXPLAINED,
       '',
-      holmSummary(claims, holmAdjusted(claims), opts.resamples ?? 10000),
+      holmSummary(claims, holmAdjusted(decidable(claims)), opts.resamples ?? 10000),
       '',
       claimsAtAGlance(claims),
     );

@@ -14,6 +14,8 @@ const SWEEPS: Record<string, Record<string, number[]>> = {
   clear: { trpo: [100, 110, 120, 130, 140], 'trpo-sr': [200, 210, 220, 230, 240] },
   unclear: { trpo: [100, 300, 200, 150, 250], 'trpo-sr': [110, 290, 210, 140, 260] },
   alone: { trpo: [1, 2, 3, 4, 5] },
+  // two seeds each: claims with no verdict possible ('too few'), kept out of Holm's family
+  few: { trpo: [1, 2], 'trpo-sr': [30, 40] },
 };
 
 beforeAll(async () => {
@@ -67,11 +69,16 @@ describe('sr2l report claims', () => {
 
   test("Holm's correction over every claim's permutation p-value: each verdict says whether it survives", async () => {
     const out = join(tmp, 'out', 'holm.md');
-    const { claims, decided } = await reportClaims([join(tmp, 'clear'), join(tmp, 'unclear')], {
-      out,
-      resamples: 2000,
-      seed: 0,
-    });
+    const { claims: all, decided } = await reportClaims(
+      [join(tmp, 'clear'), join(tmp, 'unclear'), join(tmp, 'few')],
+      { out, resamples: 2000, seed: 0 },
+    );
+    expect(all.filter((c) => c.sweep === 'few').map((c) => c.verdict)).toEqual([
+      'too few',
+      'too few',
+      'too few',
+    ]);
+    const claims = all.filter((c) => c.sweep !== 'few');
     // Holm by hand: sorted ascending, the i-th (from 0) times m − i, running maximum, at most 1
     const ps = claims.map((c) => c.p);
     expect(ps.every((p) => p > 0 && p <= 1)).toBe(true);
@@ -84,7 +91,9 @@ describe('sr2l report claims', () => {
     });
     const fmtP = (p: number): string => (p < 1e-4 ? '< 0.0001' : p.toFixed(4));
     const md = await readFile(out, 'utf8');
-    expect(md).toContain(`about 0.3 of the ${claims.length} tested would reach a verdict by chance alone`);
+    expect(md).toContain(
+      `about 0.3 of the ${claims.length} tested (those with enough seeds for a verdict) would reach a verdict by chance alone`,
+    );
     let surviving = 0;
     for (const c of decided) {
       const adjusted = holm[claims.indexOf(c)]!;
