@@ -56,7 +56,7 @@ export async function reportClaims(
       `no claim to check in ${dirs.join(', ')}: a claim needs an SR variant and its baseline with at least 2 finished runs each in one env`,
     );
   const decided = claims.filter(isDecided);
-  const holm = holmAdjusted(decidable(claims));
+  const holm = holmAdjusted(decidable(claims), (c) => c.p);
   const md = [
     "# The paper's claims across sweeps",
     ...(opts.provenance ?? []).map((l) => `> ${l}`),

@@ -61,10 +61,9 @@ function pointRow(p: FrontierPoint): string[] {
 
 /** One verdict line per env × ε_attack; a setting that beats the reference says whether that survives Holm. */
 function verdicts(points: readonly FrontierPoint[], reference: string): string[] {
-  const holm = holmAdjusted(points.map((p) => ({ p: p.pBoth, point: p })));
-  const adjusted = new Map([...holm].map(([k, v]) => [k.point, v]));
+  const holm = holmAdjusted(points, (p) => p.pBoth);
   const survives = (p: FrontierPoint): string => {
-    const a = adjusted.get(p);
+    const a = holm.get(p);
     return a === undefined
       ? p.variant
       : `${p.variant} (Holm-adjusted p ${fmt(a)} over the ${holm.size} settings × ε_attack: ${a < FAMILY_ALPHA ? 'survives' : 'does not survive'})`;

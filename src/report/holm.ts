@@ -4,19 +4,13 @@
  * permutation p-values so that the chance of any false verdict among them stays at 5%.
  */
 import padjust from '@stdlib/stats-padjust';
-import type { ClaimRow } from './claims.js';
 
 /** The family-wise error rate Holm's correction keeps. */
 export const FAMILY_ALPHA = 0.05;
 
-/** Holm-adjusted p-values of the claims whose p is defined (the family), by claim. */
-export function holmAdjusted<C extends Pick<ClaimRow, 'p'>>(claims: readonly C[]): Map<C, number> {
-  const tested = claims.filter((c) => Number.isFinite(c.p));
-  const adjusted = tested.length
-    ? padjust(
-        tested.map((c) => c.p),
-        'holm',
-      )
-    : [];
+/** Holm-adjusted p-values of the items whose p is defined (the family), by item. */
+export function holmAdjusted<C>(items: readonly C[], p: (item: C) => number): Map<C, number> {
+  const tested = items.filter((c) => Number.isFinite(p(c)));
+  const adjusted = tested.length ? padjust(tested.map(p), 'holm') : [];
   return new Map(tested.map((c, i) => [c, adjusted[i]!]));
 }

@@ -259,7 +259,11 @@ export function buildReport(results: SweepResults, opts: ReportOptions): string 
       '',
       CLAIMS_EXPLAINED,
       '',
-      holmSummary(claims, holmAdjusted(decidable(claims)), opts.resamples ?? 10000),
+      holmSummary(
+        claims,
+        holmAdjusted(decidable(claims), (c) => c.p),
+        opts.resamples ?? 10000,
+      ),
       '',
       claimsAtAGlance(claims),
     );
