@@ -145,6 +145,9 @@ export function permutationPValue(
   const pooled = [...treatment, ...baseline];
   const n = treatment.length;
   const rng = new Rng(opts.seed ?? 0);
+  // the split's two groups, refilled per shuffle (as the bootstrap reuses its resamples)
+  const a = new Array<number>(n);
+  const b = new Array<number>(baseline.length);
   let extreme = 0;
   for (let r = 0; r < resamples; r++) {
     // the first n of a partial Fisher–Yates shuffle are a uniform draw of the treatment group
@@ -152,7 +155,9 @@ export function permutationPValue(
       const j = i + rng.int(pooled.length - i);
       [pooled[i], pooled[j]] = [pooled[j]!, pooled[i]!];
     }
-    const d = distance(pooled.slice(0, n), pooled.slice(n));
+    for (let i = 0; i < n; i++) a[i] = pooled[i]!;
+    for (let i = 0; i < b.length; i++) b[i] = pooled[n + i]!;
+    const d = distance(a, b);
     if (!(d < atLeast)) extreme++;
   }
   return (1 + extreme) / (resamples + 1);
