@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { DEFAULT_SIZE, type FigureSize, frontierSpec } from './figures.js';
-import { type FrontierOptions, type FrontierPoint, frontierPoints } from './frontier.js';
+import { type FrontierOptions, type FrontierPoint, frontierPoints, rankByWorstAxis } from './frontier.js';
 import { FAMILY_ALPHA, holmAdjusted } from './holm.js';
 import { fmt, table } from './markdown.js';
 import { type WrittenFigure, writeFigure } from './render.js';
@@ -90,6 +90,16 @@ function verdicts(points: readonly FrontierPoint[], reference: string): string[]
   });
 }
 
+/** Per env, the three settings whose weakest axis against the reference is strongest. */
+function bestByWorstAxis(points: readonly FrontierPoint[]): string[] {
+  const ranked = rankByWorstAxis(points);
+  return [...new Set(ranked.map((r) => r.env))].map((env) => {
+    const top = ranked.filter((r) => r.env === env).slice(0, 3);
+    const [first, ...next] = top.map((r) => `${r.variant} (${fmt(r.worst)})`);
+    return `- ${env}: ${first}` + (next.length ? `; next ${next.join(', ')}` : '');
+  });
+}
+
 /** The runs of the envs listed (all without a list); an env no run has is an error naming those there are. */
 function onlyEnvs(runs: readonly RunResult[], envs: readonly string[] | undefined): RunResult[] {
   if (!envs) return [...runs];
@@ -157,6 +167,12 @@ export async function reportFrontier(
     '',
     '## Verdict',
     ...verdicts(points, opts.reference),
+    '',
+    '## Best setting by its weakest axis',
+    `Per env, the setting whose smallest difference from ${opts.reference} over the clean axis and every`,
+    'attacked one is largest, in brackets: the setting to face costlier attacks. It is chosen on these',
+    'same policies, so the gap is an optimistic estimate.',
+    ...bestByWorstAxis(points),
     '',
     ...sections.flatMap((s) => [s, '']),
   ].join('\n');

@@ -126,3 +126,34 @@ export function frontierPoints(runs: readonly RunResult[], opts: FrontierOptions
   }
   return out;
 }
+
+/** A setting's smallest difference from the reference over the clean axis and every attacked one. */
+export interface WorstAxis {
+  env: string;
+  variant: string;
+  /** min over clean − reference and attacked − reference at each ε_attack */
+  worst: number;
+}
+
+/**
+ * Per env, the settings ranked by their worst axis, best first (a maximin choice: the
+ * setting that is least behind, or most ahead of, the reference wherever it is weakest).
+ * It names which setting deserves the costlier attacks; picked on the same policies, its
+ * gap is an optimistic estimate. Settings missing an ε_attack are left out.
+ */
+export function rankByWorstAxis(points: readonly FrontierPoint[]): WorstAxis[] {
+  const cells = new Set(points.map((p) => p.epsAttack)).size;
+  const byKey = new Map<string, FrontierPoint[]>();
+  for (const p of points) {
+    if (p.reference || !p.cleanVsReference || !p.attackedVsReference) continue;
+    const key = `${p.env}\0${p.variant}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), p]);
+  }
+  const ranked: WorstAxis[] = [];
+  for (const ps of byKey.values()) {
+    if (ps.length < cells) continue;
+    const gaps = [ps[0]!.cleanVsReference!.difference, ...ps.map((p) => p.attackedVsReference!.difference)];
+    ranked.push({ env: ps[0]!.env, variant: ps[0]!.variant, worst: Math.min(...gaps) });
+  }
+  return ranked.sort((a, b) => a.env.localeCompare(b.env) || b.worst - a.worst);
+}

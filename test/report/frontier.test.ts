@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { main } from '../../src/cli/index.js';
-import { frontierPoints } from '../../src/report/frontier.js';
+import { frontierPoints, rankByWorstAxis } from '../../src/report/frontier.js';
 import { loadFrontierRuns } from '../../src/report/frontier-report.js';
 import type { RobustnessResult } from '../../src/rl/robustness/index.js';
 import { robustnessResult } from './robustness-fixture.js';
@@ -96,6 +96,16 @@ describe('frontier', () => {
     expect(tradeoff.attackedVsReference!.ciLow).toBeGreaterThan(0);
     expect(tradeoff.cleanVsReference!.ciHigh).toBeLessThan(0);
     expect(tradeoff.beatsReferenceOnBoth).toBe(false);
+    // weakest axes: eps=0.01 is ahead by 50, 70 and 10 (its weakest, MAD at 0.1); eps=0.05
+    // is behind by 10 on clean return
+    const ranked = rankByWorstAxis(points);
+    expect(ranked.map((w) => w.variant)).toEqual(['trpo-sr [eps=0.01]', 'trpo-sr [eps=0.05]']);
+    expect(ranked[0]!.worst).toBeCloseTo(10, 10);
+    expect(ranked[1]!.worst).toBeCloseTo(-10, 10);
+    // a setting evaluated at one ε_attack only is not ranked against those seen at both
+    expect(
+      rankByWorstAxis(points.filter((p) => p.variant !== 'trpo-sr [eps=0.05]' || p.epsAttack === 0.05)),
+    ).toHaveLength(1);
   });
 
   test('a variant found in two sweeps is told apart by the sweep name', async () => {
@@ -118,6 +128,7 @@ describe('frontier', () => {
     );
     // p ≈ 2/70 at best with 4 seeds, times 4 settings × ε_attack under Holm: not enough
     expect(verdict).toMatch(/over the 4 settings × ε_attack: does not survive\)/);
+    expect(md).toContain('- Hopper-v2: trpo-sr [eps=0.01] (10); next trpo-sr [eps=0.05] (-10)');
     expect(md).toContain(
       '| trpo-sr [eps=0.05] | 4 | 90 [87.95, 92.05] | 60 [57.95, 62.05] | -10 [-11.5, -8.5] | 10 [8.5, 11.5] | no |',
     );
