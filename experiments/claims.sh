@@ -71,7 +71,11 @@ step_eval() {
   evaluate runs/paper-ddpg "$EVAL_DDPG" critic
 }
 # the paper grid's TRPO and TRPO-SR policies (frontier envs first), the frontier's best
-# settings once its report names them, then the DDPG grid's policies: FRONTIER_BEST="runs/frontier-trpo-sr/Hopper-v2/trpo-sr/<setting> ..."
+# settings once its report names them (frontier-mad/frontier.md, "Best setting by its
+# weakest axis"), then the DDPG grid's policies. The settings chosen on 2026-12-03:
+#   F=runs/frontier-trpo-sr; FRONTIER_BEST="$F/Hopper-v2/trpo-sr/eps=0.02,lambdaS=1,epsScale=obs-std
+#   $F/Hopper-v2/trpo-sr/eps=0.003,lambdaS=0.1,epsScale=raw $F/HalfCheetah-v2/trpo-sr/eps=0.003,lambdaS=0.1,epsScale=raw
+#   $F/Walker2d-v2/trpo-sr/eps=0.01,lambdaS=0.1,epsScale=obs-std" sh experiments/claims.sh strong
 step_strong() {
   for env in Hopper-v2 HalfCheetah-v2 Walker2d-v2 Swimmer-v2 Ant-v2; do
     evaluate "runs/paper-trpo/$env" "$STRONG" optimal
