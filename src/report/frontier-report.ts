@@ -170,7 +170,7 @@ export async function reportFrontier(
     '',
     '## Best setting by its weakest axis',
     `Per env, the setting whose smallest difference from ${opts.reference} over the clean axis and every`,
-    'attacked one is largest, in brackets: the setting to face costlier attacks. It is chosen on these',
+    'attacked one is largest (that difference in parentheses): the setting to face costlier attacks. It is chosen on these',
     'same policies, so the gap is an optimistic estimate.',
     ...bestByWorstAxis(points),
     '',

@@ -142,16 +142,20 @@ export interface WorstAxis {
  * gap is an optimistic estimate. Settings missing an ε_attack are left out.
  */
 export function rankByWorstAxis(points: readonly FrontierPoint[]): WorstAxis[] {
-  const cells = new Set(points.map((p) => p.epsAttack)).size;
   const byKey = new Map<string, FrontierPoint[]>();
   for (const p of points) {
     if (p.reference || !p.cleanVsReference || !p.attackedVsReference) continue;
     const key = `${p.env}\0${p.variant}`;
-    byKey.set(key, [...(byKey.get(key) ?? []), p]);
+    const group = byKey.get(key);
+    if (group) group.push(p);
+    else byKey.set(key, [p]);
   }
+  // an env's settings are ranked over the ε_attack its points have, not every env's
+  const cells = (env: string): number =>
+    new Set(points.filter((p) => p.env === env).map((p) => p.epsAttack)).size;
   const ranked: WorstAxis[] = [];
   for (const ps of byKey.values()) {
-    if (ps.length < cells) continue;
+    if (ps.length < cells(ps[0]!.env)) continue;
     const gaps = [ps[0]!.cleanVsReference!.difference, ...ps.map((p) => p.attackedVsReference!.difference)];
     ranked.push({ env: ps[0]!.env, variant: ps[0]!.variant, worst: Math.min(...gaps) });
   }

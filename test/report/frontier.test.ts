@@ -106,6 +106,9 @@ describe('frontier', () => {
     expect(
       rankByWorstAxis(points.filter((p) => p.variant !== 'trpo-sr [eps=0.05]' || p.epsAttack === 0.05)),
     ).toHaveLength(1);
+    // an env evaluated at ε_attack 0.05 only ranks its settings over that one, beside an env seen at both
+    const onlyAt05 = points.filter((p) => p.epsAttack === 0.05).map((p) => ({ ...p, env: 'Other-v2' }));
+    expect(rankByWorstAxis([...points, ...onlyAt05]).filter((w) => w.env === 'Other-v2')).toHaveLength(2);
   });
 
   test('a variant found in two sweeps is told apart by the sweep name', async () => {
