@@ -29,7 +29,7 @@ STRONG="--attack random,mad,sarsa,optimal --eps 0,0.05,0.1 --episodes 10 --stoch
 # (Swimmer: ≈ 16 s and 45 s against 26 s), so they come later, in `strong`
 EVAL_DDPG="--attack random,mad,critic --eps 0,0.05,0.1 --episodes 10"
 STRONG_DDPG="--attack random,mad,critic,sarsa,optimal --eps 0,0.05,0.1 --episodes 10"
-SWEEPS="grid-search-garage-trpo garage-benchmark-trpo paper-trpo frontier-trpo-sr frontier-wasserstein heldout-hopper paper-ddpg"
+SWEEPS="grid-search-garage-trpo garage-benchmark-trpo paper-trpo frontier-trpo-sr frontier-wasserstein heldout-hopper heldout-hopper-raw paper-ddpg"
 
 # commits one sweep's runs, one lane at a time (flock: git refuses two commits at once)
 keep() {
@@ -52,9 +52,12 @@ step_garage() { sweep garage-benchmark-trpo; }
 step_paper() { sweep paper-trpo; }
 step_frontier() { sweep frontier-trpo-sr; }
 step_wasserstein() { sweep frontier-wasserstein; }
-# the frontier's Hopper pick and TRPO again on seeds 10–19, which chose nothing (the
+# the frontier's two Hopper picks and TRPO again on seeds 10–19, which chose nothing (a
 # pick's gap on seeds 0–9 is optimistic: it was chosen on them); evaluated in `strong`
-step_heldout() { sweep heldout-hopper; }
+step_heldout() {
+  sweep heldout-hopper
+  sweep heldout-hopper-raw
+}
 # DDPG seeds train in pairs: an unfinished DDPG run cannot move machines (its replay buffer,
 # ~85 MB per HalfCheetah seed at 500k steps, stays out of git), so its units must finish
 # within a machine's time; the numbers are the same in any grouping, and on the CPU a
@@ -85,7 +88,7 @@ step_strong() {
     evaluate "runs/paper-trpo/$env" "$STRONG" optimal
   done
   for dir in ${FRONTIER_BEST:-}; do evaluate "$dir" "$STRONG" optimal; done
-  evaluate runs/heldout-hopper "$STRONG" optimal
+  for s in heldout-hopper heldout-hopper-raw; do evaluate "runs/$s" "$STRONG" optimal; done
   evaluate runs/paper-ddpg "$STRONG_DDPG" optimal
 }
 step_report() {
@@ -113,6 +116,12 @@ step_report() {
       --attack "$attack" --eps-attack 0.05,0.1 --reference trpo --out "$OUT/frontier-$attack" \
       --envs Hopper-v2,HalfCheetah-v2,Walker2d-v2 \
       --note "report written at commit $commit" || true
+  done
+  # the picks on held-out seeds against TRPO on the same seeds, under every attack
+  for attack in mad sarsa optimal; do
+    $SR2L report frontier runs/heldout-hopper runs/heldout-hopper-raw --attack "$attack" \
+      --eps-attack 0.05,0.1 --reference trpo --out "$OUT/heldout-hopper/frontier-$attack" \
+      --envs Hopper-v2 --note "report written at commit $commit" || true
   done
 }
 step_keep() {
