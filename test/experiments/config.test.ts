@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ALGORITHMS, loadSweepConfig, validateSweepConfig } from '../../src/experiments/config.js';
@@ -62,14 +63,26 @@ describe('sweep config validation', () => {
     ).toEqual(['--normalize-obs', '--eps', '0.01', '--clip-low=-1', '--baseline', 'mlp']);
   });
 
-  test.each([
-    'paper-trpo.yaml',
-    'paper-ddpg.yaml',
-    'grid-search.yaml',
-    'grid-search-trpo.yaml',
-    'ablation-trpo-sr-eps.yaml',
-  ])('experiments/%s is valid', async (f) => {
+  const sweepFiles = readdirSync('experiments').filter((f) => f.endsWith('.yaml'));
+  test('the listing of experiments/ finds the sweeps the test below checks', () => {
+    expect(sweepFiles).toEqual(expect.arrayContaining(['paper-ddpg.yaml', 'heldout-hopper.yaml']));
+  });
+  test.each(sweepFiles)('experiments/%s is valid', async (f) => {
     const cfg = await loadSweepConfig(resolve('experiments', f));
     expect(planSweep(cfg, ['sr2l', 'train']).length).toBeGreaterThan(0);
+  });
+
+  // a held-out check means nothing if its seeds overlap those its settings were chosen on
+  test('the held-out sweeps share no seed with the frontier and the paper grid', async () => {
+    const seeds = async (f: string) => (await loadSweepConfig(resolve('experiments', f))).seeds;
+    const chosenOn = new Set([
+      ...(await seeds('frontier-trpo-sr.yaml')),
+      ...(await seeds('paper-trpo.yaml')),
+    ]);
+    for (const f of ['heldout-hopper.yaml', 'heldout-hopper-raw.yaml']) {
+      const held = await seeds(f);
+      expect(held).toHaveLength(10);
+      expect(held.filter((s) => chosenOn.has(s))).toEqual([]);
+    }
   });
 });
