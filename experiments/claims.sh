@@ -78,7 +78,7 @@ step_eval() {
 }
 # the paper grid's TRPO and TRPO-SR policies (frontier envs first), the frontier's best
 # settings once its report names them (frontier-mad/frontier.md, "Best setting by its
-# weakest axis"), Hopper's pick on held-out seeds, then the DDPG grid's policies.
+# weakest axis"), Hopper's two picks on held-out seeds, then the DDPG grid's policies.
 # The settings chosen on 2026-12-03:
 #   F=runs/frontier-trpo-sr; FRONTIER_BEST="$F/Hopper-v2/trpo-sr/eps=0.02,lambdaS=1,epsScale=obs-std
 #   $F/Hopper-v2/trpo-sr/eps=0.003,lambdaS=0.1,epsScale=raw $F/HalfCheetah-v2/trpo-sr/eps=0.003,lambdaS=0.1,epsScale=raw
