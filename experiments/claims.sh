@@ -111,17 +111,18 @@ step_report() {
   # shellcheck disable=SC2086 # one folder per word
   [ -z "$claimed" ] || $SR2L report claims $claimed --out "$OUT/claims.md" --final-window 10 \
     --note "report written at commit $commit"
+  frontiers "$OUT/frontier" Hopper-v2,HalfCheetah-v2,Walker2d-v2 \
+    runs/frontier-trpo-sr runs/frontier-wasserstein runs/paper-trpo
+  # the picks on held-out seeds against TRPO on the same seeds
+  frontiers "$OUT/heldout-hopper/frontier" Hopper-v2 runs/heldout-hopper runs/heldout-hopper-raw
+}
+# the frontier of sweeps $3... in envs $2 against TRPO under each attack, into $1-<attack>
+frontiers() {
+  out=$1 envs=$2
+  shift 2
   for attack in mad sarsa optimal; do
-    $SR2L report frontier runs/frontier-trpo-sr runs/frontier-wasserstein runs/paper-trpo \
-      --attack "$attack" --eps-attack 0.05,0.1 --reference trpo --out "$OUT/frontier-$attack" \
-      --envs Hopper-v2,HalfCheetah-v2,Walker2d-v2 \
-      --note "report written at commit $commit" || true
-  done
-  # the picks on held-out seeds against TRPO on the same seeds, under every attack
-  for attack in mad sarsa optimal; do
-    $SR2L report frontier runs/heldout-hopper runs/heldout-hopper-raw --attack "$attack" \
-      --eps-attack 0.05,0.1 --reference trpo --out "$OUT/heldout-hopper/frontier-$attack" \
-      --envs Hopper-v2 --note "report written at commit $commit" || true
+    $SR2L report frontier "$@" --attack "$attack" --eps-attack 0.05,0.1 --reference trpo \
+      --out "$out-$attack" --envs "$envs" --note "report written at commit $commit" || true
   done
 }
 step_keep() {
