@@ -143,19 +143,19 @@ export interface WorstAxis {
  */
 export function rankByWorstAxis(points: readonly FrontierPoint[]): WorstAxis[] {
   const byKey = new Map<string, FrontierPoint[]>();
+  // an env's settings are ranked over the ε_attack its points have, not every env's
+  const epsByEnv = new Map<string, Set<number>>();
   for (const p of points) {
+    epsByEnv.set(p.env, (epsByEnv.get(p.env) ?? new Set()).add(p.epsAttack));
     if (p.reference || !p.cleanVsReference || !p.attackedVsReference) continue;
     const key = `${p.env}\0${p.variant}`;
     const group = byKey.get(key);
     if (group) group.push(p);
     else byKey.set(key, [p]);
   }
-  // an env's settings are ranked over the ε_attack its points have, not every env's
-  const cells = (env: string): number =>
-    new Set(points.filter((p) => p.env === env).map((p) => p.epsAttack)).size;
   const ranked: WorstAxis[] = [];
   for (const ps of byKey.values()) {
-    if (ps.length < cells(ps[0]!.env)) continue;
+    if (ps.length < epsByEnv.get(ps[0]!.env)!.size) continue;
     const gaps = [ps[0]!.cleanVsReference!.difference, ...ps.map((p) => p.attackedVsReference!.difference)];
     ranked.push({ env: ps[0]!.env, variant: ps[0]!.variant, worst: Math.min(...gaps) });
   }
