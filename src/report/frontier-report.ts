@@ -25,21 +25,40 @@ export interface FrontierReportOptions extends FrontierOptions {
   provenance?: readonly string[];
 }
 
-/** The runs of several sweeps; a variant found in more than one sweep for an env is prefixed by its sweep's name. */
+/**
+ * The runs of several sweeps; a variant found in more than one sweep for an env is prefixed
+ * by its sweep's name and followed by the options that tell its runs apart (a sweep of one
+ * setting names none, e.g. the same algorithm at other fixed ε in two held-out sweeps).
+ */
 export async function loadFrontierRuns(dirs: readonly string[]): Promise<RunResult[]> {
   const sweeps = await Promise.all(dirs.map((d) => loadSweepResults(d)));
-  const seen = new Map<string, Set<number>>();
+  const groups = new Map<string, { sweeps: Set<number>; runs: RunResult[] }>();
   sweeps.forEach((s, i) => {
     for (const r of s.runs) {
       const key = `${r.env}\0${r.variant}`;
-      seen.set(key, (seen.get(key) ?? new Set()).add(i));
+      const g = groups.get(key) ?? { sweeps: new Set(), runs: [] };
+      g.sweeps.add(i);
+      g.runs.push(r);
+      groups.set(key, g);
     }
   });
+  const apart = new Map([...groups].map(([key, g]) => [key, differingOptions(g.runs)]));
   return sweeps.flatMap((s) =>
-    s.runs.map((r) =>
-      seen.get(`${r.env}\0${r.variant}`)!.size > 1 ? { ...r, variant: `${s.name}: ${r.variant}` } : r,
-    ),
+    s.runs.map((r) => {
+      const key = `${r.env}\0${r.variant}`;
+      if (groups.get(key)!.sweeps.size === 1) return r;
+      const named = apart.get(key)!.map((k) => `${k}=${String(r.options[k])}`);
+      return { ...r, variant: `${s.name}: ${r.variant}${named.length ? ` [${named.join(',')}]` : ''}` };
+    }),
   );
+}
+
+/** The option names whose values are not the same in every one of `runs`, in order of first appearance. */
+function differingOptions(runs: readonly RunResult[]): string[] {
+  const names = [...new Set(runs.flatMap((r) => Object.keys(r.options)))];
+  const same = (k: string): boolean =>
+    runs.every((r) => JSON.stringify(r.options[k]) === JSON.stringify(runs[0]!.options[k]));
+  return names.filter((k) => !same(k));
 }
 
 const interval = (a: { mean: number; lo: number; hi: number }): string =>

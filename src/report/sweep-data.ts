@@ -59,6 +59,8 @@ export interface RunResult {
   setting: string;
   seed: number;
   variant: string;
+  /** the trainer's options the sweep gave this run (its settings included) */
+  options: Readonly<Record<string, unknown>>;
   finished: boolean;
   curve: CurvePoint[];
   /** the mean return of the last finalWindow logged iterations, weighed by finalWeight (null before the first one) */
@@ -177,6 +179,7 @@ export async function loadSweepResults(dir: string, opts: LoadSweepOptions = {})
       setting: r.setting,
       seed: r.seed,
       variant: settings.size > 1 ? `${r.algo} [${r.setting}]` : r.algo,
+      options: r.options ?? {},
       finished: await exists(join(runDir, RUN_DONE)),
       curve,
       final: curve.length ? finalReturn(curve, finalWindow, finalWeight, progress) : null,

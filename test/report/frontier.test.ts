@@ -29,6 +29,7 @@ async function sweep(
   algo: string,
   settings: Record<string, [number, number, number]>,
   env = 'Hopper-v2',
+  options: Record<string, unknown> = {},
 ): Promise<string> {
   const out = join(root, name);
   const runs = [];
@@ -44,7 +45,7 @@ async function sweep(
         join(dir, 'eval', 'robustness.json'),
         JSON.stringify(evaluation(c + d, m5 + d, m10 + d)),
       );
-      runs.push({ id, dir, env, algo, setting, seed });
+      runs.push({ id, dir, env, algo, setting, seed, options: { evalEvery: 50, ...options } });
     }
   await writeFile(join(out, 'sweep.json'), JSON.stringify({ config: { name }, runs }));
   return out;
@@ -116,6 +117,31 @@ describe('frontier', () => {
     const runs = await loadFrontierRuns([ref, other, grid]);
     expect(new Set(runs.map((r) => r.variant))).toEqual(
       new Set(['paper: trpo', 'rerun: trpo', 'trpo-sr [eps=0.01]', 'trpo-sr [eps=0.05]']),
+    );
+  });
+
+  test('one setting per sweep: a variant in two sweeps is also told apart by the options that differ', async () => {
+    const root = await tempDir();
+    const picks = [
+      await sweep(root, 'heldout', 'trpo-sr', { default: [100, 50, 20] }, 'Hopper-v2', {
+        eps: 0.02,
+        lambdaS: 1,
+        epsScale: 'obs-std',
+      }),
+      await sweep(root, 'heldout-raw', 'trpo-sr', { default: [100, 50, 20] }, 'Hopper-v2', {
+        eps: 0.003,
+        lambdaS: 1,
+        epsScale: 'raw',
+      }),
+    ];
+    const runs = await loadFrontierRuns([ref, ...picks]);
+    // evalEvery and lambdaS are the same in both, so they name nothing
+    expect(new Set(runs.map((r) => r.variant))).toEqual(
+      new Set([
+        'trpo',
+        'heldout: trpo-sr [eps=0.02,epsScale=obs-std]',
+        'heldout-raw: trpo-sr [eps=0.003,epsScale=raw]',
+      ]),
     );
   });
 
