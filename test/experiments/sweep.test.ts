@@ -35,8 +35,11 @@ const readProgress = async (root: string): Promise<string[]> =>
 
 describe('sweep', () => {
   test('a sweep killed midway and restarted ends with the same results as an uninterrupted one', async () => {
+    // iterations slow enough that, on a loaded machine, one trainer does not finish before
+    // the other has logged its second (the kill must find both part way)
+    const slow = (out: string): SweepConfig => config(out, { options: { sleepMs: 200 } });
     const straight = await tempDir();
-    const s1 = await runSweep(config(straight), { workers: 2, defaultCommand: [] });
+    const s1 = await runSweep(slow(straight), { workers: 2, defaultCommand: [] });
     expect(s1.completed).toHaveLength(2);
     const expected = await readProgress(straight);
     expect(expected[0]!.trim().split('\n')).toHaveLength(7);
@@ -44,7 +47,7 @@ describe('sweep', () => {
     // the real CLI, in its own process group so the kill takes the trainers with it
     const broken = await tempDir();
     const file = join(broken, 'tiny.yaml');
-    await writeFile(file, JSON.stringify({ ...config(broken), out: broken }));
+    await writeFile(file, JSON.stringify({ ...slow(broken), out: broken }));
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'src/cli/main.ts', 'sweep', file, '--workers', '2'],
@@ -64,7 +67,7 @@ describe('sweep', () => {
     expect(before.every((n) => n >= 2 && n < 6)).toBe(true);
 
     const events: SweepEvent[] = [];
-    const s2 = await runSweep(config(broken), {
+    const s2 = await runSweep(slow(broken), {
       workers: 2,
       defaultCommand: [],
       onEvent: (e) => events.push(e),
@@ -100,7 +103,7 @@ describe('sweep', () => {
     expect(await readProgress(stopped)).toEqual(expected);
 
     // a third start skips both finished runs and launches nothing
-    const s3 = await runSweep(config(broken), { workers: 2, defaultCommand: [] });
+    const s3 = await runSweep(slow(broken), { workers: 2, defaultCommand: [] });
     expect(s3.skipped).toHaveLength(2);
     expect(s3.completed).toHaveLength(0);
   }, 90_000);
