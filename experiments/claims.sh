@@ -38,11 +38,13 @@ keep() {
   flock "${TMPDIR:-/tmp}/sr2l-claims-keep.lock" $SR2L sweep keep "runs/$kept" "$@" --commit
 }
 # START_WITHIN (e.g. 2h): no trainer starts later than that after the sweep's own start, so
-# on a machine lent until a known time nothing is started that cannot finish
+# on a machine lent until a known time nothing is started that cannot finish; longest first
+# (by the sweep's finished runs), so what is left over for the next start is short
 sweep() {
   name=$1
   shift
-  $SR2L sweep "experiments/$name.yaml" --workers "$WORKERS" ${START_WITHIN:+--start-within "$START_WITHIN"} "$@"
+  $SR2L sweep "experiments/$name.yaml" --workers "$WORKERS" --order longest-first \
+    ${START_WITHIN:+--start-within "$START_WITHIN"} "$@"
   keep "$name"
 }
 step_grid() { sweep grid-search-garage-trpo; }

@@ -24,6 +24,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import type { SweepConfig } from './config.js';
 import { type PlannedRun, planSweep } from './plan.js';
 import { DEFAULT_GROUPING, type Grouping, planTasks } from './tasks.js';
+import { type TaskOrder, orderTasks } from './task-order.js';
 import { populationArgv, trainingUnits } from './units.js';
 import { FAILED_RECORD } from '../rl/population/train-population.js';
 import { acquireRunLock, processAlive, RunLockedError } from '../rl/run/run-lock.js';
@@ -92,6 +93,8 @@ export interface SweepOptions {
    * the summary's `deferred`, and the next start of the sweep takes them up.
    */
   startBefore?: number;
+  /** the order tasks start in (default 'plan'; task-order.ts) */
+  order?: TaskOrder;
 }
 
 export interface RunFilter {
@@ -163,18 +166,23 @@ export async function runSweep(cfg: SweepConfig, opts: SweepOptions): Promise<Sw
       interrupted: false,
     };
     // one entry per task: its selected, unfinished runs
-    const tasks: PlannedRun[][] = [];
+    const unordered: PlannedRun[][] = [];
+    const finished: PlannedRun[] = [];
     for (const task of planTasks(plan, grouping)) {
       const todo: PlannedRun[] = [];
       for (const run of task.runIds.map((id) => plan.find((r) => r.id === id)!)) {
         if (!selectedBy(opts.only, run)) continue;
         if (await exists(join(run.dir, RUN_DONE))) {
           summary.skipped.push(run.id);
+          finished.push(run);
           emit({ kind: 'skip', run });
         } else todo.push(run);
       }
-      if (todo.length) tasks.push(todo);
+      if (todo.length) unordered.push(todo);
     }
+    const tasks = (await orderTasks(unordered, opts.order ?? 'plan', finished, cfg.iterations)).map(
+      (t) => t.task,
+    );
     const queue = (): PlannedRun[] => tasks.flat();
     const running = new Set<PlannedRun>();
     const planned = runs.length * cfg.iterations;

@@ -1,12 +1,14 @@
 /** `sr2l sweep FILE.yaml`: run envs × algorithms × seeds × settings as parallel training processes, here or on Slurm. */
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadSweepConfig, type SweepConfig } from '../../experiments/config.js';
 import { planSweep } from '../../experiments/plan.js';
 import { DEFAULT_GROUPING, type Grouping, planTasks } from '../../experiments/tasks.js';
 import { populationArgv } from '../../experiments/units.js';
-import { formatEvent, formatStatus } from '../../experiments/progress.js';
+import { formatDuration, formatEvent, formatStatus } from '../../experiments/progress.js';
+import { RUN_DONE, exists } from '../../experiments/run-files.js';
+import { TASK_ORDERS, type TaskOrder, orderTasks } from '../../experiments/task-order.js';
 import { DEFAULT_STALL_SECONDS, runSweep, selectedBy, type RunFilter } from '../../experiments/sweep.js';
 import {
   DEFAULT_SIGNAL_LEAD,
@@ -35,7 +37,7 @@ export const sweep: Command = {
   summary: 'run a grid of training runs (envs × algorithms × seeds × settings) in parallel',
   usage: `sr2l sweep FILE.yaml [--workers N] [--envs A,B] [--algorithms A,B] [--seeds 0,1,2]
                   [--stall-timeout S] [--population auto|off] [--max-population N]
-                  [--start-within D] [--dry-run]
+                  [--start-within D] [--order plan|longest-first] [--dry-run]
        sr2l sweep FILE.yaml --executor slurm [--partition P] [--time T] [--cpus-per-task N]
                   [--mem M] [--max-parallel N] [--signal-lead S] [--sbatch-arg ARG ...] [--dry-run]
        sr2l sweep FILE.yaml [--population auto|off] [--max-population N] --task K
@@ -57,6 +59,11 @@ export const sweep: Command = {
                    For a machine lent until a known time: give its time left minus the
                    longest unit, so no unit is started that cannot finish (a DDPG run cannot
                    move machines part way). Exit code 0, listing what was not started.
+  --order O        the order tasks start in: plan (default: the file's order) or
+                   longest-first (by the median wall time of this sweep's finished runs of
+                   the same env and algorithm, times the share of iterations left; unmeasured
+                   ones first): fewer idle cores at the end, and --start-within leaves the
+                   short tasks for the next start
   --dry-run        validate the file and list the runs (Slurm: print the sbatch script) without
                    starting or submitting anything
 
@@ -97,6 +104,7 @@ a run's older checkpoints leave git as its newest moves on.`,
         population: { type: 'string' },
         'max-population': { type: 'string' },
         'start-within': { type: 'string' },
+        order: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         executor: { type: 'string' },
         task: { type: 'string' },
@@ -125,6 +133,9 @@ a run's older checkpoints leave git as its newest moves on.`,
       values['start-within'] === undefined
         ? undefined
         : durationSeconds('start-within', values['start-within']);
+    const order = values.order ?? 'plan';
+    if (!(TASK_ORDERS as readonly string[]).includes(order))
+      throw new UsageError(`--order must be one of ${TASK_ORDERS.join(', ')}, got '${order}'`);
     const executor = values.executor ?? 'local';
     if (executor !== 'local' && executor !== 'slurm')
       throw new UsageError(`--executor must be local or slurm, got '${executor}'`);
@@ -132,6 +143,10 @@ a run's older checkpoints leave git as its newest moves on.`,
     if (executor === 'local' && slurmFlag) throw new UsageError(`--${slurmFlag} needs --executor slurm`);
     if (executor === 'slurm' && startWithin !== undefined)
       throw new UsageError('--start-within is for the local executor; on Slurm, --time bounds each task');
+    if (executor === 'slurm' && values.order !== undefined)
+      throw new UsageError(
+        '--order is for the local executor; Slurm starts array tasks as it schedules them',
+      );
     if (executor === 'slurm' && values.workers !== undefined)
       throw new UsageError(
         '--workers is for the local executor; Slurm runs one task per run (see --max-parallel)',
@@ -147,7 +162,16 @@ a run's older checkpoints leave git as its newest moves on.`,
     if (task !== undefined) {
       if (!/^\d+$/.test(task))
         throw new UsageError(`--task must be an array index (an integer ≥ 0), got '${task}'`);
-      const other = ['executor', 'envs', 'algorithms', 'seeds', 'dry-run', 'workers', 'start-within'].find(
+      const other = [
+        'executor',
+        'envs',
+        'algorithms',
+        'seeds',
+        'dry-run',
+        'workers',
+        'start-within',
+        'order',
+      ].find(
         (f) => values[f as keyof typeof values] !== undefined && values[f as keyof typeof values] !== false,
       );
       if (other) throw new UsageError(`--task runs one task of the whole plan; drop --${other}`);
@@ -195,7 +219,7 @@ a run's older checkpoints leave git as its newest moves on.`,
       );
       return 0;
     }
-    if (values['dry-run']) return dryRun(cfg, only, grouping);
+    if (values['dry-run']) return dryRun(cfg, only, grouping, order as TaskOrder);
     const tty = process.stderr.isTTY;
     let lastPrinted = 0;
     const startBefore = startWithin === undefined ? undefined : Date.now() + startWithin * 1000;
@@ -204,6 +228,7 @@ a run's older checkpoints leave git as its newest moves on.`,
       grouping,
       stallSeconds,
       only,
+      order: order as TaskOrder,
       ...(startBefore === undefined ? {} : { startBefore }),
       defaultCommand: selfTrainCommand(),
       onEvent: (e) => {
@@ -279,24 +304,41 @@ function parseGrouping(population: string | undefined, max: string | undefined):
   return { population: mode, maxPopulation };
 }
 
-/** --dry-run (local): every process the sweep would start, one per run or population, with its argv. */
-async function dryRun(cfg: SweepConfig, only: RunFilter, grouping: Grouping): Promise<number> {
+/**
+ * --dry-run (local): every process the sweep would start, one per run or population, with
+ * its argv, in the order `order` starts them (finished runs included; longest-first also
+ * gives each its estimate).
+ */
+async function dryRun(
+  cfg: SweepConfig,
+  only: RunFilter,
+  grouping: Grouping,
+  order: TaskOrder,
+): Promise<number> {
   const command = cfg.command ?? selfTrainCommand();
   const plan = planSweep(cfg, command);
-  let runs = 0;
-  let processes = 0;
-  for (const task of planTasks(plan, grouping)) {
-    const selected = task.runIds
-      .map((id) => plan.find((r) => r.id === id)!)
-      .filter((r) => selectedBy(only, r));
-    if (!selected.length) continue;
-    runs += selected.length;
-    processes++;
-    const argv =
-      selected.length === 1 ? selected[0]!.argv : await populationArgv(selected, command, cfg, false);
-    console.log(`${selected.map((r) => r.id).join('\n')}\n    ${argv.join(' ')}`);
+  const tasks = planTasks(plan, grouping)
+    .map((task) => task.runIds.map((id) => plan.find((r) => r.id === id)!).filter((r) => selectedBy(only, r)))
+    .filter((selected) => selected.length);
+  const finished = [];
+  for (const run of tasks.flat()) if (await exists(join(run.dir, RUN_DONE))) finished.push(run);
+  let left = 0;
+  let unmeasured = 0;
+  for (const { task, estimate } of await orderTasks(tasks, order, finished, cfg.iterations)) {
+    if (estimate !== null && Number.isFinite(estimate)) left += estimate;
+    else if (estimate !== null) unmeasured++;
+    const argv = task.length === 1 ? task[0]!.argv : await populationArgv(task, command, cfg, false);
+    const note =
+      estimate === null
+        ? ''
+        : `    (${Number.isFinite(estimate) ? `≈ ${formatDuration(estimate)} left` : 'not measured yet'})\n`;
+    console.log(`${task.map((r) => r.id).join('\n')}\n${note}    ${argv.join(' ')}`);
   }
-  console.log(`${runs} runs; config OK (${processes} training processes)`);
+  console.log(`${tasks.flat().length} runs; config OK (${tasks.length} training processes)`);
+  if (order === 'longest-first')
+    console.log(
+      `≈ ${formatDuration(left)} of training left on one core by the estimates${unmeasured ? `, and ${unmeasured} processes not measured yet` : ''}`,
+    );
   return 0;
 }
 
