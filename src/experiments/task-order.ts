@@ -44,16 +44,20 @@ export async function taskEstimates(
   const walls = new Map<string, number[]>();
   for (const run of finished) {
     const wall = await wallSeconds(run);
-    if (wall !== null) walls.set(kind(run), [...(walls.get(kind(run)) ?? []), wall]);
+    if (wall === null) continue;
+    const w = walls.get(kind(run));
+    if (w) w.push(wall);
+    else walls.set(kind(run), [wall]);
   }
+  const typical = new Map([...walls].map(([k, w]) => [k, median(w) as number]));
   return Promise.all(
     tasks.map(async (task) => {
       let longest = 0;
       for (const run of task) {
-        const w = walls.get(kind(run));
-        if (!w) return Infinity;
+        const wall = typical.get(kind(run));
+        if (wall === undefined) return Infinity;
         const left = Math.max(0, 1 - (await progressRows(run.dir)) / iterations);
-        longest = Math.max(longest, (median(w) as number) * left);
+        longest = Math.max(longest, wall * left);
       }
       return longest;
     }),

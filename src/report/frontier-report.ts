@@ -42,12 +42,15 @@ export async function loadFrontierRuns(dirs: readonly string[]): Promise<RunResu
       groups.set(key, g);
     }
   });
-  const apart = new Map([...groups].map(([key, g]) => [key, differingOptions(g.runs)]));
+  // only the variants found in more than one sweep are renamed
+  const apart = new Map(
+    [...groups].filter(([, g]) => g.sweeps.size > 1).map(([key, g]) => [key, differingOptions(g.runs)]),
+  );
   return sweeps.flatMap((s) =>
     s.runs.map((r) => {
-      const key = `${r.env}\0${r.variant}`;
-      if (groups.get(key)!.sweeps.size === 1) return r;
-      const named = apart.get(key)!.map((k) => `${k}=${String(r.options[k])}`);
+      const differing = apart.get(`${r.env}\0${r.variant}`);
+      if (!differing) return r;
+      const named = differing.map((k) => `${k}=${String(r.options[k])}`);
       return { ...r, variant: `${s.name}: ${r.variant}${named.length ? ` [${named.join(',')}]` : ''}` };
     }),
   );
